@@ -1,0 +1,239 @@
+"""The records a council works from (the contract's dataset format), validated and indexed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import KtrulesError, suggest
+from .loading import line_of, load_model, validation_error
+
+Rating = Literal["HTXS", "HTT", "HT", "KHT"]
+DisciplineLevel = Literal["khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc",
+                          "buoc_thoi_viec"]
+Scope = Literal["co_so", "tinh", "toan_quoc"]
+InitiativeKind = Literal["sang_kien", "de_tai"]
+LeaveKind = Literal["maternity", "training", "duty_injury", "sick", "unpaid"]
+Gender = Literal["female", "male"]
+
+NATIONAL_AWARDS = ("LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TOAN_QUOC", "TTLDTT", "TTLDXS",
+                   "CO_THI_DUA_TINH", "CO_THI_DUA_CP", "GIAY_KHEN", "BANG_KHEN_TINH", "BANG_KHEN_TTG")
+NationalAward = Literal["LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TOAN_QUOC", "TTLDTT", "TTLDXS",
+                        "CO_THI_DUA_TINH", "CO_THI_DUA_CP", "GIAY_KHEN", "BANG_KHEN_TINH", "BANG_KHEN_TTG"]
+
+# Orders of the contract, lowest first; discipline 0 means none.
+RATING_RANK = {"KHT": 0, "HT": 1, "HTT": 2, "HTXS": 3}
+DISCIPLINE_RANK = {"none": 0, "khien_trach": 1, "canh_cao": 2, "ha_bac_luong": 3, "giang_chuc": 4,
+                   "cach_chuc": 5, "buoc_thoi_viec": 6}
+SCOPE_RANK = {"co_so": 1, "tinh": 2, "toan_quoc": 3}
+
+Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Year = Annotated[int, Field(ge=1945, le=2100)]
+Months = Annotated[float, Field(ge=0, le=12)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organization(Strict):
+    id: Id
+    name: str
+
+
+class Unit(Strict):
+    id: Id
+    name: str
+    bloc: Id | None = None
+
+
+class Person(Strict):
+    id: Id
+    name: str
+    gender: Gender | None = None
+    unit: Id
+    recruited: date | None = None
+
+
+class Leave(Strict):
+    kind: LeaveKind
+    months: Annotated[float, Field(gt=0, le=12)]
+
+
+class Discipline(Strict):
+    level: DisciplineLevel
+    date: date
+
+
+class Record(Strict):
+    subject: Id
+    year: Year
+    rating: Rating | None = None
+    months_worked: Months | None = None
+    leave: list[Leave] = []
+    discipline: list[Discipline] = []
+    unit: Id | None = None
+    assessments: dict[str, bool] = {}
+
+
+class Initiative(Strict):
+    id: Id
+    authors: Annotated[list[Id], Field(min_length=1)]
+    year: Year
+    scope: Scope
+    kind: InitiativeKind
+    title: str = ""
+
+
+class Conferred(Strict):
+    subject: Id
+    award: NationalAward
+    year: Year
+    decision: str | None = None
+
+
+class Achievement(Strict):
+    subject: Id
+    year: Year
+    campaign: str | None = None
+    criterion: str
+    evidence: Annotated[str, Field(min_length=1)]
+
+
+class Dataset(Strict):
+    organization: Organization
+    units: list[Unit] = []
+    people: list[Person] = []
+    records: list[Record] = []
+    initiatives: list[Initiative] = []
+    conferred: list[Conferred] = []
+    achievements: list[Achievement] = []
+
+    @cached_property
+    def units_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}
+
+    @cached_property
+    def people_by_id(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def records_by_key(self) -> dict[tuple[str, int], Record]:
+        return {(r.subject, r.year): r for r in self.records}
+
+    @cached_property
+    def initiatives_by_author(self) -> dict[str, list[Initiative]]:
+        return _group((a, i) for i in self.initiatives for a in i.authors)
+
+    @cached_property
+    def disciplines_by_subject(self) -> dict[str, list[Discipline]]:
+        return _group((r.subject, d) for r in self.records for d in r.discipline)
+
+    @cached_property
+    def conferred_by_subject(self) -> dict[str, list[Conferred]]:
+        return _group((c.subject, c) for c in self.conferred)
+
+    @cached_property
+    def achievements_by_key(self) -> dict[tuple[str, int], list[Achievement]]:
+        return _group(((a.subject, a.year), a) for a in self.achievements)
+
+    @cached_property
+    def _members(self) -> dict[tuple[str, int], list[str]]:
+        return _group(((self.unit_of(r.subject, r.year), r.year), r.subject)
+                      for r in self.records if r.subject in self.people_by_id)
+
+    def record(self, subject: str, year: int) -> Record | None:
+        return self.records_by_key.get((subject, year))
+
+    def unit_of(self, person: str, year: int) -> str:
+        """The person's unit in a year: the record's `unit` when it differs, else the person's."""
+        record = self.record(person, year)
+        return (record.unit if record and record.unit else None) or self.people_by_id[person].unit
+
+    def members(self, unit: str, year: int) -> list[str]:
+        """People with a record that year whose unit that year is `unit`."""
+        return self._members.get((unit, year), [])
+
+    def is_collective(self, subject: str) -> bool:
+        return subject in self.units_by_id
+
+    def subjects(self) -> set[str]:
+        return set(self.units_by_id) | set(self.people_by_id)
+
+    def problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
+        """Broken references and contradictions: (location, message, hint) for each."""
+        units, people = self.units_by_id, self.people_by_id
+        seen: dict[str, str] = {}
+        for part, items in (("units", self.units), ("people", self.people), ("initiatives", self.initiatives)):
+            for i, item in enumerate(items):
+                if item.id in seen:
+                    yield (part, i, "id"), f"id '{item.id}' is used twice", "ids must be unique"
+                seen[item.id] = part
+        subjects = self.subjects()
+        for i, person in enumerate(self.people):
+            if person.unit not in units:
+                yield ("people", i, "unit"), f"unknown unit '{person.unit}'", suggest(person.unit, units)
+        keys: set[tuple[str, int]] = set()
+        for i, rec in enumerate(self.records):
+            if rec.subject not in subjects:
+                yield ("records", i, "subject"), f"unknown subject '{rec.subject}'", suggest(rec.subject, subjects)
+            if rec.unit is not None and rec.unit not in units:
+                yield ("records", i, "unit"), f"unknown unit '{rec.unit}'", suggest(rec.unit, units)
+            if (rec.subject, rec.year) in keys:
+                yield (("records", i, "year"), f"a second record for '{rec.subject}' in {rec.year}",
+                       "merge the two records")
+            keys.add((rec.subject, rec.year))
+            away = sum(leave.months for leave in rec.leave)
+            if rec.months_worked is not None and rec.months_worked + away > 12:
+                yield (("records", i, "months_worked"),
+                       f"months worked ({rec.months_worked:g}) plus leave ({away:g}) exceed 12",
+                       "months_worked counts months at work only; leave is listed apart")
+        for i, ini in enumerate(self.initiatives):
+            for j, author in enumerate(ini.authors):
+                if author not in people:
+                    yield ("initiatives", i, "authors", j), f"unknown author '{author}'", suggest(author, people)
+        for part, items in (("conferred", self.conferred), ("achievements", self.achievements)):
+            for i, item in enumerate(items):
+                if item.subject not in subjects:
+                    yield (part, i, "subject"), f"unknown subject '{item.subject}'", suggest(item.subject, subjects)
+
+
+def _group(pairs: Any) -> dict[Any, list[Any]]:
+    out: dict[Any, list[Any]] = defaultdict(list)
+    for key, value in pairs:
+        out[key].append(value)
+    return dict(out)
+
+
+def _vocabulary() -> set[str]:
+    models = (Organization, Unit, Person, Leave, Discipline, Record, Initiative, Conferred, Achievement, Dataset)
+    return {name for m in models for name in m.model_fields}
+
+
+def check_dataset(dataset: Dataset, path: Path, prefix: tuple[str | int, ...] = ()) -> Dataset:
+    """Refuse a dataset with a broken reference, naming the first one's line."""
+    for loc, message, hint in dataset.problems():
+        raise KtrulesError(message, file=path, line=line_of(path, (*prefix, *loc)),
+                           hint=hint or "fix the id or add what it refers to")
+    return dataset
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Read and validate a dataset file (YAML or JSON)."""
+    path = Path(path)
+    return check_dataset(load_model(path, Dataset, _vocabulary()), path)
+
+
+def dataset_from_mapping(data: dict[str, Any], path: Path, prefix: tuple[str | int, ...]) -> Dataset:
+    """Validate a dataset given inline (in a case file), locating errors under `prefix`."""
+    try:
+        dataset = Dataset.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path, _vocabulary(), prefix) from None
+    return check_dataset(dataset, path, prefix)

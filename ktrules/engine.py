@@ -1,0 +1,215 @@
+"""Evaluate a dataset for a period: the Python API (`ktrules.evaluate`).
+
+Awards are settled stage by stage (an award that reads another's verdict comes after it), so one
+run decides CSTĐCS on this year's LĐTT and TTLĐXS on its members' verdicts. Leaf criteria are
+decided by the durable_rules matcher; groups combine them with three-valued logic, so a missing
+input leaves a verdict `incomplete`, never silently `not_eligible`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from .dataset import Dataset
+from .errors import KtrulesError, suggest
+from .facts import Context, Reading, read
+from .matcher import Facts, Matcher, Outcome, Test
+from .rules import (
+    COMPARISONS,
+    DEFAULT_RULES,
+    FACT_TYPES,
+    NATIONAL_PACK,
+    ORDINALS,
+    Award,
+    Criterion,
+    Leaf,
+    LoadedVersion,
+    ParamRef,
+    load_pack,
+    select_version,
+    walk,
+)
+
+Verdict = Literal["eligible", "not_eligible", "incomplete"]
+VERDICT_OF: dict[Outcome, Verdict] = {"passed": "eligible", "failed": "not_eligible", "undecided": "incomplete"}
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One node of an explanation: the criterion, its result and, for a leaf, what it read."""
+
+    criterion: Criterion
+    result: Outcome
+    reading: Reading | None
+    threshold: object
+    children: tuple[CriterionResult, ...] = ()
+
+    def flatten(self, depth: int = 0) -> Iterable[tuple[int, CriterionResult]]:
+        yield depth, self
+        for child in self.children:
+            yield from child.flatten(depth + 1)
+
+
+@dataclass(frozen=True)
+class AwardVerdict:
+    subject: str
+    award: str
+    period: int
+    verdict: Verdict
+    criteria: tuple[CriterionResult, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every verdict of a run, with the rule version that applied and the date in force."""
+
+    dataset: Dataset
+    period: int
+    as_of: date
+    version: LoadedVersion
+    verdicts: list[AwardVerdict]
+
+    def award(self, award_id: str) -> Award:
+        return self.version.rules.awards[award_id]
+
+    def get(self, subject: str, award: str) -> AwardVerdict | None:
+        return next((v for v in self.verdicts if v.subject == subject and v.award == award), None)
+
+
+def _pack(folder: Path) -> list[LoadedVersion]:
+    # re-read a pack whose files changed on disk (a rule author editing while testing)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*")) if p.is_file())
+    return _cached_pack(folder, stamp)
+
+
+@cache
+def _cached_pack(folder: Path, stamp: tuple) -> list[LoadedVersion]:
+    return load_pack(folder)
+
+
+@cache
+def _compiled(version: LoadedVersion) -> Matcher:
+    return Matcher({award_id: [_test(version, leaf) for leaf in _leaves(award)]
+                    for award_id, award in version.rules.awards.items()})
+
+
+def _leaves(award: Award) -> list[Leaf]:
+    return [node for node, _ in walk(award.criteria, ()) if isinstance(node, Leaf)]
+
+
+def _threshold(version: LoadedVersion, leaf: Leaf) -> object:
+    value = leaf.comparison[1]
+    return version.rules.parameters[value.param].value if isinstance(value, ParamRef) else value
+
+
+def _encode(value: object, kind: str) -> float | None:
+    """A fact value as the number the matcher compares (ordinals by rank, booleans as 0/1)."""
+    if value is None:
+        return None
+    if kind in ORDINALS:
+        return ORDINALS[kind][value]
+    return float(value)  # type: ignore[arg-type]
+
+
+def _bounds(reading: Reading, kind: str) -> tuple[float | None, float | None]:
+    low, high = reading.bounds
+    return _encode(low, kind), _encode(high, kind)
+
+
+def _test(version: LoadedVersion, leaf: Leaf) -> Test:
+    kind = FACT_TYPES[version.rules.facts[leaf.fact].op]
+    threshold = _encode(_threshold(version, leaf), kind)
+    return Test(leaf.id, leaf.fact, COMPARISONS[leaf.comparison[0]], threshold)  # type: ignore[arg-type]
+
+
+def _kleene(kind: str, results: Sequence[Outcome]) -> Outcome:
+    if kind == "not":
+        return {"passed": "failed", "failed": "passed", "undecided": "undecided"}[results[0]]  # type: ignore[return-value]
+    decisive, other = ("failed", "passed") if kind == "all" else ("passed", "failed")
+    if decisive in results:
+        return decisive  # type: ignore[return-value]
+    return "undecided" if "undecided" in results else other  # type: ignore[return-value]
+
+
+def _explain(version: LoadedVersion, node: Criterion, outcomes: dict[str, Outcome],
+             readings: dict[str, Reading]) -> CriterionResult:
+    if isinstance(node, Leaf):
+        return CriterionResult(node, outcomes[node.id], readings[node.fact], _threshold(version, node))
+    kind, children = node.combinator
+    explained = tuple(_explain(version, child, outcomes, readings) for child in children)
+    return CriterionResult(node, _kleene(kind, [c.result for c in explained]), None, None, explained)
+
+
+def _subjects(dataset: Dataset, period: int, kind: str) -> list[str]:
+    """Who an award is weighed for: people with a record in the period; units with a record or members."""
+    if kind == "individual":
+        return [p.id for p in dataset.people if dataset.record(p.id, period)]
+    return [u.id for u in dataset.units if dataset.record(u.id, period) or dataset.members(u.id, period)]
+
+
+def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
+    """The awards asked for and every award their criteria read, transitively."""
+    rules = version.rules
+    todo, needed = list(awards), set()
+    while todo:
+        award = todo.pop()
+        if award in needed:
+            continue
+        needed.add(award)
+        todo.extend(dep for leaf in _leaves(rules.awards[award])
+                    if (dep := getattr(rules.facts[leaf.fact], "award", None)))
+    return needed
+
+
+def _check_ids(given: Sequence[str], known: Iterable[str], what: str, where: str) -> None:
+    known = list(known)
+    for item in given:
+        if item not in known:
+            raise KtrulesError(f"unknown {what} '{item}' in {where}", hint=suggest(item, known)
+                               or f"known: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}")
+
+
+def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
+             rules: str | Path = DEFAULT_RULES, awards: Sequence[str] = (),
+             subjects: Sequence[str] = ()) -> Evaluation:
+    """Every verdict for `period` under the rules in force on `as_of` (default: the period's last day).
+
+    `awards` and `subjects` narrow what is returned; awards they depend on are still evaluated.
+    """
+    as_of = as_of or date(period, 12, 31)
+    version = select_version(_pack(Path(rules).resolve() / NATIONAL_PACK), as_of)
+    _check_ids(awards, version.rules.awards, "award", f"rule version {version.label}")
+    _check_ids(subjects, dataset.subjects(), "subject", "the dataset")
+    wanted = list(awards) or list(version.rules.awards)
+    needed = _needed(version, wanted)
+    ctx = Context(dataset, period)
+    matcher = _compiled(version)
+    results: dict[tuple[str, str], AwardVerdict] = {}
+    for stage in version.stages:
+        batch: list[Facts] = []
+        readings: dict[tuple[str, str], dict[str, Reading]] = {}
+        for award_id in (a for a in stage if a in needed):
+            award = version.rules.awards[award_id]
+            fact_names = sorted({leaf.fact for leaf in _leaves(award)})
+            for subject in _subjects(dataset, period, award.subject):
+                read_now = {name: read(version.rules.facts[name], subject, ctx) for name in fact_names}
+                readings[subject, award_id] = read_now
+                batch.append(Facts(subject, award_id, {
+                    name: _bounds(r, FACT_TYPES[version.rules.facts[name].op]) for name, r in read_now.items()}))
+        for (subject, award_id), outcomes in matcher.run(batch).items():
+            award = version.rules.awards[award_id]
+            criteria = tuple(_explain(version, node, outcomes, readings[subject, award_id]) for node in award.criteria)
+            verdict = VERDICT_OF[_kleene("all", [c.result for c in criteria])]
+            ctx.verdicts[subject, award_id] = verdict
+            results[subject, award_id] = AwardVerdict(subject, award_id, period, verdict, criteria)
+    order = {s: i for i, s in enumerate([*(u.id for u in dataset.units), *(p.id for p in dataset.people)])}
+    award_order = {a: i for i, a in enumerate(version.rules.awards)}
+    chosen = [v for v in results.values()
+              if v.award in wanted and (not subjects or v.subject in subjects)]
+    chosen.sort(key=lambda v: (order[v.subject], award_order[v.award]))
+    return Evaluation(dataset, period, as_of, version, chosen)

@@ -1,0 +1,224 @@
+"""The fixed set of fact operators that rule files may name, each implemented once here.
+
+An operator reads the records of one subject (and, for units, of their members) for the period,
+and returns a Reading: the value (None when the records lack it) and the evidence it read, so an
+explanation can show exactly what a verdict rests on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .dataset import DISCIPLINE_RANK, RATING_RANK, SCOPE_RANK, Dataset
+from .rules import (
+    AchievementsFact,
+    AssessmentFact,
+    ConsecutiveFact,
+    DisciplineFact,
+    InitiativesFact,
+    MemberCountFact,
+    MemberDisciplineFact,
+    MemberShareFact,
+    MonthsSinceRecruitmentFact,
+    MonthsWorkedFact,
+    RatingFact,
+    VerdictFact,
+)
+
+Verdicts = Mapping[tuple[str, str], str]  # (subject, award) -> eligible / not_eligible / incomplete
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an operator read: the value, the evidence (ids, documents, years) and why it may be absent."""
+
+    value: Any
+    evidence: tuple[str, ...] = ()
+    note: str | None = None  # a message key: presumed, no_record, not_recorded, no_members, ...
+    low: Any = None  # when the value is unknown but bounded (some members undecided)
+    high: Any = None
+
+    @property
+    def bounds(self) -> tuple[Any, Any]:
+        return (self.value, self.value) if self.value is not None else (self.low, self.high)
+
+
+@dataclass
+class Context:
+    dataset: Dataset
+    period: int
+    verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def read(spec: Any, subject: str, ctx: Context) -> Reading:
+    """Evaluate one declared fact for one subject."""
+    return _OPERATORS[type(spec)](spec, subject, ctx)
+
+
+def _rating(spec: RatingFact, subject: str, ctx: Context) -> Reading:
+    record = ctx.dataset.record(subject, ctx.period)
+    if record is None:
+        return Reading(None, note="no_record")
+    return Reading(record.rating, note=None if record.rating else "not_recorded")
+
+
+def _months_since_recruitment(spec: MonthsSinceRecruitmentFact, subject: str, ctx: Context) -> Reading:
+    person = ctx.dataset.people_by_id.get(subject)
+    if person is None or person.recruited is None:
+        return Reading(None, note="not_recorded")
+    start = person.recruited
+    # whole months from recruitment to the first day after the period
+    months = (ctx.period + 1 - start.year) * 12 + (1 - start.month) - (1 if start.day > 1 else 0)
+    return Reading(months, evidence=(start.isoformat(),))
+
+
+def _months_worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Reading:
+    record = ctx.dataset.record(subject, ctx.period)
+    if record is None:
+        return Reading(None, note="no_record")
+    counted = [leave for leave in record.leave if leave.kind in spec.counting]
+    evidence = tuple(f"{leave.kind} {leave.months:g}" for leave in counted)
+    if record.months_worked is None:
+        # a record that lists its leave apart and no months: the rest of the year was at work
+        worked = 12 - sum(leave.months for leave in record.leave)
+        return Reading(worked + sum(x.months for x in counted), evidence, note="presumed_full_year")
+    return Reading(record.months_worked + sum(x.months for x in counted), (f"worked {record.months_worked:g}", *evidence))
+
+
+def _disciplines(ctx: Context, subject: str) -> list[tuple[str, date]]:
+    # a discipline counts in the year of its date, whichever record lists it
+    return [(d.level, d.date) for d in ctx.dataset.disciplines_by_subject.get(subject, ())
+            if d.date.year == ctx.period]
+
+
+def _heaviest(found: list[tuple[str, str, date]]) -> Reading:
+    """The heaviest of (who, level, date) disciplines, 'none' when there are none."""
+    if not found:
+        return Reading("none")
+    heaviest = max((level for _, level, _ in found), key=DISCIPLINE_RANK.__getitem__)
+    return Reading(heaviest, tuple(f"{who}{level} {day.isoformat()}" for who, level, day in found))
+
+
+def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Reading:
+    return _heaviest([("", level, day) for level, day in _disciplines(ctx, subject)])
+
+
+def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
+    first = ctx.period - spec.years + 1
+    found = [i.id for i in ctx.dataset.initiatives_by_author.get(subject, [])
+             if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
+             and first <= i.year <= ctx.period]
+    return Reading(len(found), tuple(found))
+
+
+def _tri(verdict: str | None) -> bool | None:
+    return {"eligible": True, "not_eligible": False}.get(verdict or "")
+
+
+def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Reading:
+    verdict = ctx.verdicts.get((subject, spec.award))
+    return Reading(_tri(verdict), (f"{spec.award}: {verdict or 'none'}",))
+
+
+def _consecutive(spec: ConsecutiveFact, subject: str, ctx: Context) -> Reading:
+    held = {c.year: c.decision or str(c.year) for c in ctx.dataset.conferred_by_subject.get(subject, [])
+            if c.award == spec.award}
+    this_year = ctx.verdicts.get((subject, spec.award))
+    if ctx.period not in held and this_year == "incomplete":
+        before = _streak(held, ctx.period - 1)
+        evidence = (f"{ctx.period}: incomplete", *before)
+        return Reading(None, evidence, note="depends_on_incomplete", low=0, high=len(before) + 1)
+    if ctx.period not in held and this_year != "eligible":
+        return Reading(0, (f"{ctx.period}: {this_year or 'none'}",))
+    held = {**held, ctx.period: held.get(ctx.period, "eligible")}
+    streak = _streak(held, ctx.period)
+    return Reading(len(streak), tuple(streak))
+
+
+def _streak(held: dict[int, str], year: int) -> list[str]:
+    """`year: decision` for each year held, going back from `year` until a gap."""
+    years = []
+    while year in held:
+        years.append(f"{year}: {held[year]}")
+        year -= 1
+    return years
+
+
+def _members_or_none(subject: str, ctx: Context) -> list[str] | None:
+    return ctx.dataset.members(subject, ctx.period) if ctx.dataset.is_collective(subject) else None
+
+
+def _member_share(spec: MemberShareFact, subject: str, ctx: Context) -> Reading:
+    members = _members_or_none(subject, ctx)
+    if not members:
+        return Reading(None, note="no_members")
+    if spec.award:
+        states = {m: _tri(ctx.verdicts.get((m, spec.award))) for m in members}
+    else:
+        ratings = {m: ctx.dataset.record(m, ctx.period).rating for m in members}  # type: ignore[union-attr]
+        states = {m: None if r is None else RATING_RANK[r] >= RATING_RANK[spec.min_rating or "KHT"]
+                  for m, r in ratings.items()}
+    return _share(states)
+
+
+def _share(states: dict[str, bool | None]) -> Reading:
+    unknown = sorted(m for m, s in states.items() if s is None)
+    met, total = sum(1 for s in states.values() if s), len(states)
+    evidence = (f"{met}/{total}", *(f"not met: {m}" for m in sorted(m for m, s in states.items() if s is False)))
+    if unknown:
+        return Reading(None, (*evidence, *(f"undecided: {m}" for m in unknown)), note="members_undecided",
+                       low=round(met / total, 6), high=round((met + len(unknown)) / total, 6))
+    return Reading(round(met / total, 6), evidence)
+
+
+def _member_count(spec: MemberCountFact, subject: str, ctx: Context) -> Reading:
+    members = _members_or_none(subject, ctx)
+    if members is None:
+        return Reading(None, note="no_members")
+    states = {m: _tri(ctx.verdicts.get((m, spec.award))) for m in members}
+    met = sorted(m for m, s in states.items() if s)
+    unknown = sorted(m for m, s in states.items() if s is None)
+    if unknown:
+        return Reading(None, (*met, *(f"undecided: {m}" for m in unknown)), note="members_undecided",
+                       low=len(met), high=len(met) + len(unknown))
+    return Reading(len(met), tuple(met))
+
+
+def _member_discipline(spec: MemberDisciplineFact, subject: str, ctx: Context) -> Reading:
+    members = _members_or_none(subject, ctx)
+    if members is None:
+        return Reading(None, note="no_members")
+    return _heaviest([(f"{m}: ", level, day) for m in members for level, day in _disciplines(ctx, m)])
+
+
+def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:
+    record = ctx.dataset.record(subject, ctx.period)
+    judged = record.assessments.get(spec.key) if record else None
+    if judged is None:
+        return Reading(True, note="presumed")
+    return Reading(judged, (f"assessments.{spec.key}: {str(judged).lower()}",))
+
+
+def _achievements(spec: AchievementsFact, subject: str, ctx: Context) -> Reading:
+    found = [a.evidence for a in ctx.dataset.achievements_by_key.get((subject, ctx.period), [])
+             if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)]
+    return Reading(len(found), tuple(found))
+
+
+_OPERATORS: dict[type, Callable[[Any, str, Context], Reading]] = {
+    RatingFact: _rating,
+    MonthsSinceRecruitmentFact: _months_since_recruitment,
+    MonthsWorkedFact: _months_worked,
+    DisciplineFact: _discipline,
+    InitiativesFact: _initiatives,
+    VerdictFact: _verdict,
+    ConsecutiveFact: _consecutive,
+    MemberShareFact: _member_share,
+    MemberCountFact: _member_count,
+    MemberDisciplineFact: _member_discipline,
+    AssessmentFact: _assessment,
+    AchievementsFact: _achievements,
+}

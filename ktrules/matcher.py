@@ -1,0 +1,165 @@
+"""The durable_rules side of ktrules: the only module that imports it.
+
+Every leaf criterion becomes three mutually exclusive rules (passed, failed, undecided when the
+records do not settle its fact), all tagged with the award. A subject's facts for an award are asserted as one durable_rules fact in the
+subject's own session (sid), so every leaf of that award fires exactly once for it. Results are
+collected as sets and the firings are counted against the facts asserted: a firing that did not run
+is an error, never a silent verdict.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from durable import engine as durable_engine
+
+Outcome = Literal["passed", "failed", "undecided"]
+Op = Literal[">=", ">", "<=", "<", "="]
+
+# durable_rules keeps at most 1024 live sessions per ruleset; the 1025th raises MemoryError.
+_SESSIONS_PER_BATCH = 1000
+_OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt"}
+_NEGATION = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
+_names = itertools.count()
+
+
+@dataclass(frozen=True)
+class Test:
+    """A leaf as the matcher sees it: fact `fact` compared with a number."""
+
+    criterion: str
+    fact: str
+    op: Op
+    threshold: float
+
+
+@dataclass(frozen=True)
+class Facts:
+    """One subject's facts for one award, each as bounds (low, high) of its number.
+
+    A known value has low == high; a value the records only bound (a share with some members
+    undecided) has both; a missing value has neither.
+    """
+
+    subject: str
+    award: str
+    values: Mapping[str, tuple[float | None, float | None]]
+
+
+class MatcherError(RuntimeError):
+    """durable_rules did not run every firing it owed: an engine fault, not a user error."""
+
+
+class _SyncHost(durable_engine.Host):
+    # The default Host dispatches actions from timer threads and can return before they ran.
+    def _run(self) -> None:
+        pass
+
+
+def _bound(fact: str, side: str) -> str:
+    # 'id' and 'sid' are durable_rules' own keys: fact names never reach the engine bare.
+    return f"f_{fact}_{side}"
+
+
+def _cmp(field: str, op: str, threshold: float) -> dict:
+    return {_OPS[op]: {field: threshold}}
+
+
+def _either(field: str, op: str, threshold: float) -> dict:
+    """The bound is unknown or compares so: that side leaves the test open."""
+    return {"$or": [{"$nex": {field: 1}}, _cmp(field, op, threshold)]}
+
+
+def _condition(test: Test, outcome: Outcome) -> dict:
+    """Passed when every value in the bounds passes, failed when none does, undecided otherwise."""
+    lo, hi, t = _bound(test.fact, "lo"), _bound(test.fact, "hi"), test.threshold
+    if test.op == "=":
+        return {
+            "passed": {"$and": [{lo: t}, {hi: t}]},
+            "failed": {"$or": [_cmp(lo, ">", t), _cmp(hi, "<", t)]},
+            "undecided": {"$and": [_either(lo, "<=", t), _either(hi, ">=", t),
+                                   {"$or": [{"$nex": {lo: 1}}, {"$nex": {hi: 1}}, _cmp(lo, "<", t), _cmp(hi, ">", t)]}]},
+        }[outcome]
+    # for >= and >, the low bound decides a pass and the high bound a failure; for <= and < the reverse
+    passing, failing = (lo, hi) if test.op in (">=", ">") else (hi, lo)
+    return {
+        "passed": _cmp(passing, test.op, t),
+        "failed": _cmp(failing, _NEGATION[test.op], t),
+        "undecided": {"$and": [_either(passing, _NEGATION[test.op], t), _either(failing, test.op, t)]},
+    }[outcome]
+
+
+class Matcher:
+    """A compiled ruleset for one rule version: awards and the tests of their leaf criteria."""
+
+    def __init__(self, tests: Mapping[str, Sequence[Test]]) -> None:
+        self._tests = tests
+        self._fired: set[tuple[str, str, str, Outcome]] = set()
+        self._seen: set[tuple[str, str]] = set()
+        rules: dict[str, dict] = {"seen": {"all": [{"m": {"$ex": {"award": 1}}}], "run": self._on_fact}}
+        for award, award_tests in tests.items():
+            for i, test in enumerate(award_tests):
+                for outcome in ("passed", "failed", "undecided"):
+                    rules[f"{award}.{i}.{outcome}"] = {
+                        "all": [{"m": {"$and": [{"award": award}, _condition(test, outcome)]}}],
+                        "run": self._on_leaf(award, test.criterion, outcome),
+                    }
+        self._host = _SyncHost()
+        self._name = f"ktrules{next(_names)}"
+        self._host.register_rulesets({self._name: rules})
+        self._ruleset = self._host.get_ruleset(self._name)
+
+    def _on_fact(self, c: object) -> None:
+        self._seen.add((c.m.sid, c.m.award))  # type: ignore[attr-defined]
+
+    def _on_leaf(self, award: str, criterion: str, outcome: Outcome):  # noqa: ANN202
+        def record(c: object) -> None:
+            self._fired.add((c.m.sid, award, criterion, outcome))  # type: ignore[attr-defined]
+        return record
+
+    def run(self, facts: Iterable[Facts]) -> dict[tuple[str, str], dict[str, Outcome]]:
+        """The outcome of every leaf for every (subject, award) given."""
+        results: dict[tuple[str, str], dict[str, Outcome]] = {}
+        batch: list[Facts] = []
+        sessions: set[str] = set()
+        for item in facts:
+            if item.subject not in sessions and len(sessions) == _SESSIONS_PER_BATCH:
+                self._run_batch(batch, results)
+                batch, sessions = [], set()
+            batch.append(item)
+            sessions.add(item.subject)
+        if batch:
+            self._run_batch(batch, results)
+        return results
+
+    def _run_batch(self, batch: list[Facts], results: dict) -> None:
+        self._fired.clear()
+        self._seen.clear()
+        messages = [{"sid": f.subject, "award": f.award, **_bounds(f.values)} for f in batch]
+        self._ruleset.assert_facts(messages)
+        while True:
+            before = len(self._fired) + len(self._seen)
+            self._ruleset.dispatch()
+            if len(self._fired) + len(self._seen) == before:
+                break
+        owed = sum(len(self._tests.get(f.award, ())) for f in batch)
+        if len(self._seen) != len(batch) or len(self._fired) != owed:
+            raise MatcherError(f"durable_rules ran {len(self._seen)} of {len(batch)} facts and "
+                               f"{len(self._fired)} of {owed} criterion firings")
+        for subject, award, criterion, outcome in self._fired:
+            results.setdefault((subject, award), {})[criterion] = outcome
+        for sid in {f.subject for f in batch}:
+            self._ruleset.delete_state(sid)
+
+
+def _bounds(values: Mapping[str, tuple[float | None, float | None]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for fact, (low, high) in values.items():
+        if low is not None:
+            out[_bound(fact, "lo")] = low
+        if high is not None:
+            out[_bound(fact, "hi")] = high
+    return out

@@ -1,0 +1,399 @@
+"""Rule packs: the format of rule files, loading, type-checking once, and choosing the version in force.
+
+A pack is a folder (`rules/vn/`) with `pack.yaml` describing it and one file per version. A version
+declares its legal sources, dated parameters, the facts its criteria read (each computed by one of a
+fixed set of operators, see `facts.py`) and its awards with their criteria trees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+
+from .dataset import DISCIPLINE_RANK, RATING_RANK, InitiativeKind, LeaveKind, Scope
+from .errors import KtrulesError, suggest
+from .loading import line_of, read_document, validation_error
+
+DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
+NATIONAL_PACK = "vn"
+
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+CriterionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
+AwardId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
+Rating = Literal["HTXS", "HTT", "HT", "KHT"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """Words in Vietnamese (shown by default) and English (`--lang en`)."""
+
+    vi: str
+    en: str
+
+    def in_(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+class Source(Strict):
+    id: Name
+    title: str
+    url: str | None = None
+    in_force: str | None = None
+
+
+class Parameter(Strict):
+    value: int | float | str | bool
+    text: Text
+    cite: str
+    verified: bool
+
+
+# --- facts: the fixed operators a criterion may read (implemented once, in facts.py) -----------------
+
+class RatingFact(Strict):
+    """The subject's task-completion rating (xếp loại) in the year."""
+    op: Literal["rating"]
+
+
+class MonthsSinceRecruitmentFact(Strict):
+    """Whole months from recruitment to the end of the year."""
+    op: Literal["months_since_recruitment"]
+
+
+class MonthsWorkedFact(Strict):
+    """Months at work in the year plus the months of the leave kinds that count as worked."""
+    op: Literal["months_worked"]
+    counting: list[LeaveKind] = []
+
+
+class DisciplineFact(Strict):
+    """The heaviest discipline decided in the year (none when there is none)."""
+    op: Literal["heaviest_discipline"]
+
+
+class InitiativesFact(Strict):
+    """How many initiatives of these kinds and at least this scope the subject authored in a window."""
+    op: Literal["initiatives"]
+    kinds: Annotated[list[InitiativeKind], Field(min_length=1)]
+    min_scope: Scope = "co_so"
+    years: Annotated[int, Field(ge=1, le=10)] = 1
+
+
+class VerdictFact(Strict):
+    """Whether the subject is eligible for another award this year (decided earlier in the same run)."""
+    op: Literal["verdict"]
+    award: AwardId
+
+
+class ConsecutiveFact(Strict):
+    """Consecutive years, ending with this one, holding an award (conferred, or derived in this run)."""
+    op: Literal["consecutive_years"]
+    award: AwardId
+
+
+class MemberShareFact(Strict):
+    """Share (0 to 1) of a unit's members eligible for an award, or rated at least a given rating."""
+    op: Literal["member_share"]
+    award: AwardId | None = None
+    min_rating: Rating | None = None
+
+
+class MemberCountFact(Strict):
+    """How many of a unit's members are eligible for an award this year."""
+    op: Literal["member_count"]
+    award: AwardId
+
+
+class MemberDisciplineFact(Strict):
+    """The heaviest discipline decided in the year on any member of a unit."""
+    op: Literal["members_heaviest_discipline"]
+
+
+class AssessmentFact(Strict):
+    """The council's judgement on conduct; presumed met when the record carries none."""
+    op: Literal["assessment"]
+    key: CriterionId
+
+
+class AchievementsFact(Strict):
+    """How many recorded achievements with evidence name this criterion in the year."""
+    op: Literal["achievements"]
+    criterion: CriterionId
+    campaign: str | None = None
+
+
+FactSpec = Annotated[
+    Union[RatingFact, MonthsSinceRecruitmentFact, MonthsWorkedFact, DisciplineFact, InitiativesFact,
+          VerdictFact, ConsecutiveFact, MemberShareFact, MemberCountFact, MemberDisciplineFact,
+          AssessmentFact, AchievementsFact],
+    Field(discriminator="op"),
+]
+
+FACT_TYPES: dict[str, str] = {
+    "rating": "rating", "months_since_recruitment": "number", "months_worked": "number",
+    "heaviest_discipline": "discipline", "initiatives": "number", "verdict": "bool",
+    "consecutive_years": "number", "member_share": "number", "member_count": "number",
+    "members_heaviest_discipline": "discipline", "assessment": "bool", "achievements": "number",
+}
+QUALITATIVE_OPS = {"assessment", "achievements"}
+ORDINALS = {"rating": RATING_RANK, "discipline": DISCIPLINE_RANK}
+AWARD_OPS = {"verdict", "consecutive_years", "member_share", "member_count"}
+
+
+# --- criteria ---------------------------------------------------------------------------------------
+
+class ParamRef(Strict):
+    param: Name
+
+
+Value = Union[bool, int, float, str, ParamRef]
+COMPARISONS = {"at_least": ">=", "more_than": ">", "at_most": "<=", "less_than": "<", "equals": "="}
+
+
+class CriterionBase(Strict):
+    id: CriterionId
+    text: Text
+    cite: str
+    verified: bool
+    qualitative: bool
+
+
+class Leaf(CriterionBase):
+    """A condition on one fact: exactly one of at_least / more_than / at_most / less_than / equals."""
+
+    fact: Name
+    at_least: Value | None = None
+    more_than: Value | None = None
+    at_most: Value | None = None
+    less_than: Value | None = None
+    equals: Value | None = None
+
+    @property
+    def comparison(self) -> tuple[str, Value]:
+        given = [(k, getattr(self, k)) for k in COMPARISONS if getattr(self, k) is not None]
+        return given[0]
+
+
+class Group(CriterionBase):
+    """Criteria combined: all must hold, any one suffices, or the one given must not hold."""
+
+    all: list[Criterion] | None = None
+    any: list[Criterion] | None = None
+    not_: Criterion | None = Field(default=None, alias="not")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @property
+    def combinator(self) -> tuple[str, list[Criterion]]:
+        if self.all is not None:
+            return "all", self.all
+        if self.any is not None:
+            return "any", self.any
+        return "not", [self.not_] if self.not_ is not None else []
+
+
+def _criterion_kind(data: Any) -> str:
+    if isinstance(data, dict):
+        return "group" if {"all", "any", "not"} & data.keys() else "leaf"
+    return "group" if isinstance(data, Group) else "leaf"
+
+
+Criterion = Annotated[
+    Union[Annotated[Leaf, Tag("leaf")], Annotated[Group, Tag("group")]],
+    Discriminator(_criterion_kind),
+]
+Group.model_rebuild()
+
+
+class Award(Strict):
+    name: Text
+    subject: Literal["individual", "collective"]
+    cite: str
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+
+
+class RuleVersion(Strict):
+    version: str
+    effective_from: date
+    effective_to: date | None = None
+    title: Text
+    sources: Annotated[list[Source], Field(min_length=1)]
+    parameters: dict[Name, Parameter] = {}
+    facts: dict[Name, FactSpec]
+    awards: dict[AwardId, Award]
+
+    def covers(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class PackInfo(Strict):
+    id: Name
+    title: Text
+    description: Text | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedVersion:
+    """A version as loaded: its pack, the file it came from and its awards in dependency order."""
+
+    pack: PackInfo
+    path: Path
+    rules: RuleVersion
+    stages: list[list[str]]
+
+    @property
+    def label(self) -> str:
+        return f"{self.pack.id}/{self.rules.version}"
+
+
+def walk(criteria: list[Criterion], path: tuple[str | int, ...]) -> Iterator[tuple[Criterion, tuple]]:
+    """Every criterion of a tree with its location in the file, parents first."""
+    for i, node in enumerate(criteria):
+        here = (*path, i)
+        yield node, here
+        if isinstance(node, Group):
+            name, children = node.combinator
+            yield from walk(children, (*here, name) if name != "not" else (*here, "not"))
+
+
+def _vocabulary() -> set[str]:
+    models = [Text, Source, Parameter, ParamRef, Leaf, Group, Award, RuleVersion, PackInfo,
+              *FactSpec.__args__[0].__args__]  # type: ignore[attr-defined]
+    return {name for m in models for name in m.model_fields} | {"not"}
+
+
+def _check_value(value: Any, kind: str) -> str | None:
+    """Why `value` cannot be compared with a fact of `kind`, or None when it can."""
+    if kind in ORDINALS:
+        if value not in ORDINALS[kind]:
+            return f"expected one of {', '.join(ORDINALS[kind])}"
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            return "expected true or false"
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        return "expected a number"
+    return None
+
+
+def _type_check(rules: RuleVersion) -> Iterator[tuple[tuple, str, str | None]]:
+    """Problems that the schema alone cannot see: unknown names, mistyped values, cycles."""
+    for name, spec in rules.facts.items():
+        award = getattr(spec, "award", None)
+        if spec.op in AWARD_OPS and award is not None and award not in rules.awards:
+            yield ("facts", name, "award"), f"unknown award '{award}'", suggest(award, rules.awards)
+        if spec.op == "member_share" and (spec.award is None) == (spec.min_rating is None):
+            yield ("facts", name), "member_share needs exactly one of 'award' and 'min_rating'", None
+    for award_id, award in rules.awards.items():
+        seen: set[str] = set()
+        for node, loc in walk(award.criteria, ("awards", award_id, "criteria")):
+            if node.id in seen:
+                yield (*loc, "id"), f"criterion id '{node.id}' is used twice in {award_id}", "ids must be unique in an award"
+            seen.add(node.id)
+            if isinstance(node, Leaf):
+                yield from _check_leaf(rules, node, loc)
+            elif len(node.combinator[1]) == 0 or sum(x is not None for x in (node.all, node.any, node.not_)) > 1:
+                yield loc, f"criterion '{node.id}' needs exactly one non-empty all / any / not", None
+
+
+def _check_leaf(rules: RuleVersion, leaf: Leaf, loc: tuple) -> Iterator[tuple[tuple, str, str | None]]:
+    spec = rules.facts.get(leaf.fact)
+    if spec is None:
+        yield (*loc, "fact"), f"unknown fact '{leaf.fact}'", suggest(leaf.fact, rules.facts) or "declare it under facts:"
+        return
+    given = [k for k in COMPARISONS if getattr(leaf, k) is not None]
+    if len(given) != 1:
+        yield loc, f"criterion '{leaf.id}' needs exactly one of {', '.join(COMPARISONS)}", None
+        return
+    if leaf.qualitative != (spec.op in QUALITATIVE_OPS):
+        yield ((*loc, "qualitative"), f"criterion '{leaf.id}' reads {spec.op}: qualitative must be "
+               f"{str(spec.op in QUALITATIVE_OPS).lower()}", None)
+    key, value = given[0], getattr(leaf, given[0])
+    kind = FACT_TYPES[spec.op]
+    if isinstance(value, ParamRef):
+        if value.param not in rules.parameters:
+            yield (*loc, key, "param"), f"unknown parameter '{value.param}'", suggest(value.param, rules.parameters)
+            return
+        value = rules.parameters[value.param].value
+    if key != "equals" and kind == "bool":
+        yield (*loc, key), f"'{leaf.fact}' is true or false: compare it with equals", None
+    elif (problem := _check_value(value, kind)) is not None:
+        yield (*loc, key), f"'{value}' cannot be compared with '{leaf.fact}' ({kind}): {problem}", None
+
+
+def _stages(rules: RuleVersion) -> list[list[str]] | str:
+    """Awards grouped so that each group depends only on earlier groups; or the awards in a cycle."""
+    needs = {
+        award_id: {getattr(rules.facts[n.fact], "award", None) for n, _ in walk(award.criteria, ())
+                   if isinstance(n, Leaf) and n.fact in rules.facts} - {None, award_id}
+        for award_id, award in rules.awards.items()
+    }
+    stages: list[list[str]] = []
+    done: set[str] = set()
+    while len(done) < len(needs):
+        ready = sorted(a for a, deps in needs.items() if a not in done and deps <= done)
+        if not ready:
+            return ", ".join(sorted(set(needs) - done))
+        stages.append(ready)
+        done.update(ready)
+    return stages
+
+
+def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
+    data = read_document(path)
+    if not isinstance(data, dict):
+        raise KtrulesError("expected a mapping of keys at the top of the file", file=path, line=1)
+    try:
+        rules = RuleVersion.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path, _vocabulary()) from None
+    for loc, message, hint in _type_check(rules):
+        raise KtrulesError(message, file=path, line=line_of(path, loc), hint=hint)
+    stages = _stages(rules)
+    if isinstance(stages, str):
+        raise KtrulesError(f"awards depend on each other in a cycle: {stages}", file=path,
+                           line=line_of(path, ("awards",)), hint="an award cannot need its own verdict")
+    return LoadedVersion(pack, path, rules, stages)
+
+
+def load_pack(folder: Path) -> list[LoadedVersion]:
+    """Every version of a pack, oldest first."""
+    info_path = folder / "pack.yaml"
+    if not folder.is_dir():
+        raise KtrulesError("no such rule pack folder", file=folder, hint="check --rules")
+    if not info_path.exists():
+        raise KtrulesError("a rule pack folder needs a pack.yaml", file=folder, hint="add one with id and title")
+    info_data = read_document(info_path)
+    try:
+        info = PackInfo.model_validate(info_data if isinstance(info_data, dict) else {})
+    except ValidationError as exc:
+        raise validation_error(exc, info_path, _vocabulary()) from None
+    files = sorted(p for p in folder.glob("*.y*ml") if p.name != "pack.yaml") + sorted(folder.glob("*.json"))
+    versions = sorted((load_version(p, info) for p in files), key=lambda v: v.rules.effective_from)
+    if not versions:
+        raise KtrulesError("the rule pack has no version files", file=folder, hint="add one, e.g. 2024.yaml")
+    return versions
+
+
+def select_version(versions: list[LoadedVersion], as_of: date) -> LoadedVersion:
+    """The version in force on `as_of`."""
+    for version in versions:
+        if version.rules.covers(as_of):
+            return version
+    spans = "; ".join(f"{v.rules.version}: {v.rules.effective_from} to {v.rules.effective_to or '…'}"
+                      for v in versions)
+    raise KtrulesError(f"no rule version of pack '{versions[0].pack.id}' is in force on {as_of} ({spans})",
+                       file=versions[0].path.parent,
+                       hint="choose a period or --as-of those versions cover, or add a version file")
+
+
+def rule_schema() -> dict[str, Any]:
+    """The JSON Schema of a version file, generated from the models."""
+    return RuleVersion.model_json_schema()
