@@ -18,7 +18,7 @@ from typing import Literal
 from .dataset import Dataset
 from .errors import KtrulesError, suggest
 from .facts import Context, Reading, read
-from .matcher import Facts, Matcher, Outcome, Test
+from .matcher import Facts, Matcher, Outcome, Condition
 from .rules import (
     COMPARISONS,
     DEFAULT_RULES,
@@ -94,7 +94,7 @@ def _cached_pack(folder: Path, stamp: tuple) -> list[LoadedVersion]:
 
 @cache
 def _compiled(version: LoadedVersion) -> Matcher:
-    return Matcher({award_id: [_test(version, leaf) for leaf in _leaves(award)]
+    return Matcher({award_id: [_condition(version, leaf) for leaf in _leaves(award)]
                     for award_id, award in version.rules.awards.items()})
 
 
@@ -121,10 +121,10 @@ def _bounds(reading: Reading, kind: str) -> tuple[float | None, float | None]:
     return _encode(low, kind), _encode(high, kind)
 
 
-def _test(version: LoadedVersion, leaf: Leaf) -> Test:
+def _condition(version: LoadedVersion, leaf: Leaf) -> Condition:
     kind = FACT_TYPES[version.rules.facts[leaf.fact].op]
     threshold = _encode(_threshold(version, leaf), kind)
-    return Test(leaf.id, leaf.fact, COMPARISONS[leaf.comparison[0]], threshold)  # type: ignore[arg-type]
+    return Condition(leaf.id, leaf.fact, COMPARISONS[leaf.comparison[0]], threshold)  # type: ignore[arg-type]
 
 
 def _kleene(kind: str, results: Sequence[Outcome]) -> Outcome:
@@ -167,7 +167,7 @@ def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
 
 
 def _check_ids(given: Sequence[str], known: Iterable[str], what: str, where: str) -> None:
-    known = list(known)
+    known = sorted(known)
     for item in given:
         if item not in known:
             raise KtrulesError(f"unknown {what} '{item}' in {where}", hint=suggest(item, known)

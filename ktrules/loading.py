@@ -53,9 +53,10 @@ def read_document(path: Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise KtrulesError(f"malformed YAML: {problem}", file=path,
+        twice = "given twice" in problem
+        raise KtrulesError(problem if twice else f"malformed YAML: {problem}", file=path,
                            line=mark.line + 1 if mark else None,
-                           hint="fix the syntax at that line") from None
+                           hint="keep one of them" if twice else "fix the syntax at that line") from None
 
 
 def line_of(path: Path, loc: Sequence[str | int]) -> int | None:
@@ -90,7 +91,8 @@ def dotted(loc: Iterable[str | int]) -> str:
 def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str],
                      prefix: Sequence[str | int] = ()) -> KtrulesError:
     """The first problem of a pydantic error as a one-line KtrulesError naming file, line and key."""
-    errors = exc.errors()
+    # a misspelt key also shows as a missing one: name the misspelling, it says what to fix
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     loc = [*prefix, *(step for step in first["loc"] if not _is_union_tag(step))]
     key = loc[-1] if loc else ""
@@ -108,7 +110,8 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
         message = f"{dotted(loc)}: {first['msg']}{shown}"
         expected = first.get("ctx", {}).get("expected")
         if expected and given is not None:
-            hint = suggest(str(given), [e.strip(" '") for e in expected.replace(" or ", ",").split(",")])
+            choices = [e.strip(" '") for e in expected.replace(" or ", ",").split(",")]
+            hint = suggest(str(given), choices) or f"use {expected}"
     return KtrulesError(message + more, file=path, line=line_of(path, loc), hint=hint)
 
 

@@ -27,7 +27,7 @@ _names = itertools.count()
 
 
 @dataclass(frozen=True)
-class Test:
+class Condition:
     """A leaf as the matcher sees it: fact `fact` compared with a number."""
 
     criterion: str
@@ -73,10 +73,10 @@ def _either(field: str, op: str, threshold: float) -> dict:
     return {"$or": [{"$nex": {field: 1}}, _cmp(field, op, threshold)]}
 
 
-def _condition(test: Test, outcome: Outcome) -> dict:
+def _condition(cond: Condition, outcome: Outcome) -> dict:
     """Passed when every value in the bounds passes, failed when none does, undecided otherwise."""
-    lo, hi, t = _bound(test.fact, "lo"), _bound(test.fact, "hi"), test.threshold
-    if test.op == "=":
+    lo, hi, t = _bound(cond.fact, "lo"), _bound(cond.fact, "hi"), cond.threshold
+    if cond.op == "=":
         return {
             "passed": {"$and": [{lo: t}, {hi: t}]},
             "failed": {"$or": [_cmp(lo, ">", t), _cmp(hi, "<", t)]},
@@ -84,28 +84,28 @@ def _condition(test: Test, outcome: Outcome) -> dict:
                                    {"$or": [{"$nex": {lo: 1}}, {"$nex": {hi: 1}}, _cmp(lo, "<", t), _cmp(hi, ">", t)]}]},
         }[outcome]
     # for >= and >, the low bound decides a pass and the high bound a failure; for <= and < the reverse
-    passing, failing = (lo, hi) if test.op in (">=", ">") else (hi, lo)
+    passing, failing = (lo, hi) if cond.op in (">=", ">") else (hi, lo)
     return {
-        "passed": _cmp(passing, test.op, t),
-        "failed": _cmp(failing, _NEGATION[test.op], t),
-        "undecided": {"$and": [_either(passing, _NEGATION[test.op], t), _either(failing, test.op, t)]},
+        "passed": _cmp(passing, cond.op, t),
+        "failed": _cmp(failing, _NEGATION[cond.op], t),
+        "undecided": {"$and": [_either(passing, _NEGATION[cond.op], t), _either(failing, cond.op, t)]},
     }[outcome]
 
 
 class Matcher:
-    """A compiled ruleset for one rule version: awards and the tests of their leaf criteria."""
+    """A compiled ruleset for one rule version: awards and the conditions of their leaf criteria."""
 
-    def __init__(self, tests: Mapping[str, Sequence[Test]]) -> None:
-        self._tests = tests
+    def __init__(self, conditions: Mapping[str, Sequence[Condition]]) -> None:
+        self._conditions = conditions
         self._fired: set[tuple[str, str, str, Outcome]] = set()
         self._seen: set[tuple[str, str]] = set()
         rules: dict[str, dict] = {"seen": {"all": [{"m": {"$ex": {"award": 1}}}], "run": self._on_fact}}
-        for award, award_tests in tests.items():
-            for i, test in enumerate(award_tests):
+        for award, award_conditions in conditions.items():
+            for i, cond in enumerate(award_conditions):
                 for outcome in ("passed", "failed", "undecided"):
                     rules[f"{award}.{i}.{outcome}"] = {
-                        "all": [{"m": {"$and": [{"award": award}, _condition(test, outcome)]}}],
-                        "run": self._on_leaf(award, test.criterion, outcome),
+                        "all": [{"m": {"$and": [{"award": award}, _condition(cond, outcome)]}}],
+                        "run": self._on_leaf(award, cond.criterion, outcome),
                     }
         self._host = _SyncHost()
         self._name = f"ktrules{next(_names)}"
@@ -145,7 +145,7 @@ class Matcher:
             self._ruleset.dispatch()
             if len(self._fired) + len(self._seen) == before:
                 break
-        owed = sum(len(self._tests.get(f.award, ())) for f in batch)
+        owed = sum(len(self._conditions.get(f.award, ())) for f in batch)
         if len(self._seen) != len(batch) or len(self._fired) != owed:
             raise MatcherError(f"durable_rules ran {len(self._seen)} of {len(batch)} facts and "
                                f"{len(self._fired)} of {owed} criterion firings")

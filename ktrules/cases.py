@@ -1,0 +1,135 @@
+"""Case files: a dataset, a period and the verdicts a rule author expects (`ktrules test`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .dataset import Dataset, dataset_from_mapping, load_dataset
+from .engine import Evaluation, evaluate
+from .errors import KtrulesError
+from .loading import line_of, read_document, validation_error
+from .rules import DEFAULT_RULES
+
+
+class Expectation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    subject: str
+    award: str
+    verdict: Literal["eligible", "not_eligible", "incomplete"]
+    criteria: dict[str, Literal["passed", "failed", "undecided"]] = {}
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    dataset: str | dict[str, Any]
+    period: int
+    as_of: date | None = None
+    rules: str | None = None
+    expect: list[Expectation] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    file: Path
+    name: str
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def case_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The case files named, folders searched recursively for .yaml / .yml."""
+    found: list[Path] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            found.extend(sorted(p for p in given.rglob("*") if p.suffix in (".yaml", ".yml")))
+        elif given.exists():
+            found.append(given)
+        else:
+            raise KtrulesError("no such file or folder", file=given, hint="check the path")
+    if not found:
+        raise KtrulesError("no case files found", file=", ".join(map(str, paths)),
+                           hint="case files end in .yaml or .yml")
+    return found
+
+
+def _cases(path: Path) -> Iterator[tuple[int | None, dict[str, Any]]]:
+    data = read_document(path)
+    if isinstance(data, dict):
+        yield None, data
+    elif isinstance(data, list) and data:
+        yield from enumerate(data)
+    else:
+        raise KtrulesError("a case file holds one case (a mapping) or a list of them", file=path, line=1)
+
+
+def _dataset(case: Case, path: Path, prefix: tuple, cache: dict[Path, Dataset]) -> Dataset:
+    if isinstance(case.dataset, dict):
+        return dataset_from_mapping(case.dataset, path, (*prefix, "dataset"))
+    source = (path.parent / case.dataset).resolve()
+    if source not in cache:
+        cache[source] = load_dataset(source)
+    return cache[source]
+
+
+def _check(case: Case, evaluation: Evaluation, path: Path, prefix: tuple) -> list[str]:
+    failures = []
+    for i, exp in enumerate(case.expect):
+        loc = (*prefix, "expect", i)
+        if exp.award not in evaluation.version.rules.awards:
+            raise KtrulesError(f"unknown award '{exp.award}' in rule version {evaluation.version.label}",
+                               file=path, line=line_of(path, (*loc, "award")))
+        got = evaluation.get(exp.subject, exp.award)
+        where = f"{exp.subject} {exp.award}"
+        if got is None:
+            failures.append(f"{where}: expected {exp.verdict}, got no verdict (no record for {case.period})")
+            continue
+        if got.verdict != exp.verdict:
+            failures.append(f"{where}: expected {exp.verdict}, got {got.verdict}")
+        results = {node.criterion.id: node.result for root in got.criteria for _, node in root.flatten()}
+        for criterion, expected in exp.criteria.items():
+            actual = results.get(criterion, "absent")
+            if actual != expected:
+                failures.append(f"{where} criterion {criterion}: expected {expected}, got {actual}")
+    return failures
+
+
+def run_file(path: Path, cache: dict[Path, Dataset]) -> list[CaseResult]:
+    """Every case of one file; a case that cannot run fails with its error."""
+    results = []
+    for index, data in _cases(path):
+        prefix: tuple = () if index is None else (index,)
+        name = str(data.get("name", f"case {index}")) if isinstance(data, dict) else f"case {index}"
+        try:
+            case = Case.model_validate(data)
+            dataset = _dataset(case, path, prefix, cache)
+            rules = (path.parent / case.rules).resolve() if case.rules else DEFAULT_RULES
+            evaluation = evaluate(dataset, case.period, as_of=case.as_of, rules=rules)
+            failures = _check(case, evaluation, path, prefix)
+        except ValidationError as exc:
+            failures = [str(validation_error(exc, path, [*Case.model_fields, *Expectation.model_fields], prefix))]
+        except KtrulesError as exc:
+            failures = [str(exc) if exc.file else f"{path}: {exc}"]
+        results.append(CaseResult(path, name, tuple(failures)))
+    return results
+
+
+def run(paths: Iterable[str | Path]) -> list[CaseResult]:
+    """Every case of every file; a file that cannot be read counts as one failed case."""
+    cache: dict[Path, Dataset] = {}
+    results: list[CaseResult] = []
+    for path in case_files(paths):
+        try:
+            results.extend(run_file(path, cache))
+        except KtrulesError as exc:
+            results.append(CaseResult(path, path.name, (str(exc),)))
+    return results

@@ -1,0 +1,111 @@
+"""The commands as a secretary runs them: output, formats, languages, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from ktrules.cli import cli
+from tests.conftest import DEPARTMENT, FIXTURES, SMALL
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_check_prints_a_table_with_heading_and_summary_in_vietnamese():
+    result = invoke("check", DEPARTMENT, "--period", "2024")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Sở Khoa học và Công nghệ tỉnh Bình Định, năm 2024: quy định vn/2024")
+    assert "Kết quả" in lines[2] and "Đủ điều kiện" in result.output and "Thiếu dữ liệu" in result.output
+    assert lines[-1].startswith("Tổng cộng")
+
+
+def test_check_in_english():
+    result = invoke("check", SMALL, "--period", "2024", "--lang", "en", "--award", "LDTT")
+    assert result.exit_code == 0
+    assert "Eligible" in result.output and "Advanced Worker" in result.output and "Đủ" not in result.output
+
+
+def test_check_json_has_the_contract_fields():
+    result = invoke("check", SMALL, "--period", "2024", "--format", "json")
+    rows = json.loads(result.output)
+    assert {(r["subject"], r["award"]) for r in rows} >= {("p01", "LDTT"), ("vp", "TTLDXS")}
+    for r in rows:
+        assert {"subject", "award", "period", "verdict", "rules_version", "criteria"} <= r.keys()
+        for c in r["criteria"]:
+            assert {"id", "text", "cite", "result", "evidence"} <= c.keys()
+
+
+def test_check_csv_one_row_per_subject_and_award_filtered():
+    result = invoke("check", DEPARTMENT, "--period", "2024", "--format", "csv", "--award", "LDTT",
+                    "--subject", "p22", "--subject", "p29")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["subject"], r["award"], r["verdict"]) for r in rows] == [
+        ("p22", "LDTT", "not_eligible"), ("p29", "LDTT", "eligible")]
+    assert "no_discipline" in rows[0]["reasons"]
+
+
+def test_explain_shows_every_criterion_with_values_citation_and_version():
+    result = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "p22", "--award", "LDTT")
+    assert result.exit_code == 0
+    out = result.output
+    assert "Kết quả: Không đủ điều kiện" in out and "vn/2024" in out
+    for cid in ("rating", "chap_hanh", "recruited_6_months", "months_at_work", "no_discipline", "khong_dang_xem_xet"):
+        assert f"[{cid}]" in out
+    assert "khien_trach 2024-09-16" in out  # the value read
+    assert "chưa kiểm chứng" in out  # an unverified reading says so
+    assert "mặc nhiên đạt" in out  # a presumed qualitative criterion says so
+    assert "TT 01/2024/TT-BNV, Điều 1, khoản 5, điểm d" in out
+
+
+def test_explain_json_and_english():
+    result = invoke("explain", SMALL, "--period", "2024", "--subject", "p01", "--format", "json", "--lang", "en")
+    rows = json.loads(result.output)
+    assert {r["award"] for r in rows} == {"LDTT", "CSTDCS"}
+    assert all(r["verdict_label"] == "Eligible" for r in rows)
+
+
+def test_explain_a_subject_without_a_record_that_year_is_an_error():
+    result = invoke("explain", SMALL, "--period", "2024", "--subject", "p03")
+    assert result.exit_code == 2 and "no verdict for 2024" in result.output
+
+
+def test_bad_input_exits_2_with_one_line_and_nothing_on_stdout(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL.read_text(encoding="utf-8").replace("rating: HTXS", "rating: XS", 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(bad), "--period", "2024", "--format", "json"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and f"{bad}:12:" in result.stderr
+
+
+def test_no_rule_version_for_the_period_exits_2():
+    result = invoke("check", SMALL, "--period", "2020")
+    assert result.exit_code == 2 and "no rule version" in result.stderr
+
+
+def test_test_command_counts_and_exits_by_result(write):
+    passing = invoke("test", FIXTURES / "cases" / "contract-example.yaml")
+    assert passing.exit_code == 0 and passing.output.strip().endswith("1 passed, 0 failed")
+    wrong = write("cases/wrong.yaml", (FIXTURES / "cases" / "contract-example.yaml").read_text(encoding="utf-8")
+                  .replace("dataset: ../datasets/small.yaml", f"dataset: {SMALL}")
+                  .replace("{subject: p01, award: LDTT, verdict: eligible}", "{subject: p01, award: LDTT, verdict: incomplete}"))
+    failing = invoke("test", wrong.parent)
+    assert failing.exit_code == 1
+    assert "p01 LDTT: expected incomplete, got eligible" in failing.output
+    assert failing.output.strip().endswith("0 passed, 1 failed")
+
+
+def test_schema_prints_the_rule_version_json_schema():
+    schema = json.loads(invoke("schema").output)
+    assert {"version", "effective_from", "awards", "facts"} <= set(schema["properties"])
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in cli.commands.items():
+        assert "Example:" in (command.help or ""), name

@@ -1,0 +1,62 @@
+"""Loading records: valid files load, every kind of bad input fails on one line naming file and line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from ktrules import KtrulesError, load_dataset
+from tests.conftest import DEPARTMENT, SMALL
+
+GOOD = SMALL.read_text(encoding="utf-8")
+
+
+def test_bundled_department_loads_with_members_per_year():
+    ds = load_dataset(DEPARTMENT)
+    assert len(ds.units) >= 6 and len(ds.people) >= 40
+    assert {r.year for r in ds.records} >= {2021, 2022, 2023, 2024, 2025}
+    # a record's own unit places the person in that unit for that year
+    moved = next(r for r in ds.records if r.unit and r.unit != ds.people_by_id[r.subject].unit)
+    assert moved.subject in ds.members(moved.unit, moved.year)
+
+
+def test_json_dataset_loads_the_same_as_yaml(tmp_path):
+    path = tmp_path / "small.json"
+    path.write_text(json.dumps(yaml.safe_load(GOOD), default=str), encoding="utf-8")
+    assert load_dataset(path) == load_dataset(SMALL)
+
+
+@pytest.mark.parametrize(("change", "line", "words"), [
+    (("gender: female, unit: vp, recruited: 2015", "gendr: female, unit: vp, recruited: 2015"), 7,
+     ["unknown key 'gendr'", "did you mean 'gender'"]),
+    (("rating: HTXS, months_worked: 12}", "rating: Tot, months_worked: 12}"), 12,
+     ["records[0].rating", "'Tot'", "HTXS"]),
+    (("months_worked: 7,", "months_worked: seven,"), 13, ["records[1].months_worked", "number"]),
+    (("{subject: p04, year: 2024", "{subject: p44, year: 2024"), 16, ["unknown subject 'p44'", "'p04'"]),
+    (("authors: [p01]", "authors: [p09]"), 19, ["unknown author 'p09'"]),
+    (("unit: kt}", "unit: ktt}"), 16, ["unknown unit 'ktt'", "'kt'"]),
+    (("units:\n", "units: [\n"), 4, ["malformed YAML"]),
+    (("recruited: 2015-03-01}", "recruited: 2015-03-01, unit: kt}"), 7, ["key 'unit' is given twice"]),
+    (("months_worked: 7, leave: [{kind: maternity, months: 5}]", "months_worked: 9, leave: [{kind: maternity, months: 5}]"),
+     13, ["exceed 12"]),
+    (("{subject: p04, year: 2024, rating: HTT, unit: kt}", "{subject: p01, year: 2024, rating: HTT}"), 16,
+     ["a second record for 'p01' in 2024"]),
+])
+def test_bad_input_names_file_line_and_key(write, change, line, words):
+    old, new = change
+    assert old in GOOD
+    path = write("records.yaml", GOOD.replace(old, new, 1))
+    with pytest.raises(KtrulesError) as err:
+        load_dataset(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}:{line}: ")
+    assert "\n" not in message
+    for word in words:
+        assert word in message
+
+
+def test_missing_file_is_a_clean_error(tmp_path):
+    with pytest.raises(KtrulesError, match="file not found"):
+        load_dataset(tmp_path / "nope.yaml")

@@ -1,0 +1,110 @@
+"""What a council would notice in verdicts: dependencies settled in one run, three-valued logic,
+presumptions shown, the version in force chosen by date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ktrules import Dataset, KtrulesError, evaluate, load_dataset
+from tests.conftest import DEPARTMENT, SMALL, criterion, unit_with, verdicts
+
+
+def test_cstdcs_reads_this_years_ldtt_verdict_from_the_same_run():
+    data = unit_with([{"rating": "HTXS"}, {"rating": "HTXS", "discipline": [{"level": "khien_trach", "date": "2024-05-02"}]}])
+    got = verdicts(data)
+    assert got["p1", "CSTDCS"] == "eligible"
+    assert got["p2", "LDTT"] == "not_eligible" and got["p2", "CSTDCS"] == "not_eligible"
+
+
+def test_ttldxs_reads_members_cstdcs_verdicts_from_the_same_run():
+    strong = unit_with([{"rating": "HTXS"}, {}, {}])
+    weak = unit_with([{}, {}, {}])
+    assert verdicts(strong)["u1", "TTLDXS"] == "eligible"
+    assert verdicts(weak)["u1", "TTLDXS"] == "not_eligible"
+    assert criterion(weak, "u1", "TTLDXS", "has_cstdcs") == "failed"
+
+
+def test_a_missing_rating_makes_the_verdict_incomplete_not_a_silent_fail():
+    data = unit_with([{"rating": None}])
+    assert verdicts(data)["p1", "LDTT"] == "incomplete"
+    assert criterion(data, "p1", "LDTT", "rating") == "undecided"
+
+
+def test_a_failed_criterion_outweighs_a_missing_one():
+    data = unit_with([{"rating": None, "discipline": [{"level": "canh_cao", "date": "2024-03-01"}]}])
+    assert verdicts(data)["p1", "LDTT"] == "not_eligible"
+
+
+def test_a_share_whose_range_is_wholly_above_the_threshold_passes_despite_an_undecided_member():
+    # 8 of 10 members are LĐTT, one has no rating yet: 80% to 90%, above 70% whatever comes
+    people = [{} for _ in range(8)] + [{"rating": "HT"}, {"rating": None}]
+    data = unit_with(people, unit_record={"rating": "HTT"})
+    assert criterion(data, "u1", "TTLDTT", "ldtt_share") == "passed"
+    # 6 of 10 with one undecided: 60% to 70%, so the council must wait for the missing rating
+    people = [{} for _ in range(6)] + [{"rating": "HT"}] * 3 + [{"rating": None}]
+    data = unit_with(people, unit_record={"rating": "HTT"})
+    assert criterion(data, "u1", "TTLDTT", "ldtt_share") == "undecided"
+    assert verdicts(data)["u1", "TTLDTT"] == "incomplete"
+
+
+def test_conduct_is_presumed_unless_the_council_recorded_otherwise():
+    data = unit_with([{}])
+    ev = evaluate(Dataset.model_validate(data), 2024)
+    node = next(n for root in ev.get("u1", "TTLDTT").criteria for _, n in root.flatten() if n.criterion.id == "doan_ket")
+    assert node.result == "passed" and node.reading.note == "presumed"
+    judged = unit_with([{}], unit_record={"rating": "HTXS", "assessments": {"doan_ket": False}})
+    assert verdicts(judged)["u1", "TTLDTT"] == "not_eligible"
+
+
+def test_leave_that_counts_as_worked_keeps_ldtt_and_unpaid_leave_does_not():
+    data = unit_with([
+        {"months_worked": 6, "leave": [{"kind": "maternity", "months": 6}]},
+        {"months_worked": 4, "leave": [{"kind": "training", "months": 8}]},
+        {"months_worked": 3, "leave": [{"kind": "unpaid", "months": 9}]},
+    ])
+    got = verdicts(data)
+    assert [got[f"p{i}", "LDTT"] for i in (1, 2, 3)] == ["eligible", "eligible", "not_eligible"]
+
+
+def test_recruitment_counts_whole_months_to_the_end_of_the_year():
+    data = unit_with([{"recruited": "2024-07-01"}, {"recruited": "2024-07-02"}])
+    got = verdicts(data)
+    assert (got["p1", "LDTT"], got["p2", "LDTT"]) == ("eligible", "not_eligible")
+
+
+def test_discipline_counts_in_the_year_of_its_date_only():
+    data = unit_with([{"discipline": [{"level": "khien_trach", "date": "2024-11-30"}]}])
+    assert verdicts(data)["p1", "LDTT"] == "not_eligible"
+    data["records"].append({"subject": "p1", "year": 2023, "rating": "HTT",
+                            "discipline": [{"level": "canh_cao", "date": "2023-02-01"}]})
+    data["records"][1]["discipline"] = []
+    assert verdicts(data)["p1", "LDTT"] == "eligible"
+
+
+def test_narrowing_to_one_award_still_settles_what_it_depends_on():
+    ev = evaluate(load_dataset(DEPARTMENT), 2024, awards=["TTLDXS"], subjects=["qlkh"])
+    assert [(v.subject, v.award, v.verdict) for v in ev.verdicts] == [("qlkh", "TTLDXS", "eligible")]
+
+
+def test_the_version_in_force_is_chosen_by_the_as_of_date():
+    ds = load_dataset(SMALL)
+    assert evaluate(ds, 2024).as_of == date(2024, 12, 31)
+    assert evaluate(ds, 2024, as_of=date(2024, 1, 1)).version.label == "vn/2024"
+    with pytest.raises(KtrulesError, match="in force on 2023-12-31"):
+        evaluate(ds, 2024, as_of=date(2023, 12, 31))
+
+
+def test_unknown_award_or_subject_is_refused_with_a_suggestion():
+    ds = load_dataset(SMALL)
+    with pytest.raises(KtrulesError, match="did you mean 'CSTDCS'"):
+        evaluate(ds, 2024, awards=["CSTDC"])
+    with pytest.raises(KtrulesError, match="unknown subject 'p9'"):
+        evaluate(ds, 2024, subjects=["p9"])
+
+
+def test_the_department_fixture_has_every_verdict_kind_for_each_individual_title():
+    ev = evaluate(load_dataset(DEPARTMENT), 2024)
+    for award in ("LDTT", "CSTDCS"):
+        assert {v.verdict for v in ev.verdicts if v.award == award} == {"eligible", "not_eligible", "incomplete"}

@@ -1,0 +1,110 @@
+"""Rule files: the bundled pack loads and type-checks; a broken rule file fails at load with its line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ktrules import KtrulesError, evaluate, load_dataset
+from ktrules.rules import DEFAULT_RULES, load_pack, rule_schema, select_version
+from tests.conftest import SMALL
+
+PACK = DEFAULT_RULES / "vn"
+V2024 = (PACK / "2024.yaml").read_text(encoding="utf-8")
+
+
+def test_bundled_pack_loads_with_dependency_stages():
+    version = select_version(load_pack(PACK), date(2024, 12, 31))
+    assert version.label == "vn/2024"
+    order = [award for stage in version.stages for award in stage]
+    assert order.index("LDTT") < order.index("CSTDCS") < order.index("TTLDXS")
+
+
+def test_every_criterion_cites_an_article_and_says_how_sure_it_is():
+    for version in load_pack(PACK):
+        for award in version.rules.awards.values():
+            assert award.cite
+    # the pack tells the truth: readings not confirmed from the law are marked
+    assert "verified: false" in V2024
+
+
+def test_committed_json_schema_is_generated_from_the_models():
+    committed = json.loads((DEFAULT_RULES / "rule-version.schema.json").read_text(encoding="utf-8"))
+    assert committed == rule_schema(), "regenerate with: ktrules schema > rules/rule-version.schema.json"
+
+
+def test_no_version_in_force_names_the_pack_and_the_fix():
+    with pytest.raises(KtrulesError, match=r"no rule version of pack 'vn' is in force on 2019-12-31.*--as-of"):
+        evaluate(load_dataset(SMALL), 2019)
+
+
+def _pack_with(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    """A copy of the bundled pack with one edit to its 2024 file."""
+    assert old in V2024, old
+    root = tmp_path / "rules"
+    shutil.copytree(PACK, root / "vn")
+    (root / "vn" / "2024.yaml").write_text(V2024.replace(old, new, 1) if old else V2024, encoding="utf-8")
+    return root
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("        fact: rating\n        at_least: HTT", "        fact: ratng\n        at_least: HTT",
+     ["unknown fact 'ratng'", "did you mean 'rating'"]),
+    ("        fact: rating\n        at_least: HTT", "        fact: rating\n        at_least: 3",
+     ["'3' cannot be compared with 'rating'", "HTXS"]),
+    ("at_least: {param: ldtt_min_months_recruited}", "at_least: {param: ldtt_min_month_recruited}",
+     ["unknown parameter 'ldtt_min_month_recruited'", "did you mean"]),
+    ("        verified: true\n        qualitative: true\n        fact: chap_hanh",
+     "        verified: true\n        qualitative: false\n        fact: chap_hanh",
+     ["reads assessment: qualitative must be true"]),
+    ("    cite: \"Luật TĐKT 2022, Điều 24\"\n", "    cite: \"Luật TĐKT 2022, Điều 24\"\n    quota: 3\n",
+     ["unknown key 'quota'"]),
+    ("  ldtt: {op: verdict, award: LDTT}", "  ldtt: {op: verdict, award: LDTX}", ["unknown award 'LDTX'"]),
+    ("  ldtt: {op: verdict, award: LDTT}", "  ldtt: {op: verdict_of, award: LDTT}", ["facts.ldtt", "verdict_of"]),
+])
+def test_broken_rule_file_fails_at_load_with_file_and_line(tmp_path, old, new, words):
+    root = _pack_with(tmp_path, old, new)
+    with pytest.raises(KtrulesError) as err:
+        evaluate(load_dataset(SMALL), 2024, rules=root)
+    message = str(err.value)
+    assert message.startswith(f"{root / 'vn' / '2024.yaml'}:")
+    assert "\n" not in message
+    for word in words:
+        assert word in message
+
+
+def test_error_line_points_at_the_offending_key(tmp_path):
+    root = _pack_with(tmp_path, "fact: rating\n        at_least: HTT", "fact: ratng\n        at_least: HTT")
+    text = (root / "vn" / "2024.yaml").read_text(encoding="utf-8")
+    with pytest.raises(KtrulesError) as err:
+        evaluate(load_dataset(SMALL), 2024, rules=root)
+    assert err.value.line == _line_of(text, "fact: ratng")
+
+
+def test_awards_that_need_each_other_are_refused(tmp_path):
+    root = _pack_with(tmp_path, "  rating: {op: rating}\n", "  rating: {op: rating}\n  cstdcs: {op: verdict, award: CSTDCS}\n")
+    text = (root / "vn" / "2024.yaml").read_text(encoding="utf-8")
+    cyclic = text.replace("      - id: rating\n        text: {vi: \"Hoàn thành tốt nhiệm vụ được giao trở lên\"",
+                          "      - id: cs\n        text: {vi: x, en: x}\n        cite: x\n        verified: true\n"
+                          "        qualitative: false\n        fact: cstdcs\n        equals: false\n"
+                          "      - id: rating\n        text: {vi: \"Hoàn thành tốt nhiệm vụ được giao trở lên\"", 1)
+    (root / "vn" / "2024.yaml").write_text(cyclic, encoding="utf-8")
+    with pytest.raises(KtrulesError, match="cycle: CSTDCS, LDTT"):
+        evaluate(load_dataset(SMALL), 2024, rules=root)
+
+
+def test_a_rule_file_edited_on_disk_is_read_again(tmp_path):
+    root = _pack_with(tmp_path)
+    before = evaluate(load_dataset(SMALL), 2024, rules=root, subjects=["p02"], awards=["LDTT"]).verdicts[0]
+    path = root / "vn" / "2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("at_least: HTT", "at_least: HTXS", 1), encoding="utf-8")
+    after = evaluate(load_dataset(SMALL), 2024, rules=root, subjects=["p02"], awards=["LDTT"]).verdicts[0]
+    assert (before.verdict, after.verdict) == ("eligible", "not_eligible")
