@@ -29,6 +29,8 @@ from .rules import (
 )
 
 Verdicts = Mapping[tuple[str, str], str]  # (subject, award) -> eligible / not_eligible / incomplete
+# One thing read: (kind, value); the kind names a message that says it in the user's language.
+Evidence = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Reading:
     """What an operator read: the value, the evidence (ids, documents, years) and why it may be absent."""
 
     value: Any
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
     note: str | None = None  # a message key: presumed, no_record, not_recorded, no_members, ...
     low: Any = None  # when the value is unknown but bounded (some members undecided)
     high: Any = None
@@ -72,7 +74,7 @@ def _months_since_recruitment(spec: MonthsSinceRecruitmentFact, subject: str, ct
     start = person.recruited
     # whole months from recruitment to the first day after the period
     months = (ctx.period + 1 - start.year) * 12 + (1 - start.month) - (1 if start.day > 1 else 0)
-    return Reading(months, evidence=(start.isoformat(),))
+    return Reading(months, (("recruited", start.isoformat()),))
 
 
 def _months_worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Reading:
@@ -80,12 +82,13 @@ def _months_worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Readin
     if record is None:
         return Reading(None, note="no_record")
     counted = [leave for leave in record.leave if leave.kind in spec.counting]
-    evidence = tuple(f"{leave.kind} {leave.months:g}" for leave in counted)
+    evidence = tuple((f"leave.{leave.kind}", f"{leave.months:g}") for leave in counted)
     if record.months_worked is None:
         # a record that lists its leave apart and no months: the rest of the year was at work
         worked = 12 - sum(leave.months for leave in record.leave)
         return Reading(worked + sum(x.months for x in counted), evidence, note="presumed_full_year")
-    return Reading(record.months_worked + sum(x.months for x in counted), (f"worked {record.months_worked:g}", *evidence))
+    worked = record.months_worked
+    return Reading(worked + sum(x.months for x in counted), (("worked", f"{worked:g}"), *evidence))
 
 
 def _disciplines(ctx: Context, subject: str) -> list[tuple[str, date]]:
@@ -99,7 +102,7 @@ def _heaviest(found: list[tuple[str, str, date]]) -> Reading:
     if not found:
         return Reading("none")
     heaviest = max((level for _, level, _ in found), key=DISCIPLINE_RANK.__getitem__)
-    return Reading(heaviest, tuple(f"{who}{level} {day.isoformat()}" for who, level, day in found))
+    return Reading(heaviest, tuple((f"discipline.{level}", f"{who}{day.isoformat()}") for who, level, day in found))
 
 
 def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Reading:
@@ -111,7 +114,7 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     found = [i.id for i in ctx.dataset.initiatives_by_author.get(subject, [])
              if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
              and first <= i.year <= ctx.period]
-    return Reading(len(found), tuple(found))
+    return Reading(len(found), tuple(("id", i) for i in found))
 
 
 def _tri(verdict: str | None) -> bool | None:
@@ -120,7 +123,7 @@ def _tri(verdict: str | None) -> bool | None:
 
 def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Reading:
     verdict = ctx.verdicts.get((subject, spec.award))
-    return Reading(_tri(verdict), (f"{spec.award}: {verdict or 'none'}",))
+    return Reading(_tri(verdict), ((f"verdict.{verdict or 'none'}", spec.award),))
 
 
 def _consecutive(spec: ConsecutiveFact, subject: str, ctx: Context) -> Reading:
@@ -129,20 +132,20 @@ def _consecutive(spec: ConsecutiveFact, subject: str, ctx: Context) -> Reading:
     this_year = ctx.verdicts.get((subject, spec.award))
     if ctx.period not in held and this_year == "incomplete":
         before = _streak(held, ctx.period - 1)
-        evidence = (f"{ctx.period}: incomplete", *before)
+        evidence = (("verdict.incomplete", f"{spec.award} {ctx.period}"), *before)
         return Reading(None, evidence, note="depends_on_incomplete", low=0, high=len(before) + 1)
     if ctx.period not in held and this_year != "eligible":
-        return Reading(0, (f"{ctx.period}: {this_year or 'none'}",))
+        return Reading(0, ((f"verdict.{this_year or 'none'}", f"{spec.award} {ctx.period}"),))
     held = {**held, ctx.period: held.get(ctx.period, "eligible")}
     streak = _streak(held, ctx.period)
     return Reading(len(streak), tuple(streak))
 
 
-def _streak(held: dict[int, str], year: int) -> list[str]:
-    """`year: decision` for each year held, going back from `year` until a gap."""
+def _streak(held: dict[int, str], year: int) -> list[Evidence]:
+    """Each year held, with its decision, going back from `year` until a gap."""
     years = []
     while year in held:
-        years.append(f"{year}: {held[year]}")
+        years.append(("held", f"{year}: {held[year]}"))
         year -= 1
     return years
 
@@ -167,9 +170,9 @@ def _member_share(spec: MemberShareFact, subject: str, ctx: Context) -> Reading:
 def _share(states: dict[str, bool | None]) -> Reading:
     unknown = sorted(m for m, s in states.items() if s is None)
     met, total = sum(1 for s in states.values() if s), len(states)
-    evidence = (f"{met}/{total}", *(f"not met: {m}" for m in sorted(m for m, s in states.items() if s is False)))
+    evidence = (("share", f"{met}/{total}"), *(("not_met", m) for m in sorted(m for m, s in states.items() if s is False)))
     if unknown:
-        return Reading(None, (*evidence, *(f"undecided: {m}" for m in unknown)), note="members_undecided",
+        return Reading(None, (*evidence, *(("undecided", m) for m in unknown)), note="members_undecided",
                        low=round(met / total, 6), high=round((met + len(unknown)) / total, 6))
     return Reading(round(met / total, 6), evidence)
 
@@ -182,9 +185,9 @@ def _member_count(spec: MemberCountFact, subject: str, ctx: Context) -> Reading:
     met = sorted(m for m, s in states.items() if s)
     unknown = sorted(m for m, s in states.items() if s is None)
     if unknown:
-        return Reading(None, (*met, *(f"undecided: {m}" for m in unknown)), note="members_undecided",
-                       low=len(met), high=len(met) + len(unknown))
-    return Reading(len(met), tuple(met))
+        return Reading(None, (*(("met", m) for m in met), *(("undecided", m) for m in unknown)),
+                       note="members_undecided", low=len(met), high=len(met) + len(unknown))
+    return Reading(len(met), tuple(("met", m) for m in met))
 
 
 def _member_discipline(spec: MemberDisciplineFact, subject: str, ctx: Context) -> Reading:
@@ -199,13 +202,13 @@ def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:
     judged = record.assessments.get(spec.key) if record else None
     if judged is None:
         return Reading(True, note="presumed")
-    return Reading(judged, (f"assessments.{spec.key}: {str(judged).lower()}",))
+    return Reading(judged, (("assessment", f"{spec.key}: {str(judged).lower()}"),))
 
 
 def _achievements(spec: AchievementsFact, subject: str, ctx: Context) -> Reading:
     found = [a.evidence for a in ctx.dataset.achievements_by_key.get((subject, ctx.period), [])
              if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)]
-    return Reading(len(found), tuple(found))
+    return Reading(len(found), tuple(("document", e) for e in found))
 
 
 _OPERATORS: dict[type, Callable[[Any, str, Context], Reading]] = {

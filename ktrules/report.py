@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .dataset import DISCIPLINE_RANK
 from .engine import AwardVerdict, CriterionResult, Evaluation
 from .facts import Reading
 from .messages import t
@@ -25,9 +26,15 @@ def _show(value: object, lang: str) -> str:
         return t(f"value.{str(value).lower()}", lang)
     if value == "none":
         return t("value.none", lang)
+    if isinstance(value, str) and value in DISCIPLINE_RANK:
+        return t(f"ev.discipline.{value}", lang, v="").strip()
     if isinstance(value, float):
         return f"{value:.3f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+def show_evidence(reading: Reading, lang: str) -> list[str]:
+    return [t(f"ev.{kind}", lang, v=value) for kind, value in reading.evidence]
 
 
 def show_reading(reading: Reading, lang: str) -> str:
@@ -78,7 +85,7 @@ def _criterion(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
     }
     if isinstance(c, Leaf) and reading is not None:
         out |= {"fact": c.fact, "value": reading.value, "low": reading.low, "high": reading.high,
-                "condition": condition(c, node.threshold, lang), "evidence": list(reading.evidence),
+                "condition": condition(c, node.threshold, lang), "evidence": show_evidence(reading, lang),
                 "note": t(f"note.{reading.note}", lang) if reading.note else None}
     else:
         out |= {"combine": c.combinator[0], "evidence": []}
@@ -128,7 +135,7 @@ def _node_lines(node: CriterionResult, indent: str, lang: str) -> list[str]:
         lines.append(pad + t("explain.read", lang, fact=c.fact, value=show_reading(reading, lang),
                              condition=condition(c, node.threshold, lang)))
         if reading.evidence:
-            lines.append(pad + t("explain.evidence", lang, evidence=", ".join(reading.evidence)))
+            lines.append(pad + t("explain.evidence", lang, evidence=", ".join(show_evidence(reading, lang))))
         if reading.note:
             lines.append(pad + t(f"note.{reading.note}", lang))
     else:
