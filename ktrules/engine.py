@@ -18,7 +18,7 @@ from typing import Literal
 from .dataset import Dataset
 from .errors import KtrulesError, suggest
 from .facts import Context, Reading, read
-from .matcher import Facts, Matcher, Outcome, Condition
+from .matcher import Condition, Facts, Matcher, Outcome
 from .rules import (
     COMPARISONS,
     DEFAULT_RULES,

@@ -170,7 +170,8 @@ def _member_share(spec: MemberShareFact, subject: str, ctx: Context) -> Reading:
 def _share(states: dict[str, bool | None]) -> Reading:
     unknown = sorted(m for m, s in states.items() if s is None)
     met, total = sum(1 for s in states.values() if s), len(states)
-    evidence = (("share", f"{met}/{total}"), *(("not_met", m) for m in sorted(m for m, s in states.items() if s is False)))
+    missed = sorted(m for m, s in states.items() if s is False)
+    evidence = (("share", f"{met}/{total}"), *(("not_met", m) for m in missed))
     if unknown:
         return Reading(None, (*evidence, *(("undecided", m) for m in unknown)), note="members_undecided",
                        low=round(met / total, 6), high=round((met + len(unknown)) / total, 6))

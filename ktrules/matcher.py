@@ -1,10 +1,10 @@
 """The durable_rules side of ktrules: the only module that imports it.
 
 Every leaf criterion becomes three mutually exclusive rules (passed, failed, undecided when the
-records do not settle its fact), all tagged with the award. A subject's facts for an award are asserted as one durable_rules fact in the
-subject's own session (sid), so every leaf of that award fires exactly once for it. Results are
-collected as sets and the firings are counted against the facts asserted: a firing that did not run
-is an error, never a silent verdict.
+records do not settle its fact), all tagged with the award. A subject's facts for an award are
+asserted as one durable_rules fact in the subject's own session (sid), so every leaf of that award
+fires exactly once for it. Results are collected as sets and the firings are counted against the
+facts asserted: a firing that did not run is an error, never a silent verdict.
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ def _condition(cond: Condition, outcome: Outcome) -> dict:
             "passed": {"$and": [{lo: t}, {hi: t}]},
             "failed": {"$or": [_cmp(lo, ">", t), _cmp(hi, "<", t)]},
             "undecided": {"$and": [_either(lo, "<=", t), _either(hi, ">=", t),
-                                   {"$or": [{"$nex": {lo: 1}}, {"$nex": {hi: 1}}, _cmp(lo, "<", t), _cmp(hi, ">", t)]}]},
+                                   {"$or": [{"$nex": {lo: 1}}, {"$nex": {hi: 1}},
+                                            _cmp(lo, "<", t), _cmp(hi, ">", t)]}]},
         }[outcome]
     # for >= and >, the low bound decides a pass and the high bound a failure; for <= and < the reverse
     passing, failing = (lo, hi) if cond.op in (">=", ">") else (hi, lo)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
@@ -131,9 +131,8 @@ class AchievementsFact(Strict):
 
 
 FactSpec = Annotated[
-    Union[RatingFact, MonthsSinceRecruitmentFact, MonthsWorkedFact, DisciplineFact, InitiativesFact,
-          VerdictFact, ConsecutiveFact, MemberShareFact, MemberCountFact, MemberDisciplineFact,
-          AssessmentFact, AchievementsFact],
+    RatingFact | MonthsSinceRecruitmentFact | MonthsWorkedFact | DisciplineFact | InitiativesFact | VerdictFact
+    | ConsecutiveFact | MemberShareFact | MemberCountFact | MemberDisciplineFact | AssessmentFact | AchievementsFact,
     Field(discriminator="op"),
 ]
 
@@ -154,7 +153,7 @@ class ParamRef(Strict):
     param: Name
 
 
-Value = Union[bool, int, float, str, ParamRef]
+Value = bool | int | float | str | ParamRef
 COMPARISONS = {"at_least": ">=", "more_than": ">", "at_most": "<=", "less_than": "<", "equals": "="}
 
 
@@ -207,7 +206,7 @@ def _criterion_kind(data: Any) -> str:
 
 
 Criterion = Annotated[
-    Union[Annotated[Leaf, Tag("leaf")], Annotated[Group, Tag("group")]],
+    Annotated[Leaf, Tag("leaf")] | Annotated[Group, Tag("group")],
     Discriminator(_criterion_kind),
 ]
 Group.model_rebuild()
@@ -295,7 +294,8 @@ def _type_check(rules: RuleVersion) -> Iterator[tuple[tuple, str, str | None]]:
         seen: set[str] = set()
         for node, loc in walk(award.criteria, ("awards", award_id, "criteria")):
             if node.id in seen:
-                yield (*loc, "id"), f"criterion id '{node.id}' is used twice in {award_id}", "ids must be unique in an award"
+                yield ((*loc, "id"), f"criterion id '{node.id}' is used twice in {award_id}",
+                       "ids must be unique in an award")
             seen.add(node.id)
             if isinstance(node, Leaf):
                 yield from _check_leaf(rules, node, loc)
@@ -306,7 +306,8 @@ def _type_check(rules: RuleVersion) -> Iterator[tuple[tuple, str, str | None]]:
 def _check_leaf(rules: RuleVersion, leaf: Leaf, loc: tuple) -> Iterator[tuple[tuple, str, str | None]]:
     spec = rules.facts.get(leaf.fact)
     if spec is None:
-        yield (*loc, "fact"), f"unknown fact '{leaf.fact}'", suggest(leaf.fact, rules.facts) or "declare it under facts:"
+        hint = suggest(leaf.fact, rules.facts) or "declare it under facts:"
+        yield (*loc, "fact"), f"unknown fact '{leaf.fact}'", hint
         return
     given = [k for k in COMPARISONS if getattr(leaf, k) is not None]
     if len(given) != 1:

@@ -38,9 +38,9 @@ def test_a_list_of_cases_with_inline_datasets_and_criteria(write):
 def test_a_broken_case_file_fails_with_its_line_and_the_others_still_run(write):
     write("cases/a.yaml", "name: x\nperiod: 2024\ndataset: {}\nexpect: [}\n")
     write("cases/b.yaml", "name: x\nperid: 2024\ndataset: nope.yaml\nexpect: []\n")
-    write("cases/c.yaml", f"name: ok\nperiod: 2024\ndataset: {SMALL}\nexpect: [{{subject: p01, award: LDTT, verdict: eligible}}]\n")
-    results = cases.run([write("cases/d.yaml", "name: unknown award\nperiod: 2024\n"
-                               f"dataset: {SMALL}\nexpect: [{{subject: p01, award: LDTX, verdict: eligible}}]\n").parent])
+    body = f"period: 2024\ndataset: {SMALL}\nexpect: [{{subject: p01, award: AWARD, verdict: eligible}}]\n"
+    write("cases/c.yaml", "name: ok\n" + body.replace("AWARD", "LDTT"))
+    results = cases.run([write("cases/d.yaml", "name: unknown award\n" + body.replace("AWARD", "LDTX")).parent])
     by_file = {r.file.name: r for r in results}
     assert "a.yaml:4: malformed YAML" in by_file["a.yaml"].failures[0]
     assert "b.yaml:2: unknown key 'perid'" in by_file["b.yaml"].failures[0]

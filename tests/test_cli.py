@@ -94,7 +94,7 @@ def test_test_command_counts_and_exits_by_result(write):
     assert passing.exit_code == 0 and passing.output.strip().endswith("1 passed, 0 failed")
     wrong = write("cases/wrong.yaml", (FIXTURES / "cases" / "contract-example.yaml").read_text(encoding="utf-8")
                   .replace("dataset: ../datasets/small.yaml", f"dataset: {SMALL}")
-                  .replace("{subject: p01, award: LDTT, verdict: eligible}", "{subject: p01, award: LDTT, verdict: incomplete}"))
+                  .replace("award: LDTT, verdict: eligible", "award: LDTT, verdict: incomplete"))
     failing = invoke("test", wrong.parent)
     assert failing.exit_code == 1
     assert "p01 LDTT: expected incomplete, got eligible" in failing.output

@@ -39,7 +39,7 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
     (("unit: kt}", "unit: ktt}"), 16, ["unknown unit 'ktt'", "'kt'"]),
     (("units:\n", "units: [\n"), 4, ["malformed YAML"]),
     (("recruited: 2015-03-01}", "recruited: 2015-03-01, unit: kt}"), 7, ["key 'unit' is given twice"]),
-    (("months_worked: 7, leave: [{kind: maternity, months: 5}]", "months_worked: 9, leave: [{kind: maternity, months: 5}]"),
+    (("months_worked: 7, leave:", "months_worked: 9, leave:"),
      13, ["exceed 12"]),
     (("{subject: p04, year: 2024, rating: HTT, unit: kt}", "{subject: p01, year: 2024, rating: HTT}"), 16,
      ["a second record for 'p01' in 2024"]),

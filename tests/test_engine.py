@@ -12,7 +12,8 @@ from tests.conftest import DEPARTMENT, SMALL, criterion, unit_with, verdicts
 
 
 def test_cstdcs_reads_this_years_ldtt_verdict_from_the_same_run():
-    data = unit_with([{"rating": "HTXS"}, {"rating": "HTXS", "discipline": [{"level": "khien_trach", "date": "2024-05-02"}]}])
+    reprimand = [{"level": "khien_trach", "date": "2024-05-02"}]
+    data = unit_with([{"rating": "HTXS"}, {"rating": "HTXS", "discipline": reprimand}])
     got = verdicts(data)
     assert got["p1", "CSTDCS"] == "eligible"
     assert got["p2", "LDTT"] == "not_eligible" and got["p2", "CSTDCS"] == "not_eligible"
@@ -52,7 +53,8 @@ def test_a_share_whose_range_is_wholly_above_the_threshold_passes_despite_an_und
 def test_conduct_is_presumed_unless_the_council_recorded_otherwise():
     data = unit_with([{}])
     ev = evaluate(Dataset.model_validate(data), 2024)
-    node = next(n for root in ev.get("u1", "TTLDTT").criteria for _, n in root.flatten() if n.criterion.id == "doan_ket")
+    nodes = [n for root in ev.get("u1", "TTLDTT").criteria for _, n in root.flatten()]
+    node = next(n for n in nodes if n.criterion.id == "doan_ket")
     assert node.result == "passed" and node.reading.note == "presumed"
     judged = unit_with([{}], unit_record={"rating": "HTXS", "assessments": {"doan_ket": False}})
     assert verdicts(judged)["u1", "TTLDTT"] == "not_eligible"

@@ -45,8 +45,9 @@ def departments(draw: Any) -> dict:
     for i, fields in enumerate(data["records"][1:]):
         if fields.get("months_worked") == 6 and not fields["leave"]:
             fields["months_worked"] = 12
-        if fields.get("months_worked") is not None and fields["months_worked"] + sum(x["months"] for x in fields["leave"]) > 12:
-            fields["months_worked"] = 12 - sum(x["months"] for x in fields["leave"])
+        away = sum(x["months"] for x in fields["leave"])
+        if fields.get("months_worked") is not None and fields["months_worked"] + away > 12:
+            fields["months_worked"] = 12 - away
         fields["subject"] = data["people"][i]["id"]
     found = draw(st.lists(st.tuples(st.integers(0, len(people) - 1), initiative), max_size=4))
     data["initiatives"] = [{"id": f"sk{j}", "authors": [data["people"][who]["id"]], "title": "t", **ini}

@@ -7,7 +7,7 @@ import operator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ktrules.matcher import Facts, Matcher, Condition
+from ktrules.matcher import Condition, Facts, Matcher
 
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
 CONDITIONS = [Condition(f"c{i}", "x", op, 2) for i, op in enumerate(OPS)]
@@ -21,8 +21,11 @@ def expected(low: int | None, high: int | None, op: str) -> str:
     return "passed" if outcomes == {True} else "failed" if outcomes == {False} else "undecided"
 
 
+bounds = st.tuples(bound, bound).map(lambda b: tuple(sorted(b)) if None not in b else b)
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(bound, bound).map(lambda b: tuple(sorted(b)) if None not in b else b), min_size=1, max_size=30))
+@given(st.lists(bounds, min_size=1, max_size=30))
 def test_each_leaf_is_passed_failed_or_undecided_as_its_bounds_say(bounds):
     facts = [Facts(f"s{i}", "A", {"x": b}) for i, b in enumerate(bounds)]
     results = MATCHER.run(facts)

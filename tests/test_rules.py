@@ -90,7 +90,8 @@ def test_error_line_points_at_the_offending_key(tmp_path):
 
 
 def test_awards_that_need_each_other_are_refused(tmp_path):
-    root = _pack_with(tmp_path, "  rating: {op: rating}\n", "  rating: {op: rating}\n  cstdcs: {op: verdict, award: CSTDCS}\n")
+    facts = "  rating: {op: rating}\n"
+    root = _pack_with(tmp_path, facts, facts + "  cstdcs: {op: verdict, award: CSTDCS}\n")
     text = (root / "vn" / "2024.yaml").read_text(encoding="utf-8")
     cyclic = text.replace("      - id: rating\n        text: {vi: \"Hoàn thành tốt nhiệm vụ được giao trở lên\"",
                           "      - id: cs\n        text: {vi: x, en: x}\n        cite: x\n        verified: true\n"
