@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ktrules import Dataset, evaluate
+from ktrules import Dataset, KtrulesError, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -39,6 +39,18 @@ def criterion(data: dict, subject: str, award: str, cid: str, period: int = 2024
     verdict = ev.get(subject, award)
     assert verdict is not None
     return next(n.result for root in verdict.criteria for _, n in root.flatten() if n.criterion.id == cid)
+
+
+def assert_one_line_error(call: Any, where: str, words: list[str]) -> KtrulesError:
+    """`call()` fails with a KtrulesError on one line that starts with `where` and holds `words`."""
+    with pytest.raises(KtrulesError) as err:
+        call()
+    message = str(err.value)
+    assert message.startswith(where), message
+    assert "\n" not in message
+    for word in words:
+        assert word in message
+    return err.value
 
 
 @pytest.fixture

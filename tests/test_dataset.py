@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ktrules import KtrulesError, load_dataset
-from tests.conftest import DEPARTMENT, SMALL
+from tests.conftest import DEPARTMENT, SMALL, assert_one_line_error
 
 GOOD = SMALL.read_text(encoding="utf-8")
 
@@ -48,13 +48,7 @@ def test_bad_input_names_file_line_and_key(write, change, line, words):
     old, new = change
     assert old in GOOD
     path = write("records.yaml", GOOD.replace(old, new, 1))
-    with pytest.raises(KtrulesError) as err:
-        load_dataset(path)
-    message = str(err.value)
-    assert message.startswith(f"{path}:{line}: ")
-    assert "\n" not in message
-    for word in words:
-        assert word in message
+    assert_one_line_error(lambda: load_dataset(path), f"{path}:{line}: ", words)
 
 
 def test_missing_file_is_a_clean_error(tmp_path):
