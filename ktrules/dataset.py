@@ -80,6 +80,7 @@ class Record(Strict):
     discipline: list[Discipline] = []
     unit: Id | None = None
     assessments: dict[str, bool] = {}
+    bloc_rank: Annotated[int, Field(ge=1)] | None = None  # a unit's place in its khối thi đua that year
 
 
 class Initiative(Strict):
@@ -96,6 +97,7 @@ class Conferred(Strict):
     award: NationalAward
     year: Year
     decision: str | None = None
+    initiatives: list[Id] = []  # the sáng kiến / đề tài this award used (spent under the single-use rule)
 
 
 class Achievement(Strict):
@@ -198,6 +200,11 @@ class Dataset(Strict):
             for j, author in enumerate(ini.authors):
                 if author not in people:
                     yield ("initiatives", i, "authors", j), f"unknown author '{author}'", suggest(author, people)
+        for i, award in enumerate(self.conferred):
+            for j, ini in enumerate(award.initiatives):
+                if ini not in seen or seen[ini] != "initiatives":
+                    known = [x.id for x in self.initiatives]
+                    yield ("conferred", i, "initiatives", j), f"unknown initiative '{ini}'", suggest(ini, known)
         for part, items in (("conferred", self.conferred), ("achievements", self.achievements)):
             for i, item in enumerate(items):
                 if item.subject not in subjects:

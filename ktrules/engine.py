@@ -30,6 +30,7 @@ from .rules import (
     Leaf,
     LoadedVersion,
     ParamRef,
+    leaves,
     load_pack,
     select_version,
     walk,
@@ -62,6 +63,7 @@ class AwardVerdict:
     period: int
     verdict: Verdict
     criteria: tuple[CriterionResult, ...]
+    used: tuple[str, ...] = ()  # initiatives this verdict spends under the single-use rule
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,18 @@ def _cached_pack(folder: Path, stamp: tuple) -> list[LoadedVersion]:
     return load_pack(folder)
 
 
+def _parts(award_id: str, award: Award) -> list[tuple[str, str, list[Criterion]]]:
+    """(matcher key, kind of subject, criteria) for each kind an award is given to."""
+    if isinstance(award.criteria, list):
+        return [(award_id, kind, award.criteria) for kind in award.kinds]
+    return [(f"{award_id}@{kind}", kind, criteria) for kind, criteria in award.criteria.items()]
+
+
 @cache
 def _compiled(version: LoadedVersion) -> Matcher:
-    return Matcher({award_id: [_condition(version, leaf) for leaf in _leaves(award)]
-                    for award_id, award in version.rules.awards.items()})
-
-
-def _leaves(award: Award) -> list[Leaf]:
-    return [node for node, _ in walk(award.criteria, ()) if isinstance(node, Leaf)]
+    return Matcher({key: [_condition(version, node) for node, _ in walk(criteria, ()) if isinstance(node, Leaf)]
+                    for award_id, award in version.rules.awards.items()
+                    for key, _, criteria in _parts(award_id, award)})
 
 
 def _threshold(version: LoadedVersion, leaf: Leaf) -> object:
@@ -161,9 +167,41 @@ def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
         if award in needed:
             continue
         needed.add(award)
-        todo.extend(dep for leaf in _leaves(rules.awards[award])
+        todo.extend(dep for leaf in leaves(rules.awards[award])
                     if (dep := getattr(rules.facts[leaf.fact], "award", None)))
+        group = _group_of(rules.single_use, award)
+        if group is not None:
+            todo.extend(a for earlier in rules.single_use[:group] for a in earlier)
     return needed
+
+
+def _group_of(groups: list[list[str]], award: str) -> int | None:
+    return next((i for i, group in enumerate(groups) if award in group), None)
+
+
+def _forced(node: CriterionResult, failed: set[str]) -> Outcome:
+    """The node's result had the leaves in `failed` failed."""
+    if not node.children:
+        return "failed" if node.criterion.id in failed else node.result
+    return _kleene(node.criterion.combinator[0], [_forced(c, failed) for c in node.children])  # type: ignore[union-attr]
+
+
+def _spends(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tuple[str, ...]:
+    """The initiatives an eligible verdict needs: none when it holds without them (HTXS instead of a
+    sáng kiến), else the oldest ones each passing initiative criterion requires."""
+    facts = version.rules.facts
+    nodes = [n for root in criteria for _, n in root.flatten()
+             if isinstance(n.criterion, Leaf) and facts[n.criterion.fact].op == "initiatives" and n.result == "passed"]
+    ids = {n.criterion.id for n in nodes}
+    if not nodes or _kleene("all", [_forced(root, ids) for root in criteria]) == "passed":
+        return ()
+    used: list[str] = []
+    for node in nodes:
+        op, threshold = node.criterion.comparison[0], float(node.threshold)  # type: ignore[union-attr, arg-type]
+        needed = int(threshold) + 1 if op == "more_than" else max(1, int(threshold + 0.999))
+        counted = [value for kind, value in node.reading.evidence if kind == "id"]  # type: ignore[union-attr]
+        used.extend(i for i in counted[:needed] if i not in used)
+    return tuple(used)
 
 
 def _check_ids(given: Sequence[str], known: Iterable[str], what: str, where: str) -> None:
@@ -187,26 +225,31 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     _check_ids(subjects, dataset.subjects(), "subject", "the dataset")
     wanted = list(awards) or list(version.rules.awards)
     needed = _needed(version, wanted)
-    ctx = Context(dataset, period)
+    rules_ = version.rules
+    ctx = Context(dataset, period, groups={a: i for i, group in enumerate(rules_.single_use) for a in group})
     matcher = _compiled(version)
     results: dict[tuple[str, str], AwardVerdict] = {}
     for stage in version.stages:
         batch: list[Facts] = []
-        readings: dict[tuple[str, str], dict[str, Reading]] = {}
+        parts: dict[tuple[str, str], tuple[str, list[Criterion], dict[str, Reading]]] = {}
         for award_id in (a for a in stage if a in needed):
-            award = version.rules.awards[award_id]
-            fact_names = sorted({leaf.fact for leaf in _leaves(award)})
-            for subject in _subjects(dataset, period, award.subject):
-                read_now = {name: read(version.rules.facts[name], subject, ctx) for name in fact_names}
-                readings[subject, award_id] = read_now
-                batch.append(Facts(subject, award_id, {
-                    name: _bounds(r, FACT_TYPES[version.rules.facts[name].op]) for name, r in read_now.items()}))
-        for (subject, award_id), outcomes in matcher.run(batch).items():
-            award = version.rules.awards[award_id]
-            criteria = tuple(_explain(version, node, outcomes, readings[subject, award_id]) for node in award.criteria)
-            verdict = VERDICT_OF[_kleene("all", [c.result for c in criteria])]
+            ctx.award = award_id
+            for key, kind, criteria in _parts(award_id, rules_.awards[award_id]):
+                names = sorted({node.fact for node, _ in walk(criteria, ()) if isinstance(node, Leaf)})
+                for subject in _subjects(dataset, period, kind):
+                    read_now = {name: read(rules_.facts[name], subject, ctx) for name in names}
+                    parts[subject, key] = (award_id, criteria, read_now)
+                    batch.append(Facts(subject, key, {
+                        name: _bounds(r, FACT_TYPES[rules_.facts[name].op]) for name, r in read_now.items()}))
+        for (subject, key), outcomes in sorted(matcher.run(batch).items()):
+            award_id, criteria, readings = parts[subject, key]
+            explained = tuple(_explain(version, node, outcomes, readings) for node in criteria)
+            verdict = VERDICT_OF[_kleene("all", [c.result for c in explained])]
+            used = _spends(version, explained) if verdict == "eligible" and award_id in ctx.groups else ()
+            for initiative in used:
+                ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
             ctx.verdicts[subject, award_id] = verdict
-            results[subject, award_id] = AwardVerdict(subject, award_id, period, verdict, criteria)
+            results[subject, award_id] = AwardVerdict(subject, award_id, period, verdict, explained, used)
     order = {s: i for i, s in enumerate([*(u.id for u in dataset.units), *(p.id for p in dataset.people)])}
     award_order = {a: i for i, a in enumerate(version.rules.awards)}
     chosen = [v for v in results.values()

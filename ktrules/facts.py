@@ -16,6 +16,7 @@ from .dataset import DISCIPLINE_RANK, RATING_RANK, SCOPE_RANK, Dataset
 from .rules import (
     AchievementsFact,
     AssessmentFact,
+    BlocRankFact,
     ConsecutiveFact,
     DisciplineFact,
     InitiativesFact,
@@ -26,6 +27,7 @@ from .rules import (
     MonthsWorkedFact,
     RatingFact,
     VerdictFact,
+    YearsHoldingFact,
 )
 
 Verdicts = Mapping[tuple[str, str], str]  # (subject, award) -> eligible / not_eligible / incomplete
@@ -50,9 +52,27 @@ class Reading:
 
 @dataclass
 class Context:
+    """What operators read beyond the records: verdicts settled so far in the run, and under the
+    single-use rule which group of awards each award belongs to and what was spent in the run."""
+
     dataset: Dataset
     period: int
     verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)  # award -> single-use group
+    spent: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # subject -> initiative -> (award, year)
+    award: str = ""  # the award being evaluated
+
+    def spent_for(self, subject: str) -> dict[str, str]:
+        """Initiatives the current award may not count: spent by awards of another single-use group,
+        conferred (any year) or earlier in this run; initiative -> 'AWARD year'."""
+        group = self.groups.get(self.award)
+        if group is None:
+            return {}
+        out = {i: f"{c.award} {c.year}" for c in self.dataset.conferred_by_subject.get(subject, [])
+               if self.groups.get(c.award, group) != group for i in c.initiatives}
+        out |= {i: f"{award} {year}" for i, (award, year) in self.spent.get(subject, {}).items()
+                if self.groups.get(award, group) < group}
+        return out
 
 
 def read(spec: Any, subject: str, ctx: Context) -> Reading:
@@ -111,10 +131,13 @@ def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Reading:
 
 def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     first = ctx.period - spec.years + 1
-    found = [i.id for i in ctx.dataset.initiatives_by_author.get(subject, [])
-             if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
-             and first <= i.year <= ctx.period]
-    return Reading(len(found), tuple(("id", i) for i in found))
+    found = sorted((i.year, i.id) for i in ctx.dataset.initiatives_by_author.get(subject, [])
+                   if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
+                   and first <= i.year <= ctx.period)
+    spent = ctx.spent_for(subject)
+    counted = [i for _, i in found if i not in spent]
+    return Reading(len(counted), (*(("id", i) for i in counted),
+                                  *(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)))
 
 
 def _tri(verdict: str | None) -> bool | None:
@@ -126,28 +149,61 @@ def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Reading:
     return Reading(_tri(verdict), ((f"verdict.{verdict or 'none'}", spec.award),))
 
 
-def _consecutive(spec: ConsecutiveFact, subject: str, ctx: Context) -> Reading:
-    held = {c.year: c.decision or str(c.year) for c in ctx.dataset.conferred_by_subject.get(subject, [])
-            if c.award == spec.award}
-    this_year = ctx.verdicts.get((subject, spec.award))
-    if ctx.period not in held and this_year == "incomplete":
-        before = _streak(held, ctx.period - 1)
-        evidence = (("verdict.incomplete", f"{spec.award} {ctx.period}"), *before)
-        return Reading(None, evidence, note="depends_on_incomplete", low=0, high=len(before) + 1)
-    if ctx.period not in held and this_year != "eligible":
-        return Reading(0, ((f"verdict.{this_year or 'none'}", f"{spec.award} {ctx.period}"),))
-    held = {**held, ctx.period: held.get(ctx.period, "eligible")}
-    streak = _streak(held, ctx.period)
-    return Reading(len(streak), tuple(streak))
+def _held(spec: ConsecutiveFact | YearsHoldingFact, subject: str, year: int, ctx: Context) -> str | None | bool:
+    """How the subject held the award or rating in `year`: a label when held, False when not, None
+    when this year's verdict or rating is still open."""
+    record = ctx.dataset.record(subject, year)
+    if spec.award:
+        decision = next((c.decision or c.award for c in ctx.dataset.conferred_by_subject.get(subject, [])
+                         if c.award == spec.award and c.year == year), None)
+        if decision:
+            return decision
+        if year == ctx.period and ctx.verdicts.get((subject, spec.award)) == "eligible":
+            return f"{spec.award} ({year})"
+    if spec.min_rating and record and record.rating and RATING_RANK[record.rating] >= RATING_RANK[spec.min_rating]:
+        return record.rating
+    still_open = year == ctx.period and (
+        (spec.award is not None and ctx.verdicts.get((subject, spec.award)) == "incomplete")
+        or (spec.min_rating is not None and record is not None and record.rating is None))
+    return None if still_open else False
 
 
-def _streak(held: dict[int, str], year: int) -> list[Evidence]:
-    """Each year held, with its decision, going back from `year` until a gap."""
-    years = []
-    while year in held:
-        years.append(("held", f"{year}: {held[year]}"))
-        year -= 1
-    return years
+def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> Reading:
+    """Holdings `every` years apart going back from this year until a gap; a range when this year is open."""
+    now = _held(spec, subject, ctx.period, ctx)
+    streak: list[Evidence] = []
+    year = ctx.period - spec.every
+    spent_until = max((c.year for c in ctx.dataset.conferred_by_subject.get(subject, [])
+                       if c.award == spec.reset_by and c.year < ctx.period), default=None)
+    while year > (spent_until or 0) and (held := _held(spec, subject, year, ctx)):
+        streak.append(("held", f"{year}: {held}"))
+        year -= spec.every
+    if now is None:
+        return Reading(None, (("undecided", str(ctx.period)), *streak), note="depends_on_incomplete",
+                       low=0, high=len(streak) + 1)
+    if not now:
+        return Reading(0, (("not_met", str(ctx.period)),))
+    reset = (("reset", f"{spec.reset_by} {spent_until}"),) if spent_until else ()
+    return Reading(len(streak) + 1, (("held", f"{ctx.period}: {now}"), *streak, *reset))
+
+
+def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Reading:
+    last = ctx.period - 1 if spec.before else ctx.period
+    first = last - spec.years + 1 if spec.years else min((r.year for r in ctx.dataset.records), default=last)
+    states = {year: _held(spec, subject, year, ctx) for year in range(first, last + 1)}
+    held = [("held", f"{y}: {s}") for y, s in states.items() if s]
+    if any(s is None for s in states.values()):
+        return Reading(None, (*held, ("undecided", str(ctx.period))), note="depends_on_incomplete",
+                       low=len(held), high=len(held) + 1)
+    return Reading(len(held), tuple(held))
+
+
+def _bloc_rank(spec: BlocRankFact, subject: str, ctx: Context) -> Reading:
+    record = ctx.dataset.record(subject, ctx.period)
+    if record is None or record.bloc_rank is None:
+        return Reading(None, note="not_recorded")
+    unit = ctx.dataset.units_by_id.get(subject)
+    return Reading(record.bloc_rank, (("bloc", unit.bloc if unit and unit.bloc else "?"),))
 
 
 def _members_or_none(subject: str, ctx: Context) -> list[str] | None:
@@ -219,7 +275,9 @@ _OPERATORS: dict[type, Callable[[Any, str, Context], Reading]] = {
     DisciplineFact: _discipline,
     InitiativesFact: _initiatives,
     VerdictFact: _verdict,
-    ConsecutiveFact: _consecutive,
+    ConsecutiveFact: _consecutive_holdings,
+    YearsHoldingFact: _years_holding,
+    BlocRankFact: _bloc_rank,
     MemberShareFact: _member_share,
     MemberCountFact: _member_count,
     MemberDisciplineFact: _member_discipline,

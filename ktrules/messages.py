@@ -32,6 +32,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "explain.read": ("Giá trị đọc được: {fact} = {value}; yêu cầu {condition}",
                      "Value read: {fact} = {value}; required {condition}"),
     "explain.evidence": ("Dữ liệu: {evidence}", "Records: {evidence}"),
+    "explain.used": ("Sáng kiến, đề tài dùng cho kết quả này (không tính lại cho hình thức khác): {used}",
+                     "Initiatives this verdict uses (not counted again for another form): {used}"),
     "explain.group.all": ("tất cả các tiêu chí sau", "all of the following"),
     "explain.group.any": ("một trong các tiêu chí sau", "any one of the following"),
     "explain.group.not": ("không được đáp ứng tiêu chí sau", "the following must not hold"),
@@ -76,6 +78,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ev.undecided": ("chưa xác định: {v}", "undecided: {v}"),
     "ev.assessment": ("đánh giá của Hội đồng {v}", "council's assessment {v}"),
     "ev.document": ("minh chứng: {v}", "evidence: {v}"),
+    "ev.spent": ("đã dùng: {v}", "already used: {v}"),
+    "ev.reset": ("các năm trước đã dùng cho {v}", "earlier years were used for {v}"),
+    "ev.bloc": ("khối thi đua {v}", "emulation bloc {v}"),
     "value.between": ("trong khoảng {low} đến {high}", "between {low} and {high}"),
 }
 

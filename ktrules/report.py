@@ -72,6 +72,7 @@ def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> dict[str, A
         "verdict_label": t(verdict.verdict, lang),
         "rules_version": evaluation.version.label,
         "reasons": _reasons(verdict, lang),
+        "initiatives_used": list(verdict.used),
         "criteria": [_criterion(node, depth, lang) for root in verdict.criteria for depth, node in root.flatten()],
     }
 
@@ -115,6 +116,7 @@ def explanation(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str
           start=rules.effective_from, end=rules.effective_to or "…", as_of=evaluation.as_of),
         t("explain.sources", lang, sources="; ".join(s.title for s in rules.sources)),
         t("explain.cite", lang, cite=award.cite),
+        *([t("explain.used", lang, used=", ".join(verdict.used))] if verdict.used else []),
         "",
     ]
     for root in verdict.criteria:

@@ -94,9 +94,27 @@ class VerdictFact(Strict):
 
 
 class ConsecutiveFact(Strict):
-    """Consecutive years, ending with this one, holding an award (conferred, or derived in this run)."""
+    """Consecutive holdings ending this year: of an award (conferred, or derived in this run) or of a
+    rating at least `min_rating`, either one counting when both are given; `every` years apart."""
     op: Literal["consecutive_years"]
-    award: AwardId
+    award: AwardId | None = None
+    min_rating: Rating | None = None
+    every: Annotated[int, Field(ge=1, le=10)] = 1
+    reset_by: AwardId | None = None  # years up to a conferral of this award were spent on it
+
+class YearsHoldingFact(Strict):
+    """How many years of a window ending this year (all years when `years` is omitted) the subject
+    held an award or a rating at least `min_rating`; `before` leaves this year out."""
+    op: Literal["years_holding"]
+    award: AwardId | None = None
+    min_rating: Rating | None = None
+    years: Annotated[int, Field(ge=1, le=50)] | None = None
+    before: bool = False
+
+
+class BlocRankFact(Strict):
+    """A unit's place in its khối thi đua that year (1 leads); undecided when not recorded."""
+    op: Literal["bloc_rank"]
 
 
 class MemberShareFact(Strict):
@@ -132,19 +150,26 @@ class AchievementsFact(Strict):
 
 FactSpec = Annotated[
     RatingFact | MonthsSinceRecruitmentFact | MonthsWorkedFact | DisciplineFact | InitiativesFact | VerdictFact
-    | ConsecutiveFact | MemberShareFact | MemberCountFact | MemberDisciplineFact | AssessmentFact | AchievementsFact,
+    | ConsecutiveFact | YearsHoldingFact | BlocRankFact | MemberShareFact | MemberCountFact | MemberDisciplineFact
+    | AssessmentFact | AchievementsFact,
     Field(discriminator="op"),
 ]
 
 FACT_TYPES: dict[str, str] = {
     "rating": "rating", "months_since_recruitment": "number", "months_worked": "number",
     "heaviest_discipline": "discipline", "initiatives": "number", "verdict": "bool",
-    "consecutive_years": "number", "member_share": "number", "member_count": "number",
-    "members_heaviest_discipline": "discipline", "assessment": "bool", "achievements": "number",
+    "consecutive_years": "number", "years_holding": "number", "bloc_rank": "number",
+    "member_share": "number", "member_count": "number", "members_heaviest_discipline": "discipline",
+    "assessment": "bool", "achievements": "number",
 }
 QUALITATIVE_OPS = {"assessment", "achievements"}
 ORDINALS = {"rating": RATING_RANK, "discipline": DISCIPLINE_RANK}
-AWARD_OPS = {"verdict", "consecutive_years", "member_share", "member_count"}
+AWARD_OPS = {"verdict", "consecutive_years", "years_holding", "member_share", "member_count"}
+HISTORY_OPS = {"consecutive_years", "years_holding"}
+# Operators that read what only one kind of subject has (a person's recruitment, a unit's members).
+OP_KIND = {"months_since_recruitment": "individual", "months_worked": "individual", "initiatives": "individual",
+           "member_share": "collective", "member_count": "collective",
+           "members_heaviest_discipline": "collective", "bloc_rank": "collective"}
 
 
 # --- criteria ---------------------------------------------------------------------------------------
@@ -212,11 +237,28 @@ Criterion = Annotated[
 Group.model_rebuild()
 
 
+Kind = Literal["individual", "collective"]
+Criteria = Annotated[list[Criterion], Field(min_length=1)]
+
+
 class Award(Strict):
+    """An award; one awarded to both kinds of subject gives criteria for each kind."""
+
     name: Text
-    subject: Literal["individual", "collective"]
+    subject: Literal["individual", "collective", "both"]
     cite: str
-    criteria: Annotated[list[Criterion], Field(min_length=1)]
+    criteria: Criteria | dict[Kind, Criteria]
+
+    @property
+    def kinds(self) -> list[Kind]:
+        return ["individual", "collective"] if self.subject == "both" else [self.subject]  # type: ignore[list-item]
+
+    def criteria_for(self, kind: str) -> list[Criterion]:
+        return self.criteria if isinstance(self.criteria, list) else self.criteria[kind]  # type: ignore[index]
+
+    def all_criteria(self) -> list[tuple[str, list[Criterion]]]:
+        """(kind, criteria) for each kind; kind is '' when one list serves."""
+        return [("", self.criteria)] if isinstance(self.criteria, list) else list(self.criteria.items())
 
 
 class RuleVersion(Strict):
@@ -228,6 +270,9 @@ class RuleVersion(Strict):
     parameters: dict[Name, Parameter] = {}
     facts: dict[Name, FactSpec]
     awards: dict[AwardId, Award]
+    # Sáng kiến used for an award of one group are spent for awards of later groups; groups claim
+    # them in this order (titles before forms of commendation, CV 5007/BNV-TĐKT).
+    single_use: list[list[AwardId]] = []
 
     def covers(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
@@ -263,6 +308,11 @@ def walk(criteria: list[Criterion], path: tuple[str | int, ...]) -> Iterator[tup
             yield from walk(children, (*here, name) if name != "not" else (*here, "not"))
 
 
+def leaves(award: Award) -> list[Leaf]:
+    """Every leaf criterion of an award, of every kind."""
+    return [node for _, criteria in award.all_criteria() for node, _ in walk(criteria, ()) if isinstance(node, Leaf)]
+
+
 def _vocabulary() -> set[str]:
     models = [Text, Source, Parameter, ParamRef, Leaf, Group, Award, RuleVersion, PackInfo,
               *FactSpec.__args__[0].__args__]  # type: ignore[attr-defined]
@@ -290,17 +340,36 @@ def _type_check(rules: RuleVersion) -> Iterator[tuple[tuple, str, str | None]]:
             yield ("facts", name, "award"), f"unknown award '{award}'", suggest(award, rules.awards)
         if spec.op == "member_share" and (spec.award is None) == (spec.min_rating is None):
             yield ("facts", name), "member_share needs exactly one of 'award' and 'min_rating'", None
+        if spec.op in HISTORY_OPS and spec.award is None and spec.min_rating is None:
+            yield ("facts", name), f"{spec.op} needs 'award', 'min_rating' or both", None
+    for i, group in enumerate(rules.single_use):
+        for j, award_id in enumerate(group):
+            if award_id not in rules.awards:
+                yield ("single_use", i, j), f"unknown award '{award_id}'", suggest(award_id, rules.awards)
     for award_id, award in rules.awards.items():
-        seen: set[str] = set()
-        for node, loc in walk(award.criteria, ("awards", award_id, "criteria")):
-            if node.id in seen:
-                yield ((*loc, "id"), f"criterion id '{node.id}' is used twice in {award_id}",
-                       "ids must be unique in an award")
-            seen.add(node.id)
-            if isinstance(node, Leaf):
-                yield from _check_leaf(rules, node, loc)
-            elif len(node.combinator[1]) == 0 or sum(x is not None for x in (node.all, node.any, node.not_)) > 1:
-                yield loc, f"criterion '{node.id}' needs exactly one non-empty all / any / not", None
+        if award.subject == "both" and isinstance(award.criteria, list):
+            yield (("awards", award_id, "criteria"), f"{award_id} is for both kinds of subject: give criteria as "
+                   "individual: [...] and collective: [...]", None)
+        for kind, criteria in award.all_criteria():
+            yield from _check_criteria(rules, award_id, kind or award.subject, criteria,
+                                       ("awards", award_id, "criteria", *([kind] if kind else [])))
+
+
+def _check_criteria(rules: RuleVersion, award_id: str, kind: str, criteria: list[Criterion],
+                    path: tuple) -> Iterator[tuple[tuple, str, str | None]]:
+    seen: set[str] = set()
+    for node, loc in walk(criteria, path):
+        if node.id in seen:
+            yield ((*loc, "id"), f"criterion id '{node.id}' is used twice in {award_id}",
+                   "ids must be unique in an award")
+        seen.add(node.id)
+        if isinstance(node, Leaf):
+            yield from _check_leaf(rules, node, loc)
+            spec = rules.facts.get(node.fact)
+            if spec is not None and OP_KIND.get(spec.op, kind) != kind:
+                yield (*loc, "fact"), f"'{node.fact}' ({spec.op}) is read of a {OP_KIND[spec.op]}, not a {kind}", None
+        elif len(node.combinator[1]) == 0 or sum(x is not None for x in (node.all, node.any, node.not_)) > 1:
+            yield loc, f"criterion '{node.id}' needs exactly one non-empty all / any / not", None
 
 
 def _check_leaf(rules: RuleVersion, leaf: Leaf, loc: tuple) -> Iterator[tuple[tuple, str, str | None]]:
@@ -331,20 +400,28 @@ def _check_leaf(rules: RuleVersion, leaf: Leaf, loc: tuple) -> Iterator[tuple[tu
 
 def _stages(rules: RuleVersion) -> list[list[str]] | str:
     """Awards grouped so that each group depends only on earlier groups; or the awards in a cycle."""
-    needs = {
-        award_id: {getattr(rules.facts[n.fact], "award", None) for n, _ in walk(award.criteria, ())
-                   if isinstance(n, Leaf) and n.fact in rules.facts} - {None, award_id}
-        for award_id, award in rules.awards.items()
-    }
+    needs = {award_id: {getattr(rules.facts[leaf.fact], "award", None) for leaf in leaves(award)} - {None, award_id}
+             for award_id, award in rules.awards.items()}
+    for later, group in enumerate(rules.single_use):
+        for award_id in group:
+            needs[award_id] |= {a for earlier in rules.single_use[:later] for a in earlier}
     stages: list[list[str]] = []
     done: set[str] = set()
     while len(done) < len(needs):
         ready = sorted(a for a, deps in needs.items() if a not in done and deps <= done)
         if not ready:
-            return ", ".join(sorted(set(needs) - done))
+            return ", ".join(sorted(_in_cycles({a: needs[a] - done for a in needs if a not in done})))
         stages.append(ready)
         done.update(ready)
     return stages
+
+
+def _in_cycles(needs: dict[str, set[str]]) -> set[str]:
+    """The awards on a cycle: drop, again and again, those that no remaining award needs."""
+    left = set(needs)
+    while dropped := {a for a in left if not any(a in needs[b] for b in left)}:
+        left -= dropped
+    return left
 
 
 def load_version(path: Path, pack: PackInfo) -> LoadedVersion:

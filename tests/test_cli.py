@@ -66,8 +66,8 @@ def test_explain_shows_every_criterion_with_values_citation_and_version():
 def test_explain_json_and_english():
     result = invoke("explain", SMALL, "--period", "2024", "--subject", "p01", "--format", "json", "--lang", "en")
     rows = json.loads(result.output)
-    assert {r["award"] for r in rows} == {"LDTT", "CSTDCS"}
-    assert all(r["verdict_label"] == "Eligible" for r in rows)
+    labels = {r["award"]: r["verdict_label"] for r in rows}
+    assert labels["LDTT"] == labels["CSTDCS"] == "Eligible"
 
 
 def test_explain_a_subject_without_a_record_that_year_is_an_error():
@@ -109,3 +109,21 @@ def test_schema_prints_the_rule_version_json_schema():
 def test_every_command_has_help_with_an_example():
     for name, command in cli.commands.items():
         assert "Example:" in (command.help or ""), name
+
+
+def test_every_message_key_the_code_builds_exists():
+    import re
+    from pathlib import Path
+
+    from ktrules import messages
+    source = (Path(messages.__file__).parent / "facts.py").read_text(encoding="utf-8")
+    kinds = set(re.findall(r'\(\("([a-z_]+)"', source)) | set(re.findall(r'\("([a-z_]+)", ', source))
+    kinds |= {f"leave.{k}" for k in ("maternity", "training", "duty_injury", "sick", "unpaid")}
+    kinds |= {f"discipline.{k}" for k in ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc",
+                                          "buoc_thoi_viec")}
+    kinds |= {f"verdict.{k}" for k in ("eligible", "not_eligible", "incomplete", "none")}
+    notes = set(re.findall(r'note="([a-z_]+)"', source))
+    for kind in kinds:
+        assert messages.t(f"ev.{kind}", "vi", v="x")
+    for note in notes:
+        assert messages.t(f"note.{note}", "en")
