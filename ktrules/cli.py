@@ -18,8 +18,8 @@ from .engine import Evaluation, evaluate
 from .errors import KtrulesError
 from .messages import LANGS, t
 from .output import FORMATS, render
-from .report import explanation, heading, row, summary
-from .rules import DEFAULT_RULES, rule_schema
+from .report import explanation, heading, row, rule_rows, summary
+from .rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, rule_schema, select_version
 
 
 def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,6 +136,29 @@ def test_cases(paths: tuple[Path, ...], verbose: bool) -> None:
     click.echo(f"{len(results) - failed} passed, {failed} failed")
     if failed:
         sys.exit(1)
+
+
+@cli.command("rules")
+@click.option("--period", type=click.IntRange(1945, 2100), default=None, help="Only the version in force for this year.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only the version in force on this date.")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+              show_default="the project's rules/", help="Folder of rule packs.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@_fail_cleanly
+def rules_table(period: int | None, as_of: Any, rules_dir: Path, fmt: str, lang: str) -> None:
+    """The awards of each rule version with their criteria in short, read from the rule files.
+
+    Example:
+
+        ktrules rules --period 2024 --lang en
+    """
+    versions = load_pack(rules_dir / NATIONAL_PACK)
+    if period or as_of:
+        versions = [select_version(versions, as_of.date() if as_of else date(period, 12, 31))]  # type: ignore[arg-type]
+    columns = {"version": t("col.version", lang), "award": t("col.award", lang), "subject": t("col.kind", lang),
+               "criteria": t("col.criteria", lang)}
+    click.echo(render(rule_rows(versions, lang), fmt, columns, widths={"criteria": 90}))
 
 
 @cli.command()

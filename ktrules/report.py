@@ -8,7 +8,7 @@ from .dataset import DISCIPLINE_RANK
 from .engine import AwardVerdict, CriterionResult, Evaluation
 from .facts import Reading
 from .messages import t
-from .rules import COMPARISONS, Leaf
+from .rules import COMPARISONS, Criterion, Leaf, LoadedVersion, ParamRef
 
 _MARK = {"passed": "✓", "failed": "✗", "undecided": "?"}
 
@@ -143,3 +143,30 @@ def _node_lines(node: CriterionResult, indent: str, lang: str) -> list[str]:
     else:
         lines.append(pad + t(f"explain.group.{c.combinator[0]}", lang))
     return lines
+
+
+def _summary(node: Criterion, version: LoadedVersion, lang: str) -> str:
+    """A criterion in a few words: `fact ≥ value`, groups in brackets; † marks an unverified reading."""
+    mark = "" if node.verified else "†"
+    if isinstance(node, Leaf):
+        threshold = version.rules.parameters[node.comparison[1].param].value \
+            if isinstance(node.comparison[1], ParamRef) else node.comparison[1]
+        return f"{node.fact} {condition(node, threshold, lang)}{mark}"
+    kind, children = node.combinator
+    joiner = {"all": " & ", "any": t("rules.or", lang), "not": ""}[kind]
+    inner = joiner.join(_summary(child, version, lang) for child in children)
+    return f"{t('rules.not', lang) if kind == 'not' else ''}({inner}){mark}"
+
+
+def rule_rows(versions: list[LoadedVersion], lang: str) -> list[dict[str, Any]]:
+    """One row per award of each version: who it is for and its criteria in short."""
+    return [{
+        "version": version.label,
+        "in_force": f"{version.rules.effective_from} – {version.rules.effective_to or '…'}",
+        "award": award_id,
+        "name": award.name.in_(lang),
+        "subject": t(f"kind.{award.subject}", lang),
+        "criteria": " · ".join(
+            (f"{t(f'kind.{kind}', lang)}: " if kind else "") + "; ".join(_summary(c, version, lang) for c in criteria)
+            for kind, criteria in award.all_criteria()),
+    } for version in versions for award_id, award in version.rules.awards.items()]

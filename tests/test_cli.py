@@ -127,3 +127,12 @@ def test_every_message_key_the_code_builds_exists():
         assert messages.t(f"ev.{kind}", "vi", v="x")
     for note in notes:
         assert messages.t(f"note.{note}", "en")
+
+
+def test_rules_lists_each_award_of_the_version_with_its_criteria_in_short():
+    rows = json.loads(invoke("rules", "--period", "2024", "--format", "json", "--lang", "en").output)
+    awards = {r["award"]: r for r in rows}
+    assert set(awards) >= {"LDTT", "CSTDCS", "TTLDTT", "TTLDXS", "CSTD_TINH", "BANG_KHEN_TINH", "GIAY_KHEN"}
+    assert "rating ≥ HTT" in awards["LDTT"]["criteria"]
+    assert "months_at_work ≥ 6†" in awards["LDTT"]["criteria"]  # an unverified reading is marked
+    assert awards["GIAY_KHEN"]["criteria"].startswith("individual: ")

@@ -110,3 +110,44 @@ def test_the_department_fixture_has_every_verdict_kind_for_each_individual_title
     ev = evaluate(load_dataset(DEPARTMENT), 2024)
     for award in ("LDTT", "CSTDCS"):
         assert {v.verdict for v in ev.verdicts if v.award == award} == {"eligible", "not_eligible", "incomplete"}
+
+
+def _innovator(ratings: dict[int, str], initiatives: dict[int, str], **parts) -> dict:
+    """One person with a rating and at most one sáng kiến cơ sở per year."""
+    data = unit_with([{"rating": ratings[2024]}], **parts)
+    data["records"] += [{"subject": "p1", "year": y, "rating": r} for y, r in ratings.items() if y != 2024]
+    data["initiatives"] = [{"id": i, "authors": ["p1"], "year": y, "scope": "co_so", "kind": "sang_kien"}
+                           for y, i in initiatives.items()]
+    return data
+
+
+def test_a_title_won_on_htxs_keeps_its_sang_kien_for_the_bang_khen():
+    # the ministry's example: HTXS 2023 with one sáng kiến, HTXS 2024 with one sáng kiến
+    data = _innovator({2023: "HTXS", 2024: "HTXS"}, {2023: "sk-a", 2024: "sk-b"})
+    ev = evaluate(Dataset.model_validate(data), 2024)
+    assert ev.get("p1", "CSTDCS").verdict == "eligible" and ev.get("p1", "CSTDCS").used == ()
+    assert ev.get("p1", "BANG_KHEN_TINH").verdict == "eligible"
+    assert ev.get("p1", "BANG_KHEN_TINH").used == ("sk-a", "sk-b")
+
+
+def test_a_sang_kien_spent_on_a_title_is_not_counted_again_for_a_bang_khen():
+    data = _innovator({2023: "HTXS", 2024: "HTT"}, {2023: "sk-a", 2024: "sk-b"})
+    ev = evaluate(Dataset.model_validate(data), 2024)
+    assert ev.get("p1", "CSTDCS").used == ("sk-b",)  # HTT: only the sáng kiến makes the title
+    bang_khen = ev.get("p1", "BANG_KHEN_TINH")
+    node = next(n for root in bang_khen.criteria for _, n in root.flatten() if n.criterion.id == "hai_sang_kien")
+    assert node.result == "failed" and ("spent", "sk-b (CSTDCS 2024)") in node.reading.evidence
+    # a title conferred earlier that lists its sáng kiến spends it too
+    data["conferred"] = [{"subject": "p1", "award": "CSTDCS", "year": 2023, "initiatives": ["sk-a"]}]
+    node = next(n for root in evaluate(Dataset.model_validate(data), 2024).get("p1", "BANG_KHEN_TINH").criteria
+                for _, n in root.flatten() if n.criterion.id == "hai_sang_kien")
+    assert node.reading.value == 0
+
+
+def test_cstd_tinh_needs_three_new_cstdcs_years_after_the_last_one():
+    data = _innovator({2022: "HTXS", 2023: "HTXS", 2024: "HTXS"}, {2024: "sk-t"})
+    data["initiatives"][0]["scope"] = "tinh"
+    data["conferred"] = [{"subject": "p1", "award": "CSTDCS", "year": y} for y in (2021, 2022, 2023)]
+    assert verdicts(data)["p1", "CSTD_TINH"] == "eligible"
+    data["conferred"].append({"subject": "p1", "award": "CSTD_TINH", "year": 2023})
+    assert verdicts(data)["p1", "CSTD_TINH"] == "not_eligible"
