@@ -139,8 +139,10 @@ def test_cases(paths: tuple[Path, ...], verbose: bool) -> None:
 
 
 @cli.command("rules")
-@click.option("--period", type=click.IntRange(1945, 2100), default=None, help="Only the version in force for this year.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only the version in force on this date.")
+@click.option("--period", type=click.IntRange(1945, 2100), default=None,
+              help="Only the version in force for this year.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only the version in force on this date.")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)

@@ -225,8 +225,9 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     _check_ids(subjects, dataset.subjects(), "subject", "the dataset")
     wanted = list(awards) or list(version.rules.awards)
     needed = _needed(version, wanted)
-    rules_ = version.rules
-    ctx = Context(dataset, period, groups={a: i for i, group in enumerate(rules_.single_use) for a in group})
+    law = version.rules
+    ctx = Context(dataset, period, groups={a: i for i, group in enumerate(law.single_use) for a in group},
+                  facts=law.facts)
     matcher = _compiled(version)
     results: dict[tuple[str, str], AwardVerdict] = {}
     for stage in version.stages:
@@ -234,13 +235,13 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
         parts: dict[tuple[str, str], tuple[str, list[Criterion], dict[str, Reading]]] = {}
         for award_id in (a for a in stage if a in needed):
             ctx.award = award_id
-            for key, kind, criteria in _parts(award_id, rules_.awards[award_id]):
+            for key, kind, criteria in _parts(award_id, law.awards[award_id]):
                 names = sorted({node.fact for node, _ in walk(criteria, ()) if isinstance(node, Leaf)})
                 for subject in _subjects(dataset, period, kind):
-                    read_now = {name: read(rules_.facts[name], subject, ctx) for name in names}
+                    read_now = {name: read(law.facts[name], subject, ctx) for name in names}
                     parts[subject, key] = (award_id, criteria, read_now)
                     batch.append(Facts(subject, key, {
-                        name: _bounds(r, FACT_TYPES[rules_.facts[name].op]) for name, r in read_now.items()}))
+                        name: _bounds(r, FACT_TYPES[law.facts[name].op]) for name, r in read_now.items()}))
         for (subject, key), outcomes in sorted(matcher.run(batch).items()):
             award_id, criteria, readings = parts[subject, key]
             explained = tuple(_explain(version, node, outcomes, readings) for node in criteria)

@@ -61,15 +61,17 @@ class Context:
     groups: dict[str, int] = field(default_factory=dict)  # award -> single-use group
     spent: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # subject -> initiative -> (award, year)
     award: str = ""  # the award being evaluated
+    facts: Mapping[str, Any] = field(default_factory=dict)  # the version's declared facts, by name
 
     def spent_for(self, subject: str) -> dict[str, str]:
-        """Initiatives the current award may not count: spent by awards of another single-use group,
-        conferred (any year) or earlier in this run; initiative -> 'AWARD year'."""
+        """Initiatives the current award may not count: spent by a conferred award of another
+        single-use group or an earlier conferral of this award, or earlier in this run by an award of
+        an earlier group; initiative -> 'AWARD year'."""
         group = self.groups.get(self.award)
         if group is None:
             return {}
         out = {i: f"{c.award} {c.year}" for c in self.dataset.conferred_by_subject.get(subject, [])
-               if self.groups.get(c.award, group) != group for i in c.initiatives}
+               if c.award == self.award or self.groups.get(c.award, group) != group for i in c.initiatives}
         out |= {i: f"{award} {year}" for i, (award, year) in self.spent.get(subject, {}).items()
                 if self.groups.get(award, group) < group}
         return out
@@ -130,7 +132,8 @@ def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Reading:
 
 
 def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
-    first = ctx.period - spec.years + 1
+    runs = [read(ctx.facts[name], subject, ctx).bounds[1] or 0 for name in spec.years_from]
+    first = ctx.period - max([spec.years, *runs]) + 1
     found = sorted((i.year, i.id) for i in ctx.dataset.initiatives_by_author.get(subject, [])
                    if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
                    and first <= i.year <= ctx.period)
@@ -189,7 +192,8 @@ def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> 
 
 def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Reading:
     last = ctx.period - 1 if spec.before else ctx.period
-    first = last - spec.years + 1 if spec.years else min((r.year for r in ctx.dataset.records), default=last)
+    conferred = [c.year for c in ctx.dataset.conferred_by_subject.get(subject, [])]
+    first = last - spec.years + 1 if spec.years else min([r.year for r in ctx.dataset.records] + conferred + [last])
     states = {year: _held(spec, subject, year, ctx) for year in range(first, last + 1)}
     held = [("held", f"{y}: {s}") for y, s in states.items() if s]
     if any(s is None for s in states.values()):

@@ -85,6 +85,8 @@ class InitiativesFact(Strict):
     kinds: Annotated[list[InitiativeKind], Field(min_length=1)]
     min_scope: Scope = "co_so"
     years: Annotated[int, Field(ge=1, le=10)] = 1
+    # "in that time": the window stretches to the longest of these runs of years (facts of this version)
+    years_from: list[Name] = []
 
 
 class VerdictFact(Strict):
@@ -340,6 +342,10 @@ def _type_check(rules: RuleVersion) -> Iterator[tuple[tuple, str, str | None]]:
             yield ("facts", name, "award"), f"unknown award '{award}'", suggest(award, rules.awards)
         if spec.op == "member_share" and (spec.award is None) == (spec.min_rating is None):
             yield ("facts", name), "member_share needs exactly one of 'award' and 'min_rating'", None
+        for j, other in enumerate(getattr(spec, "years_from", [])):
+            if rules.facts.get(other) is None or rules.facts[other].op not in HISTORY_OPS:
+                yield (("facts", name, "years_from", j), f"'{other}' is not a consecutive_years or years_holding "
+                       "fact of this version", suggest(other, rules.facts))
         if spec.op in HISTORY_OPS and spec.award is None and spec.min_rating is None:
             yield ("facts", name), f"{spec.op} needs 'award', 'min_rating' or both", None
     for i, group in enumerate(rules.single_use):

@@ -94,8 +94,9 @@ def test_the_version_in_force_is_chosen_by_the_as_of_date():
     ds = load_dataset(SMALL)
     assert evaluate(ds, 2024).as_of == date(2024, 12, 31)
     assert evaluate(ds, 2024, as_of=date(2024, 1, 1)).version.label == "vn/2024"
-    with pytest.raises(KtrulesError, match="in force on 2023-12-31"):
-        evaluate(ds, 2024, as_of=date(2023, 12, 31))
+    assert evaluate(ds, 2024, as_of=date(2023, 12, 31)).version.label == "vn/2017"
+    with pytest.raises(KtrulesError, match="in force on 2017-09-30"):
+        evaluate(ds, 2024, as_of=date(2017, 9, 30))
 
 
 def test_unknown_award_or_subject_is_refused_with_a_suggestion():
