@@ -30,7 +30,6 @@ from .rules import (
     YearsHoldingFact,
 )
 
-Verdicts = Mapping[tuple[str, str], str]  # (subject, award) -> eligible / not_eligible / incomplete
 # One thing read: (kind, value); the kind names a message that says it in the user's language.
 Evidence = tuple[str, str]
 

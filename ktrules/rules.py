@@ -255,9 +255,6 @@ class Award(Strict):
     def kinds(self) -> list[Kind]:
         return ["individual", "collective"] if self.subject == "both" else [self.subject]  # type: ignore[list-item]
 
-    def criteria_for(self, kind: str) -> list[Criterion]:
-        return self.criteria if isinstance(self.criteria, list) else self.criteria[kind]  # type: ignore[index]
-
     def all_criteria(self) -> list[tuple[str, list[Criterion]]]:
         """(kind, criteria) for each kind; kind is '' when one list serves."""
         return [("", self.criteria)] if isinstance(self.criteria, list) else list(self.criteria.items())
