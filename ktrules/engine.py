@@ -8,10 +8,11 @@ input leaves a verdict `incomplete`, never silently `not_eligible`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +31,6 @@ from .rules import (
     Leaf,
     LoadedVersion,
     ParamRef,
-    leaves,
     load_pack,
     select_version,
     walk,
@@ -80,7 +80,11 @@ class Evaluation:
         return self.version.rules.awards[award_id]
 
     def get(self, subject: str, award: str) -> AwardVerdict | None:
-        return next((v for v in self.verdicts if v.subject == subject and v.award == award), None)
+        return self._by_key.get((subject, award))
+
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str], AwardVerdict]:
+        return {(v.subject, v.award): v for v in self.verdicts}
 
 
 def _pack(folder: Path) -> list[LoadedVersion]:
@@ -159,24 +163,14 @@ def _subjects(dataset: Dataset, period: int, kind: str) -> list[str]:
 
 
 def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
-    """The awards asked for and every award their criteria read, transitively."""
-    rules = version.rules
+    """The awards asked for and every award they must follow, transitively."""
     todo, needed = list(awards), set()
     while todo:
         award = todo.pop()
-        if award in needed:
-            continue
-        needed.add(award)
-        todo.extend(dep for leaf in leaves(rules.awards[award])
-                    if (dep := getattr(rules.facts[leaf.fact], "award", None)))
-        group = _group_of(rules.single_use, award)
-        if group is not None:
-            todo.extend(a for earlier in rules.single_use[:group] for a in earlier)
+        if award not in needed:
+            needed.add(award)
+            todo.extend(version.needs[award])
     return needed
-
-
-def _group_of(groups: list[list[str]], award: str) -> int | None:
-    return next((i for i, group in enumerate(groups) if award in group), None)
 
 
 def _forced(node: CriterionResult, failed: set[str]) -> Outcome:
@@ -198,7 +192,7 @@ def _spends(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tu
     used: list[str] = []
     for node in nodes:
         op, threshold = node.criterion.comparison[0], float(node.threshold)  # type: ignore[union-attr, arg-type]
-        needed = int(threshold) + 1 if op == "more_than" else max(1, int(threshold + 0.999))
+        needed = math.floor(threshold) + 1 if op == "more_than" else max(1, math.ceil(threshold))
         counted = [value for kind, value in node.reading.evidence if kind == "id"]  # type: ignore[union-attr]
         used.extend(i for i in counted[:needed] if i not in used)
     return tuple(used)

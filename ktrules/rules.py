@@ -291,6 +291,7 @@ class LoadedVersion:
     path: Path
     rules: RuleVersion
     stages: list[list[str]]
+    needs: dict[str, set[str]]  # award -> the awards it must follow
 
     @property
     def label(self) -> str:
@@ -401,13 +402,19 @@ def _check_leaf(rules: RuleVersion, leaf: Leaf, loc: tuple) -> Iterator[tuple[tu
         yield (*loc, key), f"'{value}' cannot be compared with '{leaf.fact}' ({kind}): {problem}", None
 
 
-def _stages(rules: RuleVersion) -> list[list[str]] | str:
-    """Awards grouped so that each group depends only on earlier groups; or the awards in a cycle."""
+def _needs(rules: RuleVersion) -> dict[str, set[str]]:
+    """The awards each award must follow: those whose verdicts it reads, and under the single-use
+    rule the awards of earlier groups, which claim sáng kiến first."""
     needs = {award_id: {getattr(rules.facts[leaf.fact], "award", None) for leaf in leaves(award)} - {None, award_id}
              for award_id, award in rules.awards.items()}
     for later, group in enumerate(rules.single_use):
         for award_id in group:
             needs[award_id] |= {a for earlier in rules.single_use[:later] for a in earlier}
+    return needs  # type: ignore[return-value]
+
+
+def _stages(needs: dict[str, set[str]]) -> list[list[str]] | str:
+    """Awards grouped so that each group depends only on earlier groups; or the awards in a cycle."""
     stages: list[list[str]] = []
     done: set[str] = set()
     while len(done) < len(needs):
@@ -437,11 +444,12 @@ def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
         raise validation_error(exc, path, _vocabulary()) from None
     for loc, message, hint in _type_check(rules):
         raise KtrulesError(message, file=path, line=line_of(path, loc), hint=hint)
-    stages = _stages(rules)
+    needs = _needs(rules)
+    stages = _stages(needs)
     if isinstance(stages, str):
         raise KtrulesError(f"awards depend on each other in a cycle: {stages}", file=path,
                            line=line_of(path, ("awards",)), hint="an award cannot need its own verdict")
-    return LoadedVersion(pack, path, rules, stages)
+    return LoadedVersion(pack, path, rules, stages, needs)
 
 
 def load_pack(folder: Path) -> list[LoadedVersion]:
