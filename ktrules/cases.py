@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .dataset import Dataset, dataset_from_mapping, load_dataset
-from .engine import Evaluation, evaluate
+from .engine import AwardVerdict, Evaluation, evaluate
 from .errors import KtrulesError
 from .loading import line_of, read_document, validation_error
 from .rules import DEFAULT_RULES
@@ -32,6 +35,7 @@ class Case(BaseModel):
     period: int
     as_of: date | None = None
     rules: str | None = None
+    campaign: str | None = None
     expect: list[Expectation] = Field(min_length=1)
 
 
@@ -40,6 +44,10 @@ class CaseResult:
     file: Path
     name: str
     failures: tuple[str, ...]
+    # What coverage reads: the run, the verdicts the case checks and its rules folder (kept out of repr).
+    evaluation: Evaluation | None = field(default=None, repr=False, compare=False)
+    checked: tuple[AwardVerdict, ...] = field(default=(), repr=False, compare=False)
+    rules: Path | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -109,17 +117,22 @@ def run_file(path: Path, cache: dict[Path, Dataset]) -> list[CaseResult]:
     for index, data in _cases(path):
         prefix: tuple = () if index is None else (index,)
         name = str(data.get("name", f"case {index}")) if isinstance(data, dict) else f"case {index}"
+        evaluation: Evaluation | None = None
         try:
             case = Case.model_validate(data)
             dataset = _dataset(case, path, prefix, cache)
             rules = (path.parent / case.rules).resolve() if case.rules else DEFAULT_RULES
-            evaluation = evaluate(dataset, case.period, as_of=case.as_of, rules=rules)
+            evaluation = evaluate(dataset, case.period, as_of=case.as_of, rules=rules, campaign=case.campaign)
             failures = _check(case, evaluation, path, prefix)
         except ValidationError as exc:
             failures = [str(validation_error(exc, path, [*Case.model_fields, *Expectation.model_fields], prefix))]
         except KtrulesError as exc:
             failures = [str(exc) if exc.file else f"{path}: {exc}"]
-        results.append(CaseResult(path, name, tuple(failures)))
+        if evaluation is None:
+            results.append(CaseResult(path, name, tuple(failures)))
+            continue
+        checked = tuple(v for exp in case.expect if (v := evaluation.get(exp.subject, exp.award)))
+        results.append(CaseResult(path, name, tuple(failures), evaluation, checked, rules))
     return results
 
 
@@ -133,3 +146,53 @@ def run(paths: Iterable[str | Path]) -> list[CaseResult]:
         except KtrulesError as exc:
             results.append(CaseResult(path, path.name, (str(exc),)))
     return results
+
+
+# --- golden case files (`ktrules freeze`) -----------------------------------------------------------
+
+def _relative(target: Path, out: Path) -> str:
+    """`target` as a case file at `out` names it: relative to the file's folder, with forward slashes."""
+    return Path(os.path.relpath(target.resolve(), out.resolve().parent)).as_posix()
+
+
+def frozen_case(evaluation: Evaluation, dataset: Path, out: Path, *, name: str, as_of: date | None = None,
+                rules: Path | None = None, campaign: str | None = None) -> dict[str, Any]:
+    """Every verdict of `evaluation`, each with all its criteria results, as a case to be written at `out`."""
+    if not evaluation.verdicts:
+        raise KtrulesError(f"no verdict to freeze: no subject has a record for {evaluation.period}",
+                           file=dataset, hint="check --period, --award and --subject")
+    case: dict[str, Any] = {"name": name, "dataset": _relative(dataset, out), "period": evaluation.period}
+    if as_of is not None:
+        case["as_of"] = as_of
+    if rules is not None and rules.resolve() != DEFAULT_RULES:
+        case["rules"] = _relative(rules, out)
+    if campaign is not None:
+        case["campaign"] = campaign
+    case["expect"] = [{"subject": v.subject, "award": v.award, "verdict": v.verdict,
+                       "criteria": {n.criterion.id: n.result for root in v.criteria for _, n in root.flatten()}}
+                      for v in evaluation.verdicts]
+    return case
+
+
+def write_case(case: dict[str, Any], out: Path) -> None:
+    """Write a case file atomically: a reader sees the old file or the whole new one, never half of it."""
+    if out.suffix not in (".yaml", ".yml"):
+        raise KtrulesError("a case file ends in .yaml or .yml", file=out,
+                           hint="e.g. --out fixtures/cases/golden/x.yaml")
+    text = ("# Written by `ktrules freeze`: the verdicts the rules give today, each with its criteria.\n"
+            "# After a rule change, `ktrules test` shows what moved; freeze again and review the diff of this file.\n"
+            + yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=120))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                os.fchmod(handle.fileno(), 0o644)  # mkstemp makes it private; a fixture is read by everyone
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, out)
+        finally:
+            Path(temp).unlink(missing_ok=True)  # gone already when the rename succeeded
+    except OSError as exc:
+        raise KtrulesError(f"cannot write the case file ({exc.strerror or exc})", file=out) from None

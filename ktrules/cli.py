@@ -13,12 +13,27 @@ from typing import Any
 import click
 
 from . import cases
+from . import coverage as coverage_of
+from . import diff as differ
+from .ballot import vote
 from .dataset import load_dataset
-from .engine import Evaluation, evaluate
+from .dossier import passed_deadlines
+from .engine import Evaluation, campaign_packs, evaluate, version_in_force
 from .errors import KtrulesError
 from .messages import LANGS, t
 from .output import FORMATS, render
-from .report import explanation, heading, row, rule_rows, summary
+from .ranking import rank
+from .report import (
+    campaign_rows,
+    dossier_rows,
+    explanation,
+    heading,
+    quota_lines,
+    rank_rows,
+    row,
+    rule_rows,
+    summary,
+)
 from .rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, rule_schema, select_version
 
 
@@ -36,7 +51,7 @@ def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _evaluation_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.argument("dataset", type=click.Path(dir_okay=False, path_type=Path)),
+        click.argument("dataset", type=click.Path(path_type=Path)),
         click.option("--period", type=click.IntRange(1945, 2100), required=True, help="The year evaluated."),
         click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
                      help="Date whose rules apply (YYYY-MM-DD); default the period's last day."),
@@ -44,15 +59,18 @@ def _evaluation_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      show_default="the project's rules/", help="Folder of rule packs."),
         click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
                      help="Language of verdicts and reports."),
+        click.option("--campaign", default=None, help="A campaign pack id (see `ktrules campaigns`); "
+                     "default the national awards."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, **narrow: Any) -> Evaluation:
+def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign: str | None,
+              **narrow: Any) -> Evaluation:
     day: date | None = as_of.date() if as_of else None
-    return evaluate(load_dataset(dataset), period, as_of=day, rules=rules_dir, **narrow)
+    return evaluate(load_dataset(dataset), period, as_of=day, rules=rules_dir, campaign=campaign, **narrow)
 
 
 @click.group()
@@ -67,15 +85,15 @@ def cli() -> None:
 @click.option("--subject", "subjects", multiple=True, help="Only this person or unit id (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @_fail_cleanly
-def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, awards: tuple[str, ...],
-          subjects: tuple[str, ...], fmt: str) -> None:
+def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
+          awards: tuple[str, ...], subjects: tuple[str, ...], fmt: str) -> None:
     """Every verdict: one row per subject and award.
 
     Example:
 
         ktrules check fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024
     """
-    evaluation = _evaluate(dataset, period, as_of, rules_dir, awards=awards, subjects=subjects)
+    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards, subjects=subjects)
     rows = [row(evaluation, v, lang) for v in evaluation.verdicts]
     columns = {"subject": t("col.subject", lang), "name": t("col.name", lang), "unit": t("col.unit", lang),
                "award_name": t("col.award", lang), "verdict_label": t("col.verdict", lang),
@@ -95,15 +113,15 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, aw
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable); default every award.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_fail_cleanly
-def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, subject: str,
-            awards: tuple[str, ...], fmt: str) -> None:
+def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
+            subject: str, awards: tuple[str, ...], fmt: str) -> None:
     """Why a verdict: every criterion, the values read, the rule text and its article.
 
     Example:
 
         ktrules explain fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --subject p13 --award CSTDCS
     """
-    evaluation = _evaluate(dataset, period, as_of, rules_dir, awards=awards, subjects=(subject,))
+    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards, subjects=(subject,))
     if not evaluation.verdicts:
         raise KtrulesError(f"'{subject}' has no verdict for {period}: no record of that year or no award "
                            "for its kind", hint="check --period and --award")
@@ -116,15 +134,26 @@ def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
 @cli.command("test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-v", "--verbose", is_flag=True, help="Also list the cases that passed.")
+@click.option("--coverage", "with_coverage", is_flag=True,
+              help="Also show which criteria the cases saw passed, failed and undecided, and the gaps.")
+@click.option("--min", "minimum", type=click.FloatRange(0, 100), default=None,
+              help="Least coverage in percent, else exit 1 (implies --coverage); "
+                   "default [tool.ktrules] coverage_min of pyproject.toml.")
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
+              help="Language of the coverage report.")
 @_fail_cleanly
-def test_cases(paths: tuple[Path, ...], verbose: bool) -> None:
+def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, minimum: float | None,
+               lang: str) -> None:
     """Run case files (or folders of them) and compare verdicts with those expected.
 
     Example:
 
         ktrules test fixtures/cases/
     """
+    with_coverage = with_coverage or minimum is not None
+    limit = coverage_of.threshold(minimum) if with_coverage else None  # a bad pyproject fails before any output
     results = cases.run(paths)
+    measured = coverage_of.measure(results) if with_coverage else None  # a broken pack fails before any output
     for result in results:
         if not result.passed:
             click.echo(f"FAILED {result.file}: {result.name}")
@@ -134,7 +163,11 @@ def test_cases(paths: tuple[Path, ...], verbose: bool) -> None:
             click.echo(f"passed {result.file}: {result.name}")
     failed = sum(not r.passed for r in results)
     click.echo(f"{len(results) - failed} passed, {failed} failed")
-    if failed:
+    too_low = False
+    if measured is not None:
+        click.echo("\n" + coverage_of.report(measured, limit, lang))
+        too_low = limit is not None and coverage_of.below(measured, limit)
+    if failed or too_low:
         sys.exit(1)
 
 
@@ -172,6 +205,247 @@ def schema() -> None:
         ktrules schema > rules/rule-version.schema.json
     """
     click.echo(json.dumps(rule_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command("lint")
+@click.argument("rules_dir", required=False, type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@_fail_cleanly
+def lint_rules(rules_dir: Path, fmt: str, lang: str) -> None:
+    """Check every rule pack under a folder (default the project's rules/): citations, ids, references,
+    cycles, dates of versions, criteria that can never be met or never fail, unused parameters and facts.
+    Exits 1 when there is an error.
+
+    Example:
+
+        ktrules lint rules/
+    """
+    from .lint import lint_report  # here so that this command stays one insertion in a shared file
+
+    report = lint_report(rules_dir)
+    rows = []
+    for finding in report.findings:
+        entry = finding.as_dict(lang)
+        entry["file"] = _shown_path(finding.file)
+        rows.append(entry if fmt == "json" else
+                    {**entry, "where": f"{entry['file']}:{finding.line or ''}".rstrip(":"),
+                     "severity": t(f"lint.{finding.severity}", lang)})
+    columns = {"where": t("lint.col.where", lang), "severity": t("lint.col.severity", lang),
+               "code": t("lint.col.code", lang), "message": t("lint.col.message", lang)}
+    if fmt == "csv":
+        columns = {k: k for k in ("file", "line", "severity", "code", "message")}
+    if rows or fmt != "table":
+        click.echo(render(rows, fmt, columns, widths={"message": 80}))
+    # after JSON or CSV the totals go to stderr, so that stdout stays a document a script can read
+    tail = [t("lint.summary", lang, errors=report.errors, warnings=report.warnings)]
+    tail += [t("lint.unverified", lang, version=label, n=n) for label, n in report.unverified.items()]
+    click.echo(("\n" if rows and fmt == "table" else "") + "\n".join(tail), err=fmt != "table")
+    if report.errors:
+        sys.exit(1)
+
+
+def _shown_path(path: Path) -> str:
+    """A finding's file relative to the working folder when it is under it, as a user would type it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+              show_default="the project's rules/", help="Folder of rule packs.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@_fail_cleanly
+def campaigns(rules_dir: Path, fmt: str, lang: str) -> None:
+    """Every campaign pack: who issued the plan, the campaign, its period, reviews and forms of reward.
+
+    Example:
+
+        ktrules campaigns
+    """
+    columns = {"id": t("col.campaign", lang), "agency": t("col.agency", lang), "period": t("col.period", lang),
+               "reviews": t("col.reviews", lang), "rewards": t("col.rewards", lang), "awards": t("col.awards", lang)}
+    click.echo(render(campaign_rows(campaign_packs(rules_dir), lang), fmt, columns,
+                      widths={"agency": 40, "rewards": 30, "awards": 30}))
+
+
+@cli.command()
+@_evaluation_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@_fail_cleanly
+def dossier(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
+            fmt: str) -> None:
+    """For each nominee, the documents its proposal still lacks, and deadlines already passed.
+
+    Example:
+
+        ktrules dossier fixtures/datasets/campaigns/bac-kan-ntm.yaml --period 2023 --campaign bac-kan-ntm-2021-2025
+    """
+    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign)
+    rows = dossier_rows(evaluation, lang)
+    columns = {"subject": t("col.subject", lang), "name": t("col.name", lang), "award_name": t("col.award", lang),
+               "present": t("col.present", lang), "missing": t("col.missing", lang)}
+    text = render(rows, fmt, columns, widths={"name": 26, "award_name": 26, "present": 30, "missing": 40})
+    if fmt == "table":
+        late = [t("dossier.deadline", lang, date=d.date, text=d.text.in_(lang), cite=d.cite)
+                for d in passed_deadlines(evaluation)]
+        text = "\n".join([heading(evaluation, lang), "", text if rows else
+                          t("dossier.none", lang, version=evaluation.version.label), *([""] + late if late else [])])
+    click.echo(text)
+
+
+@cli.command("diff")
+@_evaluation_options
+@click.option("--against-as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date whose rules apply on the after side; default --as-of.")
+@click.option("--against-rules", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of rule packs on the after side (another checkout, say); default --rules.")
+@click.option("--criteria", "with_criteria", is_flag=True,
+              help="Also list verdicts that stay the same but whose criteria results changed.")
+@click.option("--format", "fmt", type=click.Choice(differ.FORMATS), default="text", show_default=True,
+              help="text: each change with its criteria in full; table: one row per change; json: everything.")
+@_fail_cleanly
+def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
+                 against_as_of: Any, against_rules: Path | None, with_criteria: bool, fmt: str) -> None:
+    """Whose verdicts a change of date or of rules moves, and the criteria that move them.
+
+    Exits 1 when a verdict changed (with --criteria: when anything listed changed), 0 when none did.
+
+    Example:
+
+    \b
+        ktrules diff fixtures/datasets/so-khcn-binh-dinh.yaml --period 2023 --against-as-of 2024-01-01
+    """
+    if against_as_of is None and against_rules is None:
+        raise KtrulesError("nothing to compare", hint="give --against-as-of DATE, --against-rules DIR or both")
+    records = load_dataset(dataset)
+    day: date | None = as_of.date() if as_of else None
+    before = evaluate(records, period, as_of=day, rules=rules_dir, campaign=campaign)
+    after = evaluate(records, period, as_of=against_as_of.date() if against_as_of else day,
+                     rules=against_rules or rules_dir, campaign=campaign)
+    changes = differ.diff(before, after)
+    listed = [c for c in changes if with_criteria or c.kind == "verdict"]
+    folders = (_shown_path(rules_dir), _shown_path(against_rules or rules_dir))
+    click.echo(differ.render_diff(before, after, changes, listed, fmt, lang, folders))
+    if listed:
+        sys.exit(1)
+
+
+@cli.command()
+@_evaluation_options
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The case file to write (.yaml); replaced whole if it exists.")
+@click.option("--name", default=None, help="The case's name; default a sentence naming the year, rules and agency.")
+@click.option("--award", "awards", multiple=True, help="Only this award id (repeatable).")
+@click.option("--subject", "subjects", multiple=True, help="Only this person or unit id (repeatable).")
+@_fail_cleanly
+def freeze(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None, out: Path,
+           name: str | None, awards: tuple[str, ...], subjects: tuple[str, ...]) -> None:
+    """Write today's verdicts of a dataset as a case file (golden output), each with its criteria.
+
+    `ktrules test` passes on the file until a rule change moves a verdict or a criterion; freeze
+    again and review the diff of the file.
+
+    Example:
+
+    \b
+        ktrules freeze fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --out fixtures/cases/golden/2024.yaml
+    """
+    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards, subjects=subjects)
+    name = name or t("freeze.name", lang, period=period, version=evaluation.version.label,
+                     org=evaluation.dataset.organization.name)
+    case = cases.frozen_case(evaluation, dataset, out, name=name, as_of=as_of.date() if as_of else None,
+                             rules=rules_dir, campaign=campaign)
+    cases.write_case(case, out)
+    click.echo(t("freeze.written", lang, n=len(case["expect"]), path=out))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@_fail_cleanly
+def template(path: Path, force: bool, lang: str) -> None:
+    """Write a workbook to fill in: every sheet with its headers, lists of choices and one example row.
+
+    Example:
+
+        ktrules template ho-so-2024.xlsx
+    """
+    from .workbook import write_template  # openpyxl is loaded only for workbooks
+
+    write_template(path, force=force)
+    click.echo(t("template.written", lang, path=path), err=True)
+
+
+@cli.command("rank")
+@_evaluation_options
+@click.option("--award", required=True, help="The award id, e.g. CSTDCS.")
+@click.option("--bloc", default=None, help="Only this khối thi đua (collectives rank within their bloc).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@_fail_cleanly
+def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
+                 award: str, bloc: str | None, fmt: str) -> None:
+    """Eligible candidates in order, with score, rank, whether proposed and, if not, why.
+
+    Example:
+
+        ktrules rank fixtures/datasets/so-khcn-binh-dinh.yaml --period 2023 --award CSTDCS
+    """
+    base = _evaluate(dataset, period, as_of, rules_dir, campaign)
+    ranked = rank(base, award, bloc)
+    rows = rank_rows(ranked, lang)
+    columns = {"rank": t("col.rank", lang), "subject": t("col.subject", lang), "name": t("col.name", lang),
+               "group_name": t("col.bloc", lang), "score": t("col.score", lang),
+               "nominated_label": t("col.nominated", lang), "reason": t("col.reason", lang)}
+    if fmt == "csv":
+        columns = {k: k for k in ("award", "period", "group", "rank", "subject", "name", "score", "nominated",
+                                  "reason")}
+    text = render(rows, fmt, columns, widths={"name": 26, "reason": 56})
+    if fmt == "table":
+        name = base.award(award).name.in_(lang)
+        body = text if rows else t("rank.empty", lang, award=name, period=period)
+        text = "\n".join([heading(base, lang), f"{name} ({award})", *quota_lines(ranked, lang), "", body])
+    click.echo(text)
+
+
+@cli.command()
+@click.option("--period", type=click.IntRange(1945, 2100), required=True, help="The year evaluated.")
+@click.option("--award", required=True, help="The award voted on, e.g. CSTDCS.")
+@click.option("--members", type=int, required=True, help="All members of the council, present or not.")
+@click.option("--yes", type=int, required=True, help="Votes in favour (absent members vote in writing).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date whose rules apply (YYYY-MM-DD); default the period's last day.")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+              show_default="the project's rules/", help="Folder of rule packs.")
+@click.option("--campaign", default=None, help="A campaign pack id.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@_fail_cleanly
+def ballot(period: int, award: str, members: int, yes: int, as_of: Any, rules_dir: Path, campaign: str | None,
+           fmt: str, lang: str) -> None:
+    """The council's secret ballot against the threshold of the regime in force.
+
+    Example:
+
+        ktrules ballot --period 2024 --award CSTDCS --members 9 --yes 7
+    """
+    version = version_in_force(rules_dir, as_of.date() if as_of else date(period, 12, 31), campaign)
+    result = vote(version, award, members, yes)
+    if fmt == "json":
+        click.echo(json.dumps({"award": award, "period": period, "members": members, "yes": yes,
+                               "share": round(float(result.share), 6), "threshold": result.ballot.share,
+                               "passed": result.passed, "cite": result.ballot.cite,
+                               "verified": result.ballot.verified, "rules_version": version.label},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(t("ballot.result", lang, award=award, yes=yes, members=members, share=f"{float(result.share):.1%}",
+                 threshold=f"{result.ballot.share:.0%}", cite=result.ballot.cite,
+                 unverified="" if result.ballot.verified else f" ({t('flag.unverified', lang)})",
+                 outcome=t("ballot.passed" if result.passed else "ballot.failed", lang)))
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import KtrulesError, suggest
 from .loading import line_of, load_model, validation_error
@@ -93,11 +93,21 @@ class Initiative(Strict):
 
 
 class Conferred(Strict):
+    """An award already decided: a national one, or with `campaign` an award of that campaign's pack."""
+
     subject: Id
-    award: NationalAward
+    award: NationalAward | Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
     year: Year
     decision: str | None = None
     initiatives: list[Id] = []  # the sáng kiến / đề tài this award used (spent under the single-use rule)
+    campaign: str | None = None
+
+    @model_validator(mode="after")
+    def _national_unless_campaign(self) -> Conferred:
+        if self.campaign is None and self.award not in NATIONAL_AWARDS:
+            raise ValueError(f"'{self.award}' is not a national award id ({', '.join(NATIONAL_AWARDS)}); "
+                             "a campaign's award needs `campaign:`")
+        return self
 
 
 class Achievement(Strict):
@@ -108,6 +118,16 @@ class Achievement(Strict):
     evidence: Annotated[str, Field(min_length=1)]
 
 
+class Dossier(Strict):
+    """The documents a proposal of a subject for an award already holds."""
+
+    subject: Id
+    award: str
+    year: Year
+    campaign: str | None = None
+    documents: list[str] = []
+
+
 class Dataset(Strict):
     organization: Organization
     units: list[Unit] = []
@@ -116,6 +136,7 @@ class Dataset(Strict):
     initiatives: list[Initiative] = []
     conferred: list[Conferred] = []
     achievements: list[Achievement] = []
+    dossiers: list[Dossier] = []
 
     @cached_property
     def units_by_id(self) -> dict[str, Unit]:
@@ -144,6 +165,11 @@ class Dataset(Strict):
     @cached_property
     def achievements_by_key(self) -> dict[tuple[str, int], list[Achievement]]:
         return _group(((a.subject, a.year), a) for a in self.achievements)
+
+    @cached_property
+    def first_year(self) -> int | None:
+        """The earliest year any record or conferral names."""
+        return min((x.year for part in (self.records, self.conferred) for x in part), default=None)
 
     @cached_property
     def _members(self) -> dict[tuple[str, int], list[str]]:
@@ -205,7 +231,8 @@ class Dataset(Strict):
                 if ini not in seen or seen[ini] != "initiatives":
                     known = [x.id for x in self.initiatives]
                     yield ("conferred", i, "initiatives", j), f"unknown initiative '{ini}'", suggest(ini, known)
-        for part, items in (("conferred", self.conferred), ("achievements", self.achievements)):
+        for part, items in (("conferred", self.conferred), ("achievements", self.achievements),
+                            ("dossiers", self.dossiers)):
             for i, item in enumerate(items):
                 if item.subject not in subjects:
                     yield (part, i, "subject"), f"unknown subject '{item.subject}'", suggest(item.subject, subjects)
@@ -219,7 +246,8 @@ def _group(pairs: Any) -> dict[Any, list[Any]]:
 
 
 def _vocabulary() -> set[str]:
-    models = (Organization, Unit, Person, Leave, Discipline, Record, Initiative, Conferred, Achievement, Dataset)
+    models = (Organization, Unit, Person, Leave, Discipline, Record, Initiative, Conferred, Achievement, Dossier,
+              Dataset)
     return {name for m in models for name in m.model_fields}
 
 
@@ -232,8 +260,11 @@ def check_dataset(dataset: Dataset, path: Path, prefix: tuple[str | int, ...] = 
 
 
 def load_dataset(path: str | Path) -> Dataset:
-    """Read and validate a dataset file (YAML or JSON)."""
+    """Read and validate a dataset file (YAML or JSON), an Excel workbook (.xlsx) or a folder of CSV files."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx" or path.is_dir():
+        from .workbook import read_dataset  # openpyxl is loaded only when a workbook is read
+        return read_dataset(path)
     return check_dataset(load_model(path, Dataset, _vocabulary()), path)
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .dataset import Dataset
 from .errors import KtrulesError, suggest
-from .facts import Context, Reading, read
+from .facts import Context, Reading
 from .matcher import Condition, Facts, Matcher, Outcome
 from .rules import (
     COMPARISONS,
@@ -31,17 +31,20 @@ from .rules import (
     Leaf,
     LoadedVersion,
     ParamRef,
+    leaves,
     load_pack,
+    merge_included,
     select_version,
     walk,
 )
+
+CAMPAIGNS = "campaigns"
 
 Verdict = Literal["eligible", "not_eligible", "incomplete"]
 VERDICT_OF: dict[Outcome, Verdict] = {"passed": "eligible", "failed": "not_eligible", "undecided": "incomplete"}
 
 
-@dataclass(frozen=True)
-class CriterionResult:
+class CriterionResult(NamedTuple):
     """One node of an explanation: the criterion, its result and, for a leaf, what it read."""
 
     criterion: Criterion
@@ -56,8 +59,7 @@ class CriterionResult:
             yield from child.flatten(depth + 1)
 
 
-@dataclass(frozen=True)
-class AwardVerdict:
+class AwardVerdict(NamedTuple):
     subject: str
     award: str
     period: int
@@ -75,6 +77,7 @@ class Evaluation:
     as_of: date
     version: LoadedVersion
     verdicts: list[AwardVerdict]
+    context: Context  # what facts read: every verdict settled in the run, initiatives spent
 
     def award(self, award_id: str) -> Award:
         return self.version.rules.awards[award_id]
@@ -96,6 +99,36 @@ def _pack(folder: Path) -> list[LoadedVersion]:
 @cache
 def _cached_pack(folder: Path, stamp: tuple) -> list[LoadedVersion]:
     return load_pack(folder)
+
+
+def campaign_ids(rules: str | Path = DEFAULT_RULES) -> list[str]:
+    """The campaign packs under a rules folder."""
+    folder = Path(rules) / CAMPAIGNS
+    return sorted(p.parent.name for p in folder.glob("*/pack.yaml"))
+
+
+def campaign_packs(rules: str | Path = DEFAULT_RULES) -> list[list[LoadedVersion]]:
+    """Every version of every campaign pack, pack by pack."""
+    return [_pack(Path(rules).resolve() / CAMPAIGNS / c) for c in campaign_ids(rules)]
+
+
+def version_in_force(rules: str | Path, as_of: date, campaign: str | None = None) -> LoadedVersion:
+    """The national version in force on `as_of`, or a campaign's with the national awards it includes."""
+    root = Path(rules).resolve()
+    if campaign is None:
+        return select_version(_pack(root / NATIONAL_PACK), as_of)
+    known = campaign_ids(root)
+    if campaign not in known:
+        raise KtrulesError(f"unknown campaign '{campaign}'", file=root / CAMPAIGNS,
+                           hint=suggest(campaign, known) or f"known: {', '.join(known) or 'none'}")
+    version = select_version(_pack(root / CAMPAIGNS / campaign), as_of)
+    include = version.rules.include
+    return _merged(version, select_version(_pack(root / include.pack), as_of)) if include else version
+
+
+@cache
+def _merged(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion:
+    return merge_included(version, base)
 
 
 def _parts(award_id: str, award: Award) -> list[tuple[str, str, list[Criterion]]]:
@@ -146,13 +179,28 @@ def _kleene(kind: str, results: Sequence[Outcome]) -> Outcome:
     return "undecided" if "undecided" in results else other  # type: ignore[return-value]
 
 
-def _explain(version: LoadedVersion, node: Criterion, outcomes: dict[str, Outcome],
-             readings: dict[str, Reading]) -> CriterionResult:
+def _explain(node: Criterion, outcomes: dict[str, Outcome], readings: dict[str, Reading],
+             thresholds: dict[int, object]) -> CriterionResult:
     if isinstance(node, Leaf):
-        return CriterionResult(node, outcomes[node.id], readings[node.fact], _threshold(version, node))
+        return CriterionResult(node, outcomes[node.id], readings[node.fact], thresholds[id(node)])
     kind, children = node.combinator
-    explained = tuple(_explain(version, child, outcomes, readings) for child in children)
+    explained = tuple(_explain(child, outcomes, readings, thresholds) for child in children)
     return CriterionResult(node, _kleene(kind, [c.result for c in explained]), None, None, explained)
+
+
+@cache
+def _thresholds(version: LoadedVersion) -> dict[int, object]:
+    """Each leaf's threshold, parameters resolved, by the leaf's identity."""
+    return {id(leaf): _threshold(version, leaf) for award in version.rules.awards.values() for leaf in leaves(award)}
+
+
+@cache
+def _plan(version: LoadedVersion) -> dict[str, dict[str, str]]:
+    """For each matcher key, the facts its leaves read and their types, in a fixed order."""
+    law = version.rules
+    return {key: {name: FACT_TYPES[law.facts[name].op]
+                  for name in sorted({n.fact for n, _ in walk(criteria, ()) if isinstance(n, Leaf)})}
+            for award_id, award in law.awards.items() for key, _, criteria in _parts(award_id, award)}
 
 
 def _subjects(dataset: Dataset, period: int, kind: str) -> list[str]:
@@ -208,21 +256,24 @@ def _check_ids(given: Sequence[str], known: Iterable[str], what: str, where: str
 
 def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
              rules: str | Path = DEFAULT_RULES, awards: Sequence[str] = (),
-             subjects: Sequence[str] = ()) -> Evaluation:
-    """Every verdict for `period` under the rules in force on `as_of` (default: the period's last day).
+             subjects: Sequence[str] = (), campaign: str | None = None) -> Evaluation:
+    """Every verdict for `period` under the rules in force on `as_of` (default: the period's last day):
+    the national pack's, or with `campaign` that campaign pack's.
 
     `awards` and `subjects` narrow what is returned; awards they depend on are still evaluated.
     """
     as_of = as_of or date(period, 12, 31)
-    version = select_version(_pack(Path(rules).resolve() / NATIONAL_PACK), as_of)
-    _check_ids(awards, version.rules.awards, "award", f"rule version {version.label}")
+    version = version_in_force(rules, as_of, campaign)
+    given = [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
+    _check_ids(awards, given, "award", f"rule version {version.label} for {period}")
     _check_ids(subjects, dataset.subjects(), "subject", "the dataset")
-    wanted = list(awards) or list(version.rules.awards)
+    wanted = list(awards) or given
     needed = _needed(version, wanted)
     law = version.rules
     ctx = Context(dataset, period, groups={a: i for i, group in enumerate(law.single_use) for a in group},
                   facts=law.facts)
     matcher = _compiled(version)
+    plan = _plan(version)
     results: dict[tuple[str, str], AwardVerdict] = {}
     for stage in version.stages:
         batch: list[Facts] = []
@@ -230,15 +281,15 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
         for award_id in (a for a in stage if a in needed):
             ctx.award = award_id
             for key, kind, criteria in _parts(award_id, law.awards[award_id]):
-                names = sorted({node.fact for node, _ in walk(criteria, ()) if isinstance(node, Leaf)})
+                kinds = plan[key]
                 for subject in _subjects(dataset, period, kind):
-                    read_now = {name: read(law.facts[name], subject, ctx) for name in names}
+                    read_now = {name: ctx.reading(name, subject) for name in kinds}
                     parts[subject, key] = (award_id, criteria, read_now)
-                    batch.append(Facts(subject, key, {
-                        name: _bounds(r, FACT_TYPES[law.facts[name].op]) for name, r in read_now.items()}))
+                    batch.append(Facts(subject, key, {name: _bounds(r, kinds[name]) for name, r in read_now.items()}))
+        thresholds = _thresholds(version)
         for (subject, key), outcomes in sorted(matcher.run(batch).items()):
             award_id, criteria, readings = parts[subject, key]
-            explained = tuple(_explain(version, node, outcomes, readings) for node in criteria)
+            explained = tuple(_explain(node, outcomes, readings, thresholds) for node in criteria)
             verdict = VERDICT_OF[_kleene("all", [c.result for c in explained])]
             used = _spends(version, explained) if verdict == "eligible" and award_id in ctx.groups else ()
             for initiative in used:
@@ -250,4 +301,4 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     chosen = [v for v in results.values()
               if v.award in wanted and (not subjects or v.subject in subjects)]
     chosen.sort(key=lambda v: (order[v.subject], award_order[v.award]))
-    return Evaluation(dataset, period, as_of, version, chosen)
+    return Evaluation(dataset, period, as_of, version, chosen, ctx)

@@ -61,6 +61,18 @@ class Context:
     spent: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # subject -> initiative -> (award, year)
     award: str = ""  # the award being evaluated
     facts: Mapping[str, Any] = field(default_factory=dict)  # the version's declared facts, by name
+    _readings: dict[tuple, Reading] = field(default_factory=dict)
+
+    def reading(self, name: str, subject: str) -> Reading:
+        """A declared fact of a subject, read once per run: what a fact reads of other awards is
+        settled before it is first read (stages), so only the sáng kiến an award may count, which
+        depend on the award, are read again for each award."""
+        spec = self.facts[name]
+        key = (name, subject, self.award if spec.op == "initiatives" else "")
+        found = self._readings.get(key)
+        if found is None:
+            found = self._readings[key] = read(spec, subject, self)
+        return found
 
     def spent_for(self, subject: str) -> dict[str, str]:
         """Initiatives the current award may not count: spent by a conferred award of another
@@ -131,7 +143,7 @@ def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Reading:
 
 
 def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
-    runs = [read(ctx.facts[name], subject, ctx).bounds[1] or 0 for name in spec.years_from]
+    runs = [ctx.reading(name, subject).bounds[1] or 0 for name in spec.years_from]
     first = ctx.period - max([spec.years, *runs]) + 1
     found = sorted((i.year, i.id) for i in ctx.dataset.initiatives_by_author.get(subject, [])
                    if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
@@ -191,8 +203,7 @@ def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> 
 
 def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Reading:
     last = ctx.period - 1 if spec.before else ctx.period
-    conferred = [c.year for c in ctx.dataset.conferred_by_subject.get(subject, [])]
-    first = last - spec.years + 1 if spec.years else min([r.year for r in ctx.dataset.records] + conferred + [last])
+    first = last - spec.years + 1 if spec.years else min(ctx.dataset.first_year or last, last)
     states = {year: _held(spec, subject, year, ctx) for year in range(first, last + 1)}
     held = [("held", f"{y}: {s}") for y, s in states.items() if s]
     if any(s is None for s in states.values()):
@@ -266,9 +277,15 @@ def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:
 
 
 def _achievements(spec: AchievementsFact, subject: str, ctx: Context) -> Reading:
-    found = [a.evidence for a in ctx.dataset.achievements_by_key.get((subject, ctx.period), [])
+    years = range(spec.since or ctx.period, ctx.period + 1)
+    found = [a for year in years for a in ctx.dataset.achievements_by_key.get((subject, year), [])
              if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)]
-    return Reading(len(found), tuple(("document", e) for e in found))
+    # NĐ 98 Đ4 k3: what earned a campaign award cannot ground a khen thưởng công trạng proposal
+    rewarded = set() if spec.campaign else {(c.campaign, c.year) for c in ctx.dataset.conferred_by_subject.get(
+        subject, []) if c.campaign}
+    counted = [a for a in found if (a.campaign, a.year) not in rewarded]
+    spent = [("spent", f"{a.evidence} ({a.campaign} {a.year})") for a in found if (a.campaign, a.year) in rewarded]
+    return Reading(len(counted), (*(("document", a.evidence) for a in counted), *spent))
 
 
 _OPERATORS: dict[type, Callable[[Any, str, Context], Reading]] = {

@@ -2,13 +2,18 @@
 
 Every leaf criterion becomes three mutually exclusive rules (passed, failed, undecided when the
 records do not settle its fact), all tagged with the award. A subject's facts for an award are
-asserted as one durable_rules fact in the subject's own session (sid), so every leaf of that award
-fires exactly once for it. Results are collected as sets and the firings are counted against the
-facts asserted: a firing that did not run is an error, never a silent verdict.
+asserted as one durable_rules fact in a session (sid) of its own, so every leaf of that award fires
+exactly once for it. Results are collected as sets and the firings are counted against the facts
+asserted: a firing that did not run is an error, never a silent verdict.
+
+A value matters to the rules only through which side of each threshold it lies on, so values are
+first reduced to one representative per interval between thresholds; subjects whose facts then
+coincide are matched once. A province has many thousand people and few hundred such profiles.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -98,6 +103,10 @@ class Matcher:
 
     def __init__(self, conditions: Mapping[str, Sequence[Condition]]) -> None:
         self._conditions = conditions
+        cuts: dict[str, set[float]] = {}
+        for cond in itertools.chain.from_iterable(conditions.values()):
+            cuts.setdefault(cond.fact, set()).add(cond.threshold)
+        self._cuts = {fact: sorted(values) for fact, values in cuts.items()}
         self._fired: set[tuple[str, str, str, Outcome]] = set()
         self._seen: set[tuple[str, str]] = set()
         rules: dict[str, dict] = {"seen": {"all": [{"m": {"$ex": {"award": 1}}}], "run": self._on_fact}}
@@ -123,6 +132,31 @@ class Matcher:
 
     def run(self, facts: Iterable[Facts]) -> dict[tuple[str, str], dict[str, Outcome]]:
         """The outcome of every leaf for every (subject, award) given."""
+        profiles: dict[tuple, list[str]] = {}
+        for item in facts:
+            # callers give a subject's facts for an award in one fixed order: no need to sort them
+            key = (item.award, tuple((fact, self._representative(fact, low), self._representative(fact, high))
+                                     for fact, (low, high) in item.values.items()))
+            profiles.setdefault(key, []).append(item.subject)
+        unique = [Facts(f"v{i}", award, {fact: (low, high) for fact, low, high in values})
+                  for i, (award, values) in enumerate(profiles)]
+        matched = self._match(unique)
+        return {(subject, award): matched[f"v{i}", award]
+                for i, ((award, _), subjects) in enumerate(profiles.items()) for subject in subjects}
+
+    def _representative(self, fact: str, value: float | None) -> float | None:
+        """A value that compares with every threshold of `fact` as `value` does."""
+        cuts = self._cuts.get(fact)
+        if value is None or not cuts:
+            return value
+        at = bisect.bisect_left(cuts, value)
+        if at < len(cuts) and cuts[at] == value:
+            return value
+        if at == 0:
+            return cuts[0] - 1
+        return cuts[-1] + 1 if at == len(cuts) else (cuts[at - 1] + cuts[at]) / 2
+
+    def _match(self, facts: list[Facts]) -> dict[tuple[str, str], dict[str, Outcome]]:
         results: dict[tuple[str, str], dict[str, Outcome]] = {}
         batch: list[Facts] = []
         sessions: set[str] = set()

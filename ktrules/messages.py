@@ -90,7 +90,165 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ev.spent": ("đã dùng: {v}", "already used: {v}"),
     "ev.reset": ("các năm trước đã dùng cho {v}", "earlier years were used for {v}"),
     "ev.bloc": ("khối thi đua {v}", "emulation bloc {v}"),
+    "col.campaign": ("Phong trào", "Campaign"),
+    "col.agency": ("Cơ quan, kế hoạch", "Agency, plan"),
+    "col.period": ("Thời gian", "Period"),
+    "col.reviews": ("Sơ kết, tổng kết", "Reviews"),
+    "col.rewards": ("Hình thức khen thưởng", "Forms of reward"),
+    "col.defers": ("Theo văn bản không có trong gói", "Defers to (not in the pack)"),
+    "col.awards": ("Danh hiệu, hình thức", "Awards"),
+    "review.so_ket": ("sơ kết {year}", "mid-term review {year}"),
+    "review.tong_ket": ("tổng kết {year}", "final review {year}"),
+    "col.present": ("Đã có", "Present"),
+    "col.missing": ("Còn thiếu", "Missing"),
+    "dossier.complete": ("đủ hồ sơ", "complete"),
+    "dossier.unknown": ("không thuộc thành phần hồ sơ: {v}", "not part of the dossier: {v}"),
+    "dossier.none": ("Không có đề nghị nào cần hồ sơ theo quy định {version}",
+                     "No proposal needs a dossier under {version}"),
+    "dossier.deadline": ("Đã quá hạn ({date}): {text} [{cite}]", "Deadline passed ({date}): {text} [{cite}]"),
+    "col.rank": ("Thứ tự", "Rank"),
+    "col.score": ("Điểm", "Score"),
+    "col.nominated": ("Đề nghị", "Proposed"),
+    "col.reason": ("Lý do", "Reason"),
+    "col.bloc": ("Khối thi đua", "Bloc"),
+    "rank.group.organization": ("Toàn cơ quan", "Whole organization"),
+    "rank.group.bloc": ("Khối {bloc}", "Bloc {bloc}"),
+    "rank.in_quota": ("trong chỉ tiêu", "within the quota"),
+    "rank.no_quota": ("không giới hạn chỉ tiêu", "no quota"),
+    "rank.over_quota": ("ngoài chỉ tiêu {limit}", "over the quota of {limit}"),
+    "rank.behind.score": ("xếp sau {who} (điểm {a} so với {b})", "behind {who} (score {a} against {b})"),
+    "rank.behind.tie": ("xếp sau {who} (bằng điểm; {tie})", "behind {who} (equal score; {tie})"),
+    "rank.behind.order": ("xếp sau {who} (bằng điểm và ưu tiên; theo thứ tự mã)",
+                          "behind {who} (equal score and priority; by id order)"),
+    "rank.quota.count": ("{group}: chỉ tiêu {limit} — {text} [{cite}]", "{group}: quota {limit} — {text} [{cite}]"),
+    "rank.quota.share": ("{group}: chỉ tiêu {limit} = {share} × {base} ({share_of}) = {exact}, làm tròn {rounding}"
+                         " — {text} [{cite}]",
+                         "{group}: quota {limit} = {share} × {base} ({share_of}) = {exact}, rounded {rounding}"
+                         " — {text} [{cite}]"),
+    "rank.quota.none": ("{group}: không có chỉ tiêu, đề nghị tất cả người đủ điều kiện",
+                        "{group}: no quota, every eligible subject is proposed"),
+    "rank.ties": ("Ưu tiên khi bằng điểm: {ties}", "At equal score: {ties}"),
+    "rank.empty": ("Không có ai đủ điều kiện {award} năm {period}", "No one is eligible for {award} in {period}"),
+    "rounding.floor": ("xuống", "down"),
+    "rounding.ceil": ("lên", "up"),
+    "rounding.nearest": ("đến số gần nhất", "to the nearest"),
+    "yes": ("Có", "Yes"),
+    "no": ("Không", "No"),
+    "ballot.result": ("{award}: {yes}/{members} thành viên Hội đồng đồng ý = {share}; cần ít nhất {threshold} tổng số "
+                      "thành viên [{cite}]{unverified}: {outcome}",
+                      "{award}: {yes} of {members} council members voted yes = {share}; at least {threshold} of all "
+                      "members needed [{cite}]{unverified}: {outcome}"),
+    "ballot.passed": ("ĐẠT", "CARRIED"),
+    "ballot.failed": ("KHÔNG ĐẠT", "NOT CARRIED"),
     "value.between": ("trong khoảng {low} đến {high}", "between {low} and {high}"),
+    # ktrules lint
+    "lint.col.where": ("Vị trí", "Location"),
+    "lint.col.severity": ("Mức độ", "Severity"),
+    "lint.col.code": ("Mã", "Code"),
+    "lint.col.message": ("Nội dung", "Message"),
+    "lint.error": ("lỗi", "error"),
+    "lint.warning": ("cảnh báo", "warning"),
+    "lint.summary": ("{errors} lỗi, {warnings} cảnh báo", "{errors} errors, {warnings} warnings"),
+    "lint.unverified": ("{version}: {n} tiêu chí chưa kiểm chứng từ văn bản luật (verified: false)",
+                        "{version}: {n} criteria not verified against the legal text (verified: false)"),
+    "lint.load": ("tệp không nạp được: {problem}", "the file does not load: {problem}"),
+    "lint.no-version": ("gói quy định không có tệp phiên bản nào; thêm một tệp, ví dụ 2024.yaml",
+                        "the rule pack has no version files; add one, e.g. 2024.yaml"),
+    "lint.duplicate-version": ("phiên bản '{version}' đã có trong {other}; đặt cho mỗi tệp một phiên bản riêng",
+                               "version '{version}' is also in {other}; give each file its own version"),
+    "lint.bad-span": ("hết hiệu lực ({end}) trước ngày có hiệu lực ({start}); sửa effective_to",
+                      "ends ({end}) before it starts ({start}); fix effective_to"),
+    "lint.overlap": ("{a} và {b} cùng có hiệu lực từ {start} đến {end}; đặt effective_to của {a} là {fix}",
+                     "{a} and {b} are both in force from {start} to {end}; set effective_to of {a} to {fix}"),
+    "lint.gap": ("không phiên bản nào có hiệu lực từ {start} đến {end} (giữa {a} và {b}); đặt effective_to "
+                 "của {a} là {end}, effective_from của {b} là {start}, hoặc thêm một phiên bản cho khoảng đó",
+                 "no version is in force from {start} to {end} (between {a} and {b}); set effective_to of {a} "
+                 "to {end}, effective_from of {b} to {start}, or add a version for those dates"),
+    "lint.uncited.criterion": ("tiêu chí '{id}' của {award} không có căn cứ (cite rỗng); ghi văn bản, điều, khoản",
+                               "criterion '{id}' of {award} has no citation (empty cite); name the text, article "
+                               "and clause"),
+    "lint.uncited.award": ("{award} không có căn cứ (cite rỗng); ghi văn bản, điều, khoản",
+                           "{award} has no citation (empty cite); name the text, article and clause"),
+    "lint.uncited.parameter": ("tham số '{id}' không có căn cứ (cite rỗng); ghi văn bản, điều, khoản",
+                               "parameter '{id}' has no citation (empty cite); name the text, article and clause"),
+    "lint.vague-cite.criterion": ("căn cứ '{cite}' của tiêu chí '{id}' ({award}) không nêu điều, khoản nào; "
+                                  "ghi rõ, ví dụ 'Luật TĐKT 2022, Điều 24, khoản 1'",
+                                  "the citation '{cite}' of criterion '{id}' ({award}) names no article; "
+                                  "name it, e.g. 'Luật TĐKT 2022, Điều 24, khoản 1'"),
+    "lint.vague-cite.award": ("căn cứ '{cite}' của {award} không nêu điều, khoản nào; ghi rõ, ví dụ "
+                              "'Luật TĐKT 2022, Điều 24'",
+                              "the citation '{cite}' of {award} names no article; name it, e.g. "
+                              "'Luật TĐKT 2022, Điều 24'"),
+    "lint.vague-cite.parameter": ("căn cứ '{cite}' của tham số '{id}' không nêu điều, khoản nào; ghi rõ, ví dụ "
+                                  "'TT 01/2024/TT-BNV, Điều 1, khoản 5'",
+                                  "the citation '{cite}' of parameter '{id}' names no article; name it, e.g. "
+                                  "'TT 01/2024/TT-BNV, Điều 1, khoản 5'"),
+    "lint.never-met": ("tiêu chí '{id}' của {award} ({condition}) không bao giờ đạt: {fact} chỉ nhận giá trị "
+                       "{domain}; sửa ngưỡng hoặc bỏ tiêu chí",
+                       "criterion '{id}' of {award} ({condition}) can never be met: {fact} only takes values "
+                       "{domain}; fix the threshold or drop the criterion"),
+    "lint.never-fails": ("tiêu chí '{id}' của {award} ({condition}) luôn đạt: {fact} chỉ nhận giá trị {domain}; "
+                         "sửa ngưỡng hoặc bỏ tiêu chí",
+                         "criterion '{id}' of {award} ({condition}) can never fail: {fact} only takes values "
+                         "{domain}; fix the threshold or drop the criterion"),
+    "lint.unused-parameter": ("tham số '{name}' được khai báo nhưng không nơi nào dùng ({{param: {name}}}); "
+                              "dùng nó hoặc xoá khai báo",
+                              "parameter '{name}' is declared but nothing reads it ({{param: {name}}}); "
+                              "use it or remove it"),
+    "lint.unused-fact": ("dữ kiện '{name}' được khai báo nhưng không tiêu chí nào đọc; dùng nó hoặc xoá khai báo",
+                         "fact '{name}' is declared but no criterion reads it; use it or remove it"),
+    "lint.unknown-pack": ("không có gói quy định '{pack}' để lấy danh hiệu (include.pack): không thấy "
+                          "{folder}/pack.yaml; sửa tên gói",
+                          "no rule pack '{pack}' to include awards from (include.pack): {folder}/pack.yaml is not "
+                          "there; fix the pack id"),
+    # ktrules diff
+    "diff.before": ("Trước: {side}", "Before: {side}"),
+    "diff.after": ("Sau: {side}", "After: {side}"),
+    "diff.side": ("quy định {version}, áp dụng ngày {as_of}, thư mục {rules}",
+                  "rules {version} in force on {as_of}, folder {rules}"),
+    "diff.col.criteria": ("Tiêu chí thay đổi (trước → sau)", "Criteria changed (before → after)"),
+    "diff.col.before": ("Trước", "Before"),
+    "diff.col.after": ("Sau", "After"),
+    "diff.col.verdicts": ("Kết quả thay đổi", "Verdicts changed"),
+    "diff.col.criteria_only": ("Kết quả giữ nguyên, tiêu chí thay đổi", "Same verdict, criteria changed"),
+    "diff.col.now_eligible": ("Thêm đủ điều kiện", "Now eligible"),
+    "diff.col.no_longer_eligible": ("Không còn đủ điều kiện", "No longer eligible"),
+    "diff.no_verdict": ("không xét", "not evaluated"),
+    "diff.absent": ("không có tiêu chí này", "no such criterion"),
+    "diff.unchanged": ("{verdict} (không đổi)", "{verdict} (unchanged)"),
+    "diff.none": ("Không có kết quả nào thay đổi", "No verdict changed"),
+    "diff.total": ("{verdicts} kết quả thay đổi; {criteria} kết quả giữ nguyên nhưng có tiêu chí thay đổi",
+                   "{verdicts} verdicts changed; {criteria} verdicts kept with criteria changed"),
+    "diff.hint": (" (liệt kê bằng --criteria)", " (list them with --criteria)"),
+    # ktrules test --coverage
+    "coverage.header": ("Độ bao phủ: mọi tiêu chí (lá và nhóm) của mọi phiên bản quy định trong các thư mục các ca "
+                        "kiểm thử dùng, với các kết quả đã thấy trong những kết quả ca kiểm thử kiểm tra (expect).\n"
+                        "Phiên bản không ca nào dùng tính là chưa bao phủ.",
+                        "Coverage: every criterion (leaf and group) of every rule version in the folders the cases "
+                        "use, with the outcomes seen in the verdicts the cases check (expect).\n"
+                        "A version no case uses counts as uncovered."),
+    "coverage.gaps": ("Tiêu chí còn thiếu kết quả:", "Criteria missing an outcome:"),
+    "coverage.col.passed": ("Chưa thấy đạt", "Never passed"),
+    "coverage.col.failed": ("Chưa thấy không đạt", "Never failed"),
+    "coverage.col.undecided": ("Chưa thấy chưa xác định", "Never undecided"),
+    "coverage.decided": ("Tiêu chí đã thấy cả đạt và không đạt: {n}/{total} ({percent}%)",
+                         "Criteria seen both passed and failed: {n}/{total} ({percent}%)"),
+    "coverage.undecided": ("Tiêu chí đã thấy chưa xác định: {n}/{total} ({percent}%)",
+                           "Criteria seen undecided: {n}/{total} ({percent}%)"),
+    "coverage.meets": ("Đạt ngưỡng tối thiểu {min}% ({source})", "Meets the minimum of {min}% ({source})"),
+    "coverage.below": ("Độ bao phủ {percent}% thấp hơn ngưỡng tối thiểu {min}% ({source}): thêm ca kiểm thử cho "
+                       "các tiêu chí còn thiếu ở trên",
+                       "Coverage {percent}% is below the minimum of {min}% ({source}): add cases for the "
+                       "criteria listed above"),
+    # ktrules freeze
+    "freeze.name": ("Năm {period}, theo quy định {version}, {org} có các kết quả đã cố định dưới đây",
+                    "In {period}, under rules {version}, {org} gets the verdicts frozen below"),
+    "freeze.written": ("Đã ghi {n} kết quả vào {path}", "Wrote {n} verdicts to {path}"),
+    # ktrules template
+    "template.written": ("Đã tạo {path}: điền các sheet (thay dòng ví dụ), rồi chạy: ktrules check {path} --period "
+                         "<năm>",
+                         "Wrote {path}: fill in the sheets (replace the example rows), then run: ktrules check "
+                         "{path} --period <year>"),
 }
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from .dataset import DISCIPLINE_RANK
+from .dossier import dossiers
 from .engine import AwardVerdict, CriterionResult, Evaluation
 from .facts import Reading
 from .messages import t
+from .ranking import Candidate, RankedList
 from .rules import COMPARISONS, Criterion, Leaf, LoadedVersion, ParamRef
 
 _MARK = {"passed": "✓", "failed": "✗", "undecided": "?"}
@@ -170,3 +172,102 @@ def rule_rows(versions: list[LoadedVersion], lang: str) -> list[dict[str, Any]]:
             (f"{t(f'kind.{kind}', lang)}: " if kind else "") + "; ".join(_summary(c, version, lang) for c in criteria)
             for kind, criteria in award.all_criteria()),
     } for version in versions for award_id, award in version.rules.awards.items()]
+
+
+def campaign_rows(packs: list[list[LoadedVersion]], lang: str) -> list[dict[str, Any]]:
+    """One row per campaign pack, from its pack.yaml and its latest version."""
+    rows = []
+    for versions in packs:
+        info, latest = versions[0].pack, versions[-1].rules
+        c = info.campaign
+        if c is None:
+            continue
+        rows.append({
+            "id": info.id, "name": c.name.in_(lang), "agency": f"{c.agency}, {c.plan}",
+            "period": f"{c.first_year}–{c.last_year}" + (f" ({c.ends.strftime('%d/%m/%Y')})" if c.ends else ""),
+            "reviews": ", ".join(t(f"review.{r.kind}", lang, year=r.year) for r in c.reviews),
+            "rewards": "; ".join(f"{r.form} ({r.authority})" for r in c.rewards),
+            "awards": ", ".join([*latest.awards, *(latest.include.awards if latest.include else [])]),
+            "defers_to": [d.document for d in c.defers_to],
+            "versions": [v.rules.version for v in versions],
+        })
+    return rows
+
+
+def dossier_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
+    """Each nominee's dossier: the documents present and those missing, by their names."""
+    return [{
+        "subject": status.subject, "name": subject_name(evaluation, status.subject), "award": status.award,
+        "award_name": evaluation.award(status.award).name.in_(lang), "complete": status.complete,
+        "present": "; ".join([", ".join(p for p in status.present if p not in status.unknown),
+                              *(t("dossier.unknown", lang, v=u) for u in status.unknown)]).strip("; "),
+        "missing": "; ".join(d.text.in_(lang) for d in status.missing) or t("dossier.complete", lang),
+        "missing_ids": [d.id for d in status.missing],
+        "unknown": list(status.unknown),
+    } for status in dossiers(evaluation)]
+
+
+def _number(value: object) -> str:
+    return _show(float(value), "en")  # type: ignore[arg-type]
+
+
+def _group_name(group: str, lang: str) -> str:
+    return t("rank.group.bloc", lang, bloc=group) if group else t("rank.group.organization", lang)
+
+
+def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str) -> str:
+    limit = ranked.limits[candidate.group].limit
+    if candidate.nominated:
+        return t("rank.no_quota" if limit is None else "rank.in_quota", lang)
+    over = t("rank.over_quota", lang, limit=limit)
+    if candidate.behind is None:
+        return over
+    ahead = next(c for c in ranked.candidates if c.subject == candidate.behind)
+    who = f"{subject_name(ranked.evaluation, ahead.subject)} ({ahead.subject})"
+    if candidate.decided_by == "score":
+        why = t("rank.behind.score", lang, who=who, a=_number(ahead.score), b=_number(candidate.score))
+    elif candidate.decided_by == "order":
+        why = t("rank.behind.order", lang, who=who)
+    else:
+        tie = ranked.tie_breaks[int(str(candidate.decided_by).split(":")[1])]
+        why = t("rank.behind.tie", lang, who=who, tie=tie.text.in_(lang))
+    return f"{over}; {why}"
+
+
+def rank_rows(ranked: RankedList, lang: str) -> list[dict[str, Any]]:
+    """One row per eligible candidate, in order: score, rank, whether proposed and why not."""
+    evaluation = ranked.evaluation
+    award = evaluation.award(ranked.award)
+    return [{
+        "subject": c.subject, "name": subject_name(evaluation, c.subject), "award": ranked.award,
+        "award_name": award.name.in_(lang), "period": evaluation.period, "group": c.group or None,
+        "group_name": _group_name(c.group, lang), "rank": c.rank, "score": round(c.score, 3), "nominated": c.nominated,
+        "nominated_label": t("yes" if c.nominated else "no", lang), "reason": _rank_reason(ranked, c, lang),
+        "score_parts": [{"id": p.item.id, "text": p.item.text.in_(lang), "points": p.points,
+                         "value": p.reading.value, "cite": p.item.cite, "verified": p.item.verified}
+                        for p in c.parts],
+        "rules_version": evaluation.version.label,
+    } for c in ranked.candidates]
+
+
+def quota_lines(ranked: RankedList, lang: str) -> list[str]:
+    """How many each group may propose, with the arithmetic and the article; then the tie-breaks."""
+    lines = []
+    for group, limit in ranked.limits.items():
+        quota, name = limit.quota, _group_name(group, lang)
+        if quota is None:
+            lines.append(t("rank.quota.none", lang, group=name))
+        elif limit.base is None:
+            lines.append(t("rank.quota.count", lang, group=name, limit=limit.limit, text=quota.text.in_(lang),
+                           cite=quota.cite))
+        else:
+            share = ranked.evaluation.version.rules.parameters[quota.share.param].value \
+                if isinstance(quota.share, ParamRef) else quota.share
+            lines.append(t("rank.quota.share", lang, group=name, limit=limit.limit, share=_number(share),
+                           base=limit.base, share_of=quota.share_of, exact=_number(limit.exact),
+                           rounding=t(f"rounding.{limit.rounding}", lang), text=quota.text.in_(lang),
+                           cite=quota.cite))
+    if ranked.tie_breaks:
+        lines.append(t("rank.ties", lang, ties="; ".join(
+            f"{tie.text.in_(lang)} [{tie.cite}]" for tie in ranked.tie_breaks)))
+    return lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,6 +25,7 @@ NATIONAL_PACK = "vn"
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 CriterionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
+PackId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$")]
 AwardId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
 Rating = Literal["HTXS", "HTT", "HT", "KHT"]
 
@@ -144,10 +146,12 @@ class AssessmentFact(Strict):
 
 
 class AchievementsFact(Strict):
-    """How many recorded achievements with evidence name this criterion in the year."""
+    """How many recorded achievements with evidence name this criterion, in the year or, for a
+    review (sơ kết, tổng kết), from `since` to the year; `campaign` counts only that campaign's."""
     op: Literal["achievements"]
     criterion: CriterionId
     campaign: str | None = None
+    since: Annotated[int, Field(ge=1945, le=2100)] | None = None
 
 
 FactSpec = Annotated[
@@ -202,7 +206,7 @@ class Leaf(CriterionBase):
     less_than: Value | None = None
     equals: Value | None = None
 
-    @property
+    @cached_property
     def comparison(self) -> tuple[str, Value]:
         given = [(k, getattr(self, k)) for k in COMPARISONS if getattr(self, k) is not None]
         return given[0]
@@ -244,12 +248,14 @@ Criteria = Annotated[list[Criterion], Field(min_length=1)]
 
 
 class Award(Strict):
-    """An award; one awarded to both kinds of subject gives criteria for each kind."""
+    """An award; one awarded to both kinds of subject gives criteria for each kind. `years` limits it
+    to those periods (a campaign's sơ kết and tổng kết)."""
 
     name: Text
     subject: Literal["individual", "collective", "both"]
     cite: str
     criteria: Criteria | dict[Kind, Criteria]
+    years: list[Annotated[int, Field(ge=1945, le=2100)]] | None = None
 
     @property
     def kinds(self) -> list[Kind]:
@@ -258,6 +264,94 @@ class Award(Strict):
     def all_criteria(self) -> list[tuple[str, list[Criterion]]]:
         """(kind, criteria) for each kind; kind is '' when one list serves."""
         return [("", self.criteria)] if isinstance(self.criteria, list) else list(self.criteria.items())
+
+
+# --- ranking nominees: scores, tie-breaks, quotas, the council's vote -------------------------------
+
+class ScoreItem(Strict):
+    """Points toward a nominee's place: `points` when the comparison holds, or `points` for each unit
+    of the fact's value with `each: true` (each sáng kiến, each year held)."""
+
+    id: CriterionId
+    text: Text
+    cite: str
+    verified: bool
+    fact: Name
+    points: float
+    each: bool = False
+    at_least: Value | None = None
+    more_than: Value | None = None
+    at_most: Value | None = None
+    less_than: Value | None = None
+    equals: Value | None = None
+
+    @property
+    def comparison(self) -> tuple[str, Value] | None:
+        return next(((k, getattr(self, k)) for k in COMPARISONS if getattr(self, k) is not None), None)
+
+
+class TieBreak(Strict):
+    """Who goes first at equal score: women (and collectives with at least `share` women members), or
+    the higher (`high_first`) or lower value of a fact."""
+
+    by: Literal["women", "fact"]
+    fact: Name | None = None
+    order: Literal["high_first", "low_first"] = "high_first"
+    share: float = 0.7
+    text: Text
+    cite: str
+    verified: bool
+
+
+Rounding = Literal["floor", "ceil", "nearest"]
+ROUNDINGS = ("floor", "ceil", "nearest")
+
+
+class Quota(Strict):
+    """How many of a ranking group may be proposed: a fixed `count`, or `share` of the subjects
+    eligible for the award `share_of` in the same group, rounded as `rounding` says."""
+
+    count: Annotated[int, Field(ge=0)] | ParamRef | None = None
+    share: Annotated[float, Field(gt=0, le=1)] | ParamRef | None = None
+    share_of: AwardId | None = None
+    rounding: Rounding | ParamRef = "floor"
+    text: Text
+    cite: str
+    verified: bool
+
+
+class Ranking(Strict):
+    """How an award's eligible subjects are ordered and how many are proposed. Collectives rank within
+    their khối thi đua (`group: bloc`), individuals across the organization."""
+
+    scores: list[ScoreItem] = []
+    tie_breaks: list[TieBreak] = []
+    quota: Quota | None = None
+    group: Literal["organization", "bloc"] | None = None  # default: bloc for collectives
+
+
+class Ballot(Strict):
+    """The council's secret vote: the share of all its members that must vote yes."""
+
+    share: Annotated[float, Field(gt=0, le=1)]
+    cite: str
+    verified: bool
+
+
+class Document(Strict):
+    """A paper a proposal's dossier must hold."""
+
+    id: Name
+    text: Text
+    cite: str
+
+
+class Include(Strict):
+    """Awards of another pack (the national law) evaluated alongside this version's own, under that
+    pack's version in force on the same date."""
+
+    pack: PackId
+    awards: Annotated[list[AwardId], Field(min_length=1)]
 
 
 class RuleVersion(Strict):
@@ -272,15 +366,65 @@ class RuleVersion(Strict):
     # Sáng kiến used for an award of one group are spent for awards of later groups; groups claim
     # them in this order (titles before forms of commendation, CV 5007/BNV-TĐKT).
     single_use: list[list[AwardId]] = []
+    include: Include | None = None
+    dossiers: dict[AwardId, list[Document]] = {}  # award -> the documents of its proposal
+    tie_breaks: list[TieBreak] = []  # the law's own, applied before an award's
+    ranking: dict[AwardId, Ranking] = {}
+    ballots: dict[AwardId, Ballot] = {}
 
     def covers(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
+class Review(Strict):
+    kind: Literal["so_ket", "tong_ket"]
+    year: Annotated[int, Field(ge=1945, le=2100)]
+    cite: str
+
+
+class Deadline(Strict):
+    date: date
+    text: Text
+    cite: str
+
+
+class Reward(Strict):
+    form: str
+    authority: str
+    cite: str
+
+
+class Deferral(Strict):
+    """A document the plan defers to that the pack does not hold, and what it governs."""
+
+    document: str
+    governs: Text
+    cite: str
+
+
+class Campaign(Strict):
+    """What a campaign plan (kế hoạch thi đua) says about itself: who issued it, when, for whom."""
+
+    agency: str
+    plan: str
+    issued: date
+    name: Text
+    first_year: Annotated[int, Field(ge=1945, le=2100)]
+    last_year: Annotated[int, Field(ge=1945, le=2100)]
+    ends: date | None = None  # a campaign ending before the last year's end (Đắk Nông: 31/10/2023)
+    reviews: list[Review] = []
+    covers: dict[Kind, list[str]]
+    rewards: Annotated[list[Reward], Field(min_length=1)]
+    defers_to: list[Deferral] = []
+    deadlines: list[Deadline] = []
+    source: str  # the plan's file among the seeds
+
+
 class PackInfo(Strict):
-    id: Name
+    id: PackId
     title: Text
     description: Text | None = None
+    campaign: Campaign | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -314,7 +458,8 @@ def leaves(award: Award) -> list[Leaf]:
 
 
 def _vocabulary() -> set[str]:
-    models = [Text, Source, Parameter, ParamRef, Leaf, Group, Award, RuleVersion, PackInfo,
+    models = [Text, Source, Parameter, ParamRef, Leaf, Group, Award, RuleVersion, PackInfo, Document, Include,
+              Review, Deadline, Reward, Deferral, Campaign, ScoreItem, TieBreak, Quota, Ranking, Ballot,
               *FactSpec.__args__[0].__args__]  # type: ignore[attr-defined]
     return {name for m in models for name in m.model_fields} | {"not"}
 
@@ -334,10 +479,11 @@ def _check_value(value: Any, kind: str) -> str | None:
 
 def _type_check(rules: RuleVersion) -> Iterator[tuple[tuple, str, str | None]]:
     """Problems that the schema alone cannot see: unknown names, mistyped values, cycles."""
+    known = [*rules.awards, *(rules.include.awards if rules.include else [])]
     for name, spec in rules.facts.items():
         award = getattr(spec, "award", None)
-        if spec.op in AWARD_OPS and award is not None and award not in rules.awards:
-            yield ("facts", name, "award"), f"unknown award '{award}'", suggest(award, rules.awards)
+        if spec.op in AWARD_OPS and award is not None and award not in known:
+            yield ("facts", name, "award"), f"unknown award '{award}'", suggest(award, known)
         if spec.op == "member_share" and (spec.award is None) == (spec.min_rating is None):
             yield ("facts", name), "member_share needs exactly one of 'award' and 'min_rating'", None
         for j, other in enumerate(getattr(spec, "years_from", [])):
@@ -346,6 +492,11 @@ def _type_check(rules: RuleVersion) -> Iterator[tuple[tuple, str, str | None]]:
                        "fact of this version", suggest(other, rules.facts))
         if spec.op in HISTORY_OPS and spec.award is None and spec.min_rating is None:
             yield ("facts", name), f"{spec.op} needs 'award', 'min_rating' or both", None
+    for part in ("dossiers", "ranking", "ballots"):
+        for award_id in getattr(rules, part):
+            if award_id not in known:
+                yield (part, award_id), f"unknown award '{award_id}'", suggest(award_id, known)
+    yield from _check_ranking(rules, known)
     for i, group in enumerate(rules.single_use):
         for j, award_id in enumerate(group):
             if award_id not in rules.awards:
@@ -357,6 +508,47 @@ def _type_check(rules: RuleVersion) -> Iterator[tuple[tuple, str, str | None]]:
         for kind, criteria in award.all_criteria():
             yield from _check_criteria(rules, award_id, kind or award.subject, criteria,
                                        ("awards", award_id, "criteria", *([kind] if kind else [])))
+
+
+def _check_ranking(rules: RuleVersion, known: list[str]) -> Iterator[tuple[tuple, str, str | None]]:
+    for i, tie in enumerate(rules.tie_breaks):
+        yield from _check_tie_break(rules, tie, ("tie_breaks", i))
+    for award_id, ranking in rules.ranking.items():
+        here = ("ranking", award_id)
+        for i, item in enumerate(ranking.scores):
+            loc = (*here, "scores", i)
+            if item.fact not in rules.facts:
+                yield (*loc, "fact"), f"unknown fact '{item.fact}'", suggest(item.fact, rules.facts)
+            elif item.each == (item.comparison is not None):
+                yield loc, f"score '{item.id}' needs either each: true or one comparison (at_least, ...)", None
+            elif item.comparison is not None:
+                yield from _check_comparison(rules, item.fact, *item.comparison, loc)
+            elif FACT_TYPES[rules.facts[item.fact].op] != "number":
+                yield (*loc, "each"), f"each: true needs a numeric fact; '{item.fact}' is not one", None
+        for i, tie in enumerate(ranking.tie_breaks):
+            yield from _check_tie_break(rules, tie, (*here, "tie_breaks", i))
+        quota = ranking.quota
+        if quota is None:
+            continue
+        if (quota.count is None) == (quota.share is None) or (quota.share is None) != (quota.share_of is None):
+            yield (*here, "quota"), "a quota is either count: N, or share: S with share_of: AWARD", None
+        if quota.share_of is not None and quota.share_of not in known:
+            yield (*here, "quota", "share_of"), f"unknown award '{quota.share_of}'", suggest(quota.share_of, known)
+        for key in ("count", "share", "rounding"):
+            ref = getattr(quota, key)
+            if isinstance(ref, ParamRef) and ref.param not in rules.parameters:
+                yield (*here, "quota", key, "param"), f"unknown parameter '{ref.param}'", \
+                    suggest(ref.param, rules.parameters)
+            elif key == "rounding" and isinstance(ref, ParamRef) and \
+                    rules.parameters[ref.param].value not in ROUNDINGS:
+                yield (*here, "quota", key, "param"), f"'{ref.param}' must be one of {', '.join(ROUNDINGS)}", None
+
+
+def _check_tie_break(rules: RuleVersion, tie: TieBreak, loc: tuple) -> Iterator[tuple[tuple, str, str | None]]:
+    if (tie.by == "fact") != (tie.fact is not None):
+        yield loc, "a tie-break is by: women, or by: fact with fact: NAME", None
+    elif tie.fact is not None and tie.fact not in rules.facts:
+        yield (*loc, "fact"), f"unknown fact '{tie.fact}'", suggest(tie.fact, rules.facts)
 
 
 def _check_criteria(rules: RuleVersion, award_id: str, kind: str, criteria: list[Criterion],
@@ -389,28 +581,32 @@ def _check_leaf(rules: RuleVersion, leaf: Leaf, loc: tuple) -> Iterator[tuple[tu
     if leaf.qualitative != (spec.op in QUALITATIVE_OPS):
         yield ((*loc, "qualitative"), f"criterion '{leaf.id}' reads {spec.op}: qualitative must be "
                f"{str(spec.op in QUALITATIVE_OPS).lower()}", None)
-    key, value = given[0], getattr(leaf, given[0])
-    kind = FACT_TYPES[spec.op]
+    yield from _check_comparison(rules, leaf.fact, given[0], getattr(leaf, given[0]), loc)
+
+
+def _check_comparison(rules: RuleVersion, fact: str, key: str, value: Value,
+                      loc: tuple) -> Iterator[tuple[tuple, str, str | None]]:
+    kind = FACT_TYPES[rules.facts[fact].op]
     if isinstance(value, ParamRef):
         if value.param not in rules.parameters:
             yield (*loc, key, "param"), f"unknown parameter '{value.param}'", suggest(value.param, rules.parameters)
             return
         value = rules.parameters[value.param].value
     if key != "equals" and kind == "bool":
-        yield (*loc, key), f"'{leaf.fact}' is true or false: compare it with equals", None
+        yield (*loc, key), f"'{fact}' is true or false: compare it with equals", None
     elif (problem := _check_value(value, kind)) is not None:
-        yield (*loc, key), f"'{value}' cannot be compared with '{leaf.fact}' ({kind}): {problem}", None
+        yield (*loc, key), f"'{value}' cannot be compared with '{fact}' ({kind}): {problem}", None
 
 
 def _needs(rules: RuleVersion) -> dict[str, set[str]]:
-    """The awards each award must follow: those whose verdicts it reads, and under the single-use
-    rule the awards of earlier groups, which claim sáng kiến first."""
-    needs = {award_id: {getattr(rules.facts[leaf.fact], "award", None) for leaf in leaves(award)} - {None, award_id}
-             for award_id, award in rules.awards.items()}
+    """The awards of this version each award must follow: those whose verdicts it reads, and under
+    the single-use rule the awards of earlier groups, which claim sáng kiến first."""
+    needs = {award_id: {getattr(rules.facts[leaf.fact], "award", None) for leaf in leaves(award)}
+             & (rules.awards.keys() - {award_id}) for award_id, award in rules.awards.items()}
     for later, group in enumerate(rules.single_use):
         for award_id in group:
             needs[award_id] |= {a for earlier in rules.single_use[:later] for a in earlier}
-    return needs  # type: ignore[return-value]
+    return needs
 
 
 def _stages(needs: dict[str, set[str]]) -> list[list[str]] | str:
@@ -469,6 +665,42 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
     if not versions:
         raise KtrulesError("the rule pack has no version files", file=folder, hint="add one, e.g. 2024.yaml")
     return versions
+
+
+def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion:
+    """A campaign version with the awards it includes from `base` (the national version in force),
+    as one version: their facts, parameters and sources side by side, their stages recomputed."""
+    own, law = version.rules, base.rules
+    include = own.include
+    assert include is not None
+    for i, award_id in enumerate(include.awards):
+        if award_id not in law.awards:
+            raise KtrulesError(f"'{award_id}' is not an award of {base.label}", file=version.path,
+                               line=line_of(version.path, ("include", "awards", i)), hint=suggest(award_id, law.awards))
+        missing = base.needs[award_id] - set(include.awards)
+        if missing:
+            raise KtrulesError(f"{award_id} of {base.label} needs {', '.join(sorted(missing))}", file=version.path,
+                               line=line_of(version.path, ("include", "awards", i)), hint="include those awards too")
+    for part in ("facts", "parameters"):
+        for name, value in getattr(own, part).items():
+            if getattr(law, part).get(name, value) != value:
+                raise KtrulesError(f"{part[:-1]} '{name}' differs from the one of {base.label}", file=version.path,
+                                   line=line_of(version.path, (part, name)), hint="rename it or declare it alike")
+    chosen = set(include.awards)
+    rules = own.model_copy(update={
+        "version": f"{own.version}+{base.label}",
+        "sources": [*own.sources, *law.sources],
+        "parameters": {**law.parameters, **own.parameters},
+        "facts": {**law.facts, **own.facts},
+        "awards": {**{a: law.awards[a] for a in include.awards}, **own.awards},
+        "single_use": [kept for group in law.single_use if (kept := [a for a in group if a in chosen])],
+        "dossiers": {**{a: d for a, d in law.dossiers.items() if a in chosen}, **own.dossiers},
+        "ranking": {**{a: r for a, r in law.ranking.items() if a in chosen}, **own.ranking},
+        "ballots": {**{a: b for a, b in law.ballots.items() if a in chosen}, **own.ballots},
+        "tie_breaks": own.tie_breaks or law.tie_breaks,
+    })
+    needs = _needs(rules)
+    return LoadedVersion(version.pack, version.path, rules, _stages(needs), needs)  # type: ignore[arg-type]
 
 
 def select_version(versions: list[LoadedVersion], as_of: date) -> LoadedVersion:

@@ -1,0 +1,199 @@
+"""Time ktrules on a synthetic province: parsing, evaluation, explanations and CSV output.
+
+    python benchmarks/run.py --people 100000            # one size
+    python benchmarks/run.py --sweep                    # 10,000, 100,000 and 300,000, and how time grows
+    python benchmarks/run.py --people 10000 --profile /tmp/profile.txt
+
+The dataset is generated once per (people, seed, generator source) and cached under /tmp. Each size
+is measured in a fresh process, so its peak memory is its own. Nothing is asserted: figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import hashlib
+import json
+import math
+import os
+import platform
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from time import perf_counter, process_time
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SWEEP = (10_000, 100_000, 300_000)
+CACHE = Path(tempfile.gettempdir()) / "ktrules-bench"
+# the columns of `ktrules check --format csv`
+CSV_COLUMNS = ("subject", "name", "unit", "award", "award_name", "period", "verdict", "rules_version", "reasons")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    if args.measure:
+        _measure(args)
+        return
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else list(SWEEP) if args.sweep else [args.people]
+    if args.data and len(sizes) > 1:
+        sys.exit("--data names one dataset: use it without --sweep/--sizes")
+    print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
+    print(f"evaluate(jobs={args.jobs})" if args.jobs else "evaluate() with its default jobs")
+    results = [_run_child(args.data or _dataset(n, args.seed, args.period), args) for n in sizes]
+    if len(results) > 1:
+        _table(results)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description="Time ktrules on a synthetic province (prints figures, asserts nothing).")
+    p.add_argument("--people", type=int, default=100_000, help="people in the province (default 100000)")
+    p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    p.add_argument("--period", type=int, default=2024, help="year evaluated (default 2024)")
+    p.add_argument("--jobs", type=int, default=None, help="passed to ktrules.evaluate(jobs=N) when given")
+    p.add_argument("--data", type=Path, default=None, help="time this dataset file instead of a generated one")
+    p.add_argument("--sweep", action="store_true", help=f"run N = {', '.join(f'{n:,}' for n in SWEEP)}")
+    p.add_argument("--sizes", default=None, help="a sweep of your own sizes, e.g. 2000,10000")
+    p.add_argument("--profile", type=Path, default=None,
+                   help="profile evaluate (slower) and write the top 25 by cumulative and own time here")
+    p.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)  # the child's dataset
+    p.add_argument("--result", type=Path, default=None, help=argparse.SUPPRESS)  # where the child writes figures
+    return p
+
+
+# ---------------------------------------------------------------- the parent: data and one child per size
+def _dataset(people: int, seed: int, period: int) -> Path:
+    """The cached dataset for these arguments, generated when missing (a new generator gives a new file)."""
+    source = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:10]
+    path = CACHE / f"province-{people}-seed{seed}-{period}-{source}.json"
+    if not path.exists():
+        sys.path.insert(0, str(HERE))
+        from generate import generate, write  # a sibling script, not a package
+
+        CACHE.mkdir(parents=True, exist_ok=True)
+        start = perf_counter()
+        partial = path.with_suffix(".tmp")
+        write(generate(people, seed, last_year=period), partial)
+        partial.replace(path)
+        print(f"generated {path} in {perf_counter() - start:.1f} s")
+    return path
+
+
+def _run_child(path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        result = Path(tmp.name)
+    command = [sys.executable, str(Path(__file__).resolve()), "--measure", str(path), "--result", str(result),
+               "--period", str(args.period)]
+    command += ["--jobs", str(args.jobs)] if args.jobs else []
+    command += ["--profile", str(args.profile)] if args.profile else []
+    print(flush=True)
+    subprocess.run(command, check=True)
+    figures = json.loads(result.read_text(encoding="utf-8"))
+    result.unlink()
+    return figures
+
+
+def _table(results: list[dict[str, Any]]) -> None:
+    print("\n      people   parse s  evaluate s  explain s  output s   total s   verdicts  people/s  verdicts/s"
+          "  peak MiB")
+    for r in results:
+        print(f"{r['people']:>12,} {r['parse']:>9.2f} {r['evaluate']:>11.2f} {r['explain']:>10.2f} {r['output']:>9.2f}"
+              f" {r['total']:>9.2f} {r['verdicts']:>10,} {r['people'] / r['total']:>9,.0f}"
+              f" {r['verdicts'] / r['total']:>11,.0f} {r['peak_self']:>9,.0f}")
+    print("\nhow time grows with N (linear: time ratio = N ratio, exponent 1.0)")
+    for a, b in zip(results, results[1:], strict=False):
+        n_ratio = b["people"] / a["people"]
+        parts = [f"{phase} x{b[phase] / a[phase]:.2f}" for phase in ("parse", "evaluate", "explain", "output")
+                 if a[phase] > 0]
+        t_ratio = b["total"] / a["total"]
+        print(f"  {a['people']:,} -> {b['people']:,}: N x{n_ratio:.1f}, total time x{t_ratio:.2f} "
+              f"(exponent {math.log(t_ratio) / math.log(n_ratio):.2f}); {', '.join(parts)}")
+
+
+# ---------------------------------------------------------------- the child: one size, timed phase by phase
+def _measure(args: argparse.Namespace) -> None:
+    from ktrules import evaluate, load_dataset  # only the child pays for the import
+    from ktrules.report import row
+
+    size = args.measure.stat().st_size
+    start = perf_counter()
+    dataset = load_dataset(args.measure)
+    parsed = perf_counter()
+    extra = {"jobs": args.jobs} if args.jobs else {}
+    profiler = cProfile.Profile() if args.profile else None
+    cpu = process_time()
+    if profiler:
+        profiler.enable()
+    evaluation = evaluate(dataset, args.period, **extra)
+    if profiler:
+        profiler.disable()
+    evaluated, cpu = perf_counter(), process_time() - cpu
+    explain, output = _explain_and_write(evaluation, row)
+    done = perf_counter()
+    figures = {"people": len(dataset.people), "units": len(dataset.units), "verdicts": len(evaluation.verdicts),
+               "parse": parsed - start, "evaluate": evaluated - parsed, "evaluate_cpu": cpu, "explain": explain,
+               "output": output,
+               "total": done - start, "peak_self": _peak(resource.RUSAGE_SELF),
+               "peak_children": _peak(resource.RUSAGE_CHILDREN)}
+    _report(args.measure, size, figures, Counter(v.verdict for v in evaluation.verdicts))
+    if profiler:
+        _write_profile(profiler, args.profile, figures)
+    if args.result:
+        args.result.write_text(json.dumps(figures), encoding="utf-8")
+
+
+def _explain_and_write(evaluation: Any, row: Any) -> tuple[float, float]:
+    """Every verdict explained (a report row with its criteria) and written as CSV to /dev/null, row by row
+    as `check --format csv` should stream; returns (seconds explaining, seconds writing)."""
+    explain = output = 0.0
+    with open(os.devnull, "w", encoding="utf-8", newline="") as sink:
+        writer = csv.writer(sink, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for verdict in evaluation.verdicts:
+            t0 = perf_counter()
+            record = row(evaluation, verdict, "vi")
+            t1 = perf_counter()
+            writer.writerow([record.get(k, "") for k in CSV_COLUMNS])
+            explain, output = explain + t1 - t0, output + perf_counter() - t1
+    return explain, output
+
+
+def _peak(who: int) -> float:
+    """Peak resident memory in MiB (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(who).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _report(path: Path, size: int, f: dict[str, Any], verdicts: Counter[str]) -> None:
+    n, total = f["people"], f["total"]
+    print(f"N = {n:,} people, {f['units']:,} units ({path}, {size / 1e6:.1f} MB)")
+    for label, key in (("parse + validate", "parse"), ("evaluate", "evaluate"), ("explain every verdict", "explain"),
+                       ("CSV output", "output"), ("total", "total")):
+        print(f"  {label:<22}{f[key]:>9.2f} s  {100 * f[key] / total:>5.1f} %")
+    print(f"  (evaluate: {f['evaluate_cpu']:.2f} s CPU in this process)")
+    shares = ", ".join(f"{k} {verdicts[k]:,}" for k in ("eligible", "not_eligible", "incomplete"))
+    print(f"  verdicts              {f['verdicts']:,} ({shares})")
+    print(f"  people/s              {n / total:,.0f} whole run, {n / f['evaluate']:,.0f} evaluate only")
+    print(f"  verdicts/s            {f['verdicts'] / total:,.0f} whole run, {f['verdicts'] / f['evaluate']:,.0f} "
+          "evaluate only")
+    print(f"  peak memory           {f['peak_self']:,.0f} MiB this process, {f['peak_children']:,.0f} MiB "
+          "largest child process")
+
+
+def _write_profile(profiler: cProfile.Profile, out: Path, figures: dict[str, Any]) -> None:
+    with out.open("w", encoding="utf-8") as f:
+        f.write(f"cProfile of ktrules.evaluate on {figures['people']:,} people, {figures['verdicts']:,} verdicts "
+                f"({figures['evaluate']:.1f} s under the profiler)\n\n")
+        for order in ("cumulative", "tottime"):
+            f.write(f"==== top 25 by {order}\n")
+            pstats.Stats(profiler, stream=f).strip_dirs().sort_stats(order).print_stats(25)
+    print(f"  profile of evaluate   {out} (times above include the profiler's overhead)")
+
+
+if __name__ == "__main__":
+    main()
