@@ -79,8 +79,9 @@ def _seen(results: Sequence[CaseResult]) -> dict[Key, set[str]]:
     for result in results:
         if result.evaluation is None:
             continue
-        path = result.evaluation.version.path.resolve()
+        version = result.evaluation.version
         for verdict in result.checked:
+            path = version.file_of(verdict.award).resolve()
             kind = _part(result.evaluation, verdict)
             for root in verdict.criteria:
                 for _, node in root.flatten():

@@ -264,6 +264,10 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     """
     as_of = as_of or date(period, 12, 31)
     version = version_in_force(rules, as_of, campaign)
+    plan = version.pack.campaign
+    if plan is not None and not plan.first_year <= period <= plan.last_year:
+        raise KtrulesError(f"the campaign '{version.pack.id}' runs {plan.first_year}–{plan.last_year}, not in {period}",
+                           file=version.path.parent / "pack.yaml", hint="choose a --period the campaign covers")
     given = [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
     _check_ids(awards, given, "award", f"rule version {version.label} for {period}")
     _check_ids(subjects, dataset.subjects(), "subject", "the dataset")
@@ -273,7 +277,7 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     ctx = Context(dataset, period, groups={a: i for i, group in enumerate(law.single_use) for a in group},
                   facts=law.facts)
     matcher = _compiled(version)
-    plan = _plan(version)
+    reads = _plan(version)
     results: dict[tuple[str, str], AwardVerdict] = {}
     for stage in version.stages:
         batch: list[Facts] = []
@@ -281,7 +285,7 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
         for award_id in (a for a in stage if a in needed):
             ctx.award = award_id
             for key, kind, criteria in _parts(award_id, law.awards[award_id]):
-                kinds = plan[key]
+                kinds = reads[key]
                 for subject in _subjects(dataset, period, kind):
                     read_now = {name: ctx.reading(name, subject) for name in kinds}
                     parts[subject, key] = (award_id, criteria, read_now)

@@ -280,12 +280,16 @@ def _achievements(spec: AchievementsFact, subject: str, ctx: Context) -> Reading
     years = range(spec.since or ctx.period, ctx.period + 1)
     found = [a for year in years for a in ctx.dataset.achievements_by_key.get((subject, year), [])
              if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)]
-    # NĐ 98 Đ4 k3: what earned a campaign award cannot ground a khen thưởng công trạng proposal
-    rewarded = set() if spec.campaign else {(c.campaign, c.year) for c in ctx.dataset.conferred_by_subject.get(
-        subject, []) if c.campaign}
+    rewarded = {(c.campaign, c.year): c for c in ctx.dataset.conferred_by_subject.get(subject, [])
+                if c.campaign} if spec.exclude_campaign_rewarded else {}
     counted = [a for a in found if (a.campaign, a.year) not in rewarded]
-    spent = [("spent", f"{a.evidence} ({a.campaign} {a.year})") for a in found if (a.campaign, a.year) in rewarded]
+    spent = [("campaign_rewarded", f"{a.evidence} ({_conferral(rewarded[a.campaign, a.year])})")
+             for a in found if (a.campaign, a.year) in rewarded]
     return Reading(len(counted), (*(("document", a.evidence) for a in counted), *spent))
+
+
+def _conferral(conferred: Any) -> str:
+    return ", ".join(x for x in (conferred.award, conferred.campaign, str(conferred.year), conferred.decision) if x)
 
 
 _OPERATORS: dict[type, Callable[[Any, str, Context], Reading]] = {

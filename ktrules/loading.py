@@ -94,7 +94,7 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
     # a misspelt key also shows as a missing one: name the misspelling, it says what to fix
     errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
-    loc = [*prefix, *(step for step in first["loc"] if not _is_union_tag(step))]
+    loc = _in_document(path, [*prefix, *first["loc"]])
     key = loc[-1] if loc else ""
     more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
     hint = None
@@ -115,9 +115,25 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
     return KtrulesError(message + more, file=path, line=line_of(path, loc), hint=hint)
 
 
-def _is_union_tag(step: str | int) -> bool:
-    # pydantic adds the name of the union member it tried ('function-after[...]', 'Leaf') to locations
-    return isinstance(step, str) and (step[:1].isupper() or "[" in step)
+def _in_document(path: Path, loc: Sequence[str | int]) -> list[str | int]:
+    """`loc` without the steps pydantic adds that are not in the file: the union member it tried
+    ('int', 'leaf', 'list[tagged-union[Leaf,Group]]') or a fact's operator."""
+    try:
+        node: Any = read_document(path)
+    except KtrulesError:
+        return list(loc)
+    kept: list[str | int] = []
+    for i, step in enumerate(loc):
+        if isinstance(node, dict):
+            inside = step in node
+        else:
+            inside = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        if inside:
+            node = node[step]
+        elif i < len(loc) - 1:
+            continue  # the last step may name a key that is missing: keep it
+        kept.append(step)
+    return kept
 
 
 def load_model(path: Path, model: type[M], vocabulary: Iterable[str]) -> M:

@@ -87,6 +87,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ev.undecided": ("chưa xác định: {v}", "undecided: {v}"),
     "ev.assessment": ("đánh giá của Hội đồng {v}", "council's assessment {v}"),
     "ev.document": ("minh chứng: {v}", "evidence: {v}"),
+    "ev.campaign_rewarded": ("đã dùng cho khen thưởng phong trào, không tính lại cho khen thưởng công trạng: {v}",
+                             "already used for a campaign award, not counted again for merit: {v}"),
     "ev.spent": ("đã dùng: {v}", "already used: {v}"),
     "ev.reset": ("các năm trước đã dùng cho {v}", "earlier years were used for {v}"),
     "ev.bloc": ("khối thi đua {v}", "emulation bloc {v}"),

@@ -8,7 +8,7 @@ fixed set of operators, see `facts.py`) and its awards with their criteria trees
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -152,6 +152,9 @@ class AchievementsFact(Strict):
     criterion: CriterionId
     campaign: str | None = None
     since: Annotated[int, Field(ge=1945, le=2100)] | None = None
+    # NĐ 98 Đ4 k3: what earned a campaign award (a conferral with `campaign:` that year) is not
+    # counted again for a khen thưởng công trạng proposal
+    exclude_campaign_rewarded: bool = False
 
 
 FactSpec = Annotated[
@@ -436,10 +439,15 @@ class LoadedVersion:
     rules: RuleVersion
     stages: list[list[str]]
     needs: dict[str, set[str]]  # award -> the awards it must follow
+    included_from: dict[str, Path] = field(default_factory=dict)  # award -> the file of another pack it comes from
 
     @property
     def label(self) -> str:
         return f"{self.pack.id}/{self.rules.version}"
+
+    def file_of(self, award: str) -> Path:
+        """The rule file that declares an award."""
+        return self.included_from.get(award, self.path)
 
 
 def walk(criteria: list[Criterion], path: tuple[str | int, ...]) -> Iterator[tuple[Criterion, tuple]]:
@@ -700,7 +708,8 @@ def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion
         "tie_breaks": own.tie_breaks or law.tie_breaks,
     })
     needs = _needs(rules)
-    return LoadedVersion(version.pack, version.path, rules, _stages(needs), needs)  # type: ignore[arg-type]
+    return LoadedVersion(version.pack, version.path, rules, _stages(needs), needs,  # type: ignore[arg-type]
+                         {award_id: base.path for award_id in include.awards})
 
 
 def select_version(versions: list[LoadedVersion], as_of: date) -> LoadedVersion:
