@@ -448,5 +448,38 @@ def ballot(period: int, award: str, members: int, yes: int, as_of: Any, rules_di
                  outcome=t("ballot.passed" if result.passed else "ballot.failed", lang)))
 
 
+@cli.command("report")
+@_evaluation_options
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .html for the council's meeting packet, .xlsx for the proposal list; "
+                   "replaced whole if it exists.")
+@click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. CSTDCS.")
+@_fail_cleanly
+def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
+                   out: Path, awards: tuple[str, ...]) -> None:
+    """Write the council's meeting packet (.html, printable on A4) or the proposal list (.xlsx): per award
+    the ranked proposals with the quota and the vote threshold, then those left out and what they lack.
+
+    Example:
+
+    \b
+        ktrules report fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --out hop-hoi-dong-2024.html
+    """
+    from contextlib import nullcontext  # imports here so that this command stays one insertion in a shared file
+
+    from .packet import build_packet, check_output, packet_awards, write_report
+
+    check_output(out, lang)  # a wrong suffix fails before the records are read
+    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)
+    ids = packet_awards(evaluation)
+    # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone
+    bar = click.progressbar(ids, label=t("packet.progress", lang), file=sys.stderr) if sys.stderr.isatty() \
+        else nullcontext(ids)
+    with bar as each:
+        packet = build_packet(evaluation, lang, each)
+    write_report(packet, out)
+    click.echo(t("packet.written", lang, path=out, sections=len(packet.sections), proposed=packet.proposed), err=True)
+
+
 def main() -> None:
     cli()

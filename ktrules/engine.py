@@ -9,8 +9,8 @@ input leaves a verdict `incomplete`, never silently `not_eligible`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
@@ -59,13 +59,28 @@ class CriterionResult(NamedTuple):
             yield from child.flatten(depth + 1)
 
 
-class AwardVerdict(NamedTuple):
+@dataclass(slots=True)
+class AwardVerdict:
+    """A verdict with what explains it: the outcome of each leaf and the facts read. The tree of
+    criteria results is built when first asked for, since a province has millions of verdicts."""
+
     subject: str
     award: str
     period: int
     verdict: Verdict
-    criteria: tuple[CriterionResult, ...]
+    outcomes: Mapping[str, Outcome] = field(repr=False)  # leaf id -> outcome, shared by identical profiles
+    readings: Mapping[str, Reading] = field(repr=False)  # fact name -> what was read
+    roots: Sequence[Criterion] = field(repr=False, compare=False)
+    thresholds: Mapping[int, object] = field(repr=False, compare=False)
     used: tuple[str, ...] = ()  # initiatives this verdict spends under the single-use rule
+    _tree: tuple[CriterionResult, ...] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """Every criterion with its result and, for leaves, the values read and the threshold."""
+        if self._tree is None:
+            self._tree = tuple(_explain(node, self.outcomes, self.readings, self.thresholds) for node in self.roots)
+        return self._tree
 
 
 @dataclass(frozen=True)
@@ -179,13 +194,20 @@ def _kleene(kind: str, results: Sequence[Outcome]) -> Outcome:
     return "undecided" if "undecided" in results else other  # type: ignore[return-value]
 
 
-def _explain(node: Criterion, outcomes: dict[str, Outcome], readings: dict[str, Reading],
-             thresholds: dict[int, object]) -> CriterionResult:
+def _explain(node: Criterion, outcomes: Mapping[str, Outcome], readings: Mapping[str, Reading],
+             thresholds: Mapping[int, object]) -> CriterionResult:
     if isinstance(node, Leaf):
         return CriterionResult(node, outcomes[node.id], readings[node.fact], thresholds[id(node)])
     kind, children = node.combinator
     explained = tuple(_explain(child, outcomes, readings, thresholds) for child in children)
     return CriterionResult(node, _kleene(kind, [c.result for c in explained]), None, None, explained)
+
+
+def _decide(kind: str, criteria: Sequence[Criterion], outcomes: Mapping[str, Outcome]) -> Outcome:
+    """The result of criteria combined by `kind`, without building the explanation."""
+    results = [outcomes[node.id] if isinstance(node, Leaf) else _decide(*node.combinator, outcomes)
+               for node in criteria]
+    return _kleene(kind, results)
 
 
 @cache
@@ -291,15 +313,19 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
                     parts[subject, key] = (award_id, criteria, read_now)
                     batch.append(Facts(subject, key, {name: _bounds(r, kinds[name]) for name, r in read_now.items()}))
         thresholds = _thresholds(version)
-        for (subject, key), outcomes in sorted(matcher.run(batch).items()):
+        decided: dict[tuple[str, int], Verdict] = {}
+        for (subject, key), outcomes in matcher.run(batch).items():
             award_id, criteria, readings = parts[subject, key]
-            explained = tuple(_explain(node, outcomes, readings, thresholds) for node in criteria)
-            verdict = VERDICT_OF[_kleene("all", [c.result for c in explained])]
-            used = _spends(version, explained) if verdict == "eligible" and award_id in ctx.groups else ()
-            for initiative in used:
-                ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
+            verdict = decided.get((key, id(outcomes)))
+            if verdict is None:  # once per profile: identical profiles share their outcomes
+                verdict = decided[key, id(outcomes)] = VERDICT_OF[_decide("all", criteria, outcomes)]
+            result = AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds)
+            if verdict == "eligible" and award_id in ctx.groups:
+                result.used = _spends(version, result.criteria)
+                for initiative in result.used:
+                    ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
             ctx.verdicts[subject, award_id] = verdict
-            results[subject, award_id] = AwardVerdict(subject, award_id, period, verdict, explained, used)
+            results[subject, award_id] = result
     order = {s: i for i, s in enumerate([*(u.id for u in dataset.units), *(p.id for p in dataset.people)])}
     award_order = {a: i for i, a in enumerate(version.rules.awards)}
     chosen = [v for v in results.values()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from .dataset import DISCIPLINE_RANK, RATING_RANK, SCOPE_RANK, Dataset
 from .rules import (
@@ -34,8 +34,7 @@ from .rules import (
 Evidence = tuple[str, str]
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """What an operator read: the value, the evidence (ids, documents, years) and why it may be absent."""
 
     value: Any
@@ -142,10 +141,16 @@ def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Reading:
     return _heaviest([("", level, day) for level, day in _disciplines(ctx, subject)])
 
 
+_NONE = Reading(0)  # most people author no initiative: one shared reading
+
+
 def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
+    authored = ctx.dataset.initiatives_by_author.get(subject)
+    if not authored:
+        return _NONE
     runs = [ctx.reading(name, subject).bounds[1] or 0 for name in spec.years_from]
     first = ctx.period - max([spec.years, *runs]) + 1
-    found = sorted((i.year, i.id) for i in ctx.dataset.initiatives_by_author.get(subject, [])
+    found = sorted((i.year, i.id) for i in authored
                    if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
                    and first <= i.year <= ctx.period)
     spent = ctx.spent_for(subject)

@@ -17,7 +17,8 @@ import bisect
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from functools import partial
+from typing import Literal, NamedTuple
 
 from durable import engine as durable_engine
 
@@ -41,8 +42,7 @@ class Condition:
     threshold: float
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """One subject's facts for one award, each as bounds (low, high) of its number.
 
     A known value has low == high; a value the records only bound (a share with some members
@@ -107,6 +107,7 @@ class Matcher:
         for cond in itertools.chain.from_iterable(conditions.values()):
             cuts.setdefault(cond.fact, set()).add(cond.threshold)
         self._cuts = {fact: sorted(values) for fact, values in cuts.items()}
+        self._representatives: dict[tuple, tuple] = {}
         self._fired: set[tuple[str, str, str, Outcome]] = set()
         self._seen: set[tuple[str, str]] = set()
         rules: dict[str, dict] = {"seen": {"all": [{"m": {"$ex": {"award": 1}}}], "run": self._on_fact}}
@@ -133,11 +134,16 @@ class Matcher:
     def run(self, facts: Iterable[Facts]) -> dict[tuple[str, str], dict[str, Outcome]]:
         """The outcome of every leaf for every (subject, award) given."""
         profiles: dict[tuple, list[str]] = {}
+        representatives = self._representatives
         for item in facts:
             # callers give a subject's facts for an award in one fixed order: no need to sort them
-            key = (item.award, tuple((fact, self._representative(fact, low), self._representative(fact, high))
-                                     for fact, (low, high) in item.values.items()))
-            profiles.setdefault(key, []).append(item.subject)
+            values = []
+            for fact, bounds in item.values.items():
+                found = representatives.get((fact, bounds))
+                if found is None:
+                    found = representatives[fact, bounds] = (fact, *map(partial(self._representative, fact), bounds))
+                values.append(found)
+            profiles.setdefault((item.award, tuple(values)), []).append(item.subject)
         unique = [Facts(f"v{i}", award, {fact: (low, high) for fact, low, high in values})
                   for i, (award, values) in enumerate(profiles)]
         matched = self._match(unique)

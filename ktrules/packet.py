@@ -109,7 +109,7 @@ class Packet:
     in_force: str
     sources: tuple[Source, ...]
     sections: tuple[Section, ...]
-    unverified: int  # criteria, scores, quotas and thresholds marked † in the packet
+    unverified: int  # criteria, score items and vote thresholds marked † in the packet
 
     @property
     def proposed(self) -> int:
@@ -153,7 +153,7 @@ def _section(evaluation: Evaluation, award_id: str, lang: str) -> Section:
         award=award_id, name=award.name.in_(lang), kind=award.subject, cite=award.cite,
         legends=tuple(Legend(kind, tuple(_legend(criteria, lang))) for kind, criteria in award.all_criteria()),
         scores=tuple(f"{s.text.in_(lang)}{_mark(s.verified)}" for s in ranking.scores),
-        quota=tuple(quota_lines(ranked, lang)),
+        quota=tuple(quota_lines(ranked, lang)) if ranked.candidates else (),
         ballot=t("packet.ballot", lang, share=f"{ballot.share:.0%}", cite=ballot.cite) + _mark(ballot.verified)
         if ballot else t("packet.no_ballot", lang),
         by_bloc=any(c.group for c in ranked.candidates),
@@ -263,9 +263,7 @@ def _unverified(evaluation: Evaluation, section: Section) -> int:
     ranking = ranking_of(evaluation, section.award)
     ballot = evaluation.version.rules.ballots.get(section.award)
     return (sum(not r.verified for legend in section.legends for r in legend.rules)
-            + sum(not s.verified for s in ranking.scores)
-            + (ranking.quota is not None and not ranking.quota.verified and bool(section.quota))
-            + (ballot is not None and not ballot.verified))
+            + sum(not s.verified for s in ranking.scores) + (ballot is not None and not ballot.verified))
 
 
 # ---------------------------------------------------------------- output
@@ -291,8 +289,8 @@ def check_output(out: Path, lang: str = "vi") -> str:
     """The output kind by the file's suffix (html or xlsx); any other is refused before work starts."""
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
-        raise KtrulesError(t("packet.bad_suffix", lang, suffix=suffix or "''"), file=out,
-                           hint=t("packet.bad_suffix.hint", lang, stem=out.stem or "hop-hoi-dong"))
+        raise KtrulesError(t("packet.bad_suffix", lang, suffix=suffix or out.name), file=out,
+                           hint=t("packet.bad_suffix.hint", lang, stem=out.name.split(".")[0] or "hop-hoi-dong"))
     return suffix[1:]
 
 
