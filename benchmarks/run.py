@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import csv
 import hashlib
+import io
 import json
 import math
 import os
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.data and len(sizes) > 1:
         sys.exit("--data names one dataset: use it without --sweep/--sizes")
     print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
-    print(f"evaluate(jobs={args.jobs})" if args.jobs else "evaluate() with its default jobs")
+    print(f"jobs={args.jobs}" if args.jobs else "jobs: ktrules' default (all cores from 20,000 people)")
     results = [_run_child(args.data or _dataset(n, args.seed, args.period), args) for n in sizes]
     if len(results) > 1:
         _table(results)
@@ -55,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--people", type=int, default=100_000, help="people in the province (default 100000)")
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     p.add_argument("--period", type=int, default=2024, help="year evaluated (default 2024)")
-    p.add_argument("--jobs", type=int, default=None, help="passed to ktrules.evaluate(jobs=N) when given")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="processes (default: ktrules.parallel.default_jobs, all cores from 20,000 people)")
     p.add_argument("--data", type=Path, default=None, help="time this dataset file instead of a generated one")
     p.add_argument("--sweep", action="store_true", help=f"run N = {', '.join(f'{n:,}' for n in SWEEP)}")
     p.add_argument("--sizes", default=None, help="a sweep of your own sizes, e.g. 2000,10000")
@@ -92,7 +94,8 @@ def _run_child(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     command += ["--jobs", str(args.jobs)] if args.jobs else []
     command += ["--profile", str(args.profile)] if args.profile else []
     print(flush=True)
-    subprocess.run(command, check=True)
+    if subprocess.run(command).returncode:
+        sys.exit(f"measuring {path} failed (its error is above)")
     figures = json.loads(result.read_text(encoding="utf-8"))
     result.unlink()
     return figures
@@ -117,50 +120,65 @@ def _table(results: list[dict[str, Any]]) -> None:
 
 # ---------------------------------------------------------------- the child: one size, timed phase by phase
 def _measure(args: argparse.Namespace) -> None:
-    from ktrules import evaluate, load_dataset  # only the child pays for the import
-    from ktrules.report import row
+    from ktrules import load_dataset  # only the child pays for the import
+    from ktrules.parallel import default_jobs, map_partitions
 
     size = args.measure.stat().st_size
     start = perf_counter()
     dataset = load_dataset(args.measure)
-    parsed = perf_counter()
-    extra = {"jobs": args.jobs} if args.jobs else {}
+    f: dict[str, Any] = {"parse": perf_counter() - start, "peak_parse": _peak(resource.RUSAGE_SELF)}
+    jobs = 1 if args.profile else args.jobs or default_jobs(dataset)
     profiler = cProfile.Profile() if args.profile else None
-    cpu = process_time()
     if profiler:
         profiler.enable()
-    evaluation = evaluate(dataset, args.period, **extra)
+    sums: Counter[str] = Counter()
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        sink.write(",".join(CSV_COLUMNS) + "\n")
+        for text, figures in map_partitions(dataset, args.period, _partition, jobs=jobs):
+            sink.write(text)
+            sums.update(figures)
     if profiler:
         profiler.disable()
-    evaluated, cpu = perf_counter(), process_time() - cpu
-    explain, output = _explain_and_write(evaluation, row)
-    done = perf_counter()
-    figures = {"people": len(dataset.people), "units": len(dataset.units), "verdicts": len(evaluation.verdicts),
-               "parse": parsed - start, "evaluate": evaluated - parsed, "evaluate_cpu": cpu, "explain": explain,
-               "output": output,
-               "total": done - start, "peak_self": _peak(resource.RUSAGE_SELF),
-               "peak_children": _peak(resource.RUSAGE_CHILDREN)}
-    _report(args.measure, size, figures, Counter(v.verdict for v in evaluation.verdicts))
+    f["total"] = perf_counter() - start
+    f["run"] = f["total"] - f["parse"]
+    f |= {"jobs": jobs, "people": len(dataset.people), "units": len(dataset.units), "verdicts": sums["verdicts"],
+          "evaluate": sums["evaluate"], "explain": sums["explain"], "output": sums["output"],
+          "peak_self": _peak(resource.RUSAGE_SELF), "peak_children": _peak(resource.RUSAGE_CHILDREN)}
+    verdicts = Counter({k: sums[k] for k in ("eligible", "not_eligible", "incomplete")})
+    del dataset
+    start = perf_counter()
+    json.loads(args.measure.read_text(encoding="utf-8"))
+    f["json_decode"] = perf_counter() - start  # how much of parsing is the JSON itself, measured apart
+    _report(args.measure, size, f, verdicts)
     if profiler:
-        _write_profile(profiler, args.profile, figures)
+        _write_profile(profiler, args.profile, f)
     if args.result:
-        args.result.write_text(json.dumps(figures), encoding="utf-8")
+        args.result.write_text(json.dumps(f), encoding="utf-8")
 
 
-def _explain_and_write(evaluation: Any, row: Any) -> tuple[float, float]:
-    """Every verdict explained (a report row with its criteria) and written as CSV to /dev/null, row by row
-    as `check --format csv` should stream; returns (seconds explaining, seconds writing)."""
-    explain = output = 0.0
-    with open(os.devnull, "w", encoding="utf-8", newline="") as sink:
-        writer = csv.writer(sink, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for verdict in evaluation.verdicts:
-            t0 = perf_counter()
-            record = row(evaluation, verdict, "vi")
-            t1 = perf_counter()
-            writer.writerow([record.get(k, "") for k in CSV_COLUMNS])
-            explain, output = explain + t1 - t0, output + perf_counter() - t1
-    return explain, output
+_spent = 0.0  # CPU seconds of this process when it last finished a partition
+
+
+def _partition(evaluation: Any) -> tuple[str, dict[str, float]]:
+    """One partition, in the process that evaluated it: every verdict explained (its report row with
+    every criterion) and written as CSV; CPU seconds of each phase, evaluation included."""
+    global _spent
+    from ktrules.report import row
+
+    started = process_time()
+    lines, explain, output = io.StringIO(), 0.0, 0.0
+    writer = csv.writer(lines, lineterminator="\n")
+    for verdict in evaluation.verdicts:
+        t0 = process_time()
+        record = row(evaluation, verdict, "vi")
+        t1 = process_time()
+        writer.writerow([record.get(k, "") for k in CSV_COLUMNS])
+        explain, output = explain + t1 - t0, output + process_time() - t1
+    figures = Counter(v.verdict for v in evaluation.verdicts)
+    figures.update({"evaluate": started - _spent, "explain": explain, "output": output,
+                    "verdicts": len(evaluation.verdicts)})
+    _spent = process_time()
+    return lines.getvalue(), dict(figures)
 
 
 def _peak(who: int) -> float:
@@ -171,18 +189,20 @@ def _peak(who: int) -> float:
 
 def _report(path: Path, size: int, f: dict[str, Any], verdicts: Counter[str]) -> None:
     n, total = f["people"], f["total"]
-    print(f"N = {n:,} people, {f['units']:,} units ({path}, {size / 1e6:.1f} MB)")
-    for label, key in (("parse + validate", "parse"), ("evaluate", "evaluate"), ("explain every verdict", "explain"),
-                       ("CSV output", "output"), ("total", "total")):
-        print(f"  {label:<22}{f[key]:>9.2f} s  {100 * f[key] / total:>5.1f} %")
-    print(f"  (evaluate: {f['evaluate_cpu']:.2f} s CPU in this process)")
+    cpu = f["evaluate"] + f["explain"] + f["output"]
+    print(f"N = {n:,} people, {f['units']:,} units ({path}, {size / 1e6:.1f} MB), {f['jobs']} process(es)")
+    print(f"  parse + validate      {f['parse']:>9.2f} s wall (JSON decoding alone {f['json_decode']:.2f} s)")
+    print(f"  evaluate, explain every verdict, write CSV: {f['run']:.2f} s wall; CPU seconds summed over the "
+          "processes:")
+    for label, key in (("evaluate", "evaluate"), ("explain every verdict", "explain"), ("CSV output", "output")):
+        print(f"    {label:<22}{f[key]:>9.2f} s  {100 * f[key] / cpu:>5.1f} %")
+    print(f"  total                 {total:>9.2f} s wall")
     shares = ", ".join(f"{k} {verdicts[k]:,}" for k in ("eligible", "not_eligible", "incomplete"))
     print(f"  verdicts              {f['verdicts']:,} ({shares})")
-    print(f"  people/s              {n / total:,.0f} whole run, {n / f['evaluate']:,.0f} evaluate only")
-    print(f"  verdicts/s            {f['verdicts'] / total:,.0f} whole run, {f['verdicts'] / f['evaluate']:,.0f} "
-          "evaluate only")
-    print(f"  peak memory           {f['peak_self']:,.0f} MiB this process, {f['peak_children']:,.0f} MiB "
-          "largest child process")
+    print(f"  people/s              {n / total:,.0f}")
+    print(f"  verdicts/s            {f['verdicts'] / total:,.0f}")
+    print(f"  peak memory           {f['peak_self']:,.0f} MiB main process (after parsing {f['peak_parse']:,.0f}), "
+          f"{f['peak_children']:,.0f} MiB largest worker")
 
 
 def _write_profile(profiler: cProfile.Profile, out: Path, figures: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import sys
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from .engine import Evaluation, campaign_packs, evaluate, version_in_force
 from .errors import KtrulesError
 from .messages import LANGS, t
 from .output import FORMATS, render
+from .parallel import default_jobs, map_partitions
 from .ranking import rank
 from .report import (
     campaign_rows,
@@ -84,27 +86,63 @@ def cli() -> None:
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
 @click.option("--subject", "subjects", multiple=True, help="Only this person or unit id (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Processes for CSV and JSON; default 1, or the cores for 20,000 people or more.")
 @_fail_cleanly
 def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
-          awards: tuple[str, ...], subjects: tuple[str, ...], fmt: str) -> None:
-    """Every verdict: one row per subject and award.
+          awards: tuple[str, ...], subjects: tuple[str, ...], fmt: str, jobs: int | None) -> None:
+    """Every verdict: one row per subject and award, unit by unit.
+
+    CSV and JSON are written as they are computed, a partition of units at a time, in parallel
+    processes for large datasets (--jobs).
 
     Example:
 
         ktrules check fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024
     """
-    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards, subjects=subjects)
-    rows = [row(evaluation, v, lang) for v in evaluation.verdicts]
-    columns = {"subject": t("col.subject", lang), "name": t("col.name", lang), "unit": t("col.unit", lang),
-               "award_name": t("col.award", lang), "verdict_label": t("col.verdict", lang),
-               "reasons": t("col.reasons", lang)}
-    if fmt == "csv":
-        columns = {k: k for k in ("subject", "name", "unit", "award", "award_name", "period", "verdict",
-                                  "rules_version", "reasons")}
-    text = render(rows, fmt, columns, widths={"name": 28, "award_name": 22, "reasons": 48})
+    records = load_dataset(dataset)
+    options = {"as_of": as_of.date() if as_of else None, "rules": rules_dir, "campaign": campaign,
+               "awards": awards, "subjects": subjects}
     if fmt == "table":
-        text = f"{heading(evaluation, lang)}\n\n{text}\n\n{summary(evaluation, lang)}"
-    click.echo(text)
+        evaluation = evaluate(records, period, **options)
+        rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts]
+        text = render(rows, fmt, _table_columns(lang), widths={"name": 28, "award_name": 22, "reasons": 48})
+        click.echo(f"{heading(evaluation, lang)}\n\n{text}\n\n{summary(evaluation, lang)}")
+        return
+    work = functools.partial(_chunk, lang=lang, fmt=fmt)
+    chunks = map_partitions(records, period, work, jobs=jobs or default_jobs(records), **options)
+    first = next(chunks)  # user errors (unknown award, no rules in force) surface before anything is written
+    stream = click.get_text_stream("stdout")
+    stream.write(render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "[")
+    written = False
+    for chunk in itertools.chain([first], chunks):
+        if chunk:
+            stream.write(chunk + "\n" if fmt == "csv" else ("," if written else "") + "\n" + chunk)
+            written = True
+    if fmt == "json":
+        stream.write("\n]\n")
+
+
+def _chunk(evaluation: Evaluation, lang: str, fmt: str) -> str:
+    """A partition's verdicts as CSV lines or JSON objects, made where they were evaluated."""
+    rows = [row(evaluation, v, lang, criteria=fmt == "json") for v in evaluation.verdicts]
+    if fmt == "csv":
+        return render(rows, "csv", CHECK_COLUMNS_CSV, header=False)
+    return ",\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in rows)
+
+
+CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_name", "period", "verdict",
+                                    "rules_version", "reasons")}
+
+
+def _table_columns(lang: str) -> dict[str, str]:
+    return {"subject": t("col.subject", lang), "name": t("col.name", lang), "unit": t("col.unit", lang),
+            "award_name": t("col.award", lang), "verdict_label": t("col.verdict", lang),
+            "reasons": t("col.reasons", lang)}
+
+
+def _rows(evaluation: Evaluation, lang: str, criteria: bool) -> list[dict[str, Any]]:
+    return [row(evaluation, v, lang, criteria=criteria) for v in evaluation.verdicts]
 
 
 @cli.command()
@@ -267,9 +305,11 @@ def campaigns(rules_dir: Path, fmt: str, lang: str) -> None:
         ktrules campaigns
     """
     columns = {"id": t("col.campaign", lang), "agency": t("col.agency", lang), "period": t("col.period", lang),
-               "reviews": t("col.reviews", lang), "rewards": t("col.rewards", lang), "awards": t("col.awards", lang)}
+               "reviews": t("col.reviews", lang), "awards": t("col.awards", lang)}
+    if fmt != "table":  # the forms of reward are long: whole in CSV and JSON, in `explain` for a table reader
+        columns |= {"rewards": t("col.rewards", lang)}
     click.echo(render(campaign_rows(campaign_packs(rules_dir), lang), fmt, columns,
-                      widths={"agency": 40, "rewards": 30, "awards": 30}))
+                      widths={"agency": 44, "reviews": 22, "awards": 36}))
 
 
 @cli.command()
@@ -307,9 +347,12 @@ def dossier(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
               help="Also list verdicts that stay the same but whose criteria results changed.")
 @click.option("--format", "fmt", type=click.Choice(differ.FORMATS), default="text", show_default=True,
               help="text: each change with its criteria in full; table: one row per change; json: everything.")
+@click.option("--award", "awards", multiple=True, help="Only this award id (repeatable).")
+@click.option("--subject", "subjects", multiple=True, help="Only this person or unit id (repeatable).")
 @_fail_cleanly
 def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
-                 against_as_of: Any, against_rules: Path | None, with_criteria: bool, fmt: str) -> None:
+                 against_as_of: Any, against_rules: Path | None, with_criteria: bool, fmt: str,
+                 awards: tuple[str, ...], subjects: tuple[str, ...]) -> None:
     """Whose verdicts a change of date or of rules moves, and the criteria that move them.
 
     Exits 1 when a verdict changed (with --criteria: when anything listed changed), 0 when none did.
@@ -323,9 +366,10 @@ def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
         raise KtrulesError("nothing to compare", hint="give --against-as-of DATE, --against-rules DIR or both")
     records = load_dataset(dataset)
     day: date | None = as_of.date() if as_of else None
-    before = evaluate(records, period, as_of=day, rules=rules_dir, campaign=campaign)
+    narrow = {"campaign": campaign, "awards": awards, "subjects": subjects}
+    before = evaluate(records, period, as_of=day, rules=rules_dir, **narrow)
     after = evaluate(records, period, as_of=against_as_of.date() if against_as_of else day,
-                     rules=against_rules or rules_dir, campaign=campaign)
+                     rules=against_rules or rules_dir, **narrow)
     changes = differ.diff(before, after)
     listed = [c for c in changes if with_criteria or c.kind == "verdict"]
     folders = (_shown_path(rules_dir), _shown_path(against_rules or rules_dir))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -76,10 +78,12 @@ class Record(Strict):
     year: Year
     rating: Rating | None = None
     months_worked: Months | None = None
-    leave: list[Leave] = []
-    discipline: list[Discipline] = []
+    # tuples and None, not [] and {}: pydantic copies a mutable default for every record, which
+    # made validating a province's records several times slower
+    leave: tuple[Leave, ...] = ()
+    discipline: tuple[Discipline, ...] = ()
     unit: Id | None = None
-    assessments: dict[str, bool] = {}
+    assessments: dict[str, bool] | None = None
     bloc_rank: Annotated[int, Field(ge=1)] | None = None  # a unit's place in its khối thi đua that year
 
 
@@ -99,7 +103,7 @@ class Conferred(Strict):
     award: NationalAward | Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
     year: Year
     decision: str | None = None
-    initiatives: list[Id] = []  # the sáng kiến / đề tài this award used (spent under the single-use rule)
+    initiatives: tuple[Id, ...] = ()  # the sáng kiến / đề tài this award used (spent under the single-use rule)
     campaign: str | None = None
 
     @model_validator(mode="after")
@@ -125,7 +129,7 @@ class Dossier(Strict):
     award: str
     year: Year
     campaign: str | None = None
-    documents: list[str] = []
+    documents: tuple[str, ...] = ()
 
 
 class Dataset(Strict):
@@ -163,8 +167,24 @@ class Dataset(Strict):
         return _group((c.subject, c) for c in self.conferred)
 
     @cached_property
+    def _conferrals(self) -> dict[tuple[str, str, int], str]:
+        found: dict[tuple[str, str, int], str] = {}
+        for c in self.conferred:
+            found.setdefault((c.subject, c.award, c.year), c.decision or c.award)
+        return found
+
+    def conferral(self, subject: str, award: str, year: int) -> str | None:
+        """The decision that conferred `award` on `subject` in `year` (the award id when none is given)."""
+        return self._conferrals.get((subject, award, year))
+
+    @cached_property
     def achievements_by_key(self) -> dict[tuple[str, int], list[Achievement]]:
         return _group(((a.subject, a.year), a) for a in self.achievements)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each unit's and person's place in the file."""
+        return {x.id: i for part in (self.units, self.people) for i, x in enumerate(part)}
 
     @cached_property
     def first_year(self) -> int | None:
@@ -191,8 +211,12 @@ class Dataset(Strict):
     def is_collective(self, subject: str) -> bool:
         return subject in self.units_by_id
 
-    def subjects(self) -> set[str]:
-        return set(self.units_by_id) | set(self.people_by_id)
+    def subjects(self) -> frozenset[str]:
+        return self._subject_ids
+
+    @cached_property
+    def _subject_ids(self) -> frozenset[str]:
+        return frozenset(self.units_by_id) | frozenset(self.people_by_id)
 
     def problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
         """Broken references and contradictions: (location, message, hint) for each."""
@@ -265,7 +289,21 @@ def load_dataset(path: str | Path) -> Dataset:
     if path.suffix.lower() == ".xlsx" or path.is_dir():
         from .workbook import read_dataset  # openpyxl is loaded only when a workbook is read
         return read_dataset(path)
-    return check_dataset(load_model(path, Dataset, _vocabulary()), path)
+    with _no_collection():
+        return check_dataset(load_model(path, Dataset, _vocabulary()), path)
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Parsing creates millions of objects and no garbage: the cyclic collector, run again and again
+    over them, took half of the time of loading a province."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def dataset_from_mapping(data: dict[str, Any], path: Path, prefix: tuple[str | int, ...]) -> Dataset:

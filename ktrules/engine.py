@@ -9,7 +9,7 @@ input leaves a verdict `incomplete`, never silently `not_eligible`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
@@ -74,6 +74,12 @@ class AwardVerdict:
     thresholds: Mapping[int, object] = field(repr=False, compare=False)
     used: tuple[str, ...] = ()  # initiatives this verdict spends under the single-use rule
     _tree: tuple[CriterionResult, ...] | None = field(default=None, repr=False, compare=False)
+
+    def leaf_results(self) -> Iterator[tuple[Leaf, Outcome, Reading]]:
+        """Each leaf criterion in the order of the tree, with its outcome and what it read; cheaper
+        than the tree when only the leaves matter (the reasons column of check)."""
+        for leaf in _leaves_of(self.roots):
+            yield leaf, self.outcomes[leaf.id], self.readings[leaf.fact]
 
     @property
     def criteria(self) -> tuple[CriterionResult, ...]:
@@ -203,6 +209,17 @@ def _explain(node: Criterion, outcomes: Mapping[str, Outcome], readings: Mapping
     return CriterionResult(node, _kleene(kind, [c.result for c in explained]), None, None, explained)
 
 
+_LEAVES: dict[int, list[Leaf]] = {}
+
+
+def _leaves_of(roots: Sequence[Criterion]) -> list[Leaf]:
+    # keyed by identity: criteria lists belong to loaded versions, which stay loaded (cached)
+    found = _LEAVES.get(id(roots))
+    if found is None:
+        found = _LEAVES[id(roots)] = [node for node, _ in walk(list(roots), ()) if isinstance(node, Leaf)]
+    return found
+
+
 def _decide(kind: str, criteria: Sequence[Criterion], outcomes: Mapping[str, Outcome]) -> Outcome:
     """The result of criteria combined by `kind`, without building the explanation."""
     results = [outcomes[node.id] if isinstance(node, Leaf) else _decide(*node.combinator, outcomes)
@@ -225,11 +242,21 @@ def _plan(version: LoadedVersion) -> dict[str, dict[str, str]]:
             for award_id, award in law.awards.items() for key, _, criteria in _parts(award_id, award)}
 
 
-def _subjects(dataset: Dataset, period: int, kind: str) -> list[str]:
+def _subjects(dataset: Dataset, period: int, kind: str, within: Collection[str] | None) -> list[str]:
     """Who an award is weighed for: people with a record in the period; units with a record or members."""
+    candidates = within if within is not None else dataset.subjects()
     if kind == "individual":
-        return [p.id for p in dataset.people if dataset.record(p.id, period)]
-    return [u.id for u in dataset.units if dataset.record(u.id, period) or dataset.members(u.id, period)]
+        return [s for s in candidates if s in dataset.people_by_id and dataset.record(s, period)]
+    return [s for s in candidates if s in dataset.units_by_id
+            and (dataset.record(s, period) or dataset.members(s, period))]
+
+
+def subject_order(dataset: Dataset, period: int, subject: str) -> tuple[int, int, int]:
+    """Where a subject's verdicts are listed: unit by unit, each unit before its members of the period."""
+    place = dataset.position
+    if subject in dataset.units_by_id:
+        return place[subject], 0, 0
+    return place[dataset.unit_of(subject, period)], 1, place[subject]
 
 
 def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
@@ -268,21 +295,23 @@ def _spends(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tu
     return tuple(used)
 
 
-def _check_ids(given: Sequence[str], known: Iterable[str], what: str, where: str) -> None:
-    known = sorted(known)
+def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
     for item in given:
         if item not in known:
+            known = sorted(known)
             raise KtrulesError(f"unknown {what} '{item}' in {where}", hint=suggest(item, known)
                                or f"known: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}")
 
 
 def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
              rules: str | Path = DEFAULT_RULES, awards: Sequence[str] = (),
-             subjects: Sequence[str] = (), campaign: str | None = None) -> Evaluation:
+             subjects: Sequence[str] = (), campaign: str | None = None,
+             within: Collection[str] | None = None) -> Evaluation:
     """Every verdict for `period` under the rules in force on `as_of` (default: the period's last day):
     the national pack's, or with `campaign` that campaign pack's.
 
     `awards` and `subjects` narrow what is returned; awards they depend on are still evaluated.
+    `within` weighs only those subjects: whole units with their members (see `parallel.partitions`).
     """
     as_of = as_of or date(period, 12, 31)
     version = version_in_force(rules, as_of, campaign)
@@ -308,7 +337,7 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
             ctx.award = award_id
             for key, kind, criteria in _parts(award_id, law.awards[award_id]):
                 kinds = reads[key]
-                for subject in _subjects(dataset, period, kind):
+                for subject in _subjects(dataset, period, kind, within):
                     read_now = {name: ctx.reading(name, subject) for name in kinds}
                     parts[subject, key] = (award_id, criteria, read_now)
                     batch.append(Facts(subject, key, {name: _bounds(r, kinds[name]) for name, r in read_now.items()}))
@@ -326,9 +355,8 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
                     ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
             ctx.verdicts[subject, award_id] = verdict
             results[subject, award_id] = result
-    order = {s: i for i, s in enumerate([*(u.id for u in dataset.units), *(p.id for p in dataset.people)])}
     award_order = {a: i for i, a in enumerate(version.rules.awards)}
     chosen = [v for v in results.values()
               if v.award in wanted and (not subjects or v.subject in subjects)]
-    chosen.sort(key=lambda v: (order[v.subject], award_order[v.award]))
+    chosen.sort(key=lambda v: (subject_order(dataset, period, v.subject), award_order[v.award]))
     return Evaluation(dataset, period, as_of, version, chosen, ctx)

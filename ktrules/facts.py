@@ -173,8 +173,7 @@ def _held(spec: ConsecutiveFact | YearsHoldingFact, subject: str, year: int, ctx
     when this year's verdict or rating is still open."""
     record = ctx.dataset.record(subject, year)
     if spec.award:
-        decision = next((c.decision or c.award for c in ctx.dataset.conferred_by_subject.get(subject, [])
-                         if c.award == spec.award and c.year == year), None)
+        decision = ctx.dataset.conferral(subject, spec.award, year)
         if decision:
             return decision
         if year == ctx.period and ctx.verdicts.get((subject, spec.award)) == "eligible":
@@ -275,7 +274,7 @@ def _member_discipline(spec: MemberDisciplineFact, subject: str, ctx: Context) -
 
 def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:
     record = ctx.dataset.record(subject, ctx.period)
-    judged = record.assessments.get(spec.key) if record else None
+    judged = record.assessments.get(spec.key) if record and record.assessments else None
     if judged is None:
         return Reading(True, note="presumed")
     return Reading(judged, (("assessment", f"{spec.key}: {str(judged).lower()}"),))

@@ -14,7 +14,7 @@ FORMATS = ("table", "json", "csv")
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: str, columns: dict[str, str],
-           widths: dict[str, int] | None = None) -> str:
+           widths: dict[str, int] | None = None, header: bool = True) -> str:
     """`rows` as text: JSON keeps every key; table and CSV keep `columns` (key -> header).
 
     A table wraps the columns named in `widths` at that many characters.
@@ -24,7 +24,8 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: dict[str, str],
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
+        if header:
+            writer.writerow(columns)
         writer.writerows([[r.get(k, "") for k in columns] for r in rows])
         return buffer.getvalue().rstrip("\n")
     widths = widths or {}

@@ -52,13 +52,15 @@ def condition(leaf: Leaf, threshold: object, lang: str) -> str:
 def _reasons(verdict: AwardVerdict, lang: str) -> str:
     """The leaves that kept a verdict from being eligible, shortest form: `id (value)`."""
     wanted = {"not_eligible": "failed", "incomplete": "undecided"}.get(verdict.verdict)
-    return "; ".join(f"{node.criterion.id} ({show_reading(node.reading, lang)})"
-                     for root in verdict.criteria for _, node in root.flatten()
-                     if node.result == wanted and node.reading is not None)
+    if wanted is None:
+        return ""
+    return "; ".join(f"{leaf.id} ({show_reading(reading, lang)})"
+                     for leaf, outcome, reading in verdict.leaf_results() if outcome == wanted)
 
 
-def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> dict[str, Any]:
-    """One verdict as a record: the flat columns of check, and its criteria for JSON."""
+def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool = True) -> dict[str, Any]:
+    """One verdict as a record: the flat columns of check and, unless `criteria` is false, its
+    criteria for JSON."""
     award = evaluation.award(verdict.award)
     ds = evaluation.dataset
     unit = ds.unit_of(verdict.subject, verdict.period) if verdict.subject in ds.people_by_id else None
@@ -75,11 +77,27 @@ def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> dict[str, A
         "rules_version": evaluation.version.label,
         "reasons": _reasons(verdict, lang),
         "initiatives_used": list(verdict.used),
-        "criteria": [_criterion(node, depth, lang) for root in verdict.criteria for depth, node in root.flatten()],
+        **({"criteria": [_criterion(node, depth, lang) for root in verdict.criteria
+                         for depth, node in root.flatten()]} if criteria else {}),
     }
 
 
+# Many people read the same values (HTT, twelve months, no discipline): their criteria read alike,
+# so each distinct (criterion, result, reading) is put into words once. Entries are never mutated.
+_WORDED: dict[tuple, dict[str, Any]] = {}
+
+
 def _criterion(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
+    key = (id(node.criterion), node.result, node.reading, node.threshold, depth, lang)
+    found = _WORDED.get(key)
+    if found is None:
+        if len(_WORDED) > 200_000:
+            _WORDED.clear()
+        found = _WORDED[key] = _word(node, depth, lang)
+    return found
+
+
+def _word(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
     c, reading = node.criterion, node.reading
     out: dict[str, Any] = {
         "id": c.id, "depth": depth, "text": c.text.in_(lang), "cite": c.cite, "result": node.result,

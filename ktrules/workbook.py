@@ -702,7 +702,7 @@ def _record_rows(record: Any, name: str | None) -> Iterator[dict[str, Any]]:
     key = {"subject": record.subject, "subject_name": name, "year": record.year}
     lists = {"leave": [x.model_dump() for x in record.leave],
              "discipline": [x.model_dump() for x in record.discipline],
-             "assessments": [{"key": k, "value": v} for k, v in record.assessments.items()]}
+             "assessments": [{"key": k, "value": v} for k, v in (record.assessments or {}).items()]}
     for i in range(max(1, *(len(v) for v in lists.values()))):
         row = {**fields, **key} if i == 0 else dict(key)
         for group, entries in lists.items():
