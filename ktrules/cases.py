@@ -174,6 +174,26 @@ def frozen_case(evaluation: Evaluation, dataset: Path, out: Path, *, name: str, 
     return case
 
 
+def update_case(path: Path) -> None:
+    """Rewrite a golden case file (one case, a dataset file) with the verdicts the rules give today."""
+    data = read_document(path)
+    if not isinstance(data, dict) or not isinstance(data.get("dataset"), str):
+        raise KtrulesError("only a case file holding one case with a dataset file can be updated", file=path,
+                           line=1, hint="write a new golden file with `ktrules freeze`")
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path, [*Case.model_fields, *Expectation.model_fields]) from None
+    dataset = (path.parent / str(case.dataset)).resolve()
+    rules = (path.parent / case.rules).resolve() if case.rules else None
+    # the same verdicts as before, those a narrowed `freeze` wrote included, with today's results
+    evaluation = evaluate(load_dataset(dataset), case.period, as_of=case.as_of, rules=rules or DEFAULT_RULES,
+                          campaign=case.campaign, awards=sorted({e.award for e in case.expect}),
+                          subjects=sorted({e.subject for e in case.expect}))
+    write_case(frozen_case(evaluation, dataset, path, name=case.name, as_of=case.as_of, rules=rules,
+                           campaign=case.campaign), path)
+
+
 def write_case(case: dict[str, Any], out: Path) -> None:
     """Write a case file atomically: a reader sees the old file or the whole new one, never half of it."""
     if out.suffix not in (".yaml", ".yml"):

@@ -179,15 +179,23 @@ def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
                    "default [tool.ktrules] coverage_min of pyproject.toml.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
               help="Language of the coverage report.")
+@click.option("--update", is_flag=True,
+              help="Rewrite golden case files (written by `ktrules freeze`) with today's verdicts instead.")
 @_fail_cleanly
 def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, minimum: float | None,
-               lang: str) -> None:
+               lang: str, update: bool) -> None:
     """Run case files (or folders of them) and compare verdicts with those expected.
 
     Example:
 
         ktrules test fixtures/cases/
     """
+    if update:
+        files = cases.case_files(paths)
+        for path in files:
+            cases.update_case(path)
+        click.echo(t("cases.updated", lang, n=len(files)), err=True)
+        return
     with_coverage = with_coverage or minimum is not None
     limit = coverage_of.threshold(minimum) if with_coverage else None  # a bad pyproject fails before any output
     results = cases.run(paths)

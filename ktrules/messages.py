@@ -142,6 +142,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                       "members needed [{cite}]{unverified}: {outcome}"),
     "ballot.passed": ("ĐẠT", "CARRIED"),
     "ballot.failed": ("KHÔNG ĐẠT", "NOT CARRIED"),
+    "cases.updated": ("Đã ghi lại {n} tệp ca kiểm thử với kết quả hiện nay",
+                      "Rewrote {n} case files with today's verdicts"),
     "value.between": ("trong khoảng {low} đến {high}", "between {low} and {high}"),
     # ktrules lint
     "lint.col.where": ("Vị trí", "Location"),

@@ -188,6 +188,11 @@ def test_a_frozen_case_passes_right_away_and_catches_a_rule_change(tmp_path):
     (failed,) = cases.run([out])
     assert "p41 LDTT: expected eligible, got not_eligible" in failed.failures
     assert "p41 LDTT criterion recruited_6_months: expected passed, got failed" in failed.failures
+    updated = invoke("test", out, "--update")
+    assert updated.exit_code == 0, updated.output
+    (again,) = cases.run([out])
+    assert again.passed and "subject: p41\n  award: LDTT\n  verdict: not_eligible" in out.read_text("utf-8")
+    assert "award: CSTDCS" not in out.read_text("utf-8")  # the update keeps what the frozen file held
 
 
 def test_a_frozen_case_names_its_dataset_rules_and_date_relative_to_itself(tmp_path, same_rules):
