@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +17,7 @@ from .engine import AwardVerdict, Evaluation, evaluate
 from .errors import KtrulesError
 from .loading import line_of, read_document, validation_error
 from .rules import DEFAULT_RULES
+from .writing import write_atomically
 
 
 class Expectation(BaseModel):
@@ -203,16 +203,7 @@ def write_case(case: dict[str, Any], out: Path) -> None:
             "# After a rule change, `ktrules test` shows what moved; freeze again and review the diff of this file.\n"
             + yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=120))
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                os.fchmod(handle.fileno(), 0o644)  # mkstemp makes it private; a fixture is read by everyone
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, out)
-        finally:
-            Path(temp).unlink(missing_ok=True)  # gone already when the rename succeeded
+        out.parent.mkdir(parents=True, exist_ok=True)  # a new folder of golden files
     except OSError as exc:
-        raise KtrulesError(f"cannot write the case file ({exc.strerror or exc})", file=out) from None
+        raise KtrulesError(f"cannot make the folder ({exc.strerror or exc})", file=out.parent) from None
+    write_atomically(out, lambda target: target.write_text(text, encoding="utf-8"), "the case file")

@@ -112,15 +112,14 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
     work = functools.partial(_chunk, lang=lang, fmt=fmt)
     chunks = map_partitions(records, period, work, jobs=jobs or default_jobs(records), **options)
     first = next(chunks)  # user errors (unknown award, no rules in force) surface before anything is written
-    stream = click.get_text_stream("stdout")
-    stream.write(render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "[")
+    click.echo(render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "[", nl=False)
     written = False
     for chunk in itertools.chain([first], chunks):
         if chunk:
-            stream.write(chunk + "\n" if fmt == "csv" else ("," if written else "") + "\n" + chunk)
+            click.echo(chunk + "\n" if fmt == "csv" else ("," if written else "") + "\n" + chunk, nl=False)
             written = True
     if fmt == "json":
-        stream.write("\n]\n")
+        click.echo("\n]")
 
 
 def _chunk(evaluation: Evaluation, lang: str, fmt: str) -> str:

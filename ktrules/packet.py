@@ -21,6 +21,7 @@ from .messages import t
 from .ranking import rank, ranking_of
 from .report import condition, quota_lines, rank_rows, show_reading, subject_name
 from .rules import Criterion, Group, Leaf
+from .writing import write_atomically
 
 SUFFIXES = (".html", ".xlsx")
 UNVERIFIED = "†"
@@ -297,14 +298,13 @@ def check_output(out: Path, lang: str = "vi") -> str:
 def write_report(packet: Packet, out: Path) -> None:
     """Write the packet as HTML or the proposal as a workbook, by `out`'s suffix; written to a temporary
     file then renamed, so a failure never leaves half a file (nor spoils an earlier one) under its name."""
-    from .workbook import _write_atomically  # one atomic writer for every file ktrules writes
 
     kind = check_output(out, packet.lang)
     if kind == "html":
         text = render_html(packet)
-        _write_atomically(out, lambda target: target.write_text(text, encoding="utf-8"))
+        write_atomically(out, lambda target: target.write_text(text, encoding="utf-8"))
     else:
         from .proposal_xlsx import proposal_workbook
 
         book = proposal_workbook(packet)
-        _write_atomically(out, lambda target: book.save(target))
+        write_atomically(out, lambda target: book.save(target))

@@ -199,8 +199,8 @@ class CriterionBase(Strict):
     qualitative: bool
 
 
-class Leaf(CriterionBase):
-    """A condition on one fact: exactly one of at_least / more_than / at_most / less_than / equals."""
+class Compared(Strict):
+    """A fact compared with a value: one of at_least / more_than / at_most / less_than / equals."""
 
     fact: Name
     at_least: Value | None = None
@@ -209,10 +209,16 @@ class Leaf(CriterionBase):
     less_than: Value | None = None
     equals: Value | None = None
 
+    def comparisons(self) -> list[tuple[str, Value]]:
+        return [(k, getattr(self, k)) for k in COMPARISONS if getattr(self, k) is not None]
+
+
+class Leaf(CriterionBase, Compared):
+    """A criterion on one fact: exactly one comparison."""
+
     @cached_property
     def comparison(self) -> tuple[str, Value]:
-        given = [(k, getattr(self, k)) for k in COMPARISONS if getattr(self, k) is not None]
-        return given[0]
+        return self.comparisons()[0]
 
 
 class Group(CriterionBase):
@@ -271,7 +277,7 @@ class Award(Strict):
 
 # --- ranking nominees: scores, tie-breaks, quotas, the council's vote -------------------------------
 
-class ScoreItem(Strict):
+class ScoreItem(Compared):
     """Points toward a nominee's place: `points` when the comparison holds, or `points` for each unit
     of the fact's value with `each: true` (each sáng kiến, each year held)."""
 
@@ -279,18 +285,13 @@ class ScoreItem(Strict):
     text: Text
     cite: str
     verified: bool
-    fact: Name
     points: float
     each: bool = False
-    at_least: Value | None = None
-    more_than: Value | None = None
-    at_most: Value | None = None
-    less_than: Value | None = None
-    equals: Value | None = None
 
     @property
     def comparison(self) -> tuple[str, Value] | None:
-        return next(((k, getattr(self, k)) for k in COMPARISONS if getattr(self, k) is not None), None)
+        given = self.comparisons()
+        return given[0] if given else None
 
 
 class TieBreak(Strict):
@@ -466,7 +467,7 @@ def leaves(award: Award) -> list[Leaf]:
 
 
 def _vocabulary() -> set[str]:
-    models = [Text, Source, Parameter, ParamRef, Leaf, Group, Award, RuleVersion, PackInfo, Document, Include,
+    models = [Text, Source, Parameter, ParamRef, Compared, Leaf, Group, Award, RuleVersion, PackInfo, Document, Include,
               Review, Deadline, Reward, Deferral, Campaign, ScoreItem, TieBreak, Quota, Ranking, Ballot,
               *FactSpec.__args__[0].__args__]  # type: ignore[attr-defined]
     return {name for m in models for name in m.model_fields} | {"not"}
@@ -582,7 +583,7 @@ def _check_leaf(rules: RuleVersion, leaf: Leaf, loc: tuple) -> Iterator[tuple[tu
         hint = suggest(leaf.fact, rules.facts) or "declare it under facts:"
         yield (*loc, "fact"), f"unknown fact '{leaf.fact}'", hint
         return
-    given = [k for k in COMPARISONS if getattr(leaf, k) is not None]
+    given = [k for k, _ in leaf.comparisons()]
     if len(given) != 1:
         yield loc, f"criterion '{leaf.id}' needs exactly one of {', '.join(COMPARISONS)}", None
         return

@@ -32,7 +32,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import os
 import re
 import unicodedata
 import warnings
@@ -54,6 +53,7 @@ from pydantic import ValidationError
 
 from .dataset import NATIONAL_AWARDS, Dataset
 from .errors import KtrulesError
+from .writing import write_atomically
 
 # ---------------------------------------------------------------- reading one cell
 
@@ -760,26 +760,13 @@ def _add_list(ws: Worksheet, letter: str, choices: tuple[str, ...]) -> None:
     ws.add_data_validation(rule)
 
 
-def _write_atomically(path: Path, save: Callable[[Path], None]) -> None:
-    """Write next to `path`, then rename, so a failure never leaves half a file under its name."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        save(temporary)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise KtrulesError(f"không ghi được tệp ({exc.strerror or exc})", file=path,
-                           hint="kiểm tra thư mục và đóng tệp nếu đang mở trong Excel") from None
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def dataset_to_workbook(dataset: Dataset, path: str | Path) -> None:
     """Write a dataset as a workbook in the layout above, with bold frozen headers, notes and lists."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     for sheet, rows in sheet_rows(dataset):
         _write_sheet(book.create_sheet(sheet.name), sheet, rows)
-    _write_atomically(Path(path), lambda target: book.save(target))
+    write_atomically(Path(path), lambda target: book.save(target))
 
 
 def _csv_text(value: Any) -> str:
@@ -799,7 +786,7 @@ def dataset_to_csv(dataset: Dataset, folder: str | Path) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([c.header for c in sheet.columns])
         writer.writerows([_csv_text(_cell(c, row)) for c in sheet.columns] for row in rows)
-        _write_atomically(folder / f"{sheet.name}.csv", _text_saver(out.getvalue()))
+        write_atomically(folder / f"{sheet.name}.csv", _text_saver(out.getvalue()))
 
 
 def _text_saver(text: str) -> Callable[[Path], None]:
