@@ -30,7 +30,6 @@ from .rules import (
     Criterion,
     Leaf,
     LoadedVersion,
-    ParamRef,
     leaves,
     load_pack,
     merge_included,
@@ -42,6 +41,7 @@ CAMPAIGNS = "campaigns"
 
 Verdict = Literal["eligible", "not_eligible", "incomplete"]
 VERDICT_OF: dict[Outcome, Verdict] = {"passed": "eligible", "failed": "not_eligible", "undecided": "incomplete"}
+OUTCOME_AGAINST: dict[str, Outcome] = {"not_eligible": "failed", "incomplete": "undecided"}  # what kept a verdict
 
 
 class CriterionResult(NamedTuple):
@@ -166,12 +166,7 @@ def _compiled(version: LoadedVersion) -> Matcher:
                     for key, _, criteria in _parts(award_id, award)})
 
 
-def _threshold(version: LoadedVersion, leaf: Leaf) -> object:
-    value = leaf.comparison[1]
-    return version.rules.parameters[value.param].value if isinstance(value, ParamRef) else value
-
-
-def _encode(value: object, kind: str) -> float | None:
+def encode(value: object, kind: str) -> float | None:
     """A fact value as the number the matcher compares (ordinals by rank, booleans as 0/1)."""
     if value is None:
         return None
@@ -182,12 +177,12 @@ def _encode(value: object, kind: str) -> float | None:
 
 def _bounds(reading: Reading, kind: str) -> tuple[float | None, float | None]:
     low, high = reading.bounds
-    return _encode(low, kind), _encode(high, kind)
+    return encode(low, kind), encode(high, kind)
 
 
 def _condition(version: LoadedVersion, leaf: Leaf) -> Condition:
     kind = FACT_TYPES[version.rules.facts[leaf.fact].op]
-    threshold = _encode(_threshold(version, leaf), kind)
+    threshold = encode(version.rules.value(leaf.comparison[1]), kind)
     return Condition(leaf.id, leaf.fact, COMPARISONS[leaf.comparison[0]], threshold)  # type: ignore[arg-type]
 
 
@@ -230,7 +225,8 @@ def _decide(kind: str, criteria: Sequence[Criterion], outcomes: Mapping[str, Out
 @cache
 def _thresholds(version: LoadedVersion) -> dict[int, object]:
     """Each leaf's threshold, parameters resolved, by the leaf's identity."""
-    return {id(leaf): _threshold(version, leaf) for award in version.rules.awards.values() for leaf in leaves(award)}
+    rules = version.rules
+    return {id(leaf): rules.value(leaf.comparison[1]) for award in rules.awards.values() for leaf in leaves(award)}
 
 
 @cache

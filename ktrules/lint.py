@@ -311,9 +311,8 @@ def _range(path: Path, rules: RuleVersion, award_id: str, leaf: Leaf, loc: tuple
     """A comparison that every value the fact can take meets (or none does)."""
     spec = rules.facts.get(leaf.fact)
     key, given = leaf.comparison
-    value = given
-    if isinstance(given, ParamRef):
-        value = rules.parameters[given.param].value if given.param in rules.parameters else None
+    known = not isinstance(given, ParamRef) or given.param in rules.parameters
+    value = rules.value(given) if known else None
     if spec is None or value is None or (bounds := _bounds(spec, value)) is None:
         return  # unknown names and mistyped values are loading's findings
     low, high, number = bounds

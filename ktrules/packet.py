@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from .engine import AwardVerdict, CriterionResult, Evaluation
+from .engine import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from .errors import KtrulesError
 from .messages import t
 from .ranking import rank, ranking_of
@@ -178,7 +178,7 @@ def _entry(evaluation: Evaluation, verdict: AwardVerdict, lang: str, *, group: s
                  unit=_unit_name(evaluation, verdict.subject), group=group, score=score,
                  summary=achievements(evaluation, verdict, lang), reason=reason,
                  met=", ".join(_met(verdict.criteria)) if eligible else "",
-                 missing=() if eligible else tuple(_missing(verdict.criteria, _WANTED[verdict.verdict], lang)))
+                 missing=() if eligible else tuple(_missing(verdict.criteria, OUTCOME_AGAINST[verdict.verdict], lang)))
 
 
 def _unit_name(evaluation: Evaluation, subject: str) -> str:
@@ -233,9 +233,6 @@ def _met(results: Iterable[CriterionResult], prefix: str = "") -> Iterator[str]:
             yield number + (PRESUMED if node.reading is not None and node.reading.note == "presumed" else "")
         else:
             yield from _met(node.children, f"{number}.")
-
-
-_WANTED = {"not_eligible": "failed", "incomplete": "undecided"}
 
 
 def _missing(results: Iterable[CriterionResult], wanted: str, lang: str, prefix: str = "") -> Iterator[Missing]:

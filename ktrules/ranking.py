@@ -11,10 +11,10 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .engine import AwardVerdict, Evaluation
+from .engine import AwardVerdict, Evaluation, encode
 from .errors import KtrulesError, suggest
 from .facts import Reading
-from .rules import COMPARISONS, FACT_TYPES, ORDINALS, ParamRef, Quota, Ranking, ScoreItem, TieBreak
+from .rules import COMPARISONS, FACT_TYPES, Quota, Ranking, ScoreItem, TieBreak
 
 ORGANIZATION = ""  # the ranking group of those ranked across the whole organization
 
@@ -127,10 +127,6 @@ def _value(evaluation: Evaluation, name: str, subject: str) -> Reading:
     return evaluation.context.reading(name, subject)
 
 
-def _param(evaluation: Evaluation, value: object) -> object:
-    return evaluation.version.rules.parameters[value.param].value if isinstance(value, ParamRef) else value
-
-
 def _score(evaluation: Evaluation, item: ScoreItem, subject: str) -> ScorePart:
     reading = _value(evaluation, item.fact, subject)
     value = reading.bounds[0]
@@ -138,16 +134,14 @@ def _score(evaluation: Evaluation, item: ScoreItem, subject: str) -> ScorePart:
         return ScorePart(item, reading, item.points * float(value or 0))
     op, threshold = item.comparison
     kind = FACT_TYPES[evaluation.version.rules.facts[item.fact].op]
-    return ScorePart(item, reading, item.points if _holds(value, COMPARISONS[op], _param(evaluation, threshold),
-                                                           kind) else 0.0)
+    held = _holds(value, COMPARISONS[op], evaluation.version.rules.value(threshold), kind)
+    return ScorePart(item, reading, item.points if held else 0.0)
 
 
 def _holds(value: object, op: str, threshold: object, kind: str) -> bool:
     if value is None:
         return False
-    if kind in ORDINALS:
-        value, threshold = ORDINALS[kind][value], ORDINALS[kind][threshold]
-    a, b = float(value), float(threshold)  # type: ignore[arg-type]
+    a, b = encode(value, kind), encode(threshold, kind)
     return {">=": a >= b, ">": a > b, "<=": a <= b, "<": a < b, "=": a == b}[op]
 
 
@@ -164,7 +158,8 @@ def _tie_value(evaluation: Evaluation, tie: TieBreak, subject: str) -> float:
     if value is None:
         return math.inf
     kind = FACT_TYPES[evaluation.version.rules.facts[tie.fact].op]  # type: ignore[index]
-    number = float(ORDINALS[kind][value] if kind in ORDINALS else value)
+    number = encode(value, kind)
+    assert number is not None
     return -number if tie.order == "high_first" else number
 
 
@@ -177,11 +172,11 @@ def _limit(evaluation: Evaluation, quota: Quota | None, group: str, by_bloc: boo
     if quota is None:
         return Limit(None, None)
     if quota.count is not None:
-        return Limit(quota, int(_param(evaluation, quota.count)))  # type: ignore[arg-type]
+        return Limit(quota, int(evaluation.version.rules.value(quota.count)))
     base = sum(1 for (subject, award), verdict in evaluation.context.verdicts.items()
                if award == quota.share_of and verdict == "eligible"
                and (not by_bloc or _group(evaluation, subject) == group))
-    exact = Fraction(str(_param(evaluation, quota.share))) * base
-    rounding = str(_param(evaluation, quota.rounding))
+    exact = Fraction(str(evaluation.version.rules.value(quota.share))) * base
+    rounding = str(evaluation.version.rules.value(quota.rounding))
     limit = {"floor": math.floor, "ceil": math.ceil, "nearest": lambda x: math.floor(x + Fraction(1, 2))}[rounding]
     return Limit(quota, int(limit(exact)), base, exact, rounding)

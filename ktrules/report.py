@@ -6,11 +6,11 @@ from typing import Any
 
 from .dataset import DISCIPLINE_RANK
 from .dossier import dossiers
-from .engine import AwardVerdict, CriterionResult, Evaluation
+from .engine import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from .facts import Reading
 from .messages import t
 from .ranking import Candidate, RankedList
-from .rules import COMPARISONS, Criterion, Leaf, LoadedVersion, ParamRef
+from .rules import COMPARISONS, Criterion, Leaf, LoadedVersion
 
 _MARK = {"passed": "✓", "failed": "✗", "undecided": "?"}
 
@@ -51,7 +51,7 @@ def condition(leaf: Leaf, threshold: object, lang: str) -> str:
 
 def _reasons(verdict: AwardVerdict, lang: str) -> str:
     """The leaves that kept a verdict from being eligible, shortest form: `id (value)`."""
-    wanted = {"not_eligible": "failed", "incomplete": "undecided"}.get(verdict.verdict)
+    wanted = OUTCOME_AGAINST.get(verdict.verdict)
     if wanted is None:
         return ""
     return "; ".join(f"{leaf.id} ({show_reading(reading, lang)})"
@@ -169,9 +169,7 @@ def _summary(node: Criterion, version: LoadedVersion, lang: str) -> str:
     """A criterion in a few words: `fact ≥ value`, groups in brackets; † marks an unverified reading."""
     mark = "" if node.verified else "†"
     if isinstance(node, Leaf):
-        threshold = version.rules.parameters[node.comparison[1].param].value \
-            if isinstance(node.comparison[1], ParamRef) else node.comparison[1]
-        return f"{node.fact} {condition(node, threshold, lang)}{mark}"
+        return f"{node.fact} {condition(node, version.rules.value(node.comparison[1]), lang)}{mark}"
     kind, children = node.combinator
     joiner = {"all": " & ", "any": t("rules.or", lang), "not": ""}[kind]
     inner = joiner.join(_summary(child, version, lang) for child in children)
@@ -279,8 +277,7 @@ def quota_lines(ranked: RankedList, lang: str) -> list[str]:
             lines.append(t("rank.quota.count", lang, group=name, limit=limit.limit, text=quota.text.in_(lang),
                            cite=quota.cite))
         else:
-            share = ranked.evaluation.version.rules.parameters[quota.share.param].value \
-                if isinstance(quota.share, ParamRef) else quota.share
+            share = ranked.evaluation.version.rules.value(quota.share)
             lines.append(t("rank.quota.share", lang, group=name, limit=limit.limit, share=_number(share),
                            base=limit.base, share_of=quota.share_of, exact=_number(limit.exact),
                            rounding=t(f"rounding.{limit.rounding}", lang), text=quota.text.in_(lang),

@@ -376,6 +376,10 @@ class RuleVersion(Strict):
     ranking: dict[AwardId, Ranking] = {}
     ballots: dict[AwardId, Ballot] = {}
 
+    def value(self, given: Value | None) -> Any:
+        """A value as written, or the value of the parameter it names."""
+        return self.parameters[given.param].value if isinstance(given, ParamRef) else given
+
     def covers(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
