@@ -121,7 +121,7 @@ def _table(results: list[dict[str, Any]]) -> None:
 # ---------------------------------------------------------------- the child: one size, timed phase by phase
 def _measure(args: argparse.Namespace) -> None:
     from ktrules import load_dataset  # only the child pays for the import
-    from ktrules.parallel import default_jobs, map_partitions
+    from ktrules.engine.parallel import default_jobs, map_partitions
 
     size = args.measure.stat().st_size
     start = perf_counter()
@@ -163,7 +163,7 @@ def _partition(evaluation: Any) -> tuple[str, dict[str, float]]:
     """One partition, in the process that evaluated it: every verdict explained (its report row with
     every criterion) and written as CSV; CPU seconds of each phase, evaluation included."""
     global _spent
-    from ktrules.report import row
+    from ktrules.documents.report import row
 
     started = process_time()
     lines, explain, output = io.StringIO(), 0.0, 0.0

@@ -1,3 +1,3 @@
-from .cli import main
+from ktrules.cli import main
 
 main()

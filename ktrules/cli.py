@@ -13,19 +13,16 @@ from typing import Any
 
 import click
 
-from . import cases
-from . import coverage as coverage_of
-from . import diff as differ
-from .ballot import vote
-from .dataset import load_dataset
-from .dossier import passed_deadlines
-from .engine import Evaluation, campaign_packs, evaluate, version_in_force
-from .errors import KtrulesError
-from .messages import LANGS, t
-from .output import FORMATS, render
-from .parallel import default_jobs, map_partitions
-from .ranking import rank
-from .report import (
+from ktrules.authoring import cases
+from ktrules.authoring import coverage as coverage_of
+from ktrules.authoring import diff as differ
+from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import LANGS, t
+from ktrules.common.output import FORMATS, render
+from ktrules.council.ballot import vote
+from ktrules.council.dossier import passed_deadlines
+from ktrules.council.ranking import rank
+from ktrules.documents.report import (
     campaign_rows,
     dossier_rows,
     explanation,
@@ -36,7 +33,10 @@ from .report import (
     rule_rows,
     summary,
 )
-from .rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, rule_schema, select_version
+from ktrules.engine.evaluate import Evaluation, campaign_packs, evaluate, version_in_force
+from ktrules.engine.inputs import load_dataset
+from ktrules.engine.parallel import default_jobs, map_partitions
+from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, rule_schema, select_version
 
 
 def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -266,7 +266,7 @@ def lint_rules(rules_dir: Path, fmt: str, lang: str) -> None:
 
         ktrules lint rules/
     """
-    from .lint import lint_report  # here so that this command stays one insertion in a shared file
+    from ktrules.authoring.lint import lint_report  # here so that this command stays one insertion in a shared file
 
     report = lint_report(rules_dir)
     rows = []
@@ -426,7 +426,7 @@ def template(path: Path, force: bool, lang: str) -> None:
 
         ktrules template ho-so-2024.xlsx
     """
-    from .workbook import write_template  # openpyxl is loaded only for workbooks
+    from ktrules.documents.records_files import write_template  # openpyxl is loaded only for workbooks
 
     write_template(path, force=force)
     click.echo(t("template.written", lang, path=path), err=True)
@@ -518,7 +518,8 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     """
     from contextlib import nullcontext  # imports here so that this command stays one insertion in a shared file
 
-    from .packet import build_packet, check_output, packet_awards, write_report
+    from ktrules.documents.packet import build_packet, packet_awards
+    from ktrules.documents.writers import check_output, write_report
 
     check_output(out, lang)  # a wrong suffix fails before the records are read
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)

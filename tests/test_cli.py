@@ -115,8 +115,9 @@ def test_every_message_key_the_code_builds_exists():
     import re
     from pathlib import Path
 
-    from ktrules import messages
-    source = (Path(messages.__file__).parent / "facts.py").read_text(encoding="utf-8")
+    from ktrules.common import messages
+    from ktrules.engine import facts
+    source = Path(facts.__file__).read_text(encoding="utf-8")
     kinds = set(re.findall(r'\(\("([a-z_]+)"', source)) | set(re.findall(r'\("([a-z_]+)", ', source))
     kinds |= {f"leave.{k}" for k in ("maternity", "training", "duty_injury", "sick", "unpaid")}
     kinds |= {f"discipline.{k}" for k in ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc",

@@ -1,0 +1,2 @@
+"""What the council does with verdicts: rank with quotas (`ranking`), vote (`ballot`), check dossiers
+(`dossier`)."""

@@ -1,0 +1,279 @@
+"""The council meeting packet (hồ sơ họp Hội đồng Thi đua - Khen thưởng): per award the ranked list of
+proposed subjects with the quota and the vote threshold, then those left out and what they lack.
+
+`build_packet` gathers the content from an `Evaluation`; `render_html` lays it out as one
+self-contained, printable page (jinja2); `write_report` writes it, or the proposal workbook
+(`proposal_xlsx`), by the output's suffix. The content holds no clock time, so a run is repeatable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+
+import jinja2
+
+from ktrules.common.messages import t
+from ktrules.council.ranking import rank, ranking_of
+from ktrules.documents.report import condition, quota_lines, rank_rows, show_reading, subject_name
+from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
+from ktrules.rules import Criterion, Group, Leaf
+
+UNVERIFIED = "†"
+PRESUMED = "*"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One criterion of an award's legend, numbered as in the rule file's tree (2, 2.1, ...)."""
+
+    number: str
+    depth: int
+    text: str
+    cite: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Legend:
+    """An award's criteria for one kind of subject ('' when one list serves every subject)."""
+
+    kind: str
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A criterion that kept a subject from being eligible, in words, with what was read."""
+
+    number: str
+    text: str
+    detail: str  # the value read against the requirement; '' for a group
+    result: str  # failed or undecided, in words
+    verified: bool
+    parts: tuple[Missing, ...] = ()  # the options of an 'any one of' group
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A subject in one of an award's lists."""
+
+    place: int  # STT within its list
+    subject: str
+    name: str
+    unit: str
+    group: str  # the khối thi đua it is ranked in, '' across the organization
+    score: str
+    summary: str  # tóm tắt thành tích: rating, initiatives, achievements of the year
+    reason: str  # why not proposed (over the quota), '' otherwise
+    met: str  # numbers of the criteria met, `*` when presumed: "1, 2*, 3"
+    missing: tuple[Missing, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    award: str
+    name: str
+    kind: str  # individual, collective or both
+    cite: str
+    legends: tuple[Legend, ...]
+    scores: tuple[str, ...]  # how points are given, one line per score item
+    quota: tuple[str, ...]
+    ballot: str
+    by_bloc: bool
+    proposed: tuple[Entry, ...]
+    over_quota: tuple[Entry, ...]
+    not_eligible: tuple[Entry, ...]
+    incomplete: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    in_force: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Packet:
+    lang: str
+    organization: str
+    period: int
+    as_of: str
+    version: str
+    title: str
+    in_force: str
+    sources: tuple[Source, ...]
+    sections: tuple[Section, ...]
+    unverified: int  # criteria, score items and vote thresholds marked † in the packet
+
+    @property
+    def proposed(self) -> int:
+        return sum(len(s.proposed) for s in self.sections)
+
+
+def packet_awards(evaluation: Evaluation) -> list[str]:
+    """The awards the packet has a section for: those with at least one eligible or incomplete subject,
+    in the rule file's order."""
+    shown = {v.award for v in evaluation.verdicts if v.verdict != "not_eligible"}
+    return [a for a in evaluation.version.rules.awards if a in shown]
+
+
+def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str] | None = None) -> Packet:
+    """The packet's content; `awards` (default `packet_awards`) may be wrapped in a progress bar."""
+    rules = evaluation.version.rules
+    sections = tuple(_section(evaluation, award, lang)
+                     for award in (packet_awards(evaluation) if awards is None else awards))
+    return Packet(
+        lang=lang, organization=evaluation.dataset.organization.name, period=evaluation.period,
+        as_of=evaluation.as_of.isoformat(), version=evaluation.version.label, title=rules.title.in_(lang),
+        in_force=f"{rules.effective_from} – {rules.effective_to or '…'}",
+        sources=tuple(Source(s.title, s.in_force or "", s.url or "") for s in rules.sources),
+        sections=sections, unverified=sum(_unverified(evaluation, s) for s in sections))
+
+
+# ---------------------------------------------------------------- one award
+
+
+def _section(evaluation: Evaluation, award_id: str, lang: str) -> Section:
+    award = evaluation.award(award_id)
+    ranked = rank(evaluation, award_id)
+    ranked_entries = [(c.nominated, _entry(evaluation, c.verdict, lang, group=row["group_name"] if c.group else "",
+                                           score=f"{row['score']:g}", reason="" if c.nominated else row["reason"]))
+                      for c, row in zip(ranked.candidates, rank_rows(ranked, lang), strict=True)]
+    left_out = {kind: [_entry(evaluation, v, lang) for v in evaluation.verdicts
+                       if v.award == award_id and v.verdict == kind] for kind in ("not_eligible", "incomplete")}
+    ranking = ranking_of(evaluation, award_id)
+    ballot = evaluation.version.rules.ballots.get(award_id)
+    return Section(
+        award=award_id, name=award.name.in_(lang), kind=award.subject, cite=award.cite,
+        legends=tuple(Legend(kind, tuple(_legend(criteria, lang))) for kind, criteria in award.all_criteria()),
+        scores=tuple(f"{s.text.in_(lang)}{_mark(s.verified)}" for s in ranking.scores),
+        quota=tuple(quota_lines(ranked, lang)) if ranked.candidates else (),
+        ballot=t("packet.ballot", lang, share=f"{ballot.share:.0%}", cite=ballot.cite) + _mark(ballot.verified)
+        if ballot else t("packet.no_ballot", lang),
+        by_bloc=any(c.group for c in ranked.candidates),
+        proposed=_numbered([e for nominated, e in ranked_entries if nominated]),
+        over_quota=_numbered([e for nominated, e in ranked_entries if not nominated]),
+        not_eligible=_numbered(left_out["not_eligible"]), incomplete=_numbered(left_out["incomplete"]))
+
+
+def _numbered(entries: list[Entry]) -> tuple[Entry, ...]:
+    return tuple(replace(e, place=i) for i, e in enumerate(entries, start=1))
+
+
+def _mark(verified: bool) -> str:
+    return "" if verified else UNVERIFIED
+
+
+def _entry(evaluation: Evaluation, verdict: AwardVerdict, lang: str, *, group: str = "", score: str = "",
+           reason: str = "") -> Entry:
+    eligible = verdict.verdict == "eligible"
+    return Entry(place=0, subject=verdict.subject, name=subject_name(evaluation, verdict.subject),
+                 unit=_unit_name(evaluation, verdict.subject), group=group, score=score,
+                 summary=achievements(evaluation, verdict, lang), reason=reason,
+                 met=", ".join(_met(verdict.criteria)) if eligible else "",
+                 missing=() if eligible else tuple(_missing(verdict.criteria, OUTCOME_AGAINST[verdict.verdict], lang)))
+
+
+def _unit_name(evaluation: Evaluation, subject: str) -> str:
+    ds = evaluation.dataset
+    if subject not in ds.people_by_id:
+        return ""
+    unit = ds.unit_of(subject, evaluation.period)
+    return ds.units_by_id[unit].name if unit in ds.units_by_id else unit
+
+
+def achievements(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
+    """Tóm tắt thành tích: the year's rating, the initiatives of the year or used by the verdict, the
+    achievements recorded with evidence, and a unit's place in its bloc."""
+    ds, subject, period = evaluation.dataset, verdict.subject, evaluation.period
+    parts = []
+    record = ds.record(subject, period)
+    if record and record.rating:
+        parts.append(t(f"packet.rating.{record.rating}", lang, year=period))
+    if record and record.bloc_rank:
+        parts.append(t("packet.bloc_rank", lang, rank=record.bloc_rank))
+    for item in sorted((i for i in ds.initiatives_by_author.get(subject, [])
+                        if i.year == period or i.id in verdict.used), key=lambda i: (i.year, i.id)):
+        parts.append(t(f"packet.initiative.{item.kind}", lang, scope=t(f"packet.scope.{item.scope}", lang),
+                       year=item.year, title=item.title or item.id))
+    parts.extend(t("packet.achievement", lang, evidence=a.evidence)
+                 for a in ds.achievements_by_key.get((subject, period), []))
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- criteria, numbered as the tree
+
+
+def _children(node: Criterion) -> list[Criterion]:
+    return node.combinator[1] if isinstance(node, Group) else []
+
+
+def _legend(criteria: list[Criterion], lang: str, prefix: str = "", depth: int = 0) -> Iterator[Rule]:
+    for i, node in enumerate(criteria, start=1):
+        number = f"{prefix}{i}"
+        yield Rule(number, depth, node.text.in_(lang), node.cite, node.verified)
+        yield from _legend(_children(node), lang, f"{number}.", depth + 1)
+
+
+def _met(results: Iterable[CriterionResult], prefix: str = "") -> Iterator[str]:
+    """The numbers of the leaves that made a verdict eligible: every one under 'all', the options that
+    held under 'any'; `*` marks a qualitative criterion presumed met."""
+    for i, node in enumerate(results, start=1):
+        number = f"{prefix}{i}"
+        if node.result != "passed":
+            continue
+        if isinstance(node.criterion, Leaf) or node.criterion.combinator[0] == "not":
+            yield number + (PRESUMED if node.reading is not None and node.reading.note == "presumed" else "")
+        else:
+            yield from _met(node.children, f"{number}.")
+
+
+def _missing(results: Iterable[CriterionResult], wanted: str, lang: str, prefix: str = "") -> Iterator[Missing]:
+    """The criteria that decided a verdict against eligibility: under 'all', only those with the
+    verdict's own result; an 'any one of' group whole, with each of its options, since any would do."""
+    for i, node in enumerate(results, start=1):
+        if node.result == wanted:
+            yield from _missing_node(node, f"{prefix}{i}", lang)
+
+
+def _missing_node(node: CriterionResult, number: str, lang: str) -> Iterator[Missing]:
+    c = node.criterion
+    if isinstance(c, Leaf):
+        detail = t("packet.read", lang, value=show_reading(node.reading, lang),
+                   condition=condition(c, node.threshold, lang)) if node.reading is not None else ""
+        yield Missing(number, c.text.in_(lang), detail, t(node.result, lang), c.verified)
+    elif c.combinator[0] == "all":
+        yield from _missing(node.children, node.result, lang, f"{number}.")
+    else:
+        options = tuple(part for j, child in enumerate(node.children, start=1)
+                        for part in _missing_node(child, f"{number}.{j}", lang)) if c.combinator[0] == "any" else ()
+        yield Missing(number, c.text.in_(lang), "", t(node.result, lang), c.verified, options)
+
+
+def _unverified(evaluation: Evaluation, section: Section) -> int:
+    ranking = ranking_of(evaluation, section.award)
+    ballot = evaluation.version.rules.ballots.get(section.award)
+    return (sum(not r.verified for legend in section.legends for r in legend.rules)
+            + sum(not s.verified for s in ranking.scores) + (ballot is not None and not ballot.verified))
+
+
+# ---------------------------------------------------------------- output
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    # the template ships as package data, so an installed ktrules finds it too
+    return jinja2.Environment(loader=jinja2.PackageLoader("ktrules.documents", "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+
+
+def render_html(packet: Packet) -> str:
+    """The packet as one HTML page: inline CSS, no script, no network, A4 when printed."""
+    lang = packet.lang
+    return _environment().get_template("packet.html.j2").render(
+        packet=packet, t=lambda key, **values: t(key, lang, **values), unverified_mark=UNVERIFIED,
+        presumed_mark=PRESUMED)

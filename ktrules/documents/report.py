@@ -1,0 +1,288 @@
+"""Verdicts as a user reads them: rows for check, a criteria tree for explain (text or JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ktrules.common.messages import t
+from ktrules.common.vocabulary import DISCIPLINE_RANK
+from ktrules.council.dossier import dossiers
+from ktrules.council.ranking import Candidate, RankedList
+from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
+from ktrules.engine.facts import Reading
+from ktrules.rules import COMPARISONS, Criterion, Leaf, LoadedVersion
+
+_MARK = {"passed": "✓", "failed": "✗", "undecided": "?"}
+
+
+def subject_name(evaluation: Evaluation, subject: str) -> str:
+    ds = evaluation.dataset
+    who = ds.units_by_id.get(subject) or ds.people_by_id.get(subject)
+    return who.name if who else subject
+
+
+def _show(value: object, lang: str) -> str:
+    if value is None:
+        return t("value.missing", lang)
+    if isinstance(value, bool):
+        return t(f"value.{str(value).lower()}", lang)
+    if value == "none":
+        return t("value.none", lang)
+    if isinstance(value, str) and value in DISCIPLINE_RANK:
+        return t(f"ev.discipline.{value}", lang, v="").strip()
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def show_evidence(reading: Reading, lang: str) -> list[str]:
+    return [t(f"ev.{kind}", lang, v=value) for kind, value in reading.evidence]
+
+
+def show_reading(reading: Reading, lang: str) -> str:
+    if reading.value is None and reading.low is not None:
+        return t("value.between", lang, low=_show(reading.low, lang), high=_show(reading.high, lang))
+    return _show(reading.value, lang)
+
+
+def condition(leaf: Leaf, threshold: object, lang: str) -> str:
+    return f"{COMPARISONS[leaf.comparison[0]].replace('>=', '≥').replace('<=', '≤')} {_show(threshold, lang)}"
+
+
+def _reasons(verdict: AwardVerdict, lang: str) -> str:
+    """The leaves that kept a verdict from being eligible, shortest form: `id (value)`."""
+    wanted = OUTCOME_AGAINST.get(verdict.verdict)
+    if wanted is None:
+        return ""
+    return "; ".join(f"{leaf.id} ({show_reading(reading, lang)})"
+                     for leaf, outcome, reading in verdict.leaf_results() if outcome == wanted)
+
+
+def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool = True) -> dict[str, Any]:
+    """One verdict as a record: the flat columns of check and, unless `criteria` is false, its
+    criteria for JSON."""
+    award = evaluation.award(verdict.award)
+    ds = evaluation.dataset
+    unit = ds.unit_of(verdict.subject, verdict.period) if verdict.subject in ds.people_by_id else None
+    return {
+        "subject": verdict.subject,
+        "name": subject_name(evaluation, verdict.subject),
+        "unit": unit,
+        "award": verdict.award,
+        "award_name": award.name.in_(lang),
+        "period": verdict.period,
+        "as_of": evaluation.as_of.isoformat(),
+        "verdict": verdict.verdict,
+        "verdict_label": t(verdict.verdict, lang),
+        "rules_version": evaluation.version.label,
+        "reasons": _reasons(verdict, lang),
+        "initiatives_used": list(verdict.used),
+        **({"criteria": [_criterion(node, depth, lang) for root in verdict.criteria
+                         for depth, node in root.flatten()]} if criteria else {}),
+    }
+
+
+# Many people read the same values (HTT, twelve months, no discipline): their criteria read alike,
+# so each distinct (criterion, result, reading) is put into words once. Entries are never mutated.
+_WORDED: dict[tuple, dict[str, Any]] = {}
+
+
+def _criterion(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
+    key = (id(node.criterion), node.result, node.reading, node.threshold, depth, lang)
+    found = _WORDED.get(key)
+    if found is None:
+        if len(_WORDED) > 200_000:
+            _WORDED.clear()
+        found = _WORDED[key] = _word(node, depth, lang)
+    return found
+
+
+def _word(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
+    c, reading = node.criterion, node.reading
+    out: dict[str, Any] = {
+        "id": c.id, "depth": depth, "text": c.text.in_(lang), "cite": c.cite, "result": node.result,
+        "verified": c.verified, "qualitative": c.qualitative,
+        "presumed": bool(reading and reading.note == "presumed"),
+    }
+    if isinstance(c, Leaf) and reading is not None:
+        out |= {"fact": c.fact, "value": reading.value, "low": reading.low, "high": reading.high,
+                "condition": condition(c, node.threshold, lang), "evidence": show_evidence(reading, lang),
+                "note": t(f"note.{reading.note}", lang) if reading.note else None}
+    else:
+        out |= {"combine": c.combinator[0], "evidence": []}
+    return out
+
+
+def heading(evaluation: Evaluation, lang: str) -> str:
+    rules = evaluation.version.rules
+    return t("heading", lang, org=evaluation.dataset.organization.name, period=evaluation.period,
+             version=evaluation.version.label, title=rules.title.in_(lang), as_of=evaluation.as_of)
+
+
+def summary(evaluation: Evaluation, lang: str) -> str:
+    counts = {k: sum(v.verdict == k for v in evaluation.verdicts) for k in ("eligible", "not_eligible", "incomplete")}
+    return t("summary", lang, n=len(evaluation.verdicts), **counts)
+
+
+def explanation(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
+    """Every criterion of the award, indented as the tree: result, text, citation, values read."""
+    award = evaluation.award(verdict.award)
+    rules = evaluation.version.rules
+    lines = [
+        t("explain.title", lang, name=subject_name(evaluation, verdict.subject), subject=verdict.subject,
+          award=award.name.in_(lang), award_id=verdict.award, period=verdict.period),
+        t("explain.verdict", lang, verdict=t(verdict.verdict, lang)),
+        t("explain.rules", lang, version=evaluation.version.label, title=rules.title.in_(lang),
+          start=rules.effective_from, end=rules.effective_to or "…", as_of=evaluation.as_of),
+        t("explain.sources", lang, sources="; ".join(s.title for s in rules.sources)),
+        t("explain.cite", lang, cite=award.cite),
+        *([t("explain.used", lang, used=", ".join(verdict.used))] if verdict.used else []),
+        "",
+    ]
+    for root in verdict.criteria:
+        for depth, node in root.flatten():
+            lines.extend(_node_lines(node, "    " * depth, lang))
+    return "\n".join(lines)
+
+
+def _node_lines(node: CriterionResult, indent: str, lang: str) -> list[str]:
+    c = node.criterion
+    flags = [t("flag.qualitative", lang)] * c.qualitative + [t("flag.unverified", lang)] * (not c.verified)
+    head = f"{indent}{_MARK[node.result]} {t(node.result, lang)}: {c.text.in_(lang)} [{c.id}]"
+    lines = [head + (f" ({'; '.join(flags)})" if flags else "")]
+    pad = indent + "    "
+    lines.append(pad + t("explain.cite", lang, cite=c.cite))
+    if isinstance(c, Leaf) and node.reading is not None:
+        reading = node.reading
+        lines.append(pad + t("explain.read", lang, fact=c.fact, value=show_reading(reading, lang),
+                             condition=condition(c, node.threshold, lang)))
+        if reading.evidence:
+            lines.append(pad + t("explain.evidence", lang, evidence=", ".join(show_evidence(reading, lang))))
+        if reading.note:
+            lines.append(pad + t(f"note.{reading.note}", lang))
+    else:
+        lines.append(pad + t(f"explain.group.{c.combinator[0]}", lang))
+    return lines
+
+
+def _summary(node: Criterion, version: LoadedVersion, lang: str) -> str:
+    """A criterion in a few words: `fact ≥ value`, groups in brackets; † marks an unverified reading."""
+    mark = "" if node.verified else "†"
+    if isinstance(node, Leaf):
+        return f"{node.fact} {condition(node, version.rules.value(node.comparison[1]), lang)}{mark}"
+    kind, children = node.combinator
+    joiner = {"all": " & ", "any": t("rules.or", lang), "not": ""}[kind]
+    inner = joiner.join(_summary(child, version, lang) for child in children)
+    return f"{t('rules.not', lang) if kind == 'not' else ''}({inner}){mark}"
+
+
+def rule_rows(versions: list[LoadedVersion], lang: str) -> list[dict[str, Any]]:
+    """One row per award of each version: who it is for and its criteria in short."""
+    return [{
+        "version": version.label,
+        "in_force": f"{version.rules.effective_from} – {version.rules.effective_to or '…'}",
+        "award": award_id,
+        "name": award.name.in_(lang),
+        "subject": t(f"kind.{award.subject}", lang),
+        "criteria": " · ".join(
+            (f"{t(f'kind.{kind}', lang)}: " if kind else "") + "; ".join(_summary(c, version, lang) for c in criteria)
+            for kind, criteria in award.all_criteria()),
+    } for version in versions for award_id, award in version.rules.awards.items()]
+
+
+def campaign_rows(packs: list[list[LoadedVersion]], lang: str) -> list[dict[str, Any]]:
+    """One row per campaign pack, from its pack.yaml and its latest version."""
+    rows = []
+    for versions in packs:
+        info, latest = versions[0].pack, versions[-1].rules
+        c = info.campaign
+        if c is None:
+            continue
+        rows.append({
+            "id": info.id, "name": c.name.in_(lang), "agency": f"{c.agency}, {c.plan}",
+            "period": f"{c.first_year}–{c.last_year}" + (f" ({c.ends.strftime('%d/%m/%Y')})" if c.ends else ""),
+            "reviews": ", ".join(t(f"review.{r.kind}", lang, year=r.year) for r in c.reviews),
+            "rewards": "; ".join(f"{r.form} ({r.authority})" for r in c.rewards),
+            "awards": ", ".join([*latest.awards, *(latest.include.awards if latest.include else [])]),
+            "defers_to": [d.document for d in c.defers_to],
+            "versions": [v.rules.version for v in versions],
+        })
+    return rows
+
+
+def dossier_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
+    """Each nominee's dossier: the documents present and those missing, by their names."""
+    return [{
+        "subject": status.subject, "name": subject_name(evaluation, status.subject), "award": status.award,
+        "award_name": evaluation.award(status.award).name.in_(lang), "complete": status.complete,
+        "present": "; ".join([", ".join(p for p in status.present if p not in status.unknown),
+                              *(t("dossier.unknown", lang, v=u) for u in status.unknown)]).strip("; "),
+        "missing": "; ".join(d.text.in_(lang) for d in status.missing) or t("dossier.complete", lang),
+        "missing_ids": [d.id for d in status.missing],
+        "unknown": list(status.unknown),
+    } for status in dossiers(evaluation)]
+
+
+def _number(value: object) -> str:
+    return _show(float(value), "en")  # type: ignore[arg-type]
+
+
+def _group_name(group: str, lang: str) -> str:
+    return t("rank.group.bloc", lang, bloc=group) if group else t("rank.group.organization", lang)
+
+
+def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str) -> str:
+    limit = ranked.limits[candidate.group].limit
+    if candidate.nominated:
+        return t("rank.no_quota" if limit is None else "rank.in_quota", lang)
+    over = t("rank.over_quota", lang, limit=limit)
+    if candidate.behind is None:
+        return over
+    ahead = next(c for c in ranked.candidates if c.subject == candidate.behind)
+    who = f"{subject_name(ranked.evaluation, ahead.subject)} ({ahead.subject})"
+    if candidate.decided_by == "score":
+        why = t("rank.behind.score", lang, who=who, a=_number(ahead.score), b=_number(candidate.score))
+    elif candidate.decided_by == "order":
+        why = t("rank.behind.order", lang, who=who)
+    else:
+        tie = ranked.tie_breaks[int(str(candidate.decided_by).split(":")[1])]
+        why = t("rank.behind.tie", lang, who=who, tie=tie.text.in_(lang))
+    return f"{over}; {why}"
+
+
+def rank_rows(ranked: RankedList, lang: str) -> list[dict[str, Any]]:
+    """One row per eligible candidate, in order: score, rank, whether proposed and why not."""
+    evaluation = ranked.evaluation
+    award = evaluation.award(ranked.award)
+    return [{
+        "subject": c.subject, "name": subject_name(evaluation, c.subject), "award": ranked.award,
+        "award_name": award.name.in_(lang), "period": evaluation.period, "group": c.group or None,
+        "group_name": _group_name(c.group, lang), "rank": c.rank, "score": round(c.score, 3), "nominated": c.nominated,
+        "nominated_label": t("yes" if c.nominated else "no", lang), "reason": _rank_reason(ranked, c, lang),
+        "score_parts": [{"id": p.item.id, "text": p.item.text.in_(lang), "points": p.points,
+                         "value": p.reading.value, "cite": p.item.cite, "verified": p.item.verified}
+                        for p in c.parts],
+        "rules_version": evaluation.version.label,
+    } for c in ranked.candidates]
+
+
+def quota_lines(ranked: RankedList, lang: str) -> list[str]:
+    """How many each group may propose, with the arithmetic and the article; then the tie-breaks."""
+    lines = []
+    for group, limit in ranked.limits.items():
+        quota, name = limit.quota, _group_name(group, lang)
+        if quota is None:
+            lines.append(t("rank.quota.none", lang, group=name))
+        elif limit.base is None:
+            lines.append(t("rank.quota.count", lang, group=name, limit=limit.limit, text=quota.text.in_(lang),
+                           cite=quota.cite))
+        else:
+            share = ranked.evaluation.version.rules.value(quota.share)
+            lines.append(t("rank.quota.share", lang, group=name, limit=limit.limit, share=_number(share),
+                           base=limit.base, share_of=quota.share_of, exact=_number(limit.exact),
+                           rounding=t(f"rounding.{limit.rounding}", lang), text=quota.text.in_(lang),
+                           cite=quota.cite))
+    if ranked.tie_breaks:
+        lines.append(t("rank.ties", lang, ties="; ".join(
+            f"{tie.text.in_(lang)} [{tie.cite}]" for tie in ranked.tie_breaks)))
+    return lines

@@ -1,0 +1,36 @@
+"""The one place that turns a packet into a file: the kind is chosen by the file's suffix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import t
+from ktrules.common.writing import write_atomically
+from ktrules.documents.packet import Packet, render_html
+
+SUFFIXES = (".html", ".xlsx")
+
+
+def check_output(out: Path, lang: str = "vi") -> str:
+    """The output kind by the file's suffix (html or xlsx); any other is refused before work starts."""
+    suffix = out.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise KtrulesError(t("packet.bad_suffix", lang, suffix=suffix or out.name), file=out,
+                           hint=t("packet.bad_suffix.hint", lang, stem=out.name.split(".")[0] or "hop-hoi-dong"))
+    return suffix[1:]
+
+
+def write_report(packet: Packet, out: Path) -> None:
+    """Write the packet as HTML or the proposal as a workbook, by `out`'s suffix; written to a temporary
+    file then renamed, so a failure never leaves half a file (nor spoils an earlier one) under its name."""
+
+    kind = check_output(out, packet.lang)
+    if kind == "html":
+        text = render_html(packet)
+        write_atomically(out, lambda target: target.write_text(text, encoding="utf-8"))
+    else:
+        from ktrules.documents.proposal import proposal_workbook  # openpyxl is loaded only for workbooks
+
+        book = proposal_workbook(packet)
+        write_atomically(out, lambda target: book.save(target))

@@ -1,0 +1,358 @@
+"""Evaluate a dataset for a period: the Python API (`ktrules.evaluate`).
+
+Awards are settled stage by stage (an award that reads another's verdict comes after it), so one
+run decides CSTĐCS on this year's LĐTT and TTLĐXS on its members' verdicts. Leaf criteria are
+decided by the durable_rules matcher; groups combine them with three-valued logic, so a missing
+input leaves a verdict `incomplete`, never silently `not_eligible`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+from ktrules.common.errors import KtrulesError, suggest
+from ktrules.engine.facts import Context, Reading
+from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
+from ktrules.records.models import Dataset
+from ktrules.rules import (
+    COMPARISONS,
+    DEFAULT_RULES,
+    FACT_TYPES,
+    NATIONAL_PACK,
+    ORDINALS,
+    Award,
+    Criterion,
+    Leaf,
+    LoadedVersion,
+    leaves,
+    load_pack,
+    merge_included,
+    select_version,
+    walk,
+)
+
+CAMPAIGNS = "campaigns"
+
+Verdict = Literal["eligible", "not_eligible", "incomplete"]
+VERDICT_OF: dict[Outcome, Verdict] = {"passed": "eligible", "failed": "not_eligible", "undecided": "incomplete"}
+OUTCOME_AGAINST: dict[str, Outcome] = {"not_eligible": "failed", "incomplete": "undecided"}  # what kept a verdict
+
+
+class CriterionResult(NamedTuple):
+    """One node of an explanation: the criterion, its result and, for a leaf, what it read."""
+
+    criterion: Criterion
+    result: Outcome
+    reading: Reading | None
+    threshold: object
+    children: tuple[CriterionResult, ...] = ()
+
+    def flatten(self, depth: int = 0) -> Iterable[tuple[int, CriterionResult]]:
+        yield depth, self
+        for child in self.children:
+            yield from child.flatten(depth + 1)
+
+
+@dataclass(slots=True)
+class AwardVerdict:
+    """A verdict with what explains it: the outcome of each leaf and the facts read. The tree of
+    criteria results is built when first asked for, since a province has millions of verdicts."""
+
+    subject: str
+    award: str
+    period: int
+    verdict: Verdict
+    outcomes: Mapping[str, Outcome] = field(repr=False)  # leaf id -> outcome, shared by identical profiles
+    readings: Mapping[str, Reading] = field(repr=False)  # fact name -> what was read
+    roots: Sequence[Criterion] = field(repr=False, compare=False)
+    thresholds: Mapping[int, object] = field(repr=False, compare=False)
+    used: tuple[str, ...] = ()  # initiatives this verdict spends under the single-use rule
+    _tree: tuple[CriterionResult, ...] | None = field(default=None, repr=False, compare=False)
+
+    def leaf_results(self) -> Iterator[tuple[Leaf, Outcome, Reading]]:
+        """Each leaf criterion in the order of the tree, with its outcome and what it read; cheaper
+        than the tree when only the leaves matter (the reasons column of check)."""
+        for leaf in _leaves_of(self.roots):
+            yield leaf, self.outcomes[leaf.id], self.readings[leaf.fact]
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """Every criterion with its result and, for leaves, the values read and the threshold."""
+        if self._tree is None:
+            self._tree = tuple(_explain(node, self.outcomes, self.readings, self.thresholds) for node in self.roots)
+        return self._tree
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every verdict of a run, with the rule version that applied and the date in force."""
+
+    dataset: Dataset
+    period: int
+    as_of: date
+    version: LoadedVersion
+    verdicts: list[AwardVerdict]
+    context: Context  # what facts read: every verdict settled in the run, initiatives spent
+
+    def award(self, award_id: str) -> Award:
+        return self.version.rules.awards[award_id]
+
+    def get(self, subject: str, award: str) -> AwardVerdict | None:
+        return self._by_key.get((subject, award))
+
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str], AwardVerdict]:
+        return {(v.subject, v.award): v for v in self.verdicts}
+
+
+def _pack(folder: Path) -> list[LoadedVersion]:
+    # re-read a pack whose files changed on disk (a rule author editing while testing)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*")) if p.is_file())
+    return _cached_pack(folder, stamp)
+
+
+@cache
+def _cached_pack(folder: Path, stamp: tuple) -> list[LoadedVersion]:
+    return load_pack(folder)
+
+
+def campaign_ids(rules: str | Path = DEFAULT_RULES) -> list[str]:
+    """The campaign packs under a rules folder."""
+    folder = Path(rules) / CAMPAIGNS
+    return sorted(p.parent.name for p in folder.glob("*/pack.yaml"))
+
+
+def campaign_packs(rules: str | Path = DEFAULT_RULES) -> list[list[LoadedVersion]]:
+    """Every version of every campaign pack, pack by pack."""
+    return [_pack(Path(rules).resolve() / CAMPAIGNS / c) for c in campaign_ids(rules)]
+
+
+def version_in_force(rules: str | Path, as_of: date, campaign: str | None = None) -> LoadedVersion:
+    """The national version in force on `as_of`, or a campaign's with the national awards it includes."""
+    root = Path(rules).resolve()
+    if campaign is None:
+        return select_version(_pack(root / NATIONAL_PACK), as_of)
+    known = campaign_ids(root)
+    if campaign not in known:
+        raise KtrulesError(f"unknown campaign '{campaign}'", file=root / CAMPAIGNS,
+                           hint=suggest(campaign, known) or f"known: {', '.join(known) or 'none'}")
+    version = select_version(_pack(root / CAMPAIGNS / campaign), as_of)
+    include = version.rules.include
+    return _merged(version, select_version(_pack(root / include.pack), as_of)) if include else version
+
+
+@cache
+def _merged(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion:
+    return merge_included(version, base)
+
+
+def _parts(award_id: str, award: Award) -> list[tuple[str, str, list[Criterion]]]:
+    """(matcher key, kind of subject, criteria) for each kind an award is given to."""
+    if isinstance(award.criteria, list):
+        return [(award_id, kind, award.criteria) for kind in award.kinds]
+    return [(f"{award_id}@{kind}", kind, criteria) for kind, criteria in award.criteria.items()]
+
+
+@cache
+def _compiled(version: LoadedVersion) -> Matcher:
+    return Matcher({key: [_condition(version, node) for node, _ in walk(criteria, ()) if isinstance(node, Leaf)]
+                    for award_id, award in version.rules.awards.items()
+                    for key, _, criteria in _parts(award_id, award)})
+
+
+def encode(value: object, kind: str) -> float | None:
+    """A fact value as the number the matcher compares (ordinals by rank, booleans as 0/1)."""
+    if value is None:
+        return None
+    if kind in ORDINALS:
+        return ORDINALS[kind][value]
+    return float(value)  # type: ignore[arg-type]
+
+
+def _bounds(reading: Reading, kind: str) -> tuple[float | None, float | None]:
+    low, high = reading.bounds
+    return encode(low, kind), encode(high, kind)
+
+
+def _condition(version: LoadedVersion, leaf: Leaf) -> Condition:
+    kind = FACT_TYPES[version.rules.facts[leaf.fact].op]
+    threshold = encode(version.rules.value(leaf.comparison[1]), kind)
+    return Condition(leaf.id, leaf.fact, COMPARISONS[leaf.comparison[0]], threshold)  # type: ignore[arg-type]
+
+
+def _kleene(kind: str, results: Sequence[Outcome]) -> Outcome:
+    if kind == "not":
+        return {"passed": "failed", "failed": "passed", "undecided": "undecided"}[results[0]]  # type: ignore[return-value]
+    decisive, other = ("failed", "passed") if kind == "all" else ("passed", "failed")
+    if decisive in results:
+        return decisive  # type: ignore[return-value]
+    return "undecided" if "undecided" in results else other  # type: ignore[return-value]
+
+
+def _explain(node: Criterion, outcomes: Mapping[str, Outcome], readings: Mapping[str, Reading],
+             thresholds: Mapping[int, object]) -> CriterionResult:
+    if isinstance(node, Leaf):
+        return CriterionResult(node, outcomes[node.id], readings[node.fact], thresholds[id(node)])
+    kind, children = node.combinator
+    explained = tuple(_explain(child, outcomes, readings, thresholds) for child in children)
+    return CriterionResult(node, _kleene(kind, [c.result for c in explained]), None, None, explained)
+
+
+_LEAVES: dict[int, list[Leaf]] = {}
+
+
+def _leaves_of(roots: Sequence[Criterion]) -> list[Leaf]:
+    # keyed by identity: criteria lists belong to loaded versions, which stay loaded (cached)
+    found = _LEAVES.get(id(roots))
+    if found is None:
+        found = _LEAVES[id(roots)] = [node for node, _ in walk(list(roots), ()) if isinstance(node, Leaf)]
+    return found
+
+
+def _decide(kind: str, criteria: Sequence[Criterion], outcomes: Mapping[str, Outcome]) -> Outcome:
+    """The result of criteria combined by `kind`, without building the explanation."""
+    results = [outcomes[node.id] if isinstance(node, Leaf) else _decide(*node.combinator, outcomes)
+               for node in criteria]
+    return _kleene(kind, results)
+
+
+@cache
+def _thresholds(version: LoadedVersion) -> dict[int, object]:
+    """Each leaf's threshold, parameters resolved, by the leaf's identity."""
+    rules = version.rules
+    return {id(leaf): rules.value(leaf.comparison[1]) for award in rules.awards.values() for leaf in leaves(award)}
+
+
+@cache
+def _plan(version: LoadedVersion) -> dict[str, dict[str, str]]:
+    """For each matcher key, the facts its leaves read and their types, in a fixed order."""
+    law = version.rules
+    return {key: {name: FACT_TYPES[law.facts[name].op]
+                  for name in sorted({n.fact for n, _ in walk(criteria, ()) if isinstance(n, Leaf)})}
+            for award_id, award in law.awards.items() for key, _, criteria in _parts(award_id, award)}
+
+
+def _subjects(dataset: Dataset, period: int, kind: str, within: Collection[str] | None) -> list[str]:
+    """Who an award is weighed for: people with a record in the period; units with a record or members."""
+    candidates = within if within is not None else dataset.subjects()
+    if kind == "individual":
+        return [s for s in candidates if s in dataset.people_by_id and dataset.record(s, period)]
+    return [s for s in candidates if s in dataset.units_by_id
+            and (dataset.record(s, period) or dataset.members(s, period))]
+
+
+def subject_order(dataset: Dataset, period: int, subject: str) -> tuple[int, int, int]:
+    """Where a subject's verdicts are listed: unit by unit, each unit before its members of the period."""
+    place = dataset.position
+    if subject in dataset.units_by_id:
+        return place[subject], 0, 0
+    return place[dataset.unit_of(subject, period)], 1, place[subject]
+
+
+def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
+    """The awards asked for and every award they must follow, transitively."""
+    todo, needed = list(awards), set()
+    while todo:
+        award = todo.pop()
+        if award not in needed:
+            needed.add(award)
+            todo.extend(version.needs[award])
+    return needed
+
+
+def _forced(node: CriterionResult, failed: set[str]) -> Outcome:
+    """The node's result had the leaves in `failed` failed."""
+    if not node.children:
+        return "failed" if node.criterion.id in failed else node.result
+    return _kleene(node.criterion.combinator[0], [_forced(c, failed) for c in node.children])  # type: ignore[union-attr]
+
+
+def _spends(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tuple[str, ...]:
+    """The initiatives an eligible verdict needs: none when it holds without them (HTXS instead of a
+    sáng kiến), else the oldest ones each passing initiative criterion requires."""
+    facts = version.rules.facts
+    nodes = [n for root in criteria for _, n in root.flatten()
+             if isinstance(n.criterion, Leaf) and facts[n.criterion.fact].op == "initiatives" and n.result == "passed"]
+    ids = {n.criterion.id for n in nodes}
+    if not nodes or _kleene("all", [_forced(root, ids) for root in criteria]) == "passed":
+        return ()
+    used: list[str] = []
+    for node in nodes:
+        op, threshold = node.criterion.comparison[0], float(node.threshold)  # type: ignore[union-attr, arg-type]
+        needed = math.floor(threshold) + 1 if op == "more_than" else max(1, math.ceil(threshold))
+        counted = [value for kind, value in node.reading.evidence if kind == "id"]  # type: ignore[union-attr]
+        used.extend(i for i in counted[:needed] if i not in used)
+    return tuple(used)
+
+
+def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
+    for item in given:
+        if item not in known:
+            known = sorted(known)
+            raise KtrulesError(f"unknown {what} '{item}' in {where}", hint=suggest(item, known)
+                               or f"known: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}")
+
+
+def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
+             rules: str | Path = DEFAULT_RULES, awards: Sequence[str] = (),
+             subjects: Sequence[str] = (), campaign: str | None = None,
+             within: Collection[str] | None = None) -> Evaluation:
+    """Every verdict for `period` under the rules in force on `as_of` (default: the period's last day):
+    the national pack's, or with `campaign` that campaign pack's.
+
+    `awards` and `subjects` narrow what is returned; awards they depend on are still evaluated.
+    `within` weighs only those subjects: whole units with their members (see `parallel.partitions`).
+    """
+    as_of = as_of or date(period, 12, 31)
+    version = version_in_force(rules, as_of, campaign)
+    plan = version.pack.campaign
+    if plan is not None and not plan.first_year <= period <= plan.last_year:
+        raise KtrulesError(f"the campaign '{version.pack.id}' runs {plan.first_year}–{plan.last_year}, not in {period}",
+                           file=version.path.parent / "pack.yaml", hint="choose a --period the campaign covers")
+    given = [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
+    _check_ids(awards, given, "award", f"rule version {version.label} for {period}")
+    _check_ids(subjects, dataset.subjects(), "subject", "the dataset")
+    wanted = list(awards) or given
+    needed = _needed(version, wanted)
+    law = version.rules
+    ctx = Context(dataset, period, groups={a: i for i, group in enumerate(law.single_use) for a in group},
+                  facts=law.facts)
+    matcher = _compiled(version)
+    reads = _plan(version)
+    results: dict[tuple[str, str], AwardVerdict] = {}
+    for stage in version.stages:
+        batch: list[Facts] = []
+        parts: dict[tuple[str, str], tuple[str, list[Criterion], dict[str, Reading]]] = {}
+        for award_id in (a for a in stage if a in needed):
+            ctx.award = award_id
+            for key, kind, criteria in _parts(award_id, law.awards[award_id]):
+                kinds = reads[key]
+                for subject in _subjects(dataset, period, kind, within):
+                    read_now = {name: ctx.reading(name, subject) for name in kinds}
+                    parts[subject, key] = (award_id, criteria, read_now)
+                    batch.append(Facts(subject, key, {name: _bounds(r, kinds[name]) for name, r in read_now.items()}))
+        thresholds = _thresholds(version)
+        decided: dict[tuple[str, int], Verdict] = {}
+        for (subject, key), outcomes in matcher.run(batch).items():
+            award_id, criteria, readings = parts[subject, key]
+            verdict = decided.get((key, id(outcomes)))
+            if verdict is None:  # once per profile: identical profiles share their outcomes
+                verdict = decided[key, id(outcomes)] = VERDICT_OF[_decide("all", criteria, outcomes)]
+            result = AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds)
+            if verdict == "eligible" and award_id in ctx.groups:
+                result.used = _spends(version, result.criteria)
+                for initiative in result.used:
+                    ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
+            ctx.verdicts[subject, award_id] = verdict
+            results[subject, award_id] = result
+    award_order = {a: i for i, a in enumerate(version.rules.awards)}
+    chosen = [v for v in results.values()
+              if v.award in wanted and (not subjects or v.subject in subjects)]
+    chosen.sort(key=lambda v: (subject_order(dataset, period, v.subject), award_order[v.award]))
+    return Evaluation(dataset, period, as_of, version, chosen, ctx)

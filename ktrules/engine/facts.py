@@ -1,0 +1,315 @@
+"""The fixed set of fact operators that rule files may name, each implemented once here.
+
+An operator reads the records of one subject (and, for units, of their members) for the period,
+and returns a Reading: the value (None when the records lack it) and the evidence it read, so an
+explanation can show exactly what a verdict rests on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NamedTuple
+
+from ktrules.common.vocabulary import DISCIPLINE_RANK, RATING_RANK, SCOPE_RANK
+from ktrules.records.models import Dataset
+from ktrules.rules import (
+    AchievementsFact,
+    AssessmentFact,
+    BlocRankFact,
+    ConsecutiveFact,
+    DisciplineFact,
+    InitiativesFact,
+    MemberCountFact,
+    MemberDisciplineFact,
+    MemberShareFact,
+    MonthsSinceRecruitmentFact,
+    MonthsWorkedFact,
+    RatingFact,
+    VerdictFact,
+    YearsHoldingFact,
+)
+
+# One thing read: (kind, value); the kind names a message that says it in the user's language.
+Evidence = tuple[str, str]
+
+
+class Reading(NamedTuple):
+    """What an operator read: the value, the evidence (ids, documents, years) and why it may be absent."""
+
+    value: Any
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None  # a message key: presumed, no_record, not_recorded, no_members, ...
+    low: Any = None  # when the value is unknown but bounded (some members undecided)
+    high: Any = None
+
+    @property
+    def bounds(self) -> tuple[Any, Any]:
+        return (self.value, self.value) if self.value is not None else (self.low, self.high)
+
+
+@dataclass
+class Context:
+    """What operators read beyond the records: verdicts settled so far in the run, and under the
+    single-use rule which group of awards each award belongs to and what was spent in the run."""
+
+    dataset: Dataset
+    period: int
+    verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)  # award -> single-use group
+    spent: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # subject -> initiative -> (award, year)
+    award: str = ""  # the award being evaluated
+    facts: Mapping[str, Any] = field(default_factory=dict)  # the version's declared facts, by name
+    _readings: dict[tuple, Reading] = field(default_factory=dict)
+
+    def reading(self, name: str, subject: str) -> Reading:
+        """A declared fact of a subject, read once per run: what a fact reads of other awards is
+        settled before it is first read (stages), so only the sáng kiến an award may count, which
+        depend on the award, are read again for each award."""
+        spec = self.facts[name]
+        key = (name, subject, self.award if spec.op == "initiatives" else "")
+        found = self._readings.get(key)
+        if found is None:
+            found = self._readings[key] = read(spec, subject, self)
+        return found
+
+    def spent_for(self, subject: str) -> dict[str, str]:
+        """Initiatives the current award may not count: spent by a conferred award of another
+        single-use group or an earlier conferral of this award, or earlier in this run by an award of
+        an earlier group; initiative -> 'AWARD year'."""
+        group = self.groups.get(self.award)
+        if group is None:
+            return {}
+        out = {i: f"{c.award} {c.year}" for c in self.dataset.conferred_by_subject.get(subject, [])
+               if c.award == self.award or self.groups.get(c.award, group) != group for i in c.initiatives}
+        out |= {i: f"{award} {year}" for i, (award, year) in self.spent.get(subject, {}).items()
+                if self.groups.get(award, group) < group}
+        return out
+
+
+def read(spec: Any, subject: str, ctx: Context) -> Reading:
+    """Evaluate one declared fact for one subject."""
+    return _OPERATORS[type(spec)](spec, subject, ctx)
+
+
+def _rating(spec: RatingFact, subject: str, ctx: Context) -> Reading:
+    record = ctx.dataset.record(subject, ctx.period)
+    if record is None:
+        return Reading(None, note="no_record")
+    return Reading(record.rating, note=None if record.rating else "not_recorded")
+
+
+def _months_since_recruitment(spec: MonthsSinceRecruitmentFact, subject: str, ctx: Context) -> Reading:
+    person = ctx.dataset.people_by_id.get(subject)
+    if person is None or person.recruited is None:
+        return Reading(None, note="not_recorded")
+    start = person.recruited
+    # whole months from recruitment to the first day after the period
+    months = (ctx.period + 1 - start.year) * 12 + (1 - start.month) - (1 if start.day > 1 else 0)
+    return Reading(months, (("recruited", start.isoformat()),))
+
+
+def _months_worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Reading:
+    record = ctx.dataset.record(subject, ctx.period)
+    if record is None:
+        return Reading(None, note="no_record")
+    counted = [leave for leave in record.leave if leave.kind in spec.counting]
+    evidence = tuple((f"leave.{leave.kind}", f"{leave.months:g}") for leave in counted)
+    if record.months_worked is None:
+        # a record that lists its leave apart and no months: the rest of the year was at work
+        worked = 12 - sum(leave.months for leave in record.leave)
+        return Reading(worked + sum(x.months for x in counted), evidence, note="presumed_full_year")
+    worked = record.months_worked
+    return Reading(worked + sum(x.months for x in counted), (("worked", f"{worked:g}"), *evidence))
+
+
+def _disciplines(ctx: Context, subject: str) -> list[tuple[str, date]]:
+    # a discipline counts in the year of its date, whichever record lists it
+    return [(d.level, d.date) for d in ctx.dataset.disciplines_by_subject.get(subject, ())
+            if d.date.year == ctx.period]
+
+
+def _heaviest(found: list[tuple[str, str, date]]) -> Reading:
+    """The heaviest of (who, level, date) disciplines, 'none' when there are none."""
+    if not found:
+        return Reading("none")
+    heaviest = max((level for _, level, _ in found), key=DISCIPLINE_RANK.__getitem__)
+    return Reading(heaviest, tuple((f"discipline.{level}", f"{who}{day.isoformat()}") for who, level, day in found))
+
+
+def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Reading:
+    return _heaviest([("", level, day) for level, day in _disciplines(ctx, subject)])
+
+
+_NONE = Reading(0)  # most people author no initiative: one shared reading
+
+
+def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
+    authored = ctx.dataset.initiatives_by_author.get(subject)
+    if not authored:
+        return _NONE
+    runs = [ctx.reading(name, subject).bounds[1] or 0 for name in spec.years_from]
+    first = ctx.period - max([spec.years, *runs]) + 1
+    found = sorted((i.year, i.id) for i in authored
+                   if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
+                   and first <= i.year <= ctx.period)
+    spent = ctx.spent_for(subject)
+    counted = [i for _, i in found if i not in spent]
+    return Reading(len(counted), (*(("id", i) for i in counted),
+                                  *(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)))
+
+
+def _tri(verdict: str | None) -> bool | None:
+    return {"eligible": True, "not_eligible": False}.get(verdict or "")
+
+
+def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Reading:
+    verdict = ctx.verdicts.get((subject, spec.award))
+    return Reading(_tri(verdict), ((f"verdict.{verdict or 'none'}", spec.award),))
+
+
+def _held(spec: ConsecutiveFact | YearsHoldingFact, subject: str, year: int, ctx: Context) -> str | None | bool:
+    """How the subject held the award or rating in `year`: a label when held, False when not, None
+    when this year's verdict or rating is still open."""
+    record = ctx.dataset.record(subject, year)
+    if spec.award:
+        decision = ctx.dataset.conferral(subject, spec.award, year)
+        if decision:
+            return decision
+        if year == ctx.period and ctx.verdicts.get((subject, spec.award)) == "eligible":
+            return f"{spec.award} ({year})"
+    if spec.min_rating and record and record.rating and RATING_RANK[record.rating] >= RATING_RANK[spec.min_rating]:
+        return record.rating
+    still_open = year == ctx.period and (
+        (spec.award is not None and ctx.verdicts.get((subject, spec.award)) == "incomplete")
+        or (spec.min_rating is not None and record is not None and record.rating is None))
+    return None if still_open else False
+
+
+def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> Reading:
+    """Holdings `every` years apart going back from this year until a gap; a range when this year is open."""
+    now = _held(spec, subject, ctx.period, ctx)
+    streak: list[Evidence] = []
+    year = ctx.period - spec.every
+    spent_until = max((c.year for c in ctx.dataset.conferred_by_subject.get(subject, [])
+                       if c.award == spec.reset_by and c.year < ctx.period), default=None)
+    while year > (spent_until or 0) and (held := _held(spec, subject, year, ctx)):
+        streak.append(("held", f"{year}: {held}"))
+        year -= spec.every
+    if now is None:
+        return Reading(None, (("undecided", str(ctx.period)), *streak), note="depends_on_incomplete",
+                       low=0, high=len(streak) + 1)
+    if not now:
+        return Reading(0, (("not_met", str(ctx.period)),))
+    reset = (("reset", f"{spec.reset_by} {spent_until}"),) if spent_until else ()
+    return Reading(len(streak) + 1, (("held", f"{ctx.period}: {now}"), *streak, *reset))
+
+
+def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Reading:
+    last = ctx.period - 1 if spec.before else ctx.period
+    first = last - spec.years + 1 if spec.years else min(ctx.dataset.first_year or last, last)
+    states = {year: _held(spec, subject, year, ctx) for year in range(first, last + 1)}
+    held = [("held", f"{y}: {s}") for y, s in states.items() if s]
+    if any(s is None for s in states.values()):
+        return Reading(None, (*held, ("undecided", str(ctx.period))), note="depends_on_incomplete",
+                       low=len(held), high=len(held) + 1)
+    return Reading(len(held), tuple(held))
+
+
+def _bloc_rank(spec: BlocRankFact, subject: str, ctx: Context) -> Reading:
+    record = ctx.dataset.record(subject, ctx.period)
+    if record is None or record.bloc_rank is None:
+        return Reading(None, note="not_recorded")
+    unit = ctx.dataset.units_by_id.get(subject)
+    return Reading(record.bloc_rank, (("bloc", unit.bloc if unit and unit.bloc else "?"),))
+
+
+def _members_or_none(subject: str, ctx: Context) -> list[str] | None:
+    return ctx.dataset.members(subject, ctx.period) if ctx.dataset.is_collective(subject) else None
+
+
+def _member_share(spec: MemberShareFact, subject: str, ctx: Context) -> Reading:
+    members = _members_or_none(subject, ctx)
+    if not members:
+        return Reading(None, note="no_members")
+    if spec.award:
+        states = {m: _tri(ctx.verdicts.get((m, spec.award))) for m in members}
+    else:
+        ratings = {m: ctx.dataset.record(m, ctx.period).rating for m in members}  # type: ignore[union-attr]
+        states = {m: None if r is None else RATING_RANK[r] >= RATING_RANK[spec.min_rating or "KHT"]
+                  for m, r in ratings.items()}
+    return _share(states)
+
+
+def _share(states: dict[str, bool | None]) -> Reading:
+    unknown = sorted(m for m, s in states.items() if s is None)
+    met, total = sum(1 for s in states.values() if s), len(states)
+    missed = sorted(m for m, s in states.items() if s is False)
+    evidence = (("share", f"{met}/{total}"), *(("not_met", m) for m in missed))
+    if unknown:
+        return Reading(None, (*evidence, *(("undecided", m) for m in unknown)), note="members_undecided",
+                       low=round(met / total, 6), high=round((met + len(unknown)) / total, 6))
+    return Reading(round(met / total, 6), evidence)
+
+
+def _member_count(spec: MemberCountFact, subject: str, ctx: Context) -> Reading:
+    members = _members_or_none(subject, ctx)
+    if members is None:
+        return Reading(None, note="no_members")
+    states = {m: _tri(ctx.verdicts.get((m, spec.award))) for m in members}
+    met = sorted(m for m, s in states.items() if s)
+    unknown = sorted(m for m, s in states.items() if s is None)
+    if unknown:
+        return Reading(None, (*(("met", m) for m in met), *(("undecided", m) for m in unknown)),
+                       note="members_undecided", low=len(met), high=len(met) + len(unknown))
+    return Reading(len(met), tuple(("met", m) for m in met))
+
+
+def _member_discipline(spec: MemberDisciplineFact, subject: str, ctx: Context) -> Reading:
+    members = _members_or_none(subject, ctx)
+    if members is None:
+        return Reading(None, note="no_members")
+    return _heaviest([(f"{m}: ", level, day) for m in members for level, day in _disciplines(ctx, m)])
+
+
+def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:
+    record = ctx.dataset.record(subject, ctx.period)
+    judged = record.assessments.get(spec.key) if record and record.assessments else None
+    if judged is None:
+        return Reading(True, note="presumed")
+    return Reading(judged, (("assessment", f"{spec.key}: {str(judged).lower()}"),))
+
+
+def _achievements(spec: AchievementsFact, subject: str, ctx: Context) -> Reading:
+    years = range(spec.since or ctx.period, ctx.period + 1)
+    found = [a for year in years for a in ctx.dataset.achievements_by_key.get((subject, year), [])
+             if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)]
+    rewarded = {(c.campaign, c.year): c for c in ctx.dataset.conferred_by_subject.get(subject, [])
+                if c.campaign} if spec.exclude_campaign_rewarded else {}
+    counted = [a for a in found if (a.campaign, a.year) not in rewarded]
+    spent = [("campaign_rewarded", f"{a.evidence} ({_conferral(rewarded[a.campaign, a.year])})")
+             for a in found if (a.campaign, a.year) in rewarded]
+    return Reading(len(counted), (*(("document", a.evidence) for a in counted), *spent))
+
+
+def _conferral(conferred: Any) -> str:
+    return ", ".join(x for x in (conferred.award, conferred.campaign, str(conferred.year), conferred.decision) if x)
+
+
+_OPERATORS: dict[type, Callable[[Any, str, Context], Reading]] = {
+    RatingFact: _rating,
+    MonthsSinceRecruitmentFact: _months_since_recruitment,
+    MonthsWorkedFact: _months_worked,
+    DisciplineFact: _discipline,
+    InitiativesFact: _initiatives,
+    VerdictFact: _verdict,
+    ConsecutiveFact: _consecutive_holdings,
+    YearsHoldingFact: _years_holding,
+    BlocRankFact: _bloc_rank,
+    MemberShareFact: _member_share,
+    MemberCountFact: _member_count,
+    MemberDisciplineFact: _member_discipline,
+    AssessmentFact: _assessment,
+    AchievementsFact: _achievements,
+}

@@ -1,0 +1,30 @@
+"""Loading records in any format the office keeps them in. It sits above records and rules because a
+workbook may name awards as the rule pack does ('Lao động tiên tiến' for LDTT)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from ktrules.records.models import Dataset, dataset_from_file
+from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack
+
+
+@cache
+def national_award_names(rules: Path = DEFAULT_RULES) -> dict[str, str]:
+    """Each national award's Vietnamese name, from the first version of the national pack that has it."""
+    names: dict[str, str] = {}
+    for version in load_pack(rules / NATIONAL_PACK):
+        for award_id, award in version.rules.awards.items():
+            names.setdefault(award_id, award.name.vi)
+    return names
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Read and validate a dataset file (YAML or JSON), an Excel workbook (.xlsx) or a folder of CSV files."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx" or path.is_dir():
+        from ktrules.records.workbook import read_dataset  # openpyxl is loaded only when a workbook is read
+
+        return read_dataset(path, national_award_names())
+    return dataset_from_file(path)

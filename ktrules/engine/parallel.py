@@ -1,0 +1,77 @@
+"""Large datasets evaluated a partition at a time, in parallel processes when there are many.
+
+A unit and the people who are its members in the period depend on nothing outside them: a person's
+criteria read the person's own records, a unit's read its members' verdicts. So partitions of whole
+units give exactly the verdicts of a single run, and in the same order (unit by unit, see
+`engine.subject_order`), while each process holds one partition's verdicts at a time.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from ktrules.engine.evaluate import Evaluation, evaluate
+from ktrules.records.models import Dataset
+
+T = TypeVar("T")
+PART_SIZE = 5000  # people per partition: small enough to stream, large enough to keep processes busy
+PARALLEL_FROM = 20000  # people; below this one process is quicker than starting others
+
+_task: tuple[Dataset, int, Callable[[Evaluation], Any], list[frozenset[str]], dict[str, Any]] | None = None
+
+
+def partitions(dataset: Dataset, period: int, size: int = PART_SIZE) -> list[frozenset[str]]:
+    """Whole units with their members of the period, in dataset order, about `size` people each."""
+    out: list[frozenset[str]] = []
+    current: list[str] = []
+    for unit in dataset.units:
+        current += [unit.id, *dataset.members(unit.id, period)]
+        if len(current) >= size:
+            out.append(frozenset(current))
+            current = []
+    if current or not out:
+        out.append(frozenset(current))
+    return out
+
+
+def default_jobs(dataset: Dataset) -> int:
+    return min(os.cpu_count() or 1, 4) if len(dataset.people) >= PARALLEL_FROM else 1
+
+
+def map_partitions(dataset: Dataset, period: int, work: Callable[[Evaluation], T], *, jobs: int = 1,
+                   size: int | None = None, **options: Any) -> Iterator[T]:
+    """`work` applied to the evaluation of each partition, results in order; `options` go to `evaluate`."""
+    parts = partitions(dataset, period, size or PART_SIZE)
+    if jobs <= 1 or len(parts) == 1:
+        for part in parts:
+            yield work(evaluate(dataset, period, within=part, **options))
+        return
+    global _task
+    _warm(dataset)
+    _task = (dataset, period, work, parts, options)
+    # workers share the parsed dataset and the compiled rules (fork) instead of receiving copies;
+    # frozen, the dataset is neither scanned by their collectors nor copied page by page as they run
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_run, range(len(parts)))
+    finally:
+        _task = None
+        gc.unfreeze()
+
+
+def _warm(dataset: Dataset) -> None:
+    # build the indexes once, before forking, so that every worker inherits them
+    for index in ("records_by_key", "initiatives_by_author", "disciplines_by_subject", "conferred_by_subject",
+                  "achievements_by_key", "first_year", "_conferrals", "position", "_subject_ids"):
+        getattr(dataset, index)
+
+
+def _run(index: int) -> Any:
+    assert _task is not None
+    dataset, period, work, parts, options = _task
+    return work(evaluate(dataset, period, within=parts[index], **options))

@@ -1,0 +1,302 @@
+"""The records a council works from (the contract's dataset format), validated and indexed."""
+
+from __future__ import annotations
+
+import gc
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.reading import line_of, load_model, validation_error
+from ktrules.common.vocabulary import (
+    NATIONAL_AWARDS,
+    DisciplineLevel,
+    Gender,
+    InitiativeKind,
+    LeaveKind,
+    NationalAward,
+    Rating,
+    Scope,
+)
+
+Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+Year = Annotated[int, Field(ge=1945, le=2100)]
+Months = Annotated[float, Field(ge=0, le=12)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organization(Strict):
+    id: Id
+    name: str
+
+
+class Unit(Strict):
+    id: Id
+    name: str
+    bloc: Id | None = None
+
+
+class Person(Strict):
+    id: Id
+    name: str
+    gender: Gender | None = None
+    unit: Id
+    recruited: date | None = None
+
+
+class Leave(Strict):
+    kind: LeaveKind
+    months: Annotated[float, Field(gt=0, le=12)]
+
+
+class Discipline(Strict):
+    level: DisciplineLevel
+    date: date
+
+
+class Record(Strict):
+    subject: Id
+    year: Year
+    rating: Rating | None = None
+    months_worked: Months | None = None
+    # tuples and None, not [] and {}: pydantic copies a mutable default for every record, which
+    # made validating a province's records several times slower
+    leave: tuple[Leave, ...] = ()
+    discipline: tuple[Discipline, ...] = ()
+    unit: Id | None = None
+    assessments: dict[str, bool] | None = None
+    bloc_rank: Annotated[int, Field(ge=1)] | None = None  # a unit's place in its khối thi đua that year
+
+
+class Initiative(Strict):
+    id: Id
+    authors: Annotated[list[Id], Field(min_length=1)]
+    year: Year
+    scope: Scope
+    kind: InitiativeKind
+    title: str = ""
+
+
+class Conferred(Strict):
+    """An award already decided: a national one, or with `campaign` an award of that campaign's pack."""
+
+    subject: Id
+    award: NationalAward | Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
+    year: Year
+    decision: str | None = None
+    initiatives: tuple[Id, ...] = ()  # the sáng kiến / đề tài this award used (spent under the single-use rule)
+    campaign: str | None = None
+
+    @model_validator(mode="after")
+    def _national_unless_campaign(self) -> Conferred:
+        if self.campaign is None and self.award not in NATIONAL_AWARDS:
+            raise ValueError(f"'{self.award}' is not a national award id ({', '.join(NATIONAL_AWARDS)}); "
+                             "a campaign's award needs `campaign:`")
+        return self
+
+
+class Achievement(Strict):
+    subject: Id
+    year: Year
+    campaign: str | None = None
+    criterion: str
+    evidence: Annotated[str, Field(min_length=1)]
+
+
+class Dossier(Strict):
+    """The documents a proposal of a subject for an award already holds."""
+
+    subject: Id
+    award: str
+    year: Year
+    campaign: str | None = None
+    documents: tuple[str, ...] = ()
+
+
+class Dataset(Strict):
+    organization: Organization
+    units: list[Unit] = []
+    people: list[Person] = []
+    records: list[Record] = []
+    initiatives: list[Initiative] = []
+    conferred: list[Conferred] = []
+    achievements: list[Achievement] = []
+    dossiers: list[Dossier] = []
+
+    @cached_property
+    def units_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}
+
+    @cached_property
+    def people_by_id(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def records_by_key(self) -> dict[tuple[str, int], Record]:
+        return {(r.subject, r.year): r for r in self.records}
+
+    @cached_property
+    def initiatives_by_author(self) -> dict[str, list[Initiative]]:
+        return _group((a, i) for i in self.initiatives for a in i.authors)
+
+    @cached_property
+    def disciplines_by_subject(self) -> dict[str, list[Discipline]]:
+        return _group((r.subject, d) for r in self.records for d in r.discipline)
+
+    @cached_property
+    def conferred_by_subject(self) -> dict[str, list[Conferred]]:
+        return _group((c.subject, c) for c in self.conferred)
+
+    @cached_property
+    def _conferrals(self) -> dict[tuple[str, str, int], str]:
+        found: dict[tuple[str, str, int], str] = {}
+        for c in self.conferred:
+            found.setdefault((c.subject, c.award, c.year), c.decision or c.award)
+        return found
+
+    def conferral(self, subject: str, award: str, year: int) -> str | None:
+        """The decision that conferred `award` on `subject` in `year` (the award id when none is given)."""
+        return self._conferrals.get((subject, award, year))
+
+    @cached_property
+    def achievements_by_key(self) -> dict[tuple[str, int], list[Achievement]]:
+        return _group(((a.subject, a.year), a) for a in self.achievements)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each unit's and person's place in the file."""
+        return {x.id: i for part in (self.units, self.people) for i, x in enumerate(part)}
+
+    @cached_property
+    def first_year(self) -> int | None:
+        """The earliest year any record or conferral names."""
+        return min((x.year for part in (self.records, self.conferred) for x in part), default=None)
+
+    @cached_property
+    def _members(self) -> dict[tuple[str, int], list[str]]:
+        return _group(((self.unit_of(r.subject, r.year), r.year), r.subject)
+                      for r in self.records if r.subject in self.people_by_id)
+
+    def record(self, subject: str, year: int) -> Record | None:
+        return self.records_by_key.get((subject, year))
+
+    def unit_of(self, person: str, year: int) -> str:
+        """The person's unit in a year: the record's `unit` when it differs, else the person's."""
+        record = self.record(person, year)
+        return (record.unit if record and record.unit else None) or self.people_by_id[person].unit
+
+    def members(self, unit: str, year: int) -> list[str]:
+        """People with a record that year whose unit that year is `unit`."""
+        return self._members.get((unit, year), [])
+
+    def is_collective(self, subject: str) -> bool:
+        return subject in self.units_by_id
+
+    def subjects(self) -> frozenset[str]:
+        return self._subject_ids
+
+    @cached_property
+    def _subject_ids(self) -> frozenset[str]:
+        return frozenset(self.units_by_id) | frozenset(self.people_by_id)
+
+    def problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
+        """Broken references and contradictions: (location, message, hint) for each."""
+        units, people = self.units_by_id, self.people_by_id
+        seen: dict[str, str] = {}
+        for part, items in (("units", self.units), ("people", self.people), ("initiatives", self.initiatives)):
+            for i, item in enumerate(items):
+                if item.id in seen:
+                    yield (part, i, "id"), f"id '{item.id}' is used twice", "ids must be unique"
+                seen[item.id] = part
+        subjects = self.subjects()
+        for i, person in enumerate(self.people):
+            if person.unit not in units:
+                yield ("people", i, "unit"), f"unknown unit '{person.unit}'", suggest(person.unit, units)
+        keys: set[tuple[str, int]] = set()
+        for i, rec in enumerate(self.records):
+            if rec.subject not in subjects:
+                yield ("records", i, "subject"), f"unknown subject '{rec.subject}'", suggest(rec.subject, subjects)
+            if rec.unit is not None and rec.unit not in units:
+                yield ("records", i, "unit"), f"unknown unit '{rec.unit}'", suggest(rec.unit, units)
+            if (rec.subject, rec.year) in keys:
+                yield (("records", i, "year"), f"a second record for '{rec.subject}' in {rec.year}",
+                       "merge the two records")
+            keys.add((rec.subject, rec.year))
+            away = sum(leave.months for leave in rec.leave)
+            if rec.months_worked is not None and rec.months_worked + away > 12:
+                yield (("records", i, "months_worked"),
+                       f"months worked ({rec.months_worked:g}) plus leave ({away:g}) exceed 12",
+                       "months_worked counts months at work only; leave is listed apart")
+        for i, ini in enumerate(self.initiatives):
+            for j, author in enumerate(ini.authors):
+                if author not in people:
+                    yield ("initiatives", i, "authors", j), f"unknown author '{author}'", suggest(author, people)
+        for i, award in enumerate(self.conferred):
+            for j, ini in enumerate(award.initiatives):
+                if ini not in seen or seen[ini] != "initiatives":
+                    known = [x.id for x in self.initiatives]
+                    yield ("conferred", i, "initiatives", j), f"unknown initiative '{ini}'", suggest(ini, known)
+        for part, items in (("conferred", self.conferred), ("achievements", self.achievements),
+                            ("dossiers", self.dossiers)):
+            for i, item in enumerate(items):
+                if item.subject not in subjects:
+                    yield (part, i, "subject"), f"unknown subject '{item.subject}'", suggest(item.subject, subjects)
+
+
+def _group(pairs: Any) -> dict[Any, list[Any]]:
+    out: dict[Any, list[Any]] = defaultdict(list)
+    for key, value in pairs:
+        out[key].append(value)
+    return dict(out)
+
+
+def _vocabulary() -> set[str]:
+    models = (Organization, Unit, Person, Leave, Discipline, Record, Initiative, Conferred, Achievement, Dossier,
+              Dataset)
+    return {name for m in models for name in m.model_fields}
+
+
+def check_dataset(dataset: Dataset, path: Path, prefix: tuple[str | int, ...] = ()) -> Dataset:
+    """Refuse a dataset with a broken reference, naming the first one's line."""
+    for loc, message, hint in dataset.problems():
+        raise KtrulesError(message, file=path, line=line_of(path, (*prefix, *loc)),
+                           hint=hint or "fix the id or add what it refers to")
+    return dataset
+
+
+def dataset_from_file(path: Path) -> Dataset:
+    """Read and validate a dataset file in the contract's format (YAML or JSON)."""
+    with _no_collection():
+        return check_dataset(load_model(path, Dataset, _vocabulary()), path)
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Parsing creates millions of objects and no garbage: the cyclic collector, run again and again
+    over them, took half of the time of loading a province."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def dataset_from_mapping(data: dict[str, Any], path: Path, prefix: tuple[str | int, ...]) -> Dataset:
+    """Validate a dataset given inline (in a case file), locating errors under `prefix`."""
+    try:
+        dataset = Dataset.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path, _vocabulary(), prefix) from None
+    return check_dataset(dataset, path, prefix)

@@ -1,0 +1,357 @@
+"""Reading a workbook (.xlsx) or a folder of CSV files in the layout of `sheets` into a validated Dataset,
+naming the sheet, row and column of every problem."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import unicodedata
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from pydantic import ValidationError
+
+from ktrules.common.errors import KtrulesError
+from ktrules.common.vocabulary import NATIONAL_AWARDS
+from ktrules.records.models import Dataset
+from ktrules.records.sheets import (
+    AWARD_HINT,
+    AWARD_ID,
+    PAIRS,
+    RECORD_KEY,
+    SHEET_NAMES,
+    SHEETS,
+    SUBJECT_NAME,
+    CellError,
+    Column,
+    Sheet,
+    blank,
+    cell_text,
+    folded,
+    shown,
+)
+
+# ---------------------------------------------------------------- reading the tables
+
+
+@dataclass
+class Table:
+    """One sheet as read: where it came from, its header row and its numbered rows."""
+
+    sheet: Sheet
+    file: Path
+    label: str  # "Sheet Xếp loại" in a workbook; empty in a CSV file, whose name says the sheet
+    header: tuple[Any, ...]
+    rows: list[tuple[int, tuple[Any, ...]]]
+
+    def error(self, message: str, hint: str | None = None, row: int | None = None,
+              column: str | None = None) -> KtrulesError:
+        where = ", ".join(p for p in (self.label, row and f"dòng {row}", column and f"cột {column}") if p)
+        return KtrulesError(f"{where}: {message}" if where else message, file=self.file, hint=hint)
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str | None:
+    keyed = {folded(c): c for c in choices}
+    # a shortened header ('Thứ hạng' for 'Thứ hạng trong khối') is closer than difflib finds it
+    close = [k for k in keyed if folded(word) and folded(word) in k] or difflib.get_close_matches(
+        folded(word), list(keyed), n=1, cutoff=0.6)
+    return f"có phải '{keyed[close[0]]}'?" if close else None
+
+
+def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ...]]]]:
+    if not path.is_file():
+        raise KtrulesError("không tìm thấy tệp", file=path, hint="kiểm tra đường dẫn")
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about Excel features it drops; they hold no records
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # a file that is not a workbook fails with zip, XML or openpyxl errors alike
+        raise KtrulesError(f"không đọc được tệp Excel ({type(exc).__name__})", file=path,
+                           hint="mở tệp bằng Excel và lưu lại dạng Excel Workbook (.xlsx)") from None
+    return {ws.title: (path, f"Sheet {ws.title}", list(ws.iter_rows(values_only=True))) for ws in book.worksheets}
+
+
+def _csv_grids(folder: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ...]]]]:
+    grids = {}
+    for file in sorted(folder.iterdir()):
+        if file.suffix.lower() == ".csv":
+            grids[file.stem] = (file, "", _csv_rows(file))
+    return grids
+
+
+def _csv_rows(file: Path) -> list[tuple[Any, ...]]:
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise KtrulesError("tệp không ở dạng UTF-8", file=file, hint="lưu lại dạng CSV UTF-8") from None
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)  # Excel writes ';' where the decimal mark is ','
+    try:
+        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise KtrulesError(f"tệp CSV hỏng ({exc})", file=file, hint="lưu lại tệp từ Excel dạng CSV UTF-8") from None
+
+
+def _tables(path: Path) -> dict[str, Table]:
+    """The sheets of a workbook or CSV folder, matched to the layout by name (case and accents aside)."""
+    grids = _csv_grids(path) if path.is_dir() else _workbook_grids(path)
+    by_key = {folded(s.name): s for s in SHEETS}
+    what = "tệp" if path.is_dir() else "sheet"
+    anything = f"các {what}: {SHEET_NAMES};"
+    tables: dict[str, Table] = {}
+    for name, (file, label, grid) in grids.items():
+        sheet = by_key.get(folded(name))
+        if all(blank(c) for row in grid for c in row) and not (sheet and sheet.required):
+            continue  # an empty sheet (one Excel added, or an optional part cleared) holds nothing to ignore
+        if sheet is None:
+            hint = _did_you_mean(name, [s.name for s in SHEETS]) or anything
+            raise KtrulesError(f"{what.capitalize()} '{name}' không thuộc mẫu hồ sơ", file=file,
+                               hint=f"{hint} đổi tên hoặc xóa {what} này")
+        if sheet.name in tables:
+            raise KtrulesError(f"có hai {what} '{sheet.name}'", file=file, hint="gộp lại thành một")
+        tables[sheet.name] = _table(sheet, file, label, grid)
+    for sheet in SHEETS:
+        if sheet.required and sheet.name not in tables:
+            missing = f"{sheet.name}.csv" if path.is_dir() else sheet.name
+            raise KtrulesError(f"thiếu {what} '{missing}'", file=path,
+                               hint="thêm vào, với dòng tiêu đề như tệp mẫu (tạo bằng: ktrules template mau.xlsx)")
+    return tables
+
+
+def _table(sheet: Sheet, file: Path, label: str, grid: list[tuple[Any, ...]]) -> Table:
+    numbered = list(enumerate(grid, start=1))
+    header = grid[0] if grid else ()
+    return Table(sheet, file, label, tuple(header), numbered[1:])
+
+
+def _columns(table: Table) -> list[Column | None]:
+    """The layout's column under each header cell; unknown, repeated or missing headers are errors."""
+    known = {folded(c.header): c for c in table.sheet.columns}
+    found: list[Column | None] = []
+    for i, cell in enumerate(table.header):
+        column = None if blank(cell) else known.get(folded(cell_text(cell)))
+        letter = get_column_letter(i + 1)
+        if column is None and not blank(cell):
+            headers = [c.header for c in table.sheet.columns]
+            hint = _did_you_mean(cell_text(cell), headers) or "các cột: " + ", ".join(headers) + ";"
+            raise table.error(f"không biết cột {shown(cell)}", f"{hint} sửa tên hoặc xóa cột này", 1, letter)
+        if column is not None and column in found:
+            raise table.error(f"cột '{column.header}' có hai lần", "xóa một cột", 1, letter)
+        found.append(column)
+    for column in table.sheet.columns:
+        if column.required and column not in found:
+            raise table.error(f"thiếu cột '{column.header}'", "thêm cột này vào dòng tiêu đề (dòng 1)")
+    return found
+
+
+def _values(table: Table) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank row as {field: value read}, blank cells left out."""
+    columns = _columns(table)
+    for number, cells in table.rows:
+        if all(blank(c) for c in cells):
+            continue
+        values: dict[str, Any] = {}
+        for i, cell in enumerate(cells):
+            if blank(cell):
+                continue
+            column = columns[i] if i < len(columns) else None
+            if column is None:
+                raise table.error("ô có dữ liệu nhưng cột không có tiêu đề", "thêm tiêu đề ở dòng 1 hoặc xóa ô",
+                                  number, get_column_letter(i + 1))
+            try:
+                values[column.field] = column.read(cell)
+            except CellError as exc:
+                raise table.error(exc.message, exc.hint, number, column.header) from None
+        for column in table.sheet.columns:
+            if column.required and column.field not in values:
+                raise table.error("ô trống", "cột này bắt buộc", number, column.header)
+        yield number, values
+
+
+# ---------------------------------------------------------------- from rows to a Dataset
+
+
+class _Builder:
+    """Gathers the rows into the contract's mapping, remembering which row each item came from."""
+
+    def __init__(self, path: Path, award_names: Mapping[str, str]) -> None:
+        self.path = path
+        self.awards = {folded(a): a for a in NATIONAL_AWARDS} | {folded(n): a for a, n in award_names.items()}
+        self.data: dict[str, Any] = {}
+        self.places: dict[tuple[str | int, ...], tuple[Table, int]] = {}
+        self.names: list[tuple[Table, int, str, str]] = []  # (table, row, subject, name written)
+        self.records: dict[tuple[str, int], tuple[dict[str, Any], int]] = {}
+
+    def add(self, table: Table) -> None:
+        part = table.sheet.part
+        rows = list(_values(table))
+        if part == "organization":
+            return self._organization(table, rows)
+        items = self.data.setdefault(part, [])
+        for number, values in rows:
+            if "subject_name" in values:
+                self.names.append((table, number, values["subject"], values.pop("subject_name")))
+            if part == "records":
+                self._record(table, number, values, items)
+                continue
+            if "award" in values:
+                values["award"] = self._award(table, number, values["award"])
+            if part == "conferred" and values["award"] not in NATIONAL_AWARDS and "campaign" not in values:
+                raise table.error(f"{shown(values['award'])} không phải là danh hiệu, hình thức khen thưởng",
+                                  f"{AWARD_HINT}; danh hiệu của một phong trào thì ghi cả cột Phong trào",
+                                  number, table.sheet.header("award"))
+            self.places[(part, len(items))] = (table, number)
+            items.append(values)
+
+    def _award(self, table: Table, number: int, written: str) -> str:
+        """A national award by id or name; else, as written, the id of a campaign's award."""
+        found = self.awards.get(folded(written))
+        if found is None and not AWARD_ID.match(written):
+            raise table.error(f"{shown(written)} không phải là danh hiệu, hình thức khen thưởng", AWARD_HINT,
+                              number, table.sheet.header("award"))
+        return found or written
+
+    def _organization(self, table: Table, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        if not rows:
+            raise table.error("chưa ghi cơ quan", "ghi mã và tên cơ quan ở dòng 2")
+        if len(rows) > 1:
+            raise table.error("chỉ ghi một cơ quan", "xóa dòng này", rows[1][0])
+        self.places[("organization",)] = (table, rows[0][0])
+        self.data["organization"] = rows[0][1]
+
+    def _record(self, table: Table, number: int, values: dict[str, Any], items: list[dict[str, Any]]) -> None:
+        key = (values["subject"], values["year"])
+        pairs = {k: values.pop(k) for k in list(values) if "." in k}
+        if key in self.records:
+            record, index = self.records[key]
+            extra = set(values) - RECORD_KEY
+            if extra:
+                first = self.places[("records", index)][1]
+                header = next(c.header for c in table.sheet.columns if c.field in extra)
+                raise table.error(f"'{key[0]}' năm {key[1]} đã có ở dòng {first}",
+                                  "mỗi năm một dòng; dòng thêm chỉ ghi nghỉ, kỷ luật hoặc đánh giá", number, header)
+        else:
+            record, index = values, len(items)
+            self.records[key] = (record, index)
+            self.places[("records", index)] = (table, number)
+            items.append(record)
+        self._pairs(table, number, record, index, pairs)
+
+    def _pairs(self, table: Table, number: int, record: dict[str, Any], index: int, values: dict[str, Any]) -> None:
+        for group, (first, second) in PAIRS.items():
+            a, b = values.get(f"{group}.{first}"), values.get(f"{group}.{second}")
+            if a is None and b is None:
+                continue
+            if a is None or b is None:
+                pair = [table.sheet.header(f"{group}.{first}"), table.sheet.header(f"{group}.{second}")]
+                raise table.error("ô trống", f"ghi đủ cả '{pair[0]}' và '{pair[1]}'", number,
+                                  pair[0] if a is None else pair[1])
+            if group == "assessments":
+                if a in record.setdefault("assessments", {}):
+                    raise table.error(f"tiêu chí '{a}' đã được đánh giá trong năm này", "giữ một dòng", number,
+                                      table.sheet.header("assessments.key"))
+                record["assessments"][a] = b
+                self.places[("records", index, "assessments", a)] = (table, number)
+            else:
+                entries = record.setdefault(group, [])
+                self.places[("records", index, group, len(entries))] = (table, number)
+                entries.append({first: a, second: b})
+
+    def where(self, loc: tuple[str | int, ...]) -> tuple[Table, int, str | None] | None:
+        """The table, row and column header of a location in the mapping."""
+        prefix = next((loc[:n] for n in range(len(loc), 0, -1) if loc[:n] in self.places), None)
+        if prefix is None:
+            return None
+        table, row = self.places[prefix]
+        steps = [s for s in loc[1:] if isinstance(s, str)]  # ('leave', 'months') -> 'leave.months'
+        candidates = [".".join(steps), *steps[:1]]
+        if steps and steps[0] in PAIRS:
+            candidates.append(f"{steps[0]}.{PAIRS[steps[0]][0]}")
+        column = next((c for c in map(table.sheet.column, candidates) if c), None)
+        return table, row, column.header if column else None
+
+    def error(self, loc: tuple[str | int, ...], message: str, hint: str | None) -> KtrulesError:
+        place = self.where(loc)
+        if place is None:
+            return KtrulesError(message, file=self.path, hint=hint)
+        table, row, column = place
+        return table.error(message, hint, row, column)
+
+    def finish(self) -> Dataset:
+        try:
+            dataset = Dataset.model_validate(self.data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            message = f"giá trị không hợp lệ ({first['msg']})"
+            raise self.error(tuple(first["loc"]), message, "sửa theo tệp mẫu") from None
+        for loc, message, _ in dataset.problems():
+            raise self._problem(dataset, loc, message)
+        self._check_names(dataset)
+        return dataset
+
+    def _problem(self, dataset: Dataset, loc: tuple[str | int, ...], message: str) -> KtrulesError:
+        value = _at(self.data, loc)
+        field = next((s for s in loc[1:] if isinstance(s, str)), "")
+        if field == "id":
+            return self.error(loc, f"mã '{value}' đã dùng ở {self._first_use(value)}",
+                              "mỗi mã đơn vị, cán bộ, sáng kiến chỉ dùng một lần")
+        if field == "months_worked":
+            record = dataset.records[loc[1]]  # type: ignore[index]
+            away = sum(leave.months for leave in record.leave)
+            return self.error(loc, f"số tháng làm việc ({value:g}) cộng số tháng nghỉ ({away:g}) quá 12",
+                              "số tháng làm việc chỉ tính thời gian thực làm; thời gian nghỉ ghi riêng")
+        known = {"unit": ("đơn vị", "sheet Đơn vị", list(dataset.units_by_id)),
+                 "subject": ("cán bộ hoặc đơn vị", "sheet Cán bộ, Đơn vị", sorted(dataset.subjects())),
+                 "authors": ("cán bộ", "sheet Cán bộ", list(dataset.people_by_id)),
+                 "initiatives": ("sáng kiến", "sheet Sáng kiến", [i.id for i in dataset.initiatives])}
+        if field in known:
+            what, where, ids = known[field]
+            hint = _did_you_mean(str(value), ids) or f"thêm vào {where} hoặc sửa mã"
+            return self.error(loc, f"không có {what} mã '{value}'", hint)
+        return self.error(loc, message, None)
+
+    def _first_use(self, value: Any) -> str:
+        """'Sheet Cán bộ, dòng 3': where an id is first given."""
+        for part in ("units", "people", "initiatives"):
+            for i, item in enumerate(self.data.get(part, [])):
+                place = self.where((part, i)) if item["id"] == value else None
+                if place:
+                    return f"{place[0].label or place[0].file.name}, dòng {place[1]}"
+        return "dòng khác"
+
+    def _check_names(self, dataset: Dataset) -> None:
+        for table, row, subject, name in self.names:
+            item = dataset.people_by_id.get(subject) or dataset.units_by_id.get(subject)
+            if item is not None and _plain(item.name) != _plain(name):
+                raise table.error(f"{shown(name)} không khớp với tên của mã {subject} ({shown(item.name)})",
+                                  "sửa tên hoặc mã; cột này chỉ để đối chiếu", row, SUBJECT_NAME.header)
+
+
+def _plain(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def _at(data: Any, loc: tuple[str | int, ...]) -> Any:
+    for step in loc:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def read_dataset(path: str | Path, award_names: Mapping[str, str]) -> Dataset:
+    """Read a workbook (.xlsx) or a folder of CSV files into a validated Dataset; `award_names` (id -> name)
+    lets a secretary write 'Lao động tiên tiến' where the contract has LDTT."""
+    tables = _tables(Path(path))
+    builder = _Builder(Path(path), award_names)
+    for sheet in SHEETS:
+        if sheet.name in tables:
+            builder.add(tables[sheet.name])
+    return builder.finish()

@@ -1,0 +1,57 @@
+"""Rule packs: the format of rule files (`models`), type-checking once at load (`checking`), and packs on
+disk with the version in force (`packs`)."""
+
+from ktrules.rules.checking import award_needs, award_stages, type_check, vocabulary
+from ktrules.rules.models import (
+    COMPARISONS,
+    FACT_TYPES,
+    ORDINALS,
+    AchievementsFact,
+    AssessmentFact,
+    Award,
+    Ballot,
+    BlocRankFact,
+    ConsecutiveFact,
+    Criterion,
+    Deadline,
+    DisciplineFact,
+    Document,
+    Group,
+    InitiativesFact,
+    Leaf,
+    LoadedVersion,
+    MemberCountFact,
+    MemberDisciplineFact,
+    MemberShareFact,
+    MonthsSinceRecruitmentFact,
+    MonthsWorkedFact,
+    PackInfo,
+    ParamRef,
+    Quota,
+    Ranking,
+    RatingFact,
+    RuleVersion,
+    ScoreItem,
+    TieBreak,
+    VerdictFact,
+    YearsHoldingFact,
+    leaves,
+    walk,
+)
+from ktrules.rules.packs import (
+    DEFAULT_RULES,
+    NATIONAL_PACK,
+    load_pack,
+    load_version,
+    merge_included,
+    rule_schema,
+    select_version,
+)
+
+__all__ = ["COMPARISONS", "DEFAULT_RULES", "FACT_TYPES", "NATIONAL_PACK", "ORDINALS", "AchievementsFact",
+           "AssessmentFact", "Award", "Ballot", "BlocRankFact", "ConsecutiveFact", "Criterion", "Deadline",
+           "DisciplineFact", "Document", "Group", "InitiativesFact", "Leaf", "LoadedVersion", "MemberCountFact",
+           "MemberDisciplineFact", "MemberShareFact", "MonthsSinceRecruitmentFact", "MonthsWorkedFact", "PackInfo",
+           "ParamRef", "Quota", "Ranking", "RatingFact", "RuleVersion", "ScoreItem", "TieBreak", "VerdictFact",
+           "YearsHoldingFact", "award_needs", "award_stages", "leaves", "load_pack", "load_version", "merge_included",
+           "rule_schema", "select_version", "type_check", "vocabulary", "walk"]

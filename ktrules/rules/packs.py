@@ -1,0 +1,109 @@
+"""Rule packs on disk: loading a version, a pack, merging included awards, choosing the version in force."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.reading import line_of, read_document, validation_error
+from ktrules.rules.checking import award_needs, award_stages, type_check, vocabulary
+from ktrules.rules.models import LoadedVersion, PackInfo, RuleVersion
+
+# The bundled packs: the repository's rules/ folder, which a wheel carries as ktrules/packs (pyproject.toml).
+_PACKAGE = Path(__file__).resolve().parent.parent
+DEFAULT_RULES = _PACKAGE / "packs" if (_PACKAGE / "packs").is_dir() else _PACKAGE.parent / "rules"
+NATIONAL_PACK = "vn"
+
+def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
+    data = read_document(path)
+    if not isinstance(data, dict):
+        raise KtrulesError("expected a mapping of keys at the top of the file", file=path, line=1)
+    try:
+        rules = RuleVersion.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path, vocabulary()) from None
+    for loc, message, hint in type_check(rules):
+        raise KtrulesError(message, file=path, line=line_of(path, loc), hint=hint)
+    needs = award_needs(rules)
+    stages = award_stages(needs)
+    if isinstance(stages, str):
+        raise KtrulesError(f"awards depend on each other in a cycle: {stages}", file=path,
+                           line=line_of(path, ("awards",)), hint="an award cannot need its own verdict")
+    return LoadedVersion(pack, path, rules, stages, needs)
+
+
+def load_pack(folder: Path) -> list[LoadedVersion]:
+    """Every version of a pack, oldest first."""
+    info_path = folder / "pack.yaml"
+    if not folder.is_dir():
+        raise KtrulesError("no such rule pack folder", file=folder, hint="check --rules")
+    if not info_path.exists():
+        raise KtrulesError("a rule pack folder needs a pack.yaml", file=folder, hint="add one with id and title")
+    info_data = read_document(info_path)
+    try:
+        info = PackInfo.model_validate(info_data if isinstance(info_data, dict) else {})
+    except ValidationError as exc:
+        raise validation_error(exc, info_path, vocabulary()) from None
+    files = sorted(p for p in folder.glob("*.y*ml") if p.name != "pack.yaml") + sorted(folder.glob("*.json"))
+    versions = sorted((load_version(p, info) for p in files), key=lambda v: v.rules.effective_from)
+    if not versions:
+        raise KtrulesError("the rule pack has no version files", file=folder, hint="add one, e.g. 2024.yaml")
+    return versions
+
+
+def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion:
+    """A campaign version with the awards it includes from `base` (the national version in force),
+    as one version: their facts, parameters and sources side by side, their stages recomputed."""
+    own, law = version.rules, base.rules
+    include = own.include
+    assert include is not None
+    for i, award_id in enumerate(include.awards):
+        if award_id not in law.awards:
+            raise KtrulesError(f"'{award_id}' is not an award of {base.label}", file=version.path,
+                               line=line_of(version.path, ("include", "awards", i)), hint=suggest(award_id, law.awards))
+        missing = base.needs[award_id] - set(include.awards)
+        if missing:
+            raise KtrulesError(f"{award_id} of {base.label} needs {', '.join(sorted(missing))}", file=version.path,
+                               line=line_of(version.path, ("include", "awards", i)), hint="include those awards too")
+    for part in ("facts", "parameters"):
+        for name, value in getattr(own, part).items():
+            if getattr(law, part).get(name, value) != value:
+                raise KtrulesError(f"{part[:-1]} '{name}' differs from the one of {base.label}", file=version.path,
+                                   line=line_of(version.path, (part, name)), hint="rename it or declare it alike")
+    chosen = set(include.awards)
+    rules = own.model_copy(update={
+        "version": f"{own.version}+{base.label}",
+        "sources": [*own.sources, *law.sources],
+        "parameters": {**law.parameters, **own.parameters},
+        "facts": {**law.facts, **own.facts},
+        "awards": {**{a: law.awards[a] for a in include.awards}, **own.awards},
+        "single_use": [kept for group in law.single_use if (kept := [a for a in group if a in chosen])],
+        "dossiers": {**{a: d for a, d in law.dossiers.items() if a in chosen}, **own.dossiers},
+        "ranking": {**{a: r for a, r in law.ranking.items() if a in chosen}, **own.ranking},
+        "ballots": {**{a: b for a, b in law.ballots.items() if a in chosen}, **own.ballots},
+        "tie_breaks": own.tie_breaks or law.tie_breaks,
+    })
+    needs = award_needs(rules)
+    return LoadedVersion(version.pack, version.path, rules, award_stages(needs), needs,  # type: ignore[arg-type]
+                         {award_id: base.path for award_id in include.awards})
+
+
+def select_version(versions: list[LoadedVersion], as_of: date) -> LoadedVersion:
+    """The version in force on `as_of`."""
+    for version in versions:
+        if version.rules.covers(as_of):
+            return version
+    spans = "; ".join(f"{v.rules.version}: {v.rules.effective_from} to {v.rules.effective_to or '…'}"
+                      for v in versions)
+    raise KtrulesError(f"no rule version of pack '{versions[0].pack.id}' is in force on {as_of} ({spans})",
+                       file=versions[0].path.parent,
+                       hint="choose a period or --as-of those versions cover, or add a version file")
+
+
+def rule_schema() -> dict[str, Any]:
+    """The JSON Schema of a version file, generated from the models."""
+    return RuleVersion.model_json_schema()

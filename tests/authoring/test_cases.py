@@ -1,0 +1,49 @@
+"""Case files: the bundled ones pass; failures name case, subject, award, expected and actual."""
+
+from __future__ import annotations
+
+from ktrules.authoring import cases
+from tests.conftest import FIXTURES, SMALL
+
+
+def test_bundled_case_files_all_pass():
+    results = cases.run([FIXTURES / "cases"])
+    assert len(results) >= 20
+    assert [r for r in results if not r.passed] == []
+
+
+def test_a_list_of_cases_with_inline_datasets_and_criteria(write):
+    path = write("two.yaml", f"""
+- name: "A civil servant rated HT in 2024 is not an Advanced Worker"
+  period: 2024
+  dataset:
+    organization: {{id: o, name: O}}
+    units: [{{id: u, name: U}}]
+    people: [{{id: a, name: A, unit: u, recruited: 2010-01-01}}]
+    records: [{{subject: a, year: 2024, rating: HT}}]
+  expect:
+    - {{subject: a, award: LDTT, verdict: not_eligible, criteria: {{rating: failed, chap_hanh: passed}}}}
+- name: "This case expects the wrong verdict"
+  period: 2024
+  dataset: {SMALL}
+  expect:
+    - {{subject: p02, award: CSTDCS, verdict: eligible, criteria: {{htxs: passed}}}}
+""")
+    first, second = cases.run([path])
+    assert first.passed
+    assert second.failures == ("p02 CSTDCS: expected eligible, got not_eligible",
+                               "p02 CSTDCS criterion htxs: expected passed, got failed")
+
+
+def test_a_broken_case_file_fails_with_its_line_and_the_others_still_run(write):
+    write("cases/a.yaml", "name: x\nperiod: 2024\ndataset: {}\nexpect: [}\n")
+    write("cases/b.yaml", "name: x\nperid: 2024\ndataset: nope.yaml\nexpect: []\n")
+    body = f"period: 2024\ndataset: {SMALL}\nexpect: [{{subject: p01, award: AWARD, verdict: eligible}}]\n"
+    write("cases/c.yaml", "name: ok\n" + body.replace("AWARD", "LDTT"))
+    results = cases.run([write("cases/d.yaml", "name: unknown award\n" + body.replace("AWARD", "LDTX")).parent])
+    by_file = {r.file.name: r for r in results}
+    assert "a.yaml:4: malformed YAML" in by_file["a.yaml"].failures[0]
+    assert "b.yaml:2: unknown key 'perid'" in by_file["b.yaml"].failures[0]
+    assert "did you mean 'period'?" in by_file["b.yaml"].failures[0]
+    assert by_file["c.yaml"].passed
+    assert "d.yaml:4: unknown award 'LDTX'" in by_file["d.yaml"].failures[0]

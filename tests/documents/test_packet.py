@@ -1,0 +1,322 @@
+"""The council meeting packet and the proposal workbook (`ktrules report`): what the council reads per
+award, the quota and the vote threshold, who is left out and why, in Vietnamese or English; the workbook
+the office pastes from; and how the command writes (by suffix, atomically, nothing on stdout)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from ktrules import Dataset, Evaluation, evaluate, load_dataset
+from ktrules.cli import cli
+from ktrules.documents.packet import Packet, Section, build_packet, render_html
+from tests.conftest import DEPARTMENT, FIXTURES, ROOT
+
+DEPARTMENT_XLSX = FIXTURES / "datasets" / "so-khcn-binh-dinh.xlsx"
+
+
+def invoke(*args: Any):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def evaluations() -> dict[int, Evaluation]:
+    records = load_dataset(DEPARTMENT)
+    return {year: evaluate(records, year) for year in (2023, 2024)}
+
+
+@pytest.fixture(scope="module")
+def packet_2024(evaluations: dict[int, Evaluation]) -> Packet:
+    return build_packet(evaluations[2024])
+
+
+@pytest.fixture(scope="module")
+def packet_2023(evaluations: dict[int, Evaluation]) -> Packet:
+    return build_packet(evaluations[2023])
+
+
+def section(packet: Packet, award: str) -> Section:
+    return next(s for s in packet.sections if s.award == award)
+
+
+def entry(entries: Any, subject: str) -> Any:
+    return next(e for e in entries if e.subject == subject)
+
+
+# ---------------------------------------------------------------- what the packet holds
+
+
+def test_the_packet_has_a_section_per_award_someone_is_eligible_or_incomplete_for(packet_2024: Packet) -> None:
+    # nobody in the department is eligible or incomplete for GIAY_KHEN, CSTD_TOAN_QUOC or BANG_KHEN_TTG
+    assert [s.award for s in packet_2024.sections] == ["LDTT", "CSTDCS", "TTLDTT", "TTLDXS", "CSTD_TINH",
+                                                       "CO_THI_DUA_TINH", "CO_THI_DUA_CP", "BANG_KHEN_TINH"]
+    assert (packet_2024.organization, packet_2024.period, packet_2024.version) == \
+        ("Sở Khoa học và Công nghệ tỉnh Bình Định", 2024, "vn/2024")
+    assert [s.title for s in packet_2024.sources][0] == "Luật Thi đua, khen thưởng số 06/2022/QH15"
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_every_verdict_of_a_section_is_in_exactly_one_of_its_lists(evaluations: dict[int, Evaluation],
+                                                                   year: int) -> None:
+    packet = build_packet(evaluations[year])
+    for s in packet.sections:
+        listed = [(kind, e.subject) for kind in ("proposed", "over_quota", "not_eligible", "incomplete")
+                  for e in getattr(s, kind)]
+        verdicts = {v.subject: v.verdict for v in evaluations[year].verdicts if v.award == s.award}
+        assert sorted(subject for _, subject in listed) == sorted(verdicts)
+        for kind, subject in listed:
+            assert verdicts[subject] == {"proposed": "eligible", "over_quota": "eligible"}.get(kind, kind)
+        for kind in ("proposed", "over_quota", "not_eligible", "incomplete"):
+            assert [e.place for e in getattr(s, kind)] == list(range(1, len(getattr(s, kind)) + 1))
+
+
+def test_a_proposed_person_has_unit_achievements_and_the_numbers_of_the_criteria_met(packet_2024: Packet) -> None:
+    ldtt = section(packet_2024, "LDTT")
+    p13 = entry(ldtt.proposed, "p13")
+    assert (p13.name, p13.unit) == ("Phan Thị Bích Ngọc", "Phòng Quản lý khoa học")
+    # 2 (chấp hành) and 6 (không đang bị xem xét) are presumed: nothing on record says otherwise
+    assert p13.met == "1, 2*, 3, 4, 5, 6*"
+    assert [r.number for r in ldtt.legends[0].rules] == ["1", "2", "3", "4", "5", "6"]
+    cstdcs = entry(section(packet_2024, "CSTDCS").proposed, "p13")
+    assert cstdcs.met == "1, 2.1, 2.2"  # LĐTT, then both HTXS and a sáng kiến of the options
+    assert cstdcs.summary.startswith("Hoàn thành xuất sắc nhiệm vụ năm 2024; sáng kiến cấp cơ sở (2024): Ứng dụng "
+                                     "trí tuệ nhân tạo")
+
+
+def test_the_not_eligible_and_incomplete_say_what_is_missing_in_words(packet_2024: Packet) -> None:
+    ldtt = section(packet_2024, "LDTT")
+    (missing,) = entry(ldtt.not_eligible, "p22").missing
+    assert (missing.number, missing.text) == ("5", "Không bị kỷ luật trong năm xét tặng")
+    assert missing.detail == "đọc được khiển trách, yêu cầu = không có"
+    assert not missing.verified
+    (lacking,) = entry(ldtt.incomplete, "p05").missing
+    assert lacking.text == "Hoàn thành tốt nhiệm vụ được giao trở lên"
+    assert lacking.detail == "đọc được không có dữ liệu, yêu cầu ≥ HTT"
+    # an 'any one of' group that failed is listed with each option, since any one would do
+    merit = entry(section(packet_2024, "CSTDCS").not_eligible, "p22").missing[-1]
+    assert merit.number == "2" and [p.number for p in merit.parts] == ["2.1", "2.2", "2.3"]
+
+
+def test_the_vote_threshold_is_cited_or_said_to_be_absent(packet_2024: Packet) -> None:
+    assert section(packet_2024, "CSTDCS").ballot == \
+        "Biểu quyết: cần ít nhất 80% tổng số thành viên Hội đồng đồng ý [NĐ 98/2023/NĐ-CP, Điều 30, khoản 7]"
+    assert section(packet_2024, "LDTT").ballot == "Biểu quyết: không quy định ngưỡng biểu quyết"
+
+
+def test_in_2023_the_cstdcs_quota_leaves_one_eligible_person_out_with_the_reason(packet_2023: Packet) -> None:
+    cstdcs = section(packet_2023, "CSTDCS")
+    assert cstdcs.quota[0].startswith("Toàn cơ quan: chỉ tiêu 6 = 0.15 × 42 (LDTT) = 6.3, làm tròn xuống")
+    assert [e.subject for e in cstdcs.proposed] == ["p01", "p08", "p13", "p27", "p42", "p14"]
+    (left,) = cstdcs.over_quota
+    assert (left.subject, left.score) == ("p18", "1")
+    assert left.reason == "ngoài chỉ tiêu 6; xếp sau Trương Công Danh (p14) (bằng điểm và ưu tiên; theo thứ tự mã)"
+    html = render_html(packet_2023)
+    assert "Đủ điều kiện nhưng không đề nghị do vượt chỉ tiêu (1)" in html
+    assert "ngoài chỉ tiêu 6; xếp sau Trương Công Danh (p14)" in html
+
+
+# ---------------------------------------------------------------- the HTML page
+
+
+def test_the_page_is_self_contained_printable_on_a4_and_marks_unverified_readings(packet_2024: Packet) -> None:
+    html = render_html(packet_2024)
+    assert "<script" not in html and "<link" not in html and not re.search(r"(src|href)=", html)
+    assert "@page { size: A4" in html
+    assert "thead { display: table-header-group; }" in html
+    assert ".award { break-before: page;" in html
+    assert html.count('<section class="award"') == len(packet_2024.sections)
+    assert "Hồ sơ họp Hội đồng Thi đua - Khen thưởng" in html
+    assert "Kết quả xét theo quy định vn/2024, áp dụng ngày 2024-12-31" in html
+    assert f"{packet_2024.unverified} tiêu chí, cách tính điểm" in html and packet_2024.unverified > 0
+    # the discipline criterion of LĐTT 2024 is an unverified reading: marked where it is listed
+    assert re.search(r"Không bị kỷ luật trong năm xét tặng<span class=\"mark\"[^>]*>†</span>", html)
+
+
+def test_names_are_escaped_in_the_page() -> None:
+    data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
+    next(p for p in data["people"] if p["id"] == "p13")["name"] = "<b>Ngọc</b> & co"
+    html = render_html(build_packet(evaluate(Dataset.model_validate(data), 2024, awards=["LDTT"])))
+    assert "&lt;b&gt;Ngọc&lt;/b&gt; &amp; co" in html and "<b>Ngọc</b>" not in html
+
+
+def test_the_packet_in_english(evaluations: dict[int, Evaluation]) -> None:
+    html = render_html(build_packet(evaluations[2024], "en"))
+    assert '<html lang="en">' in html
+    for words in ("Emulation and Commendation Council meeting packet", "Grassroots Emulation Fighter (CSTDCS)",
+                  "Vote: at least 80% of all council members must vote yes [NĐ 98/2023/NĐ-CP, Điều 30, khoản 7]",
+                  "Vote: no vote threshold is set", "Not eligible (", "Summary of achievements",
+                  "Completed tasks excellently in 2024", "read reprimand, required = none"):
+        assert words in html, words
+    for words in ("Danh sách đề nghị", "Biểu quyết", "Tóm tắt thành tích", "Không đủ điều kiện"):
+        assert words not in html, words
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_report_writes_the_packet_says_where_on_stderr_and_nothing_on_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "hop-hoi-dong-2024.html"
+    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"Đã ghi {out}: 8 danh hiệu, hình thức; 59 đề nghị\n"
+    assert "Phan Thị Bích Ngọc" in out.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left beside it
+
+
+def test_the_same_run_writes_the_same_page_and_the_workbook_gives_the_same_as_the_yaml(tmp_path: Path) -> None:
+    pages = []
+    for i, source in enumerate((DEPARTMENT, DEPARTMENT, DEPARTMENT_XLSX)):
+        out = tmp_path / f"{i}.html"
+        result = invoke("report", source, "--period", 2024, "--out", out, "--award", "CSTDCS", "--award", "TTLDXS")
+        assert result.exit_code == 0, result.output
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1] == pages[2]
+    assert [s.decode() for s in re.findall(rb'<section class="award" id="(\w+)"', pages[0])] == ["CSTDCS", "TTLDXS"]
+
+
+def test_the_xlsx_report_is_the_proposal_list_one_sheet_per_award(tmp_path: Path) -> None:
+    out = tmp_path / "ket-qua-2024.xlsx"
+    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["LDTT", "CSTDCS", "TTLDTT", "TTLDXS", "CSTD_TINH", "CO_THI_DUA_TINH",
+                               "CO_THI_DUA_CP", "BANG_KHEN_TINH"]
+    sheet = book["CSTDCS"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["STT", "Họ và tên", "Đơn vị", "Danh hiệu / hình thức", "Tóm tắt thành tích"]
+    assert all(c.font.bold for c in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == 14 and [r[0] for r in rows] == list(range(1, 15))
+    first = rows[0]
+    assert first[:4] == [1, "Phan Thị Bích Ngọc", "Phòng Quản lý khoa học", "Chiến sĩ thi đua cơ sở"]
+    assert first[4].startswith("Hoàn thành xuất sắc nhiệm vụ năm 2024; sáng kiến cấp cơ sở (2024)")
+    assert sheet["E2"].alignment.wrap_text and sheet.column_dimensions["E"].width >= 60
+    assert [c.value for c in book["TTLDTT"][1]][1] == "Tên tập thể"
+    assert book["CO_THI_DUA_TINH"].max_row == 1  # incomplete only: the header and no proposal
+
+
+def test_the_xlsx_report_in_english(tmp_path: Path) -> None:
+    out = tmp_path / "proposal.xlsx"
+    assert invoke("report", DEPARTMENT, "--period", 2023, "--out", out, "--lang", "en", "--award",
+                  "CSTDCS").exit_code == 0
+    sheet = openpyxl.load_workbook(out)["CSTDCS"]
+    assert [c.value for c in sheet[1]] == ["No.", "Full name", "Unit", "Award", "Summary of achievements"]
+    assert sheet["D2"].value == "Grassroots Emulation Fighter" and sheet.max_row == 7  # the quota of 6
+
+
+@pytest.mark.parametrize("name", ["hop-hoi-dong.pdf", "hop-hoi-dong", "hop.HTML.bak"])
+def test_an_unknown_suffix_is_refused_on_one_line_before_anything_is_read(tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    result = invoke("report", tmp_path / "not-there.yaml", "--period", 2024, "--out", out)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {out}: ")
+    stem = name.split(".")[0]
+    assert f"--out {stem}.html (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx" in result.stderr
+    assert not out.exists()
+
+
+def test_an_upper_case_suffix_is_accepted(tmp_path: Path) -> None:
+    out = tmp_path / "HOP.HTML"
+    assert invoke("report", DEPARTMENT, "--period", 2024, "--out", out, "--award", "TTLDXS").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_failed_write_leaves_the_earlier_file_whole_and_no_partial_file(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "ket-qua.xlsx"
+    out.write_bytes(b"the earlier proposal")
+
+    def broken_save(self: Any, target: Any) -> None:
+        Path(target).write_bytes(b"PK half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out, "--award", "TTLDXS")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "No space left on device" in result.stderr
+    assert out.read_bytes() == b"the earlier proposal"
+    assert [p.name for p in tmp_path.iterdir()] == ["ket-qua.xlsx"]
+
+
+def test_a_folder_that_does_not_exist_is_a_one_line_error(tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "hop.html"
+    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out, "--award", "TTLDXS")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and str(out) in result.stderr
+    assert not out.parent.exists()
+
+
+def test_on_a_terminal_the_progress_bar_goes_to_stderr_and_stdout_stays_empty(tmp_path: Path) -> None:
+    out = tmp_path / "hop.html"
+    terminal, side = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "ktrules", "report", str(DEPARTMENT), "--period", "2024",
+                               "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=side, timeout=120,
+                              env={**os.environ, "COLUMNS": "100"})
+        os.close(side)
+        shown = b""
+        while chunk := _read(terminal):
+            shown += chunk
+    finally:
+        os.close(terminal)
+    assert done.returncode == 0
+    assert done.stdout == b""
+    text = shown.decode()
+    assert "Xếp thứ tự" in text and "100%" in text and f"Đã ghi {out}" in text
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the other end closed: Linux reports EIO
+        return b""
+
+
+def test_with_no_one_to_consider_the_packet_and_the_workbook_say_so(tmp_path: Path) -> None:
+    # nobody in the department is eligible or incomplete for the Prime Minister's Bằng khen in 2024
+    for name in ("hop.html", "ket-qua.xlsx"):
+        result = invoke("report", DEPARTMENT, "--period", 2024, "--out", tmp_path / name, "--award", "BANG_KHEN_TTG")
+        assert result.exit_code == 0 and "0 danh hiệu, hình thức; 0 đề nghị" in result.stderr
+    assert "Năm 2024 không có ai đủ điều kiện hoặc thiếu dữ liệu" in (tmp_path / "hop.html").read_text(encoding="utf-8")
+    book = openpyxl.load_workbook(tmp_path / "ket-qua.xlsx")
+    assert book.sheetnames == ["Không có đề nghị"]
+
+
+def test_every_word_the_packet_builds_from_a_value_is_in_the_catalogue() -> None:
+    from typing import get_args
+
+    from ktrules.common.messages import LANGS, t
+    from ktrules.common.vocabulary import InitiativeKind, Rating, Scope
+
+    for lang in LANGS:
+        for rating in get_args(Rating):
+            assert "2024" in t(f"packet.rating.{rating}", lang, year=2024)
+        for kind in get_args(InitiativeKind):
+            assert "T" in t(f"packet.initiative.{kind}", lang, scope="s", year=2024, title="T")
+        for scope in get_args(Scope):
+            assert t(f"packet.scope.{scope}", lang)
+        for kind in ("individual", "collective", "both"):
+            assert t(f"packet.col.name.{kind}", lang)
+
+
+def test_as_of_picks_the_rules_and_dates_the_packet(tmp_path: Path) -> None:
+    # a 2023 dossier submitted after the change of regime is judged by the 2024 rules
+    out = tmp_path / "hop-2023.html"
+    result = invoke("report", DEPARTMENT, "--period", 2023, "--as-of", "2024-02-01", "--out", out, "--award", "CSTDCS")
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Kết quả xét theo quy định vn/2024, áp dụng ngày 2024-02-01" in html
+    assert "Nghị định số 98/2023/NĐ-CP" in html and "Năm 2023" in html

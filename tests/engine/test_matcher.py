@@ -1,0 +1,42 @@
+"""The durable_rules matcher decides each leaf exactly as interval logic says, for any number of subjects."""
+
+from __future__ import annotations
+
+import operator
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ktrules.engine.matcher import Condition, Facts, Matcher
+
+OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
+CONDITIONS = [Condition(f"c{i}", "x", op, 2) for i, op in enumerate(OPS)]
+MATCHER = Matcher({"A": CONDITIONS})
+bound = st.one_of(st.none(), st.integers(0, 4))
+
+
+def expected(low: int | None, high: int | None, op: str) -> str:
+    values = [v for v in range(-1, 6) if (low is None or v >= low) and (high is None or v <= high)]
+    outcomes = {OPS[op](v, 2) for v in values}
+    return "passed" if outcomes == {True} else "failed" if outcomes == {False} else "undecided"
+
+
+bounds = st.tuples(bound, bound).map(lambda b: tuple(sorted(b)) if None not in b else b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(bounds, min_size=1, max_size=30))
+def test_each_leaf_is_passed_failed_or_undecided_as_its_bounds_say(bounds):
+    facts = [Facts(f"s{i}", "A", {"x": b}) for i, b in enumerate(bounds)]
+    results = MATCHER.run(facts)
+    for i, (low, high) in enumerate(bounds):
+        for cond in CONDITIONS:
+            assert results[f"s{i}", "A"][cond.criterion] == expected(low, high, cond.op)
+
+
+def test_more_subjects_than_durable_rules_keeps_sessions_for_all_get_verdicts():
+    # durable_rules holds at most 1024 sessions at once; the matcher works in batches
+    facts = [Facts(f"s{i}", "A", {"x": (i % 5, i % 5)}) for i in range(2500)]
+    results = MATCHER.run(facts)
+    assert len(results) == 2500
+    assert results["s2499", "A"]["c0"] == "passed" and results["s2496", "A"]["c0"] == "failed"
