@@ -1,5 +1,5 @@
-"""README examples come from the real commands: `python tests/readme.py` rewrites them,
-tests/test_readme.py fails when they are stale.
+"""The examples of README.md and docs/ come from the real commands: `python tests/readme.py` rewrites
+them, tests/test_readme.py fails when they are stale.
 
 An example is a fenced block right after a marker `<!-- example: ktrules ARGS -->`.
 """
@@ -15,7 +15,9 @@ from click.testing import CliRunner
 
 from ktrules.cli import cli
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 EXAMPLE = re.compile(r"(<!-- example: (ktrules [^>]*?) -->\n```console\n)(.*?)(```)", re.S)
 
 
@@ -30,5 +32,6 @@ def regenerate(text: str) -> str:
 
 
 if __name__ == "__main__":
-    README.write_text(regenerate(README.read_text(encoding="utf-8")), encoding="utf-8")
+    for page in PAGES:
+        page.write_text(regenerate(page.read_text(encoding="utf-8")), encoding="utf-8")
     sys.exit(0)
