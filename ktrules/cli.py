@@ -515,9 +515,12 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
               help="Access token every page and API call must carry (env KTRULES_TOKEN).")
 @click.option("--max-upload-mb", type=click.IntRange(1, 4096), default=50, show_default=True,
               help="Largest upload or request body; larger ones are refused with 413.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes evaluating API calls; default the cores, at most 4.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
 @_fail_cleanly
-def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_mb: int, lang: str) -> None:
+def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_mb: int, workers: int | None,
+          lang: str) -> None:
     """The council's web pages and the HTTP API (/api/check, /docs); prints the address to open.
 
     Example:
@@ -531,7 +534,7 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
     from ktrules.server.state import Settings
 
     token = access_token(host, token)
-    app = create_app(Settings.load(rules_dir, token, max_upload_mb))
+    app = create_app(Settings.load(rules_dir, token, max_upload_mb, workers))
     shown = f"[{host}]" if ":" in host else host
     click.echo(t("server.serve.open", lang, url=f"http://{shown}:{port}/" + (f"?token={token}" if token else "")))
     if token:

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from ktrules.common.output import render
 from ktrules.council.ranking import rank
@@ -16,12 +16,13 @@ from ktrules.documents.report import rank_rows, row, rule_rows
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import evaluate
 from ktrules.engine.inputs import load_upload
-from ktrules.records.models import Dataset
 from ktrules.rules import select_version
 from ktrules.server.problems import MEDIA_TYPE, BadRequest
-from ktrules.server.state import Config, Settings
+from ktrules.server.state import Config
+from ktrules.server.workers import run
 
 router = APIRouter(prefix="/api", tags=["api"])
+BODY_NAME = "dataset.json"  # what errors call the request body
 Lang = Literal["vi", "en"]
 Period = Annotated[int, Query(ge=1945, le=2100, description="The year evaluated.")]
 AsOf = Annotated[date | None, Query(description="Date whose rules apply; default the period's last day.")]
@@ -52,13 +53,12 @@ def only(*names: str) -> Any:
     return Depends(check)
 
 
-async def _dataset(request: Request, settings: Settings) -> Dataset:
-    body = await request.body()
-    return await run_in_threadpool(load_upload, "dataset.json", body, settings.max_upload)
-
-
 def _json(text: str) -> Response:
     return Response(text, media_type="application/json")
+
+
+def _work(request: Request) -> ProcessPoolExecutor:
+    return request.app.state.workers
 
 
 @router.post("/check", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
@@ -66,11 +66,15 @@ def _json(text: str) -> Response:
 async def check(request: Request, settings: Config, period: Period, as_of: AsOf = None,
                 campaign: Campaign = None, award: Ids = None, subject: Ids = None, lang: Lang = "vi") -> Response:
     """Every verdict, one object per subject and award: what `ktrules check --format json` prints."""
-    records = await _dataset(request, settings)
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
                "subjects": subject or ()}
-    # one process per request: forking a threaded server is unsafe, and requests must share nothing
-    return _json(await run_in_threadpool(lambda: "".join(check_pieces(records, period, "json", lang, 1, **options))))
+    return _json(await run(_work(request), checked, await request.body(), settings.max_upload, period, lang,
+                           options))
+
+
+def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
+    # one process per request (jobs=1): the request is already in a worker process of its own
+    return "".join(check_pieces(load_upload(BODY_NAME, body, limit), period, "json", lang, 1, **options))
 
 
 @router.post("/explain", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
@@ -78,13 +82,16 @@ async def check(request: Request, settings: Config, period: Period, as_of: AsOf 
 async def explain(request: Request, settings: Config, period: Period, subject: Id, as_of: AsOf = None,
                   campaign: Campaign = None, award: Ids = None, lang: Lang = "vi") -> Response:
     """One subject's verdicts with every criterion: what `ktrules explain --format json` prints."""
-    records = await _dataset(request, settings)
+    options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
+               "subjects": (subject,)}
+    return _json(await run(_work(request), explained, await request.body(), settings.max_upload, period, lang,
+                           options))
 
-    def work() -> str:
-        evaluation = evaluate(records, period, as_of=as_of, rules=settings.rules, campaign=campaign,
-                              awards=award or (), subjects=(subject,))
-        return render([row(evaluation, v, lang) for v in subject_verdicts(evaluation, subject)], "json", {}) + "\n"
-    return _json(await run_in_threadpool(work))
+
+def explained(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
+    evaluation = evaluate(load_upload(BODY_NAME, body, limit), period, **options)
+    subject = options["subjects"][0]
+    return render([row(evaluation, v, lang) for v in subject_verdicts(evaluation, subject)], "json", {}) + "\n"
 
 
 @router.post("/rank", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
@@ -92,12 +99,15 @@ async def explain(request: Request, settings: Config, period: Period, subject: I
 async def rank_award(request: Request, settings: Config, period: Period, award: Id, bloc: str | None = None,
                      as_of: AsOf = None, campaign: Campaign = None, lang: Lang = "vi") -> Response:
     """An award's eligible candidates in order, with quota: what `ktrules rank --format json` prints."""
-    records = await _dataset(request, settings)
+    options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign}
+    return _json(await run(_work(request), ranked, await request.body(), settings.max_upload, period, lang,
+                           options, award, bloc))
 
-    def work() -> str:
-        evaluation = evaluate(records, period, as_of=as_of, rules=settings.rules, campaign=campaign)
-        return render(rank_rows(rank(evaluation, award, bloc), lang), "json", {}) + "\n"
-    return _json(await run_in_threadpool(work))
+
+def ranked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any], award: str,
+           bloc: str | None) -> str:
+    evaluation = evaluate(load_upload(BODY_NAME, body, limit), period, **options)
+    return render(rank_rows(rank(evaluation, award, bloc), lang), "json", {}) + "\n"
 
 
 @router.get("/rules", responses={**JSON_ARRAY, **ERRORS}, dependencies=[only("as_of", "lang")])

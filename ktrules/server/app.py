@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from ktrules.records.models import Dataset
-from ktrules.server import api, pages, problems
+from ktrules.server import api, pages, problems, workers
 from ktrules.server.limits import BodyLimit
 from ktrules.server.runs import Runs
 from ktrules.server.security import TokenGuard
@@ -29,8 +29,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        with Runs() as runs:  # the pages' evaluations, each in its own run; gone when the server stops
-            app.state.runs = runs
+        # the API's work in processes of their own; the pages' runs in threads; both gone when the server stops
+        with workers.start(settings.workers, settings.rules) as pool, Runs() as runs:
+            app.state.workers, app.state.runs = pool, runs
             yield
 
     app = FastAPI(title="ktrules", version=settings.version, docs_url=None, redoc_url=None, lifespan=lifespan,

@@ -11,6 +11,7 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from ktrules.rules import NATIONAL_PACK, LoadedVersion, load_pack
+from ktrules.server.workers import default_size
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,14 @@ class Settings:
     max_upload: int  # bytes
     national: tuple[LoadedVersion, ...]  # the national pack's versions, oldest first
     version: str  # of ktrules, sent in a header so a caller knows what answered
+    workers: int  # processes evaluating API calls
 
     @classmethod
-    def load(cls, rules: Path, token: str | None, max_upload_mb: int) -> Settings:
+    def load(cls, rules: Path, token: str | None, max_upload_mb: int, workers: int | None = None) -> Settings:
         """Settings with the national pack read now, so that a broken rules folder stops the start."""
         rules = rules.resolve()
-        return cls(rules, token, max_upload_mb * 2**20, tuple(load_pack(rules / NATIONAL_PACK)), installed("ktrules"))
+        return cls(rules, token, max_upload_mb * 2**20, tuple(load_pack(rules / NATIONAL_PACK)), installed("ktrules"),
+                   workers or default_size())
 
 
 def settings_of(connection: HTTPConnection) -> Settings:
