@@ -73,8 +73,9 @@ async def check(request: Request, settings: Config, period: Period, as_of: AsOf 
 
 
 def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
-    # one process per request (jobs=1): the request is already in a worker process of its own
-    return "".join(check_pieces(load_upload(BODY_NAME, body, limit), period, "json", lang, 1, **options))
+    # processes as the command uses them (several from 20,000 people): forking is safe here, in a worker
+    # process that runs one call at a time on one thread
+    return "".join(check_pieces(load_upload(BODY_NAME, body, limit), period, "json", lang, **options))
 
 
 @router.post("/explain", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
