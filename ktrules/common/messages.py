@@ -360,6 +360,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.results.verdicts": ("Kết quả từng cá nhân, tập thể", "Each person's and collective's verdicts"),
     "server.results.none": ("Không có kết quả nào phù hợp", "No verdict matches"),
     "server.results.shown": ("{n} kết quả", "{n} verdicts"),
+    "server.results.first": ("hiện {n} kết quả đầu, lọc để thu hẹp", "the first {n} shown: filter to narrow"),
     "server.filter": ("Lọc", "Filter"),
     "server.all": ("Tất cả", "All"),
     "server.subject.back": ("Về bảng kết quả", "Back to the results"),

@@ -33,6 +33,9 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 # the "use the example" of the start page: the repository's fixtures, which a wheel carries as ktrules/examples
 EXAMPLE = (_PACKAGE / "examples" if (_PACKAGE / "examples").is_dir()
            else _PACKAGE.parent / "fixtures" / "datasets") / "so-khcn-binh-dinh.xlsx"
+SHOWN = 500  # verdicts listed on the results page at most
+# the pages need no script and no other origin; inline styles are the packet's, which is a download
+POLICY = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("ktrules.server", "templates"), autoescape=True,
                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -50,7 +53,7 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
     switch = request.url.include_query_params(lang=other)
     html = _TEMPLATES.get_template(template).render(
         t=lambda key, **v: t(key, lang, **v), lang=lang, switch=f"{switch.path}?{switch.query}", **values)
-    response = HTMLResponse(html, status_code=status)
+    response = HTMLResponse(html, status_code=status, headers={"content-security-policy": POLICY})
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, samesite="strict")
     return response
@@ -125,9 +128,10 @@ def results(request: Request, run_id: str, award: str = "", unit: str = "", verd
                 if (not award or v.award == award) and (not verdict or v.verdict == verdict)]
         if unit:
             rows = [r for r in rows if unit in (r["unit"], r["subject"])]
+        shown = rows[:SHOWN]  # a province has 100,000s of verdicts: the filters narrow, a page shows a few
         names = {a: evaluation.award(a).name.in_(lang) for a in counts}
         return _page(request, "results.html.j2", run=run, evaluation=evaluation, counts=counts, names=names,
-                     rows=rows, units=evaluation.dataset.units, chosen={"award": award, "unit": unit,
+                     rows=shown, total=len(rows), units=evaluation.dataset.units, chosen={"award": award, "unit": unit,
                                                                         "verdict": verdict})
 
 
@@ -210,9 +214,10 @@ def _day(text: str) -> date | None:
 
 
 def _done(request: Request, run_id: str) -> Run:
+    """A run whose evaluation is there; one still running or failed sends the browser to its page."""
     run = _run(request, run_id)
     if run.phase != "done":
-        raise HTTPException(409, t("server.progress.reading", lang_of(request), name=run.asked.name))
+        raise HTTPException(303, run.phase, headers={"location": f"/runs/{run.id}"})
     return run
 
 
