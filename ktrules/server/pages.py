@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from ktrules.common.messages import LANGS, t
 from ktrules.council.ranking import rank
@@ -22,9 +23,9 @@ from ktrules.documents.report import quota_lines, rank_rows, row, show_reading, 
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.engine.evaluate import campaign_ids
 from ktrules.engine.inputs import load_dataset, load_upload
+from ktrules.records.models import Dataset
 from ktrules.rules import select_version
-from ktrules.server.runs import KEPT, Run, Runs
-from ktrules.server.runs import Request as Asked
+from ktrules.server.runs import KEPT, Asked, Run
 from ktrules.server.security import CSRF_COOKIE, CSRF_FIELD, new_csrf, same
 from ktrules.server.state import Config, Settings
 
@@ -80,28 +81,41 @@ async def upload(request: Request, settings: Config) -> Response:
     form = await request.form(max_files=1, max_fields=8)
     if not same(str(form.get(CSRF_FIELD, "")), request.cookies.get(CSRF_COOKIE, "\0")):
         return _start(request, settings, t("server.error.csrf", lang), 403)
+    source = await _source(form, settings)
     try:
-        period = int(str(form.get("period", "")))
-        if not 1945 <= period <= 2100:
-            raise ValueError
-    except ValueError:
-        return _start(request, settings, t("server.error.period", lang), 422)
-    try:
-        as_of = date.fromisoformat(str(form["as_of"])) if form.get("as_of") else None
-    except ValueError:
-        return _start(request, settings, t("server.error.as_of", lang), 422)
-    campaign = str(form.get("campaign") or "") or None
+        if source is None:
+            raise ValueError(t("server.error.no_file", lang))
+        asked = Asked(source[0], *_choices(form, lang))
+    except ValueError as exc:
+        return _start(request, settings, str(exc), 422)
+    run = request.app.state.runs.start(asked, source[1], str(settings.rules))
+    return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+
+async def _source(form: FormData, settings: Settings) -> tuple[str, Callable[[], Dataset]] | None:
+    """The dataset's name and how to read it: the upload, or the bundled example when it is ticked."""
     upload = form.get("dataset")
     if isinstance(upload, UploadFile) and upload.filename:
         name, content = upload.filename, await upload.read()
-        read = lambda: load_upload(name, content, settings.max_upload)  # noqa: E731
-    elif form.get("example"):
-        name, read = EXAMPLE.name, lambda: load_dataset(EXAMPLE)  # noqa: E731
-    else:
-        return _start(request, settings, t("server.error.no_file", lang), 422)
-    runs: Runs = request.app.state.runs
-    run = runs.start(Asked(Path(name).name, period, as_of, campaign), read, str(settings.rules))
-    return RedirectResponse(f"/runs/{run.id}", status_code=303)
+        return PurePosixPath(name.replace("\\", "/")).name, lambda: load_upload(name, content, settings.max_upload)
+    if form.get("example"):
+        return EXAMPLE.name, lambda: load_dataset(EXAMPLE)
+    return None
+
+
+def _choices(form: FormData, lang: str) -> tuple[int, date | None, str | None]:
+    """The period, the as-of date and the campaign, or a ValueError whose message says what is wrong."""
+    try:
+        period = int(str(form.get("period", "")))
+    except ValueError:
+        period = 0
+    if not 1945 <= period <= 2100:
+        raise ValueError(t("server.error.period", lang))
+    try:
+        as_of = date.fromisoformat(str(form["as_of"])) if form.get("as_of") else None
+    except ValueError:
+        raise ValueError(t("server.error.as_of", lang)) from None
+    return period, as_of, str(form.get("campaign") or "") or None
 
 
 def _run(request: Request, run_id: str) -> Run:

@@ -26,7 +26,7 @@ log = logging.getLogger("ktrules.server")
 
 
 @dataclass(frozen=True)
-class Request:
+class Asked:
     """What the start page asked for."""
 
     name: str  # the upload's name, for the page's title
@@ -38,7 +38,7 @@ class Request:
 @dataclass
 class Run:
     id: str
-    asked: Request
+    asked: Asked
     phase: Literal["reading", "evaluating", "done", "failed"] = "reading"
     people: int = 0
     error: str | None = None
@@ -65,7 +65,7 @@ class Runs:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def start(self, asked: Request, read: Callable[[], Dataset], rules: str) -> Run:
+    def start(self, asked: Asked, read: Callable[[], Dataset], rules: str) -> Run:
         """A new run, reading then evaluating in the background."""
         run = Run(secrets.token_urlsafe(16), asked)
         with self._lock:
