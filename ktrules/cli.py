@@ -530,11 +530,11 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
     import uvicorn  # here so that this command stays one insertion in a shared file
 
     from ktrules.server.app import create_app
-    from ktrules.server.security import access_token
+    from ktrules.server.security import access_token, local_names
     from ktrules.server.state import Settings
 
     token = access_token(host, token)
-    app = create_app(Settings.load(rules_dir, token, max_upload_mb, workers))
+    app = create_app(Settings.load(rules_dir, token, max_upload_mb, workers, local_names(host)))
     shown = f"[{host}]" if ":" in host else host
     click.echo(t("server.serve.open", lang, url=f"http://{shown}:{port}/" + (f"?token={token}" if token else "")))
     if token:

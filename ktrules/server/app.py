@@ -13,6 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ktrules.records.models import Dataset
 from ktrules.server import api, pages, problems, workers
@@ -52,9 +53,11 @@ def create_app(settings: Settings) -> FastAPI:
         response.headers["x-content-type-options"] = "nosniff"
         return response
 
-    # outermost first: the token before anything reads the body, then the size of the body
+    # the last added runs first: the Host header, the token before anything reads the body, then its size
     app.add_middleware(BodyLimit, limit=settings.max_upload)
     app.add_middleware(TokenGuard, token=settings.token)
+    if settings.hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.hosts))
     return app
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode
 
+from starlette.requests import cookie_parser
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -35,6 +35,13 @@ def access_token(host: str, given: str | None) -> str | None:
     return secrets.token_urlsafe(24)
 
 
+def local_names(host: str) -> tuple[str, ...] | None:
+    """The Host headers a server bound to loopback answers: its own names only, so that a web page whose
+    name an attacker points at 127.0.0.1 (DNS rebinding) cannot read it. None (any) off loopback, where
+    the token guards it."""
+    return ("127.0.0.1", "localhost", "::1", host) if is_loopback(host) else None
+
+
 def same(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
@@ -57,8 +64,7 @@ class TokenGuard:
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         scheme, _, bearer = headers.get("authorization", "").partition(" ")
-        cookie = SimpleCookie(headers.get("cookie", ""))
-        from_cookie = cookie[TOKEN_COOKIE].value if TOKEN_COOKIE in cookie else None
+        from_cookie = cookie_parser(headers.get("cookie", "")).get(TOKEN_COOKIE)
         if (scheme.lower() == "bearer" and same(bearer.strip(), self.token)) or same(from_cookie, self.token):
             return await self.app(scope, receive, send)
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)

@@ -22,13 +22,15 @@ class Settings:
     national: tuple[LoadedVersion, ...]  # the national pack's versions, oldest first
     version: str  # of ktrules, sent in a header so a caller knows what answered
     workers: int  # processes evaluating API calls
+    hosts: tuple[str, ...] | None  # the Host headers answered; None for any
 
     @classmethod
-    def load(cls, rules: Path, token: str | None, max_upload_mb: int, workers: int | None = None) -> Settings:
+    def load(cls, rules: Path, token: str | None, max_upload_mb: int, workers: int | None = None,
+             hosts: tuple[str, ...] | None = None) -> Settings:
         """Settings with the national pack read now, so that a broken rules folder stops the start."""
         rules = rules.resolve()
         return cls(rules, token, max_upload_mb * 2**20, tuple(load_pack(rules / NATIONAL_PACK)), installed("ktrules"),
-                   workers or default_size())
+                   workers or default_size(), hosts)
 
 
 def settings_of(connection: HTTPConnection) -> Settings:

@@ -55,3 +55,14 @@ def test_serve_off_loopback_generates_prints_and_requires_a_token(monkeypatch: p
 def test_serve_refuses_a_rules_folder_that_is_not_one(tmp_path) -> None:  # noqa: ANN001
     result = CliRunner().invoke(cli, ["serve", "--rules", str(tmp_path)])
     assert result.exit_code == 2 and "no such rule pack folder" in result.output
+
+
+def test_serve_on_loopback_answers_only_its_own_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    assert CliRunner().invoke(cli, ["serve"]).exit_code == 0
+    with TestClient(started["app"], base_url="http://127.0.0.1:8000") as client:
+        assert client.get("/api/health").status_code == 200
+        assert client.get("/api/health", headers={"host": "localhost:8000"}).status_code == 200
+        # a page elsewhere whose name was pointed at 127.0.0.1 (DNS rebinding) is refused
+        assert client.get("/api/health", headers={"host": "evil.example"}).status_code == 400
