@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import sys
 from collections.abc import Callable
@@ -33,9 +32,9 @@ from ktrules.documents.report import (
     rule_rows,
     summary,
 )
+from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import Evaluation, campaign_packs, evaluate, version_in_force
 from ktrules.engine.inputs import load_dataset
-from ktrules.engine.parallel import default_jobs, map_partitions
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, rule_schema, select_version
 
 
@@ -109,39 +108,14 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
         text = render(rows, fmt, _table_columns(lang), widths={"name": 28, "award_name": 22, "reasons": 48})
         click.echo(f"{heading(evaluation, lang)}\n\n{text}\n\n{summary(evaluation, lang)}")
         return
-    work = functools.partial(_chunk, lang=lang, fmt=fmt)
-    chunks = map_partitions(records, period, work, jobs=jobs or default_jobs(records), **options)
-    first = next(chunks)  # user errors (unknown award, no rules in force) surface before anything is written
-    click.echo(render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "[", nl=False)
-    written = False
-    for chunk in itertools.chain([first], chunks):
-        if chunk:
-            click.echo(chunk + "\n" if fmt == "csv" else ("," if written else "") + "\n" + chunk, nl=False)
-            written = True
-    if fmt == "json":
-        click.echo("\n]")
-
-
-def _chunk(evaluation: Evaluation, lang: str, fmt: str) -> str:
-    """A partition's verdicts as CSV lines or JSON objects, made where they were evaluated."""
-    rows = [row(evaluation, v, lang, criteria=fmt == "json") for v in evaluation.verdicts]
-    if fmt == "csv":
-        return render(rows, "csv", CHECK_COLUMNS_CSV, header=False)
-    return ",\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in rows)
-
-
-CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_name", "period", "verdict",
-                                    "rules_version", "reasons")}
+    for piece in check_pieces(records, period, fmt, lang, jobs, **options):
+        click.echo(piece, nl=False)
 
 
 def _table_columns(lang: str) -> dict[str, str]:
     return {"subject": t("col.subject", lang), "name": t("col.name", lang), "unit": t("col.unit", lang),
             "award_name": t("col.award", lang), "verdict_label": t("col.verdict", lang),
             "reasons": t("col.reasons", lang)}
-
-
-def _rows(evaluation: Evaluation, lang: str, criteria: bool) -> list[dict[str, Any]]:
-    return [row(evaluation, v, lang, criteria=criteria) for v in evaluation.verdicts]
 
 
 @cli.command()
@@ -159,13 +133,11 @@ def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
         ktrules explain fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --subject p13 --award CSTDCS
     """
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards, subjects=(subject,))
-    if not evaluation.verdicts:
-        raise KtrulesError(f"'{subject}' has no verdict for {period}: no record of that year or no award "
-                           "for its kind", hint="check --period and --award")
+    verdicts = subject_verdicts(evaluation, subject)
     if fmt == "json":
-        click.echo(render([row(evaluation, v, lang) for v in evaluation.verdicts], "json", {}))
+        click.echo(render([row(evaluation, v, lang) for v in verdicts], "json", {}))
     else:
-        click.echo("\n\n".join(explanation(evaluation, v, lang) for v in evaluation.verdicts))
+        click.echo("\n\n".join(explanation(evaluation, v, lang) for v in verdicts))
 
 
 @cli.command("test")
@@ -531,6 +503,43 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
         packet = build_packet(evaluation, lang, each)
     write_report(packet, out)
     click.echo(t("packet.written", lang, path=out, sections=len(packet.sections), proposed=packet.proposed), err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but loopback requires a token (one is generated if not given).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+              show_default="the project's rules/", help="Folder of rule packs, fixed for the server's life.")
+@click.option("--token", default=None, envvar="KTRULES_TOKEN",
+              help="Access token every page and API call must carry (env KTRULES_TOKEN).")
+@click.option("--max-upload-mb", type=click.IntRange(1, 4096), default=50, show_default=True,
+              help="Largest upload or request body; larger ones are refused with 413.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes evaluating API calls; default the cores, at most 4.")
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@_fail_cleanly
+def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_mb: int, workers: int | None,
+          lang: str) -> None:
+    """The council's web pages and the HTTP API (/api/check, /docs); prints the address to open.
+
+    Example:
+
+        ktrules serve --port 8000
+    """
+    import uvicorn  # here so that this command stays one insertion in a shared file
+
+    from ktrules.server.app import create_app
+    from ktrules.server.security import access_token, local_names
+    from ktrules.server.state import Settings
+
+    token = access_token(host, token)
+    app = create_app(Settings.load(rules_dir, token, max_upload_mb, workers, local_names(host)))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(t("server.serve.open", lang, url=f"http://{shown}:{port}/" + (f"?token={token}" if token else "")))
+    if token:
+        click.echo(t("server.serve.token", lang, token=token))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

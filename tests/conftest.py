@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 DEPARTMENT = FIXTURES / "datasets" / "so-khcn-binh-dinh.yaml"
 SMALL = FIXTURES / "datasets" / "small.yaml"
+DATASETS_DIR = FIXTURES / "datasets"
 
 
 def unit_with(people: list[dict[str, Any]], unit_record: dict[str, Any] | None = None, **parts: Any) -> dict:

@@ -320,6 +320,68 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.bad_suffix.hint": ("dùng --out {stem}.html (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx (danh sách đề "
                                "nghị khen thưởng)",
                                "use --out {stem}.html (the council packet) or --out {stem}.xlsx (the proposal list)"),
+    # server (issue 16)
+    "server.title": ("ktrules: xét thi đua, khen thưởng", "ktrules: emulation and commendation"),
+    "server.nav.start": ("Bắt đầu", "Start"),
+    "server.nav.results": ("Kết quả", "Results"),
+    "server.nav.ranking": ("Xếp thứ tự", "Ranking"),
+    "server.nav.downloads": ("Tải về", "Downloads"),
+    "server.nav.rules": ("Quy định", "Rules"),
+    "server.nav.api": ("API", "API"),
+    "server.lang.other": ("English", "Tiếng Việt"),
+    "server.start.heading": ("Xét danh hiệu thi đua, hình thức khen thưởng",
+                             "Evaluate emulation titles and commendations"),
+    "server.start.file": ("Tệp hồ sơ: Excel (.xlsx), YAML, JSON hoặc tệp .zip các tệp CSV",
+                          "Records: an Excel workbook (.xlsx), YAML, JSON or a .zip of the CSV files"),
+    "server.start.example": ("hoặc dùng dữ liệu mẫu (Sở Khoa học và Công nghệ tỉnh Bình Định, 49 người)",
+                             "or use the bundled example (Department of Science and Technology of Bình Định, "
+                             "49 people)"),
+    "server.start.period": ("Năm xét", "Year evaluated"),
+    "server.start.as_of": ("Ngày áp dụng quy định (để trống: ngày cuối năm xét)",
+                           "Date whose rules apply (blank: the year's last day)"),
+    "server.start.campaign": ("Phong trào thi đua", "Campaign"),
+    "server.start.national": ("Danh hiệu, hình thức theo quy định chung", "The national awards"),
+    "server.start.submit": ("Xét", "Evaluate"),
+    "server.start.limit": ("Tối đa {mb} MB", "At most {mb} MB"),
+    "server.error.no_file": ("chưa chọn tệp hồ sơ", "no records file chosen"),
+    "server.error.period": ("năm xét phải là số từ 1945 đến 2100", "the year evaluated must be a number from 1945 "
+                            "to 2100"),
+    "server.error.as_of": ("ngày áp dụng phải có dạng YYYY-MM-DD", "the date whose rules apply must be YYYY-MM-DD"),
+    "server.error.csrf": ("biểu mẫu đã cũ: tải lại trang rồi gửi lại", "the form is stale: reload the page and send "
+                          "it again"),
+    "server.error.run": ("không còn lượt xét này: máy chủ chỉ giữ {n} lượt gần nhất", "no such evaluation: the "
+                         "server keeps the last {n}"),
+    "server.progress.reading": ("Đang đọc hồ sơ {name}…", "Reading the records {name}…"),
+    "server.progress.evaluating": ("Đang xét {people} người…", "Evaluating {people} people…"),
+    "server.progress.note": ("Trang tự cập nhật mỗi giây.", "This page updates itself every second."),
+    "server.failed": ("Không xét được", "Could not evaluate"),
+    "server.again": ("Xét lại", "Try again"),
+    "server.results.counts": ("Số kết quả theo danh hiệu, hình thức", "Verdicts per award"),
+    "server.results.verdicts": ("Kết quả từng cá nhân, tập thể", "Each person's and collective's verdicts"),
+    "server.results.none": ("Không có kết quả nào phù hợp", "No verdict matches"),
+    "server.results.shown": ("{n} kết quả", "{n} verdicts"),
+    "server.results.first": ("hiện {n} kết quả đầu, lọc để thu hẹp", "the first {n} shown: filter to narrow"),
+    "server.filter": ("Lọc", "Filter"),
+    "server.all": ("Tất cả", "All"),
+    "server.subject.back": ("Về bảng kết quả", "Back to the results"),
+    "server.ranking.choose": ("Danh hiệu, hình thức", "Award"),
+    "server.ranking.ballot": ("Ngưỡng biểu quyết: từ {share} tổng số thành viên Hội đồng đồng ý [{cite}]",
+                              "Vote threshold: at least {share} of all council members in favour [{cite}]"),
+    "server.ranking.no_ballot": ("Quy định không đặt ngưỡng biểu quyết cho danh hiệu, hình thức này",
+                                 "The rules set no vote threshold for this award"),
+    "server.downloads.packet": ("Hồ sơ họp Hội đồng (HTML, in ra khổ A4)", "Council meeting packet (HTML, "
+                                "prints on A4)"),
+    "server.downloads.proposal": ("Danh sách đề nghị khen thưởng (Excel)", "Proposal list (Excel)"),
+    "server.downloads.later": ("Bản PDF của hồ sơ họp và các văn bản hồ sơ (biên bản họp xét, dự thảo quyết định, "
+                               "tờ trình, báo cáo thành tích) sẽ có ở đây khi lệnh ktrules documents có mặt.",
+                               "The packet as PDF and the dossier documents (minutes, draft decision, submission, "
+                               "reports of achievements) will be here once the ktrules documents command is."),
+    "server.rules.in_force": ("Hiệu lực {span}", "In force {span}"),
+    "server.rules.as_of": ("Chỉ phiên bản có hiệu lực ngày", "Only the version in force on"),
+    "server.rules.show": ("Xem", "Show"),
+    "server.serve.open": ("ktrules đang chạy: mở {url}", "ktrules is serving: open {url}"),
+    "server.serve.token": ("Mã truy cập (gửi kèm 'Authorization: Bearer …'): {token}",
+                           "Access token (send as 'Authorization: Bearer …'): {token}"),
 }
 
 

@@ -3,9 +3,13 @@ workbook may name awards as the rule pack does ('Lao động tiên tiến' for L
 
 from __future__ import annotations
 
+import io
+import tempfile
+import zipfile
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from ktrules.common.errors import KtrulesError
 from ktrules.records.models import Dataset, dataset_from_file
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack
 
@@ -28,3 +32,61 @@ def load_dataset(path: str | Path) -> Dataset:
 
         return read_dataset(path, national_award_names())
     return dataset_from_file(path)
+
+
+UPLOAD_SUFFIXES = (".xlsx", ".yaml", ".yml", ".json", ".zip")
+
+
+class UploadTooLarge(KtrulesError):
+    """A zip whose CSV files unpack to more than the limit (a zip bomb, or simply too much)."""
+
+
+def load_upload(name: str, content: bytes, unpacked_limit: int) -> Dataset:
+    """A dataset that arrived as bytes (an upload or a request body) named `name`: a workbook, YAML, JSON,
+    or a zip of the CSV folder. It is written into a temporary folder, removed afterwards, and read as
+    `load_dataset` reads files, so errors are the same; they name the upload, never the temporary folder."""
+    shown = PurePosixPath(name.replace("\\", "/")).name or "dataset"
+    suffix = PurePosixPath(shown).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise KtrulesError(f"cannot read a dataset from a '{suffix or shown}' file", file=shown,
+                           hint="upload an .xlsx workbook, a .yaml or .json file, or a .zip of the CSV files")
+    with tempfile.TemporaryDirectory(prefix="ktrules-upload-") as folder:
+        # the name on disk is ours: an uploaded name never becomes a path
+        target = Path(folder) / ("dataset-csv" if suffix == ".zip" else f"dataset{suffix}")
+        if suffix == ".zip":
+            _unzip(content, target, unpacked_limit, shown)
+        else:
+            target.write_bytes(content)
+        try:
+            return load_dataset(target)
+        except KtrulesError as exc:
+            raise _renamed(exc, str(target), shown) from None
+
+
+def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:
+    """The CSV files of a zip, flat in `folder`: members' folders are dropped, so no name can point
+    outside it, and the unpacked size is checked from the directory before anything is unpacked."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise KtrulesError("not a zip archive", file=shown, hint="zip the folder of CSV files again") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")
+                   and not m.filename.startswith("__MACOSX/")]
+        if not members:
+            raise KtrulesError("the zip holds no CSV file", file=shown, hint="zip the folder of CSV files")
+        if sum(m.file_size for m in members) > limit:
+            raise UploadTooLarge(f"the CSV files unpack to more than {limit // 2**20} MB", file=shown,
+                                 hint="split the records or raise --max-upload-mb")
+        folder.mkdir()
+        for member in members:
+            path = folder / PurePosixPath(member.filename).name
+            if path.exists():
+                raise KtrulesError(f"two files named '{path.name}'", file=shown, hint="keep one CSV file per sheet")
+            path.write_bytes(archive.read(member))  # reads at most the declared size, CRC checked
+
+
+def _renamed(exc: KtrulesError, written: str, shown: str) -> KtrulesError:
+    def named(text: str | None) -> str | None:
+        return text.replace(written, shown) if text else text
+    return type(exc)(named(exc.message), file=named(exc.file), line=exc.line, hint=named(exc.hint))

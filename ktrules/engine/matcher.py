@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -122,6 +123,10 @@ class Matcher:
         self._name = f"ktrules{next(_names)}"
         self._host.register_rulesets({self._name: rules})
         self._ruleset = self._host.get_ruleset(self._name)
+        # one run at a time: a run's firings are collected in the sets above and its sessions are named
+        # v0, v1, ... in the one ruleset, and durable_rules' engine is not safe to enter from two threads
+        # (the server evaluates requests in threads; two at once crashed the process)
+        self._lock = threading.Lock()
 
     def _on_fact(self, c: object) -> None:
         self._seen.add((c.m.sid, c.m.award))  # type: ignore[attr-defined]
@@ -146,7 +151,8 @@ class Matcher:
             profiles.setdefault((item.award, tuple(values)), []).append(item.subject)
         unique = [Facts(f"v{i}", award, {fact: (low, high) for fact, low, high in values})
                   for i, (award, values) in enumerate(profiles)]
-        matched = self._match(unique)
+        with self._lock:
+            matched = self._match(unique)
         return {(subject, award): matched[f"v{i}", award]
                 for i, ((award, _), subjects) in enumerate(profiles.items()) for subject in subjects}
 

@@ -1,0 +1,128 @@
+"""The JSON API: the same library calls as the commands, so `POST /api/check` answers exactly what
+`ktrules check --format json` prints for the same dataset and options."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from ktrules.common.output import render
+from ktrules.council.ranking import rank
+from ktrules.documents.report import rank_rows, row, rule_rows
+from ktrules.documents.verdicts import check_pieces, subject_verdicts
+from ktrules.engine.evaluate import evaluate
+from ktrules.engine.inputs import load_upload
+from ktrules.rules import select_version
+from ktrules.server.problems import MEDIA_TYPE, BadRequest
+from ktrules.server.state import Config
+from ktrules.server.workers import run
+
+router = APIRouter(prefix="/api", tags=["api"])
+BODY_NAME = "dataset.json"  # what errors call the request body
+Lang = Literal["vi", "en"]
+Period = Annotated[int, Query(ge=1945, le=2100, description="The year evaluated.")]
+AsOf = Annotated[date | None, Query(description="Date whose rules apply; default the period's last day.")]
+Campaign = Annotated[str | None, Query(description="A campaign pack id; default the national awards.")]
+Ids = Annotated[list[str] | None, Query(description="Only this id (repeatable).")]
+Id = Annotated[str, Query(min_length=1, description="A person, unit or award id.")]
+BODY = {"requestBody": {"required": True, "description": "A dataset in the contract's format, as JSON.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dataset"}}}}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": {MEDIA_TYPE: {}}}
+    for status, text in ((400, "A parameter is missing or wrong, or not one the server takes"),
+                         (401, "The token is missing or wrong"), (413, "The body is larger than the limit"),
+                         (422, "The dataset or an option is wrong: the CLI's one-line message in `detail`"))}
+JSON_ARRAY = {200: {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}
+
+
+def only(*names: str) -> Any:
+    """Refuse a query parameter the route does not take, `rules` above all: the rules folder is fixed when
+    the server starts, and no request names a file."""
+    allowed = set(names)
+
+    def check(request: Request) -> None:
+        for name in request.query_params:
+            if name not in allowed:
+                raise BadRequest(f"unknown query parameter '{name}'",
+                                 hint=f"this call takes {', '.join(sorted(allowed)) or 'none'}; the rules folder "
+                                      "is fixed when the server starts and datasets come only in the body")
+    return Depends(check)
+
+
+def _json(text: str) -> Response:
+    return Response(text, media_type="application/json")
+
+
+def _work(request: Request) -> ProcessPoolExecutor:
+    return request.app.state.workers
+
+
+@router.post("/check", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
+             dependencies=[only("period", "as_of", "campaign", "award", "subject", "lang")])
+async def check(request: Request, settings: Config, period: Period, as_of: AsOf = None,
+                campaign: Campaign = None, award: Ids = None, subject: Ids = None, lang: Lang = "vi") -> Response:
+    """Every verdict, one object per subject and award: what `ktrules check --format json` prints."""
+    options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
+               "subjects": subject or ()}
+    return _json(await run(_work(request), checked, await request.body(), settings.max_upload, period, lang,
+                           options))
+
+
+def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
+    # processes as the command uses them (several from 20,000 people): forking is safe here, in a worker
+    # process that runs one call at a time on one thread
+    return "".join(check_pieces(load_upload(BODY_NAME, body, limit), period, "json", lang, **options))
+
+
+@router.post("/explain", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
+             dependencies=[only("period", "subject", "as_of", "campaign", "award", "lang")])
+async def explain(request: Request, settings: Config, period: Period, subject: Id, as_of: AsOf = None,
+                  campaign: Campaign = None, award: Ids = None, lang: Lang = "vi") -> Response:
+    """One subject's verdicts with every criterion: what `ktrules explain --format json` prints."""
+    options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
+               "subjects": (subject,)}
+    return _json(await run(_work(request), explained, await request.body(), settings.max_upload, period, lang,
+                           options))
+
+
+def explained(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
+    evaluation = evaluate(load_upload(BODY_NAME, body, limit), period, **options)
+    subject = options["subjects"][0]
+    return render([row(evaluation, v, lang) for v in subject_verdicts(evaluation, subject)], "json", {}) + "\n"
+
+
+@router.post("/rank", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
+             dependencies=[only("period", "award", "bloc", "as_of", "campaign", "lang")])
+async def rank_award(request: Request, settings: Config, period: Period, award: Id, bloc: str | None = None,
+                     as_of: AsOf = None, campaign: Campaign = None, lang: Lang = "vi") -> Response:
+    """An award's eligible candidates in order, with quota: what `ktrules rank --format json` prints."""
+    options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign}
+    return _json(await run(_work(request), ranked, await request.body(), settings.max_upload, period, lang,
+                           options, award, bloc))
+
+
+def ranked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any], award: str,
+           bloc: str | None) -> str:
+    evaluation = evaluate(load_upload(BODY_NAME, body, limit), period, **options)
+    return render(rank_rows(rank(evaluation, award, bloc), lang), "json", {}) + "\n"
+
+
+@router.get("/rules", responses={**JSON_ARRAY, **ERRORS}, dependencies=[only("as_of", "lang")])
+def rules(settings: Config, as_of: AsOf = None, lang: Lang = "vi") -> Response:
+    """The awards of each national rule version (or of the one in force on `as_of`), criteria in short:
+    what `ktrules rules --format json` prints."""
+    versions = list(settings.national)
+    if as_of:
+        versions = [select_version(versions, as_of)]
+    return _json(render(rule_rows(versions, lang), "json", {}) + "\n")
+
+
+@router.get("/health", dependencies=[only()])
+def health(settings: Config) -> dict[str, Any]:
+    """Whether the server answers, its version and the national rule versions it holds."""
+    return {"status": "ok", "version": settings.version,
+            "rules": [v.label for v in settings.national]}

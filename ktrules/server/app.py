@@ -1,0 +1,81 @@
+"""The app factory: everything a request reads is built here, once, and never mutated afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from ktrules.records.models import Dataset
+from ktrules.server import api, pages, problems, workers
+from ktrules.server.limits import BodyLimit
+from ktrules.server.runs import Runs
+from ktrules.server.security import TokenGuard
+from ktrules.server.state import Settings
+
+HERE = Path(__file__).resolve().parent
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The web pages, the JSON API, /openapi.json and /docs (Swagger UI served from the package, no CDN)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # the API's work in processes of their own; the pages' runs in threads; both gone when the server stops
+        with workers.start(settings.workers, settings.rules) as pool, Runs() as runs:
+            app.state.workers, app.state.runs = pool, runs
+            yield
+
+    app = FastAPI(title="ktrules", version=settings.version, docs_url=None, redoc_url=None, lifespan=lifespan,
+                  description="Explained verdicts on emulation titles and commendations (thi đua, khen thưởng).")
+    app.state.settings = settings
+    problems.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.get("/docs", include_in_schema=False)(_docs)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+
+    @app.middleware("http")
+    async def version_header(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers["x-ktrules-version"] = settings.version
+        response.headers["x-content-type-options"] = "nosniff"
+        return response
+
+    # the last added runs first: the Host header, the token before anything reads the body, then its size
+    app.add_middleware(BodyLimit, limit=settings.max_upload)
+    app.add_middleware(TokenGuard, token=settings.token)
+    if settings.hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.hosts))
+    return app
+
+
+async def _docs() -> HTMLResponse:
+    return get_swagger_ui_html(openapi_url="/openapi.json", title="ktrules API",
+                               swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                               swagger_css_url="/static/swagger/swagger-ui.css",
+                               swagger_favicon_url="/static/swagger/favicon-32x32.png")
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated schema, with the dataset's schema from the same pydantic model the server reads it with
+    (the routes read the body themselves, so that its errors are the CLI's, with lines)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        dataset = Dataset.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(dataset.pop("$defs", {}))
+        components["Dataset"] = dataset
+        app.openapi_schema = schema
+    return app.openapi_schema

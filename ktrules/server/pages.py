@@ -1,0 +1,244 @@
+"""The council's pages: start (upload), results, a person or unit, ranking, downloads, rules. Each route
+reads what it needs and hands it to a template; the wording is the message catalogue's."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from ktrules.common.messages import LANGS, t
+from ktrules.council.ranking import rank
+from ktrules.documents.packet import build_packet, render_html
+from ktrules.documents.report import quota_lines, rank_rows, row, show_reading, subject_name
+from ktrules.documents.verdicts import subject_verdicts
+from ktrules.engine.evaluate import campaign_ids
+from ktrules.engine.inputs import load_dataset, load_upload
+from ktrules.records.models import Dataset
+from ktrules.rules import select_version
+from ktrules.server.runs import KEPT, Asked, Run
+from ktrules.server.security import CSRF_COOKIE, CSRF_FIELD, new_csrf, same
+from ktrules.server.state import Config, Settings
+
+router = APIRouter(include_in_schema=False)
+_PACKAGE = Path(__file__).resolve().parent.parent
+# the "use the example" of the start page: the repository's fixtures, which a wheel carries as ktrules/examples
+EXAMPLE = (_PACKAGE / "examples" if (_PACKAGE / "examples").is_dir()
+           else _PACKAGE.parent / "fixtures" / "datasets") / "so-khcn-binh-dinh.xlsx"
+SHOWN = 500  # verdicts listed on the results page at most
+# the pages need no script and no other origin; inline styles are the packet's, which is a download
+POLICY = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("ktrules.server", "templates"), autoescape=True,
+                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def lang_of(request: Request) -> str:
+    """The language asked for in the address (a switch link), else the one remembered, else Vietnamese."""
+    asked = request.query_params.get("lang") or request.cookies.get("lang")
+    return asked if asked in LANGS else "vi"
+
+
+def _page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    other = "en" if lang == "vi" else "vi"
+    switch = request.url.include_query_params(lang=other)
+    html = _TEMPLATES.get_template(template).render(
+        t=lambda key, **v: t(key, lang, **v), lang=lang, switch=f"{switch.path}?{switch.query}", **values)
+    response = HTMLResponse(html, status_code=status, headers={"content-security-policy": POLICY})
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie("lang", lang, samesite="strict")
+    return response
+
+
+def _start(request: Request, settings: Settings, error: str | None = None, status: int = 200) -> HTMLResponse:
+    csrf = request.cookies.get(CSRF_COOKIE) or new_csrf()
+    response = _page(request, "start.html.j2", status, csrf=csrf, csrf_field=CSRF_FIELD, error=error,
+                     campaigns=campaign_ids(settings.rules), year=date.today().year - 1,
+                     mb=settings.max_upload // 2**20)
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/")
+def start(request: Request, settings: Config) -> HTMLResponse:
+    return _start(request, settings)
+
+
+@router.post("/runs")
+async def upload(request: Request, settings: Config) -> Response:
+    """The start page's form: a dataset (or the example) and the period, date and campaign."""
+    lang = lang_of(request)
+    form = await request.form(max_files=1, max_fields=8)
+    if not same(str(form.get(CSRF_FIELD, "")), request.cookies.get(CSRF_COOKIE, "\0")):
+        return _start(request, settings, t("server.error.csrf", lang), 403)
+    source = await _source(form, settings)
+    try:
+        if source is None:
+            raise ValueError(t("server.error.no_file", lang))
+        asked = Asked(source[0], *_choices(form, lang))
+    except ValueError as exc:
+        return _start(request, settings, str(exc), 422)
+    run = request.app.state.runs.start(asked, source[1], str(settings.rules))
+    return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+
+async def _source(form: FormData, settings: Settings) -> tuple[str, Callable[[], Dataset]] | None:
+    """The dataset's name and how to read it: the upload, or the bundled example when it is ticked."""
+    upload = form.get("dataset")
+    if isinstance(upload, UploadFile) and upload.filename:
+        name, content = upload.filename, await upload.read()
+        return PurePosixPath(name.replace("\\", "/")).name, lambda: load_upload(name, content, settings.max_upload)
+    if form.get("example"):
+        return EXAMPLE.name, lambda: load_dataset(EXAMPLE)
+    return None
+
+
+def _choices(form: FormData, lang: str) -> tuple[int, date | None, str | None]:
+    """The period, the as-of date and the campaign, or a ValueError whose message says what is wrong."""
+    try:
+        period = int(str(form.get("period", "")))
+    except ValueError:
+        period = 0
+    if not 1945 <= period <= 2100:
+        raise ValueError(t("server.error.period", lang))
+    try:
+        as_of = date.fromisoformat(str(form["as_of"])) if form.get("as_of") else None
+    except ValueError:
+        raise ValueError(t("server.error.as_of", lang)) from None
+    return period, as_of, str(form.get("campaign") or "") or None
+
+
+def _run(request: Request, run_id: str) -> Run:
+    run = request.app.state.runs.get(run_id)
+    if run is None:
+        raise HTTPException(404, t("server.error.run", lang_of(request), n=KEPT))
+    return run
+
+
+@router.get("/runs/{run_id}")
+def results(request: Request, run_id: str, award: str = "", unit: str = "", verdict: str = "") -> HTMLResponse:
+    """Counts per award, then the verdicts, filtered by award, unit and verdict; or how far the run has got."""
+    run = _run(request, run_id)
+    if run.phase in ("reading", "evaluating"):
+        return _page(request, "progress.html.j2", run=run)
+    if run.phase == "failed":
+        return _page(request, "failed.html.j2", 422, run=run)
+    lang = lang_of(request)
+    with run.using() as evaluation:
+        counts: dict[str, Counter[str]] = {}
+        for v in evaluation.verdicts:
+            counts.setdefault(v.award, Counter())[v.verdict] += 1
+        rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts
+                if (not award or v.award == award) and (not verdict or v.verdict == verdict)]
+        if unit:
+            rows = [r for r in rows if unit in (r["unit"], r["subject"])]
+        shown = rows[:SHOWN]  # a province has 100,000s of verdicts: the filters narrow, a page shows a few
+        names = {a: evaluation.award(a).name.in_(lang) for a in counts}
+        return _page(request, "results.html.j2", run=run, evaluation=evaluation, counts=counts, names=names,
+                     rows=shown, total=len(rows), units=evaluation.dataset.units, chosen={"award": award, "unit": unit,
+                                                                        "verdict": verdict})
+
+
+@router.get("/runs/{run_id}/subjects/{subject}")
+def subject(request: Request, run_id: str, subject: str) -> HTMLResponse:
+    """Each award's explanation tree: results, citations, the values read, presumed and unverified marks."""
+    run = _done(request, run_id)
+    lang = lang_of(request)
+    with run.using() as evaluation:
+        verdicts = subject_verdicts(evaluation, subject)
+        explained = [row(evaluation, v, lang) for v in verdicts]
+        # the values read as `explain` words them ("between 2 and 3", "yes"), in the order of the criteria
+        shown = [[show_reading(n.reading, lang) if n.reading else "" for root in v.criteria for _, n in root.flatten()]
+                 for v in verdicts]
+        awards = {r["award"]: evaluation.award(r["award"]) for r in explained}
+        return _page(request, "subject.html.j2", run=run, evaluation=evaluation,
+                     rows=list(zip(explained, shown, strict=True)), awards=awards,
+                     name=subject_name(evaluation, subject), subject=subject)
+
+
+@router.get("/runs/{run_id}/ranking")
+def ranking(request: Request, run_id: str, award: str = "") -> HTMLResponse:
+    """Per award: the candidates in order, the quota with its arithmetic, tie-breaks, the ballot threshold."""
+    run = _done(request, run_id)
+    lang = lang_of(request)
+    with run.using() as evaluation:
+        awards = list(dict.fromkeys(v.award for v in evaluation.verdicts))
+        award = award if award in awards else (awards[0] if awards else "")
+        ranked = rank(evaluation, award) if award else None
+        return _page(request, "ranking.html.j2", run=run, evaluation=evaluation, awards=awards, award=award,
+                     names={a: evaluation.award(a).name.in_(lang) for a in awards},
+                     rows=rank_rows(ranked, lang) if ranked else [],
+                     quota=quota_lines(ranked, lang) if ranked else [],
+                     ballot=evaluation.version.rules.ballots.get(award))
+
+
+@router.get("/runs/{run_id}/downloads")
+def downloads(request: Request, run_id: str) -> HTMLResponse:
+    return _page(request, "downloads.html.j2", run=_done(request, run_id))
+
+
+@router.get("/runs/{run_id}/packet.html")
+async def packet_html(request: Request, run_id: str) -> Response:
+    """The council meeting packet, as `ktrules report --out FILE.html` writes it."""
+    run = _done(request, run_id)
+    html = await run_in_threadpool(lambda: render_html(_packet(run, lang_of(request))))
+    return HTMLResponse(html, headers=_attachment(f"hop-hoi-dong-{run.asked.period}.html"))
+
+
+@router.get("/runs/{run_id}/proposal.xlsx")
+async def proposal_xlsx(request: Request, run_id: str) -> Response:
+    """The proposal list, as `ktrules report --out FILE.xlsx` writes it."""
+    from ktrules.documents.proposal import proposal_workbook  # openpyxl is loaded only for workbooks
+
+    run = _done(request, run_id)
+
+    def save() -> bytes:
+        buffer = io.BytesIO()
+        proposal_workbook(_packet(run, lang_of(request))).save(buffer)
+        return buffer.getvalue()
+    return Response(await run_in_threadpool(save), media_type=XLSX,
+                    headers=_attachment(f"de-nghi-khen-thuong-{run.asked.period}.xlsx"))
+
+
+@router.get("/rules")
+def rules(request: Request, settings: Config, as_of: str = "") -> HTMLResponse:
+    """The awards of each national rule version, with criteria, citations and verified flags."""
+    versions = list(settings.national)
+    day = _day(as_of)
+    if day:
+        versions = [select_version(versions, day)]
+    return _page(request, "rules.html.j2", versions=versions, as_of=as_of if day else "")
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _done(request: Request, run_id: str) -> Run:
+    """A run whose evaluation is there; one still running or failed sends the browser to its page."""
+    run = _run(request, run_id)
+    if run.phase != "done":
+        raise HTTPException(303, run.phase, headers={"location": f"/runs/{run.id}"})
+    return run
+
+
+def _packet(run: Run, lang: str) -> Any:
+    with run.using() as evaluation:
+        return build_packet(evaluation, lang)
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"content-disposition": f'attachment; filename="{filename}"'}

@@ -1,0 +1,73 @@
+"""Errors as RFC 9457 problem details (application/problem+json): the CLI's one-line message in `detail`,
+with the file, line and hint apart for a program; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from ktrules.common.errors import KtrulesError
+from ktrules.engine.inputs import UploadTooLarge
+
+MEDIA_TYPE = "application/problem+json"
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          413: "Content too large", 422: "Unprocessable content", 500: "Internal server error"}
+log = logging.getLogger("ktrules.server")
+
+
+class BadRequest(KtrulesError):
+    """A request that asks for something the server does not take (an unknown query parameter)."""
+
+
+def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail,
+            **{k: v for k, v in extra.items() if v is not None}}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def from_error(exc: KtrulesError) -> JSONResponse:
+    """A user error: 413 for too much, 400 for a request the server does not take, else 422 (the dataset
+    or an option is wrong); `detail` is exactly what the CLI prints after 'Error: '."""
+    status = 413 if isinstance(exc, UploadTooLarge) else 400 if isinstance(exc, BadRequest) else 422
+    return problem(status, str(exc), file=exc.file, line=exc.line, hint=exc.hint)
+
+
+def install(app: FastAPI) -> None:
+    """Every error the app can meet answered as problem details."""
+    app.add_exception_handler(KtrulesError, _ktrules_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+async def _ktrules_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, KtrulesError)
+    return from_error(exc)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0]
+    where = ".".join(str(step) for step in first["loc"][1:]) or str(first["loc"][0])
+    given = first.get("input")
+    shown = f" (given: {given!r})" if isinstance(given, str | int | float) else ""
+    more = len(exc.errors()) - 1
+    return problem(400, f"{first['loc'][0]} parameter '{where}': {first['msg']}{shown}"
+                        + (f" (and {more} more problem{'s' * (more > 1)})" if more else ""),
+                   hint="see /docs for the parameters")
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return problem(exc.status_code, str(exc.detail), headers=exc.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # the trace goes to the server's log for whoever runs it; the caller learns only that it failed
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "an unexpected error; the server's log has the details")

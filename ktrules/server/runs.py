@@ -1,0 +1,94 @@
+"""The pages' evaluations: an upload becomes a run, evaluated in the background while its page shows how
+far it has got. Runs share nothing: each holds its own dataset and evaluation behind its own lock (ranking
+writes into an evaluation's context), and the store only adds, finds and drops whole runs."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from types import TracebackType
+from typing import Literal
+
+from ktrules.common.errors import KtrulesError
+from ktrules.engine.evaluate import Evaluation, evaluate
+from ktrules.records.models import Dataset
+
+KEPT = 16  # runs kept in memory; the oldest is dropped first
+WORKERS = 2  # evaluations at once; more wait their turn
+log = logging.getLogger("ktrules.server")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the start page asked for."""
+
+    name: str  # the upload's name, for the page's title
+    period: int
+    as_of: date | None
+    campaign: str | None
+
+
+@dataclass
+class Run:
+    id: str
+    asked: Asked
+    phase: Literal["reading", "evaluating", "done", "failed"] = "reading"
+    people: int = 0
+    error: str | None = None
+    evaluation: Evaluation | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @contextmanager
+    def using(self) -> Iterator[Evaluation]:
+        """The evaluation, for one request at a time: ranking a list writes into its context."""
+        assert self.evaluation is not None
+        with self.lock:
+            yield self.evaluation
+
+
+class Runs:
+    def __init__(self) -> None:
+        self._runs: OrderedDict[str, Run] = OrderedDict()
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="ktrules-run")
+
+    def __enter__(self) -> Runs:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def start(self, asked: Asked, read: Callable[[], Dataset], rules: str) -> Run:
+        """A new run, reading then evaluating in the background."""
+        run = Run(secrets.token_urlsafe(16), asked)
+        with self._lock:
+            self._runs[run.id] = run
+            while len(self._runs) > KEPT:
+                self._runs.popitem(last=False)
+        self._pool.submit(_evaluate, run, read, rules)
+        return run
+
+    def get(self, run_id: str) -> Run | None:
+        with self._lock:
+            return self._runs.get(run_id)
+
+
+def _evaluate(run: Run, read: Callable[[], Dataset], rules: str) -> None:
+    try:
+        dataset = read()
+        run.people, run.phase = len(dataset.people), "evaluating"
+        asked = run.asked
+        run.evaluation = evaluate(dataset, asked.period, as_of=asked.as_of, rules=rules, campaign=asked.campaign)
+        run.phase = "done"
+    except KtrulesError as exc:
+        run.error, run.phase = str(exc), "failed"
+    except Exception:  # the page says it failed; the trace is for whoever runs the server
+        log.exception("unexpected error evaluating run %s", run.id)
+        run.error, run.phase = "an unexpected error; the server's log has the details", "failed"

@@ -1,0 +1,78 @@
+"""Who may reach the server: loopback without a token, any other address only with one; the token is
+checked in constant time on every page and API call. Also the CSRF check of the pages' forms."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.requests import cookie_parser
+from starlette.responses import RedirectResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ktrules.server.problems import problem
+
+TOKEN_COOKIE = "ktrules_token"
+CSRF_COOKIE = "ktrules_csrf"
+CSRF_FIELD = "csrf"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
+
+
+def access_token(host: str, given: str | None) -> str | None:
+    """The token the server will require: the one given, else a new one when binding off loopback."""
+    if given or is_loopback(host):
+        return given or None
+    return secrets.token_urlsafe(24)
+
+
+def local_names(host: str) -> tuple[str, ...] | None:
+    """The Host headers a server bound to loopback answers: its own names only, so that a web page whose
+    name an attacker points at 127.0.0.1 (DNS rebinding) cannot read it. None (any) off loopback, where
+    the token guards it."""
+    return ("127.0.0.1", "localhost", "::1", host) if is_loopback(host) else None
+
+
+def same(given: str | None, expected: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def new_csrf() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class TokenGuard:
+    """Refuses (401) any request without the token: `Authorization: Bearer T` for programs, a cookie for
+    a browser. A browser's first visit may carry `?token=T` (the address `ktrules serve` prints): it is
+    answered with the cookie and a redirect to the same address without the token, out of the history."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.token is None:
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        scheme, _, bearer = headers.get("authorization", "").partition(" ")
+        from_cookie = cookie_parser(headers.get("cookie", "")).get(TOKEN_COOKIE)
+        if (scheme.lower() == "bearer" and same(bearer.strip(), self.token)) or same(from_cookie, self.token):
+            return await self.app(scope, receive, send)
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        if same(dict(query).get("token"), self.token):
+            rest = urlencode([(k, v) for k, v in query if k != "token"])
+            response = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), status_code=303)
+            response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
+            return await response(scope, receive, send)
+        response = problem(401, "a token is required: send 'Authorization: Bearer <token>', or open the address "
+                                "`ktrules serve` printed", headers={"www-authenticate": "Bearer"})
+        await response(scope, receive, send)

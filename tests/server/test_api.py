@@ -1,0 +1,198 @@
+"""The JSON API as a program calls it: the same answers as the commands, errors as problem details,
+the upload limit, the token, and no way to name a file."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from ktrules.cli import cli
+from tests.conftest import DEPARTMENT, FIXTURES, SMALL
+from tests.server.conftest import body, serve, submit
+
+DATASETS = FIXTURES / "datasets"
+
+
+def _campaign_runs() -> list[tuple[Path, int, str | None]]:
+    """(dataset, period, campaign) of every bundled campaign case, so each campaign dataset is checked
+    against the campaign it was written for."""
+    found = set()
+    for path in sorted((FIXTURES / "cases" / "campaigns").rglob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            if isinstance(case.get("dataset"), str):
+                found.add(((path.parent / case["dataset"]).resolve(), case["period"], case.get("campaign")))
+    return sorted(found, key=str)
+
+
+RUNS = [(path, period, None) for path in (SMALL, DEPARTMENT, DATASETS / "so-khcn-binh-dinh.xlsx",
+                                          DATASETS / "small-csv") for period in (2023, 2024)] + _campaign_runs()
+
+
+def _cli(*args: object) -> str:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_every_fixture_dataset_is_checked_by_a_campaign_run() -> None:
+    checked = {path.name for path, _, campaign in RUNS if campaign}
+    assert checked == {p.name for p in (DATASETS / "campaigns").glob("*.yaml")}
+
+
+@pytest.mark.parametrize(("path", "period", "campaign"), RUNS,
+                         ids=[f"{p.name}-{y}-{c or 'vn'}" for p, y, c in RUNS])
+def test_check_answers_exactly_what_the_command_prints(client: TestClient, path: Path, period: int,
+                                                       campaign: str | None) -> None:
+    extra = ["--campaign", campaign] if campaign else []
+    printed = _cli("check", path, "--period", period, "--format", "json", *extra)
+    response = client.post("/api/check", params={"period": period, **({"campaign": campaign} if campaign else {})},
+                           content=body(path))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.text == printed
+    assert json.loads(response.text)  # not an empty list: the comparison saw verdicts
+
+
+def test_check_narrows_by_award_and_subject_and_speaks_english(client: TestClient) -> None:
+    response = client.post("/api/check", params=[("period", 2024), ("award", "LDTT"), ("subject", "p22"),
+                                                 ("subject", "p29"), ("lang", "en")], content=body(DEPARTMENT))
+    rows = response.json()
+    assert [(r["subject"], r["award"], r["verdict"]) for r in rows] == [
+        ("p22", "LDTT", "not_eligible"), ("p29", "LDTT", "eligible")]
+    assert rows[0]["award_name"] == "Advanced Worker"
+    assert response.text == _cli("check", DEPARTMENT, "--period", 2024, "--award", "LDTT", "--subject", "p22",
+                                 "--subject", "p29", "--lang", "en", "--format", "json")
+
+
+def test_explain_and_rank_answer_what_the_commands_print(client: TestClient) -> None:
+    explained = client.post("/api/explain", params={"period": 2024, "subject": "p13", "award": "CSTDCS"},
+                            content=body(DEPARTMENT))
+    assert explained.status_code == 200
+    assert explained.text == _cli("explain", DEPARTMENT, "--period", 2024, "--subject", "p13", "--award", "CSTDCS",
+                                  "--format", "json")
+    assert any(c["cite"] for c in explained.json()[0]["criteria"])
+    ranked = client.post("/api/rank", params={"period": 2023, "award": "CSTDCS"}, content=body(DEPARTMENT))
+    assert ranked.text == _cli("rank", DEPARTMENT, "--period", 2023, "--award", "CSTDCS", "--format", "json")
+    assert ranked.json()[0]["rank"] == 1
+
+
+def test_rules_health_and_the_schema(client: TestClient) -> None:
+    assert client.get("/api/rules", params={"as_of": "2024-06-30"}).text == _cli(
+        "rules", "--as-of", "2024-06-30", "--format", "json")
+    health = client.get("/api/health")
+    assert health.json()["status"] == "ok" and "vn/2024" in health.json()["rules"]
+    assert health.headers["x-ktrules-version"]
+    schema = client.get("/openapi.json").json()
+    assert "/api/check" in schema["paths"]
+    assert "people" in schema["components"]["schemas"]["Dataset"]["properties"]  # from the pydantic model
+    docs = client.get("/docs").text
+    assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def _problem(response, status: int) -> dict:  # noqa: ANN001
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status and "\n" not in problem["detail"] and "Traceback" not in problem["detail"]
+    return problem
+
+
+def test_a_dataset_error_is_the_commands_one_line_message_as_a_problem(client: TestClient, write) -> None:  # noqa: ANN001
+    text = SMALL.read_text(encoding="utf-8").replace("gender: female", "gender: femal", 1)
+    broken = write("broken.yaml", text)
+    data = yaml.safe_load(text)
+    problem = _problem(client.post("/api/check?period=2024", content=json.dumps(data, default=str)), 422)
+    printed = CliRunner().invoke(cli, ["check", str(broken), "--period", "2024"]).output
+    # the same message as the CLI's, but for the name of the file and its line (YAML there, JSON here)
+    assert problem["detail"].split(": ", 1)[1] == printed.removeprefix("Error: ").strip().split(": ", 1)[1]
+    assert problem["file"] == "dataset.json" and "did you mean 'female'" in problem["hint"]
+
+
+def test_malformed_json_and_bad_options_are_problems(client: TestClient) -> None:
+    malformed = _problem(client.post("/api/check?period=2024", content=b'{"organization": {"id": "x",'), 422)
+    assert malformed["detail"].startswith("dataset.json:1: malformed JSON")
+    assert _problem(client.post("/api/check?period=2024", content=b"[1, 2]"), 422)["line"] == 1
+    unknown = _problem(client.post("/api/check?period=2024&award=LDT", content=body(SMALL)), 422)
+    assert "did you mean 'LDTT'" in unknown["detail"]
+    assert "'period'" in _problem(client.post("/api/check", content=body(SMALL)), 400)["detail"]
+    assert "abc" in _problem(client.post("/api/check?period=abc", content=body(SMALL)), 400)["detail"]
+    assert _problem(client.post("/api/check?period=2024&lang=fr", content=body(SMALL)), 400)
+    nobody = _problem(client.post("/api/explain?period=2024&subject=p01&award=TTLDXS", content=body(SMALL)), 422)
+    assert "no verdict" in nobody["detail"]
+
+
+@pytest.mark.parametrize("query", ["rules=/etc", "dataset=/etc/passwd", "path=../rules", "out=/tmp/x.html"])
+def test_no_request_can_name_a_file(client: TestClient, query: str) -> None:
+    problem = _problem(client.post(f"/api/check?period=2024&{query}", content=body(SMALL)), 400)
+    assert f"unknown query parameter '{query.split('=')[0]}'" in problem["detail"]
+    assert _problem(client.get(f"/api/rules?{query}"), 400)
+
+
+def test_a_dataset_naming_a_path_is_refused_as_a_dataset(client: TestClient) -> None:
+    problem = _problem(client.post("/api/check?period=2024", content=json.dumps("/etc/passwd")), 422)
+    assert "expected a mapping" in problem["detail"]
+
+
+def test_a_body_over_the_limit_is_refused_with_413() -> None:
+    with serve(max_upload_mb=1) as small:
+        fits = small.post("/api/check?period=2024", content=body(DEPARTMENT))
+        assert fits.status_code == 200
+        problem = _problem(small.post("/api/check?period=2024", content=b" " * (2**20 + 1)), 413)
+        assert "1 MB" in problem["detail"]
+
+        def chunks():  # no Content-Length: the limit is counted as the body arrives
+            for _ in range(3):
+                yield b" " * 2**19
+        assert _problem(small.post("/api/check?period=2024", content=chunks()), 413)
+
+
+def test_a_zip_that_unpacks_over_the_limit_is_refused() -> None:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Cán bộ.csv", "x" * (3 * 2**20))  # compresses to a few kilobytes
+    with serve(max_upload_mb=1) as small:
+        page = submit(small, files={"dataset": ("ho-so.zip", packed.getvalue(), "application/zip")})
+    assert page.status_code == 422
+    assert "ho-so.zip: the CSV files unpack to more than 1 MB" in page.text
+
+
+def test_the_token_is_required_when_set() -> None:
+    with serve(token="s3cret-token") as guarded:
+        assert _problem(guarded.get("/api/health"), 401)["detail"].startswith("a token is required")
+        assert _problem(guarded.get("/api/health", headers={"Authorization": "Bearer wrong"}), 401)
+        assert _problem(guarded.get("/", headers={"Authorization": "Bearer s3cret-token-and-more"}), 401)
+        assert _problem(guarded.post("/api/check?period=2024", content=body(SMALL)), 401)
+        assert guarded.get("/api/health", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+        # a browser opens the printed address once; the cookie carries the token from then on
+        first = guarded.get("/rules?token=s3cret-token&lang=en", follow_redirects=False)
+        assert first.status_code == 303 and first.headers["location"] == "/rules?lang=en"
+        assert guarded.get("/rules").status_code == 200
+
+
+def test_binding_off_loopback_generates_a_token() -> None:
+    from ktrules.server.security import access_token
+
+    assert access_token("127.0.0.1", None) is None and access_token("::1", None) is None
+    assert access_token("localhost", "given") == "given"
+    generated = access_token("0.0.0.0", None)
+    assert generated and len(generated) >= 32 and generated != access_token("0.0.0.0", None)
+    assert access_token("192.168.1.10", "mine") == "mine"
+
+
+def test_an_error_in_one_request_does_not_touch_the_next(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    good, bad = body(DEPARTMENT), b'{"organization": 1}'
+    expected = client.post("/api/check?period=2024", content=good).text
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda b: client.post("/api/check?period=2024", content=b), [good, bad] * 4))
+    assert [a.status_code for a in answers] == [200, 422] * 4
+    assert all(a.text == expected for a in answers[::2])

@@ -1,0 +1,68 @@
+"""The pages as a secretary uses them: upload, results with filters, a person's explanation, ranking,
+downloads, rules; Vietnamese first, English on a switch; forms refused without their CSRF token."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from fastapi.testclient import TestClient
+
+from tests.conftest import DATASETS_DIR, DEPARTMENT
+from tests.server.conftest import submit
+
+
+def test_the_start_page_offers_upload_example_period_and_campaigns(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and 'lang="vi"' in page.text
+    assert 'type="file"' in page.text and 'name="csrf"' in page.text and "bac-kan-ntm-2021-2025" in page.text
+    assert "Năm xét" in page.text
+    assert "script-src 'none'" in page.headers["content-security-policy"]
+    english = client.get("/?lang=en")
+    assert "Year evaluated" in english.text
+    assert "Year evaluated" in client.get("/").text  # the choice is remembered
+    client.get("/?lang=vi")
+
+
+def test_a_form_without_its_csrf_token_is_refused(client: TestClient) -> None:
+    refused = client.post("/runs", data={"csrf": "forged", "period": "2024", "example": "1"}, follow_redirects=False)
+    assert refused.status_code == 403 and "biểu mẫu đã cũ" in refused.text
+
+
+def test_an_uploaded_workbook_gives_counts_a_filtered_table_and_explanations(client: TestClient) -> None:
+    workbook = (DATASETS_DIR / "so-khcn-binh-dinh.xlsx").read_bytes()
+    results = submit(client, files={"dataset": ("so-khcn-binh-dinh.xlsx", workbook, "application/octet-stream")})
+    assert results.status_code == 200
+    assert "Sở Khoa học và Công nghệ tỉnh Bình Định" in results.text and 'id="counts"' in results.text
+    run = str(results.url)
+    filtered = client.get(run, params={"award": "LDTT", "verdict": "not_eligible"}).text
+    assert "p22" in filtered and "p29" not in filtered
+    person = client.get(f"{run}/subjects/p22").text
+    assert "Không đủ điều kiện" in person and "khiển trách" in person
+    assert "Căn cứ: " in person and "no_discipline" in person
+    ranking = client.get(f"{run}/ranking", params={"award": "CSTDCS"}).text
+    assert 'id="ranking"' in ranking and "Ngưỡng biểu quyết" in ranking
+    packet = client.get(f"{run}/packet.html")
+    assert packet.headers["content-disposition"] == 'attachment; filename="hop-hoi-dong-2024.html"'
+    assert "HỒ SƠ HỌP HỘI ĐỒNG" in packet.text.upper()
+    proposal = client.get(f"{run}/proposal.xlsx")
+    assert openpyxl.load_workbook(io.BytesIO(proposal.content)).sheetnames[0] == "LDTT"
+
+
+def test_a_bad_upload_shows_the_commands_message(client: TestClient) -> None:
+    text = DEPARTMENT.read_text(encoding="utf-8").replace("rating: HTT", "rating: HTTT", 1)
+    page = submit(client, files={"dataset": ("ho-so<script>.yaml", text.encode(), "application/yaml")})
+    assert page.status_code == 422
+    assert "ho-so&lt;script&gt;.yaml:" in page.text and "<script>" not in page.text  # escaped, never markup
+    assert "did you mean &#39;HTT&#39;" in page.text
+    assert submit(client).status_code == 422  # neither a file nor the example
+
+
+def test_the_rules_page_lists_awards_with_criteria_citations_and_verified_flags(client: TestClient) -> None:
+    page = client.get("/rules", params={"as_of": "2024-12-31"}).text
+    assert "vn/2024" in page and "vn/2017" not in page
+    assert "Chiến sĩ thi đua cơ sở" in page and "Điều" in page and "†" in page
+
+
+def test_an_unknown_run_is_not_found(client: TestClient) -> None:
+    assert client.get("/runs/nothing-here").status_code == 404
