@@ -81,8 +81,11 @@ class Context:
         group = self.groups.get(self.award)
         if group is None:
             return {}
-        out = {i: f"{c.award} {c.year}" for c in self.dataset.conferred_by_subject.get(subject, [])
-               if c.award == self.award or self.groups.get(c.award, group) != group for i in c.initiatives}
+        out: dict[str, str] = {}
+        for c in self.dataset.conferred_by_subject.get(subject, []):  # oldest first: it spent the initiative
+            if c.award == self.award or self.groups.get(c.award, group) != group:
+                for i in c.initiatives:
+                    out.setdefault(i, f"{c.award} {c.year}")
         out |= {i: f"{award} {year}" for i, (award, year) in self.spent.get(subject, {}).items()
                 if self.groups.get(award, group) < group}
         return out
@@ -126,8 +129,8 @@ def _months_worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Readin
 
 def _disciplines(ctx: Context, subject: str) -> list[tuple[str, date]]:
     # a discipline counts in the year of its date, whichever record lists it
-    return [(d.level, d.date) for d in ctx.dataset.disciplines_by_subject.get(subject, ())
-            if d.date.year == ctx.period]
+    return sorted((d.level, d.date) for d in ctx.dataset.disciplines_by_subject.get(subject, ())
+                  if d.date.year == ctx.period)
 
 
 def _heaviest(found: list[tuple[str, str, date]]) -> Reading:
@@ -270,7 +273,7 @@ def _member_discipline(spec: MemberDisciplineFact, subject: str, ctx: Context) -
     members = _members_or_none(subject, ctx)
     if members is None:
         return Reading(None, note="no_members")
-    return _heaviest([(f"{m}: ", level, day) for m in members for level, day in _disciplines(ctx, m)])
+    return _heaviest([(f"{m}: ", level, day) for m in sorted(members) for level, day in _disciplines(ctx, m)])
 
 
 def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:
@@ -283,8 +286,9 @@ def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:
 
 def _achievements(spec: AchievementsFact, subject: str, ctx: Context) -> Reading:
     years = range(spec.since or ctx.period, ctx.period + 1)
-    found = [a for year in years for a in ctx.dataset.achievements_by_key.get((subject, year), [])
-             if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)]
+    found = sorted((a for year in years for a in ctx.dataset.achievements_by_key.get((subject, year), [])
+                    if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)),
+                   key=lambda a: (a.year, a.campaign or "", a.evidence))
     rewarded = {(c.campaign, c.year): c for c in ctx.dataset.conferred_by_subject.get(subject, [])
                 if c.campaign} if spec.exclude_campaign_rewarded else {}
     counted = [a for a in found if (a.campaign, a.year) not in rewarded]
