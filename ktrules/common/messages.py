@@ -320,6 +320,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.bad_suffix.hint": ("dùng --out {stem}.html (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx (danh sách đề "
                                "nghị khen thưởng)",
                                "use --out {stem}.html (the council packet) or --out {stem}.xlsx (the proposal list)"),
+    # verdicts (issue 13)
+    "ev.not_rated": ("chưa ghi xếp loại năm {v}", "no rating recorded for {v}"),
+    "note.past_year_not_rated": ("thiếu xếp loại của năm trước trong chuỗi năm liên tục: cần ghi bổ sung",
+                                 "a past year of the run has no rating recorded: record it"),
+    "value.at_least": ("từ {low} trở lên", "{low} or more"),
 }
 
 

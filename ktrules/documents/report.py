@@ -40,6 +40,8 @@ def show_evidence(reading: Reading, lang: str) -> list[str]:
 
 
 def show_reading(reading: Reading, lang: str) -> str:
+    if reading.value is None and reading.low is not None and reading.high is None:
+        return t("value.at_least", lang, low=_show(reading.low, lang))
     if reading.value is None and reading.low is not None:
         return t("value.between", lang, low=_show(reading.low, lang), high=_show(reading.high, lang))
     return _show(reading.value, lang)

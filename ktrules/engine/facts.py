@@ -152,7 +152,7 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     authored = ctx.dataset.initiatives_by_author.get(subject)
     if not authored:
         return _NONE
-    runs = [ctx.reading(name, subject).bounds[1] or 0 for name in spec.years_from]
+    runs = [_run_length(ctx.reading(name, subject), ctx) for name in spec.years_from]
     first = ctx.period - max([spec.years, *runs]) + 1
     found = sorted((i.year, i.id) for i in authored
                    if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
@@ -161,6 +161,14 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     counted = [i for _, i in found if i not in spent]
     return Reading(len(counted), (*(("id", i) for i in counted),
                                   *(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)))
+
+
+def _run_length(run: Reading, ctx: Context) -> int:
+    """The most years a run may span: back to the dataset's first year when unrated years leave it open."""
+    low, high = run.bounds
+    if high is None and low is not None:
+        return ctx.period - (ctx.dataset.first_year or ctx.period) + 1
+    return high or 0
 
 
 def _tri(verdict: str | None) -> bool | None:
@@ -173,8 +181,9 @@ def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Reading:
 
 
 def _held(spec: ConsecutiveFact | YearsHoldingFact, subject: str, year: int, ctx: Context) -> str | None | bool:
-    """How the subject held the award or rating in `year`: a label when held, False when not, None
-    when this year's verdict or rating is still open."""
+    """How the subject held the award or rating in `year`: a label when held, False when a recorded
+    year fails it, None when undecided: this year's verdict or rating still open, or a past year
+    whose rating is not recorded (only a recorded year that fails breaks a run)."""
     record = ctx.dataset.record(subject, year)
     if spec.award:
         decision = ctx.dataset.conferral(subject, spec.award, year)
@@ -184,29 +193,62 @@ def _held(spec: ConsecutiveFact | YearsHoldingFact, subject: str, year: int, ctx
             return f"{spec.award} ({year})"
     if spec.min_rating and record and record.rating and RATING_RANK[record.rating] >= RATING_RANK[spec.min_rating]:
         return record.rating
-    still_open = year == ctx.period and (
-        (spec.award is not None and ctx.verdicts.get((subject, spec.award)) == "incomplete")
-        or (spec.min_rating is not None and record is not None and record.rating is None))
+    if year < ctx.period:
+        return None if spec.min_rating and not (record and record.rating) and _employed(subject, year, ctx) else False
+    still_open = (spec.award is not None and ctx.verdicts.get((subject, spec.award)) == "incomplete") or (
+        spec.min_rating is not None and record is not None and record.rating is None)
     return None if still_open else False
 
 
+def _employed(subject: str, year: int, ctx: Context) -> bool:
+    """Whether the subject could be rated in `year`: a person not before the year of recruitment."""
+    person = ctx.dataset.people_by_id.get(subject)
+    return person is None or person.recruited is None or year >= person.recruited.year
+
+
 def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> Reading:
-    """Holdings `every` years apart going back from this year until a gap; a range when this year is open."""
+    """Holdings `every` years apart going back from this year until a recorded year breaks the run;
+    a range when this year is open or a past year's rating is not recorded."""
     now = _held(spec, subject, ctx.period, ctx)
-    streak: list[Evidence] = []
-    year = ctx.period - spec.every
+    if now is False:
+        return Reading(0, (("not_met", str(ctx.period)),))
     spent_until = max((c.year for c in ctx.dataset.conferred_by_subject.get(subject, [])
                        if c.award == spec.reset_by and c.year < ctx.period), default=None)
-    while year > (spent_until or 0) and (held := _held(spec, subject, year, ctx)):
-        streak.append(("held", f"{year}: {held}"))
-        year -= spec.every
+    streak, missing, open_ended = _walk_back(spec, subject, ctx, spent_until or 0)
+    sure = 1 + sum(1 for year, _ in streak if not missing or year > missing[0])  # held before the first gap
+    high = None if open_ended else 1 + len(streak) + len(missing)
+    held = tuple(("held", f"{year}: {label}") for year, label in streak)
+    unrated = tuple(("not_rated", str(year)) for year in missing)
     if now is None:
-        return Reading(None, (("undecided", str(ctx.period)), *streak), note="depends_on_incomplete",
-                       low=0, high=len(streak) + 1)
-    if not now:
-        return Reading(0, (("not_met", str(ctx.period)),))
+        return Reading(None, (("undecided", str(ctx.period)), *held, *unrated), note="depends_on_incomplete",
+                       low=0, high=high)
     reset = (("reset", f"{spec.reset_by} {spent_until}"),) if spent_until else ()
-    return Reading(len(streak) + 1, (("held", f"{ctx.period}: {now}"), *streak, *reset))
+    evidence = (("held", f"{ctx.period}: {now}"), *held, *unrated, *reset)
+    if missing:
+        return Reading(None, evidence, note="past_year_not_rated", low=sure, high=high)
+    return Reading(len(streak) + 1, evidence)
+
+
+def _walk_back(spec: ConsecutiveFact, subject: str, ctx: Context,
+               stop: int) -> tuple[list[tuple[int, str]], list[int], bool]:
+    """The years held and the years unrated before this one, back to a recorded break or `stop`;
+    open-ended when unrated years reach past the first year the dataset records."""
+    streak: list[tuple[int, str]] = []
+    missing: list[int] = []
+    first = ctx.dataset.first_year or ctx.period
+    year = ctx.period - spec.every
+    while year > stop:
+        held = _held(spec, subject, year, ctx)
+        if held is False:
+            break
+        if held is None:
+            missing.append(year)
+            if year < first:  # nothing is recorded this far back: the run may go on
+                return streak, missing, True
+        else:
+            streak.append((year, held))
+        year -= spec.every
+    return streak, missing, False
 
 
 def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Reading:
@@ -214,9 +256,10 @@ def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Readin
     first = last - spec.years + 1 if spec.years else min(ctx.dataset.first_year or last, last)
     states = {year: _held(spec, subject, year, ctx) for year in range(first, last + 1)}
     held = [("held", f"{y}: {s}") for y, s in states.items() if s]
-    if any(s is None for s in states.values()):
-        return Reading(None, (*held, ("undecided", str(ctx.period))), note="depends_on_incomplete",
-                       low=len(held), high=len(held) + 1)
+    open_years = [y for y, s in states.items() if s is None]
+    if open_years:
+        return Reading(None, (*held, *(("undecided", str(y)) for y in open_years)), note="depends_on_incomplete",
+                       low=len(held), high=len(held) + len(open_years))
     return Reading(len(held), tuple(held))
 
 
