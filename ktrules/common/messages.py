@@ -325,6 +325,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "note.past_year_not_rated": ("thiếu xếp loại của năm trước trong chuỗi năm liên tục: cần ghi bổ sung",
                                  "a past year of the run has no rating recorded: record it"),
     "value.at_least": ("từ {low} trở lên", "{low} or more"),
+    "ev.spent_inferred": ("đã dùng (suy ra theo quy định năm được khen vì hồ sơ khen thưởng không ghi sáng kiến): {v}",
+                          "already used (inferred from the rules of the year conferred, as the conferral lists no "
+                          "initiatives): {v}"),
+    "ev.maybe_spent": ("chưa rõ sáng kiến nào đã dùng ({v}): ghi `initiatives` vào khen thưởng đó trong hồ sơ",
+                       "unclear which initiatives were used ({v}): record `initiatives` on that conferral"),
+    "note.record_conferral_initiatives": ("khen thưởng trước không ghi sáng kiến đã dùng: ghi bổ sung `initiatives`",
+                                          "an earlier conferral does not list the initiatives it used: record its "
+                                          "`initiatives`"),
 }
 
 

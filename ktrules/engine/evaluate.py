@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from ktrules.common.errors import KtrulesError, suggest
-from ktrules.engine.facts import Context, Reading
+from ktrules.engine.facts import Context, Inferred, Reading
 from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
 from ktrules.records.models import Dataset
 from ktrules.rules import (
@@ -284,11 +284,87 @@ def _spends(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tu
         return ()
     used: list[str] = []
     for node in nodes:
-        op, threshold = node.criterion.comparison[0], float(node.threshold)  # type: ignore[union-attr, arg-type]
-        needed = math.floor(threshold) + 1 if op == "more_than" else max(1, math.ceil(threshold))
         counted = [value for kind, value in node.reading.evidence if kind == "id"]  # type: ignore[union-attr]
-        used.extend(i for i in counted[:needed] if i not in used)
+        used.extend(i for i in counted[:_how_many(node)] if i not in used)
     return tuple(used)
+
+
+def _needed_initiatives(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tuple[tuple[str, ...], int,
+                                                                                               int] | None:
+    """(candidates, fewest, most spent) of an award conferred on these criteria results: none when it
+    held without initiatives, at most the most any one initiative criterion required."""
+    facts = version.rules.facts
+    nodes = [n for root in criteria for _, n in root.flatten()
+             if isinstance(n.criterion, Leaf) and facts[n.criterion.fact].op == "initiatives" and n.result == "passed"]
+    held_without = _kleene("all", [_forced(root, {n.criterion.id for n in nodes}) for root in criteria])
+    if not nodes or held_without == "passed":
+        return None
+    candidates = tuple(dict.fromkeys(v for n in nodes for kind, v in n.reading.evidence  # type: ignore[union-attr]
+                                     if kind == "id"))
+    most = min(len(candidates), max(_how_many(n) for n in nodes))
+    return candidates, 0 if held_without == "undecided" else most, most
+
+
+def _how_many(node: CriterionResult) -> int:
+    """How many initiatives a passing initiative criterion needs."""
+    op, threshold = node.criterion.comparison[0], float(node.threshold)  # type: ignore[union-attr, arg-type]
+    return math.floor(threshold) + 1 if op == "more_than" else max(1, math.ceil(threshold))
+
+
+def _infer_spending(dataset: Dataset, period: int, rules: str | Path,
+                    groups: Collection[str]) -> dict[str, list[Inferred]]:
+    """What conferred awards of a single-use group spent when their records list no `initiatives`,
+    inferred from the rules in force at the end of each conferral's own year."""
+    wanted: dict[tuple[int, str], set[str]] = {}
+    for c in dataset.conferred:
+        if not c.initiatives and c.campaign is None and c.award in groups and c.year < period:
+            wanted.setdefault((c.year, c.award), set()).add(c.subject)
+    out: dict[str, list[Inferred]] = {}
+    for (year, award), subjects in sorted(wanted.items()):
+        for subject, found in _inferred_in(dataset, year, award, sorted(subjects), rules):
+            out.setdefault(subject, []).append(Inferred(award, year, *found))
+    return out
+
+
+def _inferred_in(dataset: Dataset, year: int, award: str, subjects: list[str],
+                 rules: str | Path) -> Iterator[tuple[str, tuple[tuple[str, ...], int, int]]]:
+    try:
+        version = version_in_force(rules, date(year, 12, 31))
+    except KtrulesError:
+        return  # no version covers that year: nothing to infer from
+    spec = version.rules.awards.get(award)
+    if spec is None or "individual" not in spec.kinds or (spec.years is not None and year not in spec.years):
+        return
+    past = evaluate(dataset, year, rules=rules, awards=[award], within=frozenset(subjects))
+    for subject in subjects:
+        verdict = past.get(subject, award)
+        criteria = verdict.criteria if verdict else _unrecorded(version, award, subject, past.context)
+        found = _needed_initiatives(version, criteria)
+        if found:
+            yield subject, found
+
+
+def _unrecorded(version: LoadedVersion, award: str, subject: str, ctx: Context) -> tuple[CriterionResult, ...]:
+    """An award's criteria for a subject with no record of the year: what initiatives it had, the rest undecided."""
+    criteria = next(c for _, kind, c in _parts(award, version.rules.awards[award]) if kind == "individual")
+    ctx.award = award
+    readings: dict[str, Reading] = {}
+    outcomes: dict[str, Outcome] = {}
+    thresholds = _thresholds(version)
+    for leaf in _leaves_of(criteria):
+        op = version.rules.facts[leaf.fact].op
+        reading = readings[leaf.fact] = ctx.reading(leaf.fact, subject) if op == "initiatives" else Reading(None)
+        outcomes[leaf.id] = _compare(reading, leaf, thresholds[id(leaf)], FACT_TYPES[op])
+    return tuple(_explain(node, outcomes, readings, thresholds) for node in criteria)
+
+
+def _compare(reading: Reading, leaf: Leaf, threshold: object, kind: str) -> Outcome:
+    value, limit = encode(reading.value, kind), encode(threshold, kind)
+    if value is None or limit is None:
+        return "undecided"
+    op = COMPARISONS[leaf.comparison[0]]
+    held = {">=": value >= limit, ">": value > limit, "<=": value <= limit, "<": value < limit, "=": value == limit}
+    return "passed" if held[op] else "failed"
 
 
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
@@ -321,8 +397,9 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     wanted = list(awards) or given
     needed = _needed(version, wanted)
     law = version.rules
-    ctx = Context(dataset, period, groups={a: i for i, group in enumerate(law.single_use) for a in group},
-                  facts=law.facts)
+    groups = {a: i for i, group in enumerate(law.single_use) for a in group}
+    ctx = Context(dataset, period, groups=groups, facts=law.facts,
+                  infer=lambda: _infer_spending(dataset, period, rules, groups))
     matcher = _compiled(version)
     reads = _plan(version)
     results: dict[tuple[str, str], AwardVerdict] = {}

@@ -49,6 +49,25 @@ class Reading(NamedTuple):
         return (self.value, self.value) if self.value is not None else (self.low, self.high)
 
 
+class Inferred(NamedTuple):
+    """What a conferred award whose record lists no `initiatives` spent, inferred from the rules of
+    its own year: between `low` and `high` of the `candidates` that fit what it needed."""
+
+    award: str
+    year: int
+    candidates: tuple[str, ...]
+    low: int
+    high: int
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high == len(self.candidates)
+
+    @property
+    def label(self) -> str:
+        return f"{self.award} {self.year}"
+
+
 @dataclass
 class Context:
     """What operators read beyond the records: verdicts settled so far in the run, and under the
@@ -61,7 +80,10 @@ class Context:
     spent: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # subject -> initiative -> (award, year)
     award: str = ""  # the award being evaluated
     facts: Mapping[str, Any] = field(default_factory=dict)  # the version's declared facts, by name
+    # conferrals that list no initiatives: what they spent, inferred on first need (it evaluates past years)
+    infer: Callable[[], Mapping[str, list[Inferred]]] | None = None
     _readings: dict[tuple, Reading] = field(default_factory=dict)
+    _inferred: Mapping[str, list[Inferred]] | None = None
 
     def reading(self, name: str, subject: str) -> Reading:
         """A declared fact of a subject, read once per run: what a fact reads of other awards is
@@ -89,6 +111,17 @@ class Context:
         out |= {i: f"{award} {year}" for i, (award, year) in self.spent.get(subject, {}).items()
                 if self.groups.get(award, group) < group}
         return out
+
+    def inferred_for(self, subject: str) -> list[Inferred]:
+        """What the subject's conferrals that list no initiatives spent, as far as the current award
+        may not count it (the same rule as `spent_for`)."""
+        group = self.groups.get(self.award)
+        if group is None or self.infer is None:
+            return []
+        if self._inferred is None:
+            self._inferred = self.infer()
+        return [x for x in self._inferred.get(subject, [])
+                if x.award == self.award or self.groups.get(x.award, group) != group]
 
 
 def read(spec: Any, subject: str, ctx: Context) -> Reading:
@@ -158,9 +191,37 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
                    if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
                    and first <= i.year <= ctx.period)
     spent = ctx.spent_for(subject)
-    counted = [i for _, i in found if i not in spent]
-    return Reading(len(counted), (*(("id", i) for i in counted),
-                                  *(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)))
+    ids = [i for _, i in found if i not in spent]
+    listed = tuple(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)
+    return _unspent(ids, ctx.inferred_for(subject), listed)
+
+
+def _unspent(ids: list[str], inferred: list[Inferred], listed: tuple[Evidence, ...]) -> Reading:
+    """How many of `ids` are not spent by conferrals whose spending is inferred: a range when a
+    conferral had several that fit, each initiative counted once."""
+    sure = {i: x.label for x in inferred if x.exact for i in x.candidates if i in ids}
+    left = set(ids) - sure.keys()
+    unsure = [x for x in inferred if not x.exact and left & set(x.candidates)]
+    maybe = {i for x in unsure for i in x.candidates}
+    counted = [i for i in ids if i not in sure and i not in maybe]
+    evidence = (*(("id", i) for i in counted), *listed,
+                *(("spent_inferred", f"{i} ({sure[i]})") for i in ids if i in sure),
+                *(("maybe_spent", _maybe(x)) for x in unsure))
+    # each unsure conferral spent `low`..`high` of its candidates: those it did not spend count here
+    low = high = len(counted)
+    for x in unsure:
+        here = left & set(x.candidates)
+        left -= here
+        low += max(0, len(here) - x.high)
+        high += min(len(here), len(x.candidates) - x.low)
+    if low == high:
+        return Reading(low, evidence)
+    return Reading(None, evidence, note="record_conferral_initiatives", low=low, high=high)
+
+
+def _maybe(conferral: Inferred) -> str:
+    many = conferral.high if conferral.low == conferral.high else f"{conferral.low}–{conferral.high}"
+    return f"{conferral.label}: {many} ∈ {{{', '.join(conferral.candidates)}}}"
 
 
 def _run_length(run: Reading, ctx: Context) -> int:

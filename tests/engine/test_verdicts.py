@@ -70,3 +70,65 @@ def test_years_before_recruitment_are_not_missing():
     data = _with_past(HTXS_NOW)
     data["people"][0]["recruited"] = "2024-01-01"
     assert criterion(data, "p1", "BANG_KHEN_TINH", "htxs_2_nam") == "failed"
+
+
+def _bang_khen_case(conferred_initiatives: list[str] | None, *extra: dict) -> dict:
+    """HTXS 2023 and 2024, sk-2023 earned a CSTĐCS 2023 (2017 regime), sk-2024 is new: the issue's case."""
+    sk = [{"id": "sk-2023", "authors": ["p1"], "year": 2023, "scope": "co_so", "kind": "sang_kien", "title": "t"},
+          {"id": "sk-2024", "authors": ["p1"], "year": 2024, "scope": "co_so", "kind": "sang_kien", "title": "t"},
+          *extra]
+    conferral = {"subject": "p1", "award": "CSTDCS", "year": 2023, "decision": "QĐ 1"}
+    if conferred_initiatives is not None:
+        conferral["initiatives"] = conferred_initiatives
+    data = unit_with([{"rating": "HTXS"}], initiatives=sk, conferred=[conferral])
+    return _with_past(data, {"year": 2023, "rating": "HTXS"})
+
+
+def test_a_conferral_listing_no_initiatives_spends_the_one_its_rules_needed(tmp_path):
+    data = _bang_khen_case(None)
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "failed"
+    assert verdicts(data)["p1", "BANG_KHEN_TINH"] == "not_eligible"
+    shown = _explain(tmp_path, data, "p1", "BANG_KHEN_TINH")
+    assert "suy ra theo quy định năm được khen" in shown and "sk-2023 (CSTDCS 2023)" in shown
+    assert "inferred from the rules" in _explain(tmp_path, data, "p1", "BANG_KHEN_TINH", "--lang", "en")
+
+
+def test_a_conferral_listing_its_initiatives_is_taken_at_its_word():
+    assert verdicts(_bang_khen_case([]))["p1", "BANG_KHEN_TINH"] == "not_eligible"  # an empty list is no list
+    other = {"id": "de-2023", "authors": ["p1"], "year": 2023, "scope": "co_so", "kind": "de_tai", "title": "t"}
+    assert verdicts(_bang_khen_case(["de-2023"], other))["p1", "BANG_KHEN_TINH"] == "eligible"
+
+
+def test_several_fits_give_a_range_and_explain_says_what_to_record(tmp_path):
+    # a đề tài of 2023 would also have earned the 2017 CSTĐCS: one of the two was spent, not known which
+    other = {"id": "de-2023", "authors": ["p1"], "year": 2023, "scope": "co_so", "kind": "de_tai", "title": "t"}
+    data = _bang_khen_case(None, other)
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "passed"  # 2 of 3 left whichever
+    more = copy.deepcopy(data)
+    more["initiatives"] = [i for i in more["initiatives"] if i["id"] != "sk-2024"]
+    assert criterion(more, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "failed"  # sk-2023 or de-2023: 1 left
+    three = copy.deepcopy(data)
+    three["initiatives"].append({**other, "id": "de-2023b"})
+    three["initiatives"] = [i for i in three["initiatives"] if i["id"] != "sk-2024"]
+    assert criterion(three, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "passed"  # 3 fit, 1 spent: 2 left
+    shown = _explain(tmp_path, data, "p1", "BANG_KHEN_TINH", "--lang", "en")
+    assert "record `initiatives` on that conferral" in shown and "CSTDCS 2023: 1" in shown
+
+
+def test_an_initiative_is_never_counted_twice_whatever_the_order():
+    data = _bang_khen_case(None)
+    data["conferred"].append({"subject": "p1", "award": "CSTDCS", "year": 2023, "initiatives": ["sk-2023"]})
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "failed"
+
+
+def test_a_conferral_whose_route_is_unknown_may_have_spent_nothing_so_the_verdict_waits():
+    # CSTĐCS 2024 (2024 rules: HTXS or a sáng kiến) with no 2024 rating: sk-2024 may or may not be spent
+    sk = [{"id": f"sk-{y}", "authors": ["p1"], "year": y, "scope": "co_so", "kind": "sang_kien", "title": "t"}
+          for y in (2024, 2025)]
+    data = unit_with([{"rating": "HTXS"}], initiatives=sk,
+                     conferred=[{"subject": "p1", "award": "CSTDCS", "year": 2024}])
+    for record in data["records"]:
+        record["year"] = 2025
+    data["records"].append({"subject": "p1", "year": 2024, "months_worked": 12})
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien", period=2025) == "undecided"
+    assert verdicts(data, 2025)["p1", "BANG_KHEN_TINH"] == "incomplete"
