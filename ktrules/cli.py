@@ -131,7 +131,7 @@ def _chunk(evaluation: Evaluation, lang: str, fmt: str) -> str:
 
 
 CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_name", "period", "verdict",
-                                    "rules_version", "reasons")}
+                                    "rules_version", "reasons", "deferred")}
 
 
 def _table_columns(lang: str) -> dict[str, str]:

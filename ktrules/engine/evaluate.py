@@ -73,6 +73,8 @@ class AwardVerdict:
     roots: Sequence[Criterion] = field(repr=False, compare=False)
     thresholds: Mapping[int, object] = field(repr=False, compare=False)
     used: tuple[str, ...] = ()  # initiatives this verdict spends under the single-use rule
+    # not_eligible only because of a pending matter: the award is deferred (hoãn xét), for these criteria
+    deferred: tuple[Leaf, ...] = ()
     _tree: tuple[CriterionResult, ...] | None = field(default=None, repr=False, compare=False)
 
     def leaf_results(self) -> Iterator[tuple[Leaf, Outcome, Reading]]:
@@ -367,6 +369,27 @@ def _compare(reading: Reading, leaf: Leaf, threshold: object, kind: str) -> Outc
     return "passed" if held[op] else "failed"
 
 
+def _deferral(version: LoadedVersion, verdict: AwardVerdict,
+              settled: Mapping[tuple[str, str], AwardVerdict]) -> tuple[Leaf, ...]:
+    """The pending-matter criteria a refusal rests on alone: those failed on an assessment that
+    defers, or on this subject's verdict of another award that was itself deferred; none when the
+    verdict fails without them."""
+    facts = version.rules.facts
+    pending: dict[str, tuple[Leaf, ...]] = {}
+    for leaf, outcome, _ in verdict.leaf_results():
+        spec = facts[leaf.fact]
+        if outcome != "failed":
+            continue
+        if getattr(spec, "defers", False):
+            pending[leaf.id] = (leaf,)
+        elif spec.op == "verdict" and (other := settled.get((verdict.subject, spec.award))) and other.deferred:
+            pending[leaf.id] = other.deferred
+    if not pending or _decide("all", verdict.roots, {**verdict.outcomes, **dict.fromkeys(pending, "passed")}) \
+            == "failed":
+        return ()
+    return tuple({leaf.id: leaf for leaves in pending.values() for leaf in leaves}.values())
+
+
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
     for item in given:
         if item not in known:
@@ -426,6 +449,8 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
                 result.used = _spends(version, result.criteria)
                 for initiative in result.used:
                     ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
+            if verdict == "not_eligible":
+                result.deferred = _deferral(version, result, results)
             ctx.verdicts[subject, award_id] = verdict
             results[subject, award_id] = result
     award_order = {a: i for i, a in enumerate(version.rules.awards)}

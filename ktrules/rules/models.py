@@ -137,6 +137,9 @@ class AssessmentFact(Strict):
     """The council's judgement on conduct; presumed met when the record carries none."""
     op: Literal["assessment"]
     key: CriterionId
+    # a matter still open (discipline being considered, an inspection or complaint): false defers the
+    # award (chưa xét) instead of refusing it, and the council decides when the matter closes
+    defers: bool = False
 
 
 class AchievementsFact(Strict):

@@ -132,3 +132,39 @@ def test_a_conferral_whose_route_is_unknown_may_have_spent_nothing_so_the_verdic
     data["records"].append({"subject": "p1", "year": 2024, "months_worked": 12})
     assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien", period=2025) == "undecided"
     assert verdicts(data, 2025)["p1", "BANG_KHEN_TINH"] == "incomplete"
+
+
+PENDING = {"khong_dang_xem_xet": False}
+
+
+def _invoke(tmp_path: Path, data: dict, *args: str) -> str:
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, [args[0], str(path), "--period", "2024", *args[1:]])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_pending_matter_defers_the_award_and_check_lists_the_deferred_apart(tmp_path):
+    data = unit_with([{"rating": "HTXS", "assessments": PENDING}, {"rating": "KHT", "assessments": PENDING}, {}])
+    rows = {(r["subject"], r["award"]): r for r in yaml.safe_load(_invoke(tmp_path, data, "check", "--format", "json"))}
+    ldtt = rows["p1", "LDTT"]
+    assert ldtt["verdict"] == "not_eligible" and ldtt["deferred"] and ldtt["verdict_label"] == "Hoãn xét"
+    assert "đang có vụ việc chưa kết thúc" in ldtt["reasons"]
+    assert rows["p1", "CSTDCS"]["deferred"]  # it rests on the deferred LĐTT
+    assert not rows["p2", "LDTT"]["deferred"]  # rated KHT: refused whatever the matter
+    table = _invoke(tmp_path, data, "check", "--award", "LDTT")
+    apart = table[table.index("Hoãn xét (tính trong số"):]
+    assert "Người 1 (p1)" in apart and "(p2)" not in apart
+
+
+def test_explain_rank_and_the_packet_show_the_deferral(tmp_path):
+    data = unit_with([{"rating": "HTXS", "assessments": PENDING}, {"rating": "HTXS"}])
+    shown = _invoke(tmp_path, data, "explain", "--subject", "p1", "--award", "LDTT", "--lang", "en")
+    assert "Verdict: Deferred" in shown and "the council decides when it closes" in shown
+    ranked = _invoke(tmp_path, data, "rank", "--award", "CSTDCS")
+    assert ranked.index("(p2)" if "(p2)" in ranked else "p2") < ranked.index("Hoãn xét")
+    out = tmp_path / "packet.html"
+    CliRunner().invoke(cli, ["report", str(tmp_path / "records.yaml"), "--period", "2024", "--out", str(out)])
+    html = out.read_text(encoding="utf-8")
+    assert "Hoãn xét (1)" in html and "đang có vụ việc chưa kết thúc" in html
