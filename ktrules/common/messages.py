@@ -341,6 +341,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "summary.deferred": ("Hoãn xét (tính trong số không đủ điều kiện, liệt kê riêng): {n}",
                          "Deferred (counted as not eligible, listed apart): {n}"),
     "packet.deferred": ("Hoãn xét ({n})", "Deferred ({n})"),
+    "ev.no_evidence": ("không tính vì chưa có minh chứng (ghi `evidence`): {v}",
+                       "not counted: no evidence recorded (add `evidence`): {v}"),
     "packet.col.deferred": ("Vụ việc chưa kết thúc và tiêu chí chưa đạt", "Matters still open and criteria not met"),
 }
 

@@ -205,7 +205,7 @@ def achievements(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> st
         parts.append(t(f"packet.initiative.{item.kind}", lang, scope=t(f"packet.scope.{item.scope}", lang),
                        year=item.year, title=item.title or item.id))
     parts.extend(t("packet.achievement", lang, evidence=a.evidence)
-                 for a in ds.achievements_by_key.get((subject, period), []))
+                 for a in ds.achievements_by_key.get((subject, period), []) if a.evidence)
     return "; ".join(parts)
 
 

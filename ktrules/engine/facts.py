@@ -392,13 +392,15 @@ def _achievements(spec: AchievementsFact, subject: str, ctx: Context) -> Reading
     years = range(spec.since or ctx.period, ctx.period + 1)
     found = sorted((a for year in years for a in ctx.dataset.achievements_by_key.get((subject, year), [])
                     if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)),
-                   key=lambda a: (a.year, a.campaign or "", a.evidence))
+                   key=lambda a: (a.year, a.campaign or "", a.evidence or ""))
     rewarded = {(c.campaign, c.year): c for c in ctx.dataset.conferred_by_subject.get(subject, [])
                 if c.campaign} if spec.exclude_campaign_rewarded else {}
-    counted = [a for a in found if (a.campaign, a.year) not in rewarded]
+    counted = [a for a in found if (a.campaign, a.year) not in rewarded and a.evidence]
     spent = [("campaign_rewarded", f"{a.evidence} ({_conferral(rewarded[a.campaign, a.year])})")
-             for a in found if (a.campaign, a.year) in rewarded]
-    return Reading(len(counted), (*(("document", a.evidence) for a in counted), *spent))
+             for a in found if (a.campaign, a.year) in rewarded and a.evidence]
+    # an entry without a document shows nothing: it is named, so the secretary can add the document
+    unshown = [("no_evidence", f"{a.criterion} {a.year}") for a in found if not a.evidence]
+    return Reading(len(counted), (*(("document", a.evidence) for a in counted), *spent, *unshown))
 
 
 def _conferral(conferred: Any) -> str:

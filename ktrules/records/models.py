@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ktrules.common.errors import KtrulesError, suggest
 from ktrules.common.reading import line_of, load_model, validation_error
@@ -107,11 +107,20 @@ class Conferred(Strict):
 
 
 class Achievement(Strict):
+    """An achievement shown by a document; one with no `evidence` loads but counts for nothing."""
+
     subject: Id
     year: Year
     campaign: str | None = None
     criterion: str
-    evidence: Annotated[str, Field(min_length=1)]
+    evidence: Annotated[str, Field(min_length=1)] | None = None
+
+    @field_validator("evidence")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("evidence is blank: name the document that shows the achievement, or leave the key out")
+        return value
 
 
 class Dossier(Strict):

@@ -168,3 +168,24 @@ def test_explain_rank_and_the_packet_show_the_deferral(tmp_path):
     CliRunner().invoke(cli, ["report", str(tmp_path / "records.yaml"), "--period", "2024", "--out", str(out)])
     html = out.read_text(encoding="utf-8")
     assert "Hoãn xét (1)" in html and "đang có vụ việc chưa kết thúc" in html
+
+
+def _giay_khen(evidence: dict) -> dict:
+    achievement = {"subject": "p1", "year": 2024, "criterion": "thanh_tich_phong_trao", **evidence}
+    return unit_with([{}], achievements=[achievement])
+
+
+def test_blank_evidence_is_refused_like_empty_evidence(tmp_path):
+    for blank in ("", "   \t "):
+        path = tmp_path / "records.yaml"
+        path.write_text(yaml.safe_dump(_giay_khen({"evidence": blank}), allow_unicode=True), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["check", str(path), "--period", "2024"])
+        assert result.exit_code == 2 and "evidence" in result.output and "Traceback" not in result.output
+
+
+def test_an_achievement_without_evidence_loads_counts_nothing_and_explain_says_so(tmp_path):
+    data = _giay_khen({})
+    assert criterion(data, "p1", "GIAY_KHEN", "thanh_tich_phong_trao") == "failed"
+    assert criterion(_giay_khen({"evidence": "QĐ 5/QĐ-SKHCN"}), "p1", "GIAY_KHEN", "thanh_tich_phong_trao") == "passed"
+    shown = _explain(tmp_path, data, "p1", "GIAY_KHEN", "--lang", "en")
+    assert "not counted: no evidence recorded (add `evidence`): thanh_tich_phong_trao 2024" in shown
