@@ -189,3 +189,26 @@ def test_an_achievement_without_evidence_loads_counts_nothing_and_explain_says_s
     assert criterion(_giay_khen({"evidence": "QĐ 5/QĐ-SKHCN"}), "p1", "GIAY_KHEN", "thanh_tich_phong_trao") == "passed"
     shown = _explain(tmp_path, data, "p1", "GIAY_KHEN", "--lang", "en")
     assert "not counted: no evidence recorded (add `evidence`): thanh_tich_phong_trao 2024" in shown
+
+
+def _check_fails(tmp_path: Path, data: dict) -> str:
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(path), "--period", "2024"])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    return result.output
+
+
+def test_a_misspelt_assessment_key_is_an_error_with_its_line_and_a_suggestion(tmp_path):
+    data = unit_with([{}], unit_record={"assessments": {"doan_kett": False}})
+    shown = _check_fails(tmp_path, data)
+    lines = (tmp_path / "records.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if "doan_kett" in text)
+    assert f"records.yaml:{line}:" in shown and "'doan_kett'" in shown and "did you mean 'doan_ket'" in shown
+
+
+def test_an_achievement_criterion_no_pack_reads_is_an_error_with_a_suggestion(tmp_path):
+    shown = _check_fails(tmp_path, _giay_khen({"criterion": "thanh_tich_phong_trau", "evidence": "QĐ 5"}))
+    assert "records.yaml:" in shown and "'thanh_tich_phong_trau'" in shown
+    assert "did you mean 'thanh_tich_phong_trao'" in shown
