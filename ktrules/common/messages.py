@@ -343,6 +343,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.deferred": ("Hoãn xét ({n})", "Deferred ({n})"),
     "ev.no_evidence": ("không tính vì chưa có minh chứng (ghi `evidence`): {v}",
                        "not counted: no evidence recorded (add `evidence`): {v}"),
+    "review.notice": ("Lưu ý: gói quy định {pack} được đối chiếu với pháp luật đến ngày {reviewed}; những thay đổi "
+                      "của pháp luật sau ngày đó chưa có trong gói, cần kiểm tra văn bản mới trước khi xét",
+                      "Note: the rule pack {pack} was checked against the law up to {reviewed}; later changes to "
+                      "the law are not in the pack, so check for newer texts before deciding"),
     "packet.col.deferred": ("Vụ việc chưa kết thúc và tiêu chí chưa đạt", "Matters still open and criteria not met"),
 }
 

@@ -16,7 +16,15 @@ import jinja2
 
 from ktrules.common.messages import t
 from ktrules.council.ranking import rank, ranking_of
-from ktrules.documents.report import candidate_rows, condition, deferral, quota_lines, show_reading, subject_name
+from ktrules.documents.report import (
+    candidate_rows,
+    condition,
+    deferral,
+    quota_lines,
+    review_notice,
+    show_reading,
+    subject_name,
+)
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.rules import Criterion, Group, Leaf
 
@@ -108,6 +116,7 @@ class Packet:
     sources: tuple[Source, ...]
     sections: tuple[Section, ...]
     unverified: int  # criteria, score items and vote thresholds marked † in the packet
+    notice: str = ""  # later changes of the law are not in the pack (`reviewed`)
 
     @property
     def proposed(self) -> int:
@@ -131,7 +140,8 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         as_of=evaluation.as_of.isoformat(), version=evaluation.version.label, title=rules.title.in_(lang),
         in_force=f"{rules.effective_from} – {rules.effective_to or '…'}",
         sources=tuple(Source(s.title, s.in_force or "", s.url or "") for s in rules.sources),
-        sections=sections, unverified=sum(_unverified(evaluation, s) for s in sections))
+        sections=sections, unverified=sum(_unverified(evaluation, s) for s in sections),
+        notice=review_notice(evaluation, lang) or "")
 
 
 # ---------------------------------------------------------------- one award

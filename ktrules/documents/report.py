@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ktrules.common.messages import t
@@ -128,9 +129,22 @@ def _word(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
 
 
 def heading(evaluation: Evaluation, lang: str) -> str:
+    """Whose records, which year and which rules; then a notice when the pack may be out of date."""
     rules = evaluation.version.rules
-    return t("heading", lang, org=evaluation.dataset.organization.name, period=evaluation.period,
+    line = t("heading", lang, org=evaluation.dataset.organization.name, period=evaluation.period,
              version=evaluation.version.label, title=rules.title.in_(lang), as_of=evaluation.as_of)
+    notice = review_notice(evaluation, lang)
+    return f"{line}\n{notice}" if notice else line
+
+
+def review_notice(evaluation: Evaluation, lang: str) -> str | None:
+    """A notice that later changes of the law are not in the pack, when the period or the date the
+    rules are taken on falls after the day the pack was checked against the law (`reviewed`)."""
+    reviewed = evaluation.version.pack.reviewed
+    latest = max(evaluation.as_of, date(evaluation.period, 12, 31))
+    if reviewed is None or latest <= reviewed:
+        return None
+    return t("review.notice", lang, pack=evaluation.version.pack.id, reviewed=reviewed.isoformat())
 
 
 def summary(evaluation: Evaluation, lang: str) -> str:
@@ -156,6 +170,7 @@ def explanation(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str
         *([deferral(verdict, lang)] if verdict.deferred else []),
         t("explain.rules", lang, version=evaluation.version.label, title=rules.title.in_(lang),
           start=rules.effective_from, end=rules.effective_to or "…", as_of=evaluation.as_of),
+        *filter(None, [review_notice(evaluation, lang)]),
         t("explain.sources", lang, sources="; ".join(s.title for s in rules.sources)),
         t("explain.cite", lang, cite=award.cite),
         *([t("explain.used", lang, used=", ".join(verdict.used))] if verdict.used else []),

@@ -430,6 +430,9 @@ class PackInfo(Strict):
     title: Text
     description: Text | None = None
     campaign: Campaign | None = None
+    # the day up to which the authors checked the pack against the law: a run for a later period or
+    # date says that later changes of the law are not in the pack
+    reviewed: date | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -212,3 +212,16 @@ def test_an_achievement_criterion_no_pack_reads_is_an_error_with_a_suggestion(tm
     shown = _check_fails(tmp_path, _giay_khen({"criterion": "thanh_tich_phong_trau", "evidence": "QĐ 5"}))
     assert "records.yaml:" in shown and "'thanh_tich_phong_trau'" in shown
     assert "did you mean 'thanh_tich_phong_trao'" in shown
+
+
+def test_a_period_after_the_packs_review_carries_a_notice_in_heading_and_explanation(tmp_path):
+    data = unit_with([{}])
+    data["records"] += [{**record, "year": 2026} for record in data["records"]]
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for period, as_of, noticed in (("2026", [], True), ("2024", [], False), ("2024", ["--as-of", "2025-09-01"], True)):
+        for command in (["check"], ["explain", "--subject", "p1", "--award", "LDTT"]):
+            out = CliRunner().invoke(cli, [command[0], str(path), "--period", period, *as_of, *command[1:]]).output
+            assert ("đối chiếu với pháp luật đến ngày 2025-08-04" in out) == noticed, (period, as_of, command)
+    english = CliRunner().invoke(cli, ["check", str(path), "--period", "2026", "--lang", "en"]).output
+    assert english.splitlines()[1].startswith("Note: the rule pack vn was checked against the law up to 2025-08-04")
