@@ -33,6 +33,7 @@ person = st.fixed_dictionaries({
         "level": st.sampled_from(["khien_trach", "canh_cao", "ha_bac_luong"]),
         "date": st.sampled_from(["2023-05-01", "2024-05-01"])}), max_size=1),
     "recruited": st.sampled_from(["2010-01-01", "2024-03-01", "2024-09-01"]),
+    "assessments": st.sampled_from([{}, {}, {"khong_dang_xem_xet": False}]),  # a pending matter defers
 })
 initiative = st.fixed_dictionaries({"kind": st.sampled_from(["sang_kien", "de_tai"]),
                                     "scope": st.sampled_from(["co_so", "tinh", "toan_quoc"]),
@@ -90,6 +91,20 @@ def test_raising_a_rating_never_lowers_a_verdict(data, draw):
         assert RANK[after[key]] >= RANK[verdict], key
 
 
+@SETTINGS
+@given(departments(), st.data())
+def test_recording_a_missing_past_rating_as_htxs_never_lowers_a_verdict(data, draw):
+    veterans = [p["id"] for p in data["people"] if p["recruited"] < "2023"]
+    assume(veterans)
+    before = _verdicts(data)
+    more = copy.deepcopy(data)
+    more["records"].append({"subject": draw.draw(st.sampled_from(veterans)), "year": 2023, "rating": "HTXS",
+                            "months_worked": 12})
+    after = _verdicts(more)
+    for key, verdict in before.items():
+        assert RANK[after[key]] >= RANK[verdict], key
+
+
 def _recombine(criteria: list[dict], depth: int = 0) -> list[str]:
     """Results of the nodes at `depth`, each group recomputed from its children in the flat list."""
     results, i = [], 0
@@ -116,6 +131,7 @@ def test_the_explanation_agrees_with_the_verdict(data, lang):
         assert {"passed": "eligible", "failed": "not_eligible", "undecided": "incomplete"}[_kleene("all", top)] \
             == shown["verdict"]
         assert bool(shown["reasons"]) == (shown["verdict"] != "eligible")
+        assert not shown["deferred"] or shown["verdict"] == "not_eligible"  # the contract's verdict is kept
         text = explanation(ev, verdict, lang)
         assert shown["verdict_label"] in text
         for leaf in shown["criteria"]:
