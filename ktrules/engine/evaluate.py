@@ -26,10 +26,12 @@ from ktrules.rules import (
     FACT_TYPES,
     NATIONAL_PACK,
     ORDINALS,
+    AssessmentFact,
     Award,
     Criterion,
     Leaf,
     LoadedVersion,
+    VerdictFact,
     leaves,
     load_pack,
     merge_included,
@@ -313,13 +315,14 @@ def _how_many(node: CriterionResult) -> int:
     return math.floor(threshold) + 1 if op == "more_than" else max(1, math.ceil(threshold))
 
 
-def _infer_spending(dataset: Dataset, period: int, rules: str | Path,
-                    groups: Collection[str]) -> dict[str, list[Inferred]]:
+def _infer_spending(dataset: Dataset, period: int, rules: str | Path, groups: Collection[str],
+                    within: Collection[str] | None) -> dict[str, list[Inferred]]:
     """What conferred awards of a single-use group spent when their records list no `initiatives`,
-    inferred from the rules in force at the end of each conferral's own year."""
+    inferred from the rules in force at the end of each conferral's own year (for `within` only)."""
     wanted: dict[tuple[int, str], set[str]] = {}
     for c in dataset.conferred:
-        if not c.initiatives and c.campaign is None and c.award in groups and c.year < period:
+        if not c.initiatives and c.campaign is None and c.award in groups and c.year < period \
+                and (within is None or c.subject in within):
             wanted.setdefault((c.year, c.award), set()).add(c.subject)
     out: dict[str, list[Inferred]] = {}
     for (year, award), subjects in sorted(wanted.items()):
@@ -369,20 +372,27 @@ def _compare(reading: Reading, leaf: Leaf, threshold: object, kind: str) -> Outc
     return "passed" if held[op] else "failed"
 
 
+@cache
+def _deferring(version: LoadedVersion) -> tuple[frozenset[str], dict[str, str]]:
+    """The facts whose failure defers an award, and the verdict facts with the award each reads."""
+    facts = version.rules.facts.items()
+    return (frozenset(name for name, spec in facts if isinstance(spec, AssessmentFact) and spec.defers),
+            {name: spec.award for name, spec in facts if isinstance(spec, VerdictFact)})
+
+
 def _deferral(version: LoadedVersion, verdict: AwardVerdict,
               settled: Mapping[tuple[str, str], AwardVerdict]) -> tuple[Leaf, ...]:
     """The pending-matter criteria a refusal rests on alone: those failed on an assessment that
     defers, or on this subject's verdict of another award that was itself deferred; none when the
     verdict fails without them."""
-    facts = version.rules.facts
+    defers, reads = _deferring(version)
     pending: dict[str, tuple[Leaf, ...]] = {}
-    for leaf, outcome, _ in verdict.leaf_results():
-        spec = facts[leaf.fact]
-        if outcome != "failed":
+    for leaf in _leaves_of(verdict.roots):
+        if verdict.outcomes[leaf.id] != "failed":
             continue
-        if getattr(spec, "defers", False):
+        if leaf.fact in defers:
             pending[leaf.id] = (leaf,)
-        elif spec.op == "verdict" and (other := settled.get((verdict.subject, spec.award))) and other.deferred:
+        elif leaf.fact in reads and (other := settled.get((verdict.subject, reads[leaf.fact]))) and other.deferred:
             pending[leaf.id] = other.deferred
     if not pending or _decide("all", verdict.roots, {**verdict.outcomes, **dict.fromkeys(pending, "passed")}) \
             == "failed":
@@ -422,7 +432,7 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     law = version.rules
     groups = {a: i for i, group in enumerate(law.single_use) for a in group}
     ctx = Context(dataset, period, groups=groups, facts=law.facts,
-                  infer=lambda: _infer_spending(dataset, period, rules, groups))
+                  infer=lambda: _infer_spending(dataset, period, rules, groups, within))
     matcher = _compiled(version)
     reads = _plan(version)
     results: dict[tuple[str, str], AwardVerdict] = {}
