@@ -364,12 +364,16 @@ def _unrecorded(version: LoadedVersion, award: str, subject: str, ctx: Context) 
 
 
 def _compare(reading: Reading, leaf: Leaf, threshold: object, kind: str) -> Outcome:
-    value, limit = encode(reading.value, kind), encode(threshold, kind)
-    if value is None or limit is None:
-        return "undecided"
-    op = COMPARISONS[leaf.comparison[0]]
-    held = {">=": value >= limit, ">": value > limit, "<=": value <= limit, "<": value < limit, "=": value == limit}
-    return "passed" if held[op] else "failed"
+    held = holds(reading.value, COMPARISONS[leaf.comparison[0]], threshold, kind)
+    return "undecided" if held is None else "passed" if held else "failed"
+
+
+def holds(value: object, op: str, threshold: object, kind: str) -> bool | None:
+    """Whether a fact value compares so with a threshold; None when the value is missing."""
+    a, b = encode(value, kind), encode(threshold, kind)
+    if a is None or b is None:
+        return None
+    return {">=": a >= b, ">": a > b, "<=": a <= b, "<": a < b, "=": a == b}[op]
 
 
 @cache
