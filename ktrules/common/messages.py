@@ -334,10 +334,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                           "an earlier conferral does not list the initiatives it used: record its "
                                           "`initiatives`"),
     "deferred": ("Hoãn xét", "Deferred"),
-    "deferred.reason": ("Hoãn xét, chưa xét tặng: đang có vụ việc chưa kết thúc ({matters}); Hội đồng xét khi vụ "
-                        "việc kết thúc",
-                        "Deferred, not refused: a matter is still open ({matters}); the council decides when it "
-                        "closes"),
+    "deferred.reason": ("Hoãn xét, chưa xét tặng: đang có vụ việc chưa kết thúc (tiêu chí chưa đạt: {matters}); "
+                        "Hội đồng xét khi vụ việc kết thúc",
+                        "Deferred, not refused: a matter is still open (criterion not met: {matters}); the council "
+                        "decides when it closes"),
     "summary.deferred": ("Hoãn xét (tính trong số không đủ điều kiện, liệt kê riêng): {n}",
                          "Deferred (counted as not eligible, listed apart): {n}"),
     "packet.deferred": ("Hoãn xét ({n})", "Deferred ({n})"),
