@@ -71,7 +71,7 @@ def _evaluation_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign: str | None,
               **narrow: Any) -> Evaluation:
     day: date | None = as_of.date() if as_of else None
-    return evaluate(load_dataset(dataset), period, as_of=day, rules=rules_dir, campaign=campaign, **narrow)
+    return evaluate(load_dataset(dataset, rules_dir), period, as_of=day, rules=rules_dir, campaign=campaign, **narrow)
 
 
 @click.group()
@@ -99,7 +99,7 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
 
         ktrules check fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024
     """
-    records = load_dataset(dataset)
+    records = load_dataset(dataset, rules_dir)
     options = {"as_of": as_of.date() if as_of else None, "rules": rules_dir, "campaign": campaign,
                "awards": awards, "subjects": subjects}
     if fmt == "table":
@@ -343,7 +343,7 @@ def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
     """
     if against_as_of is None and against_rules is None:
         raise KtrulesError("nothing to compare", hint="give --against-as-of DATE, --against-rules DIR or both")
-    records = load_dataset(dataset)
+    records = load_dataset(dataset, rules_dir)
     day: date | None = as_of.date() if as_of else None
     narrow = {"campaign": campaign, "awards": awards, "subjects": subjects}
     before = evaluate(records, period, as_of=day, rules=rules_dir, **narrow)

@@ -16,7 +16,7 @@ from ktrules.common.errors import KtrulesError
 from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.common.writing import write_atomically
 from ktrules.engine.evaluate import AwardVerdict, Evaluation, evaluate
-from ktrules.engine.inputs import load_dataset
+from ktrules.engine.inputs import check_vocabulary, load_dataset
 from ktrules.records.models import Dataset, dataset_from_mapping
 from ktrules.rules import DEFAULT_RULES
 
@@ -81,12 +81,13 @@ def _cases(path: Path) -> Iterator[tuple[int | None, dict[str, Any]]]:
         raise KtrulesError("a case file holds one case (a mapping) or a list of them", file=path, line=1)
 
 
-def _dataset(case: Case, path: Path, prefix: tuple, cache: dict[Path, Dataset]) -> Dataset:
+def _dataset(case: Case, path: Path, prefix: tuple, cache: dict[Path, Dataset], rules: Path) -> Dataset:
     if isinstance(case.dataset, dict):
-        return dataset_from_mapping(case.dataset, path, (*prefix, "dataset"))
+        inline = dataset_from_mapping(case.dataset, path, (*prefix, "dataset"))
+        return check_vocabulary(inline, path, rules, (*prefix, "dataset"))
     source = (path.parent / case.dataset).resolve()
     if source not in cache:
-        cache[source] = load_dataset(source)
+        cache[source] = load_dataset(source, rules)
     return cache[source]
 
 
@@ -121,8 +122,8 @@ def run_file(path: Path, cache: dict[Path, Dataset]) -> list[CaseResult]:
         evaluation: Evaluation | None = None
         try:
             case = Case.model_validate(data)
-            dataset = _dataset(case, path, prefix, cache)
             rules = (path.parent / case.rules).resolve() if case.rules else DEFAULT_RULES
+            dataset = _dataset(case, path, prefix, cache, rules)
             evaluation = evaluate(dataset, case.period, as_of=case.as_of, rules=rules, campaign=case.campaign)
             failures = _check(case, evaluation, path, prefix)
         except ValidationError as exc:

@@ -91,11 +91,12 @@ def diff(before: Evaluation, after: Evaluation) -> list[Change]:
 
 
 def _ordered(before: Evaluation, after: Evaluation, keys: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Keys in the order `check` prints: units then people as listed, awards as the rule files list them."""
+    """Keys in a fixed order: units then people by id (`Dataset.position`), awards as the rule files list them."""
     subjects: dict[str, int] = {}
     awards: dict[str, int] = {}
     for ev in (after, before):
-        for s in [*(u.id for u in ev.dataset.units), *(p.id for p in ev.dataset.people)]:
+        ds = ev.dataset
+        for s in [*(u.id for u in ds.units_in_order()), *sorted(ds.people_by_id, key=ds.position.__getitem__)]:
             subjects.setdefault(s, len(subjects))
         for a in ev.version.rules.awards:
             awards.setdefault(a, len(awards))

@@ -382,6 +382,34 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.serve.open": ("ktrules đang chạy: mở {url}", "ktrules is serving: open {url}"),
     "server.serve.token": ("Mã truy cập (gửi kèm 'Authorization: Bearer …'): {token}",
                            "Access token (send as 'Authorization: Bearer …'): {token}"),
+    # verdicts (issue 13)
+    "ev.not_rated": ("chưa ghi xếp loại năm {v}", "no rating recorded for {v}"),
+    "note.past_year_not_rated": ("thiếu xếp loại của năm trước trong chuỗi năm liên tục: cần ghi bổ sung",
+                                 "a past year of the run has no rating recorded: record it"),
+    "value.at_least": ("từ {low} trở lên", "{low} or more"),
+    "ev.spent_inferred": ("đã dùng (suy ra theo quy định năm được khen vì hồ sơ khen thưởng không ghi sáng kiến): {v}",
+                          "already used (inferred from the rules of the year conferred, as the conferral lists no "
+                          "initiatives): {v}"),
+    "ev.maybe_spent": ("chưa rõ sáng kiến nào đã dùng ({v}): ghi `initiatives` vào khen thưởng đó trong hồ sơ",
+                       "unclear which initiatives were used ({v}): record `initiatives` on that conferral"),
+    "note.record_conferral_initiatives": ("khen thưởng trước không ghi sáng kiến đã dùng: ghi bổ sung `initiatives`",
+                                          "an earlier conferral does not list the initiatives it used: record its "
+                                          "`initiatives`"),
+    "deferred": ("Hoãn xét", "Deferred"),
+    "deferred.reason": ("Hoãn xét, chưa xét tặng: đang có vụ việc chưa kết thúc (tiêu chí chưa đạt: {matters}); "
+                        "Hội đồng xét khi vụ việc kết thúc",
+                        "Deferred, not refused: a matter is still open (criterion not met: {matters}); the council "
+                        "decides when it closes"),
+    "summary.deferred": ("Hoãn xét (tính trong số không đủ điều kiện, liệt kê riêng): {n}",
+                         "Deferred (counted as not eligible, listed apart): {n}"),
+    "packet.deferred": ("Hoãn xét ({n})", "Deferred ({n})"),
+    "ev.no_evidence": ("không tính vì chưa có minh chứng (ghi `evidence`): {v}",
+                       "not counted: no evidence recorded (add `evidence`): {v}"),
+    "review.notice": ("Lưu ý: gói quy định {pack} được đối chiếu với pháp luật đến ngày {reviewed}; những thay đổi "
+                      "của pháp luật sau ngày đó chưa có trong gói, cần kiểm tra văn bản mới trước khi xét",
+                      "Note: the rule pack {pack} was checked against the law up to {reviewed}; later changes to "
+                      "the law are not in the pack, so check for newer texts before deciding"),
+    "packet.col.deferred": ("Vụ việc chưa kết thúc và tiêu chí chưa đạt", "Matters still open and criteria not met"),
 }
 
 

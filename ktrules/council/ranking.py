@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ktrules.common.errors import KtrulesError, suggest
-from ktrules.engine.evaluate import AwardVerdict, Evaluation, encode
+from ktrules.engine.evaluate import AwardVerdict, Evaluation, encode, holds
 from ktrules.engine.facts import Reading
 from ktrules.rules import COMPARISONS, FACT_TYPES, Quota, Ranking, ScoreItem, TieBreak
 
@@ -139,10 +139,7 @@ def _score(evaluation: Evaluation, item: ScoreItem, subject: str) -> ScorePart:
 
 
 def _holds(value: object, op: str, threshold: object, kind: str) -> bool:
-    if value is None:
-        return False
-    a, b = encode(value, kind), encode(threshold, kind)
-    return {">=": a >= b, ">": a > b, "<=": a <= b, "<": a < b, "=": a == b}[op]
+    return bool(holds(value, op, threshold, kind))  # a missing value earns no points
 
 
 def _tie_value(evaluation: Evaluation, tie: TieBreak, subject: str) -> float:

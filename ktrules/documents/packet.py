@@ -16,7 +16,15 @@ import jinja2
 
 from ktrules.common.messages import t
 from ktrules.council.ranking import rank, ranking_of
-from ktrules.documents.report import condition, quota_lines, rank_rows, show_reading, subject_name
+from ktrules.documents.report import (
+    candidate_rows,
+    condition,
+    deferral,
+    quota_lines,
+    review_notice,
+    show_reading,
+    subject_name,
+)
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.rules import Criterion, Group, Leaf
 
@@ -86,6 +94,7 @@ class Section:
     over_quota: tuple[Entry, ...]
     not_eligible: tuple[Entry, ...]
     incomplete: tuple[Entry, ...]
+    deferred: tuple[Entry, ...] = ()  # refused only for a pending matter: listed apart (hoãn xét)
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,7 @@ class Packet:
     sources: tuple[Source, ...]
     sections: tuple[Section, ...]
     unverified: int  # criteria, score items and vote thresholds marked † in the packet
+    notice: str = ""  # later changes of the law are not in the pack (`reviewed`)
 
     @property
     def proposed(self) -> int:
@@ -116,7 +126,7 @@ class Packet:
 def packet_awards(evaluation: Evaluation) -> list[str]:
     """The awards the packet has a section for: those with at least one eligible or incomplete subject,
     in the rule file's order."""
-    shown = {v.award for v in evaluation.verdicts if v.verdict != "not_eligible"}
+    shown = {v.award for v in evaluation.verdicts if v.verdict != "not_eligible" or v.deferred}
     return [a for a in evaluation.version.rules.awards if a in shown]
 
 
@@ -130,7 +140,8 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         as_of=evaluation.as_of.isoformat(), version=evaluation.version.label, title=rules.title.in_(lang),
         in_force=f"{rules.effective_from} – {rules.effective_to or '…'}",
         sources=tuple(Source(s.title, s.in_force or "", s.url or "") for s in rules.sources),
-        sections=sections, unverified=sum(_unverified(evaluation, s) for s in sections))
+        sections=sections, unverified=sum(_unverified(evaluation, s) for s in sections),
+        notice=review_notice(evaluation, lang) or "")
 
 
 # ---------------------------------------------------------------- one award
@@ -141,9 +152,12 @@ def _section(evaluation: Evaluation, award_id: str, lang: str) -> Section:
     ranked = rank(evaluation, award_id)
     ranked_entries = [(c.nominated, _entry(evaluation, c.verdict, lang, group=row["group_name"] if c.group else "",
                                            score=f"{row['score']:g}", reason="" if c.nominated else row["reason"]))
-                      for c, row in zip(ranked.candidates, rank_rows(ranked, lang), strict=True)]
+                      for c, row in zip(ranked.candidates, candidate_rows(ranked, lang), strict=True)]
     left_out = {kind: [_entry(evaluation, v, lang) for v in evaluation.verdicts
-                       if v.award == award_id and v.verdict == kind] for kind in ("not_eligible", "incomplete")}
+                       if v.award == award_id and v.verdict == kind and not v.deferred]
+                for kind in ("not_eligible", "incomplete")}
+    deferred = [_entry(evaluation, v, lang, reason=deferral(v, lang)) for v in evaluation.verdicts
+                if v.award == award_id and v.deferred]
     ranking = ranking_of(evaluation, award_id)
     ballot = evaluation.version.rules.ballots.get(award_id)
     return Section(
@@ -156,7 +170,8 @@ def _section(evaluation: Evaluation, award_id: str, lang: str) -> Section:
         by_bloc=any(c.group for c in ranked.candidates),
         proposed=_numbered([e for nominated, e in ranked_entries if nominated]),
         over_quota=_numbered([e for nominated, e in ranked_entries if not nominated]),
-        not_eligible=_numbered(left_out["not_eligible"]), incomplete=_numbered(left_out["incomplete"]))
+        not_eligible=_numbered(left_out["not_eligible"]), incomplete=_numbered(left_out["incomplete"]),
+        deferred=_numbered(deferred))
 
 
 def _numbered(entries: list[Entry]) -> tuple[Entry, ...]:
@@ -200,7 +215,7 @@ def achievements(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> st
         parts.append(t(f"packet.initiative.{item.kind}", lang, scope=t(f"packet.scope.{item.scope}", lang),
                        year=item.year, title=item.title or item.id))
     parts.extend(t("packet.achievement", lang, evidence=a.evidence)
-                 for a in ds.achievements_by_key.get((subject, period), []))
+                 for a in ds.achievements_by_key.get((subject, period), []) if a.evidence)
     return "; ".join(parts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ktrules.common.messages import t
@@ -40,6 +41,8 @@ def show_evidence(reading: Reading, lang: str) -> list[str]:
 
 
 def show_reading(reading: Reading, lang: str) -> str:
+    if reading.value is None and reading.low is not None and reading.high is None:
+        return t("value.at_least", lang, low=_show(reading.low, lang))
     if reading.value is None and reading.low is not None:
         return t("value.between", lang, low=_show(reading.low, lang), high=_show(reading.high, lang))
     return _show(reading.value, lang)
@@ -50,12 +53,23 @@ def condition(leaf: Leaf, threshold: object, lang: str) -> str:
 
 
 def _reasons(verdict: AwardVerdict, lang: str) -> str:
-    """The leaves that kept a verdict from being eligible, shortest form: `id (value)`."""
+    """The leaves that kept a verdict from being eligible, shortest form: `id (value)`; a deferral first."""
     wanted = OUTCOME_AGAINST.get(verdict.verdict)
     if wanted is None:
         return ""
-    return "; ".join(f"{leaf.id} ({show_reading(reading, lang)})"
-                     for leaf, outcome, reading in verdict.leaf_results() if outcome == wanted)
+    failed = "; ".join(f"{leaf.id} ({show_reading(reading, lang)})"
+                       for leaf, outcome, reading in verdict.leaf_results() if outcome == wanted)
+    return f"{deferral(verdict, lang)}; {failed}" if verdict.deferred else failed
+
+
+def verdict_label(verdict: AwardVerdict, lang: str) -> str:
+    """The verdict in words: "Hoãn xét" for a refusal that rests only on a pending matter."""
+    return t("deferred", lang) if verdict.deferred else t(verdict.verdict, lang)
+
+
+def deferral(verdict: AwardVerdict, lang: str) -> str:
+    """Why a verdict is deferred: the pending matters, and that the council decides when they close."""
+    return t("deferred.reason", lang, matters="; ".join(leaf.text.in_(lang) for leaf in verdict.deferred))
 
 
 def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool = True) -> dict[str, Any]:
@@ -73,7 +87,8 @@ def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool
         "period": verdict.period,
         "as_of": evaluation.as_of.isoformat(),
         "verdict": verdict.verdict,
-        "verdict_label": t(verdict.verdict, lang),
+        "verdict_label": verdict_label(verdict, lang),
+        "deferred": bool(verdict.deferred),
         "rules_version": evaluation.version.label,
         "reasons": _reasons(verdict, lang),
         "initiatives_used": list(verdict.used),
@@ -114,14 +129,34 @@ def _word(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
 
 
 def heading(evaluation: Evaluation, lang: str) -> str:
+    """Whose records, which year and which rules; then a notice when the pack may be out of date."""
     rules = evaluation.version.rules
-    return t("heading", lang, org=evaluation.dataset.organization.name, period=evaluation.period,
+    line = t("heading", lang, org=evaluation.dataset.organization.name, period=evaluation.period,
              version=evaluation.version.label, title=rules.title.in_(lang), as_of=evaluation.as_of)
+    notice = review_notice(evaluation, lang)
+    return f"{line}\n{notice}" if notice else line
+
+
+def review_notice(evaluation: Evaluation, lang: str) -> str | None:
+    """A notice that later changes of the law are not in the pack, when the period or the date the
+    rules are taken on falls after the day the pack was checked against the law (`reviewed`)."""
+    reviewed = evaluation.version.pack.reviewed
+    latest = max(evaluation.as_of, date(evaluation.period, 12, 31))
+    if reviewed is None or latest <= reviewed:
+        return None
+    return t("review.notice", lang, pack=evaluation.version.pack.id, reviewed=reviewed.isoformat())
 
 
 def summary(evaluation: Evaluation, lang: str) -> str:
+    """The counts of each verdict, then the deferred listed apart from the refused."""
     counts = {k: sum(v.verdict == k for v in evaluation.verdicts) for k in ("eligible", "not_eligible", "incomplete")}
-    return t("summary", lang, n=len(evaluation.verdicts), **counts)
+    deferred = [v for v in evaluation.verdicts if v.deferred]
+    lines = [t("summary", lang, n=len(evaluation.verdicts), **counts)]
+    if deferred:
+        lines.append(t("summary.deferred", lang, n=len(deferred)))
+        lines.extend(f"  - {subject_name(evaluation, v.subject)} ({v.subject}): "
+                     f"{evaluation.award(v.award).name.in_(lang)} — {deferral(v, lang)}" for v in deferred)
+    return "\n".join(lines)
 
 
 def explanation(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
@@ -131,9 +166,11 @@ def explanation(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str
     lines = [
         t("explain.title", lang, name=subject_name(evaluation, verdict.subject), subject=verdict.subject,
           award=award.name.in_(lang), award_id=verdict.award, period=verdict.period),
-        t("explain.verdict", lang, verdict=t(verdict.verdict, lang)),
+        t("explain.verdict", lang, verdict=verdict_label(verdict, lang)),
+        *([deferral(verdict, lang)] if verdict.deferred else []),
         t("explain.rules", lang, version=evaluation.version.label, title=rules.title.in_(lang),
           start=rules.effective_from, end=rules.effective_to or "…", as_of=evaluation.as_of),
+        *filter(None, [review_notice(evaluation, lang)]),
         t("explain.sources", lang, sources="; ".join(s.title for s in rules.sources)),
         t("explain.cite", lang, cite=award.cite),
         *([t("explain.used", lang, used=", ".join(verdict.used))] if verdict.used else []),
@@ -251,7 +288,20 @@ def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str) -> str:
 
 
 def rank_rows(ranked: RankedList, lang: str) -> list[dict[str, Any]]:
-    """One row per eligible candidate, in order: score, rank, whether proposed and why not."""
+    """One row per eligible candidate, in order: score, rank, whether proposed and why not; then,
+    apart and unranked, those deferred by a pending matter."""
+    evaluation = ranked.evaluation
+    award = evaluation.award(ranked.award)
+    return [*candidate_rows(ranked, lang), *({
+        "subject": v.subject, "name": subject_name(evaluation, v.subject), "award": ranked.award,
+        "award_name": award.name.in_(lang), "period": evaluation.period, "group": None, "group_name": "",
+        "rank": None, "score": None, "nominated": False, "nominated_label": t("deferred", lang),
+        "reason": deferral(v, lang), "score_parts": [], "rules_version": evaluation.version.label,
+    } for v in evaluation.verdicts if v.award == ranked.award and v.deferred)]
+
+
+def candidate_rows(ranked: RankedList, lang: str) -> list[dict[str, Any]]:
+    """One row per eligible candidate, in order (`rank_rows` without the deferred)."""
     evaluation = ranked.evaluation
     award = evaluation.award(ranked.award)
     return [{

@@ -17,7 +17,7 @@ from ktrules.engine.parallel import default_jobs, map_partitions
 from ktrules.records.models import Dataset
 
 CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_name", "period", "verdict",
-                                    "rules_version", "reasons")}
+                                    "rules_version", "reasons", "deferred")}
 
 
 def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int | None = None,

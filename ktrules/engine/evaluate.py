@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from ktrules.common.errors import KtrulesError, suggest
-from ktrules.engine.facts import Context, Reading
+from ktrules.engine.facts import Context, Inferred, Reading
 from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
 from ktrules.records.models import Dataset
 from ktrules.rules import (
@@ -26,10 +26,12 @@ from ktrules.rules import (
     FACT_TYPES,
     NATIONAL_PACK,
     ORDINALS,
+    AssessmentFact,
     Award,
     Criterion,
     Leaf,
     LoadedVersion,
+    VerdictFact,
     leaves,
     load_pack,
     merge_included,
@@ -73,6 +75,8 @@ class AwardVerdict:
     roots: Sequence[Criterion] = field(repr=False, compare=False)
     thresholds: Mapping[int, object] = field(repr=False, compare=False)
     used: tuple[str, ...] = ()  # initiatives this verdict spends under the single-use rule
+    # not_eligible only because of a pending matter: the award is deferred (hoãn xét), for these criteria
+    deferred: tuple[Leaf, ...] = ()
     _tree: tuple[CriterionResult, ...] | None = field(default=None, repr=False, compare=False)
 
     def leaf_results(self) -> Iterator[tuple[Leaf, Outcome, Reading]]:
@@ -284,11 +288,120 @@ def _spends(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tu
         return ()
     used: list[str] = []
     for node in nodes:
-        op, threshold = node.criterion.comparison[0], float(node.threshold)  # type: ignore[union-attr, arg-type]
-        needed = math.floor(threshold) + 1 if op == "more_than" else max(1, math.ceil(threshold))
         counted = [value for kind, value in node.reading.evidence if kind == "id"]  # type: ignore[union-attr]
-        used.extend(i for i in counted[:needed] if i not in used)
+        used.extend(i for i in counted[:_how_many(node)] if i not in used)
     return tuple(used)
+
+
+def _needed_initiatives(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tuple[tuple[str, ...], int,
+                                                                                               int] | None:
+    """(candidates, fewest, most spent) of an award conferred on these criteria results: none when it
+    held without initiatives, at most the most any one initiative criterion required."""
+    facts = version.rules.facts
+    nodes = [n for root in criteria for _, n in root.flatten()
+             if isinstance(n.criterion, Leaf) and facts[n.criterion.fact].op == "initiatives" and n.result == "passed"]
+    held_without = _kleene("all", [_forced(root, {n.criterion.id for n in nodes}) for root in criteria])
+    if not nodes or held_without == "passed":
+        return None
+    candidates = tuple(dict.fromkeys(v for n in nodes for kind, v in n.reading.evidence  # type: ignore[union-attr]
+                                     if kind == "id"))
+    most = min(len(candidates), max(_how_many(n) for n in nodes))
+    return candidates, 0 if held_without == "undecided" else most, most
+
+
+def _how_many(node: CriterionResult) -> int:
+    """How many initiatives a passing initiative criterion needs."""
+    op, threshold = node.criterion.comparison[0], float(node.threshold)  # type: ignore[union-attr, arg-type]
+    return math.floor(threshold) + 1 if op == "more_than" else max(1, math.ceil(threshold))
+
+
+def _infer_spending(dataset: Dataset, period: int, rules: str | Path, groups: Collection[str],
+                    within: Collection[str] | None) -> dict[str, list[Inferred]]:
+    """What conferred awards of a single-use group spent when their records list no `initiatives`,
+    inferred from the rules in force at the end of each conferral's own year (for `within` only)."""
+    wanted: dict[tuple[int, str], set[str]] = {}
+    for c in dataset.conferred:
+        if not c.initiatives and c.campaign is None and c.award in groups and c.year < period \
+                and (within is None or c.subject in within):
+            wanted.setdefault((c.year, c.award), set()).add(c.subject)
+    out: dict[str, list[Inferred]] = {}
+    for (year, award), subjects in sorted(wanted.items()):
+        for subject, found in _inferred_in(dataset, year, award, sorted(subjects), rules):
+            out.setdefault(subject, []).append(Inferred(award, year, *found))
+    return out
+
+
+def _inferred_in(dataset: Dataset, year: int, award: str, subjects: list[str],
+                 rules: str | Path) -> Iterator[tuple[str, tuple[tuple[str, ...], int, int]]]:
+    try:
+        version = version_in_force(rules, date(year, 12, 31))
+    except KtrulesError:
+        return  # no version covers that year: nothing to infer from
+    spec = version.rules.awards.get(award)
+    if spec is None or "individual" not in spec.kinds or (spec.years is not None and year not in spec.years):
+        return
+    past = evaluate(dataset, year, rules=rules, awards=[award], within=frozenset(subjects))
+    for subject in subjects:
+        verdict = past.get(subject, award)
+        criteria = verdict.criteria if verdict else _unrecorded(version, award, subject, past.context)
+        found = _needed_initiatives(version, criteria)
+        if found:
+            yield subject, found
+
+
+def _unrecorded(version: LoadedVersion, award: str, subject: str, ctx: Context) -> tuple[CriterionResult, ...]:
+    """An award's criteria for a subject with no record of the year: what initiatives it had, the rest undecided."""
+    criteria = next(c for _, kind, c in _parts(award, version.rules.awards[award]) if kind == "individual")
+    ctx.award = award
+    readings: dict[str, Reading] = {}
+    outcomes: dict[str, Outcome] = {}
+    thresholds = _thresholds(version)
+    for leaf in _leaves_of(criteria):
+        op = version.rules.facts[leaf.fact].op
+        reading = readings[leaf.fact] = ctx.reading(leaf.fact, subject) if op == "initiatives" else Reading(None)
+        outcomes[leaf.id] = _compare(reading, leaf, thresholds[id(leaf)], FACT_TYPES[op])
+    return tuple(_explain(node, outcomes, readings, thresholds) for node in criteria)
+
+
+def _compare(reading: Reading, leaf: Leaf, threshold: object, kind: str) -> Outcome:
+    held = holds(reading.value, COMPARISONS[leaf.comparison[0]], threshold, kind)
+    return "undecided" if held is None else "passed" if held else "failed"
+
+
+def holds(value: object, op: str, threshold: object, kind: str) -> bool | None:
+    """Whether a fact value compares so with a threshold; None when the value is missing."""
+    a, b = encode(value, kind), encode(threshold, kind)
+    if a is None or b is None:
+        return None
+    return {">=": a >= b, ">": a > b, "<=": a <= b, "<": a < b, "=": a == b}[op]
+
+
+@cache
+def _deferring(version: LoadedVersion) -> tuple[frozenset[str], dict[str, str]]:
+    """The facts whose failure defers an award, and the verdict facts with the award each reads."""
+    facts = version.rules.facts.items()
+    return (frozenset(name for name, spec in facts if isinstance(spec, AssessmentFact) and spec.defers),
+            {name: spec.award for name, spec in facts if isinstance(spec, VerdictFact)})
+
+
+def _deferral(version: LoadedVersion, verdict: AwardVerdict,
+              settled: Mapping[tuple[str, str], AwardVerdict]) -> tuple[Leaf, ...]:
+    """The pending-matter criteria a refusal rests on alone: those failed on an assessment that
+    defers, or on this subject's verdict of another award that was itself deferred; none when the
+    verdict fails without them."""
+    defers, reads = _deferring(version)
+    pending: dict[str, tuple[Leaf, ...]] = {}
+    for leaf in _leaves_of(verdict.roots):
+        if verdict.outcomes[leaf.id] != "failed":
+            continue
+        if leaf.fact in defers:
+            pending[leaf.id] = (leaf,)
+        elif leaf.fact in reads and (other := settled.get((verdict.subject, reads[leaf.fact]))) and other.deferred:
+            pending[leaf.id] = other.deferred
+    if not pending or _decide("all", verdict.roots, {**verdict.outcomes, **dict.fromkeys(pending, "passed")}) \
+            == "failed":
+        return ()
+    return tuple({leaf.id: leaf for leaves in pending.values() for leaf in leaves}.values())
 
 
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
@@ -321,8 +434,9 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     wanted = list(awards) or given
     needed = _needed(version, wanted)
     law = version.rules
-    ctx = Context(dataset, period, groups={a: i for i, group in enumerate(law.single_use) for a in group},
-                  facts=law.facts)
+    groups = {a: i for i, group in enumerate(law.single_use) for a in group}
+    ctx = Context(dataset, period, groups=groups, facts=law.facts,
+                  infer=lambda: _infer_spending(dataset, period, rules, groups, within))
     matcher = _compiled(version)
     reads = _plan(version)
     results: dict[tuple[str, str], AwardVerdict] = {}
@@ -349,6 +463,8 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
                 result.used = _spends(version, result.criteria)
                 for initiative in result.used:
                     ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
+            if verdict == "not_eligible":
+                result.deferred = _deferral(version, result, results)
             ctx.verdicts[subject, award_id] = verdict
             results[subject, award_id] = result
     award_order = {a: i for i, a in enumerate(version.rules.awards)}

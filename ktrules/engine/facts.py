@@ -49,6 +49,25 @@ class Reading(NamedTuple):
         return (self.value, self.value) if self.value is not None else (self.low, self.high)
 
 
+class Inferred(NamedTuple):
+    """What a conferred award whose record lists no `initiatives` spent, inferred from the rules of
+    its own year: between `low` and `high` of the `candidates` that fit what it needed."""
+
+    award: str
+    year: int
+    candidates: tuple[str, ...]
+    low: int
+    high: int
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high == len(self.candidates)
+
+    @property
+    def label(self) -> str:
+        return f"{self.award} {self.year}"
+
+
 @dataclass
 class Context:
     """What operators read beyond the records: verdicts settled so far in the run, and under the
@@ -61,7 +80,10 @@ class Context:
     spent: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # subject -> initiative -> (award, year)
     award: str = ""  # the award being evaluated
     facts: Mapping[str, Any] = field(default_factory=dict)  # the version's declared facts, by name
+    # conferrals that list no initiatives: what they spent, inferred on first need (it evaluates past years)
+    infer: Callable[[], Mapping[str, list[Inferred]]] | None = None
     _readings: dict[tuple, Reading] = field(default_factory=dict)
+    _inferred: Mapping[str, list[Inferred]] | None = None
 
     def reading(self, name: str, subject: str) -> Reading:
         """A declared fact of a subject, read once per run: what a fact reads of other awards is
@@ -81,11 +103,25 @@ class Context:
         group = self.groups.get(self.award)
         if group is None:
             return {}
-        out = {i: f"{c.award} {c.year}" for c in self.dataset.conferred_by_subject.get(subject, [])
-               if c.award == self.award or self.groups.get(c.award, group) != group for i in c.initiatives}
+        out: dict[str, str] = {}
+        for c in self.dataset.conferred_by_subject.get(subject, []):  # oldest first: it spent the initiative
+            if c.award == self.award or self.groups.get(c.award, group) != group:
+                for i in c.initiatives:
+                    out.setdefault(i, f"{c.award} {c.year}")
         out |= {i: f"{award} {year}" for i, (award, year) in self.spent.get(subject, {}).items()
                 if self.groups.get(award, group) < group}
         return out
+
+    def inferred_for(self, subject: str) -> list[Inferred]:
+        """What the subject's conferrals that list no initiatives spent, as far as the current award
+        may not count it (the same rule as `spent_for`)."""
+        group = self.groups.get(self.award)
+        if group is None or self.infer is None:
+            return []
+        if self._inferred is None:
+            self._inferred = self.infer()
+        return [x for x in self._inferred.get(subject, [])
+                if x.award == self.award or self.groups.get(x.award, group) != group]
 
 
 def read(spec: Any, subject: str, ctx: Context) -> Reading:
@@ -126,8 +162,8 @@ def _months_worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Readin
 
 def _disciplines(ctx: Context, subject: str) -> list[tuple[str, date]]:
     # a discipline counts in the year of its date, whichever record lists it
-    return [(d.level, d.date) for d in ctx.dataset.disciplines_by_subject.get(subject, ())
-            if d.date.year == ctx.period]
+    return sorted((d.level, d.date) for d in ctx.dataset.disciplines_by_subject.get(subject, ())
+                  if d.date.year == ctx.period)
 
 
 def _heaviest(found: list[tuple[str, str, date]]) -> Reading:
@@ -149,15 +185,51 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     authored = ctx.dataset.initiatives_by_author.get(subject)
     if not authored:
         return _NONE
-    runs = [ctx.reading(name, subject).bounds[1] or 0 for name in spec.years_from]
+    runs = [_run_length(ctx.reading(name, subject), ctx) for name in spec.years_from]
     first = ctx.period - max([spec.years, *runs]) + 1
     found = sorted((i.year, i.id) for i in authored
                    if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
                    and first <= i.year <= ctx.period)
     spent = ctx.spent_for(subject)
-    counted = [i for _, i in found if i not in spent]
-    return Reading(len(counted), (*(("id", i) for i in counted),
-                                  *(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)))
+    ids = [i for _, i in found if i not in spent]
+    listed = tuple(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)
+    return _unspent(ids, ctx.inferred_for(subject), listed)
+
+
+def _unspent(ids: list[str], inferred: list[Inferred], listed: tuple[Evidence, ...]) -> Reading:
+    """How many of `ids` are not spent by conferrals whose spending is inferred: a range when a
+    conferral had several that fit, each initiative counted once."""
+    sure = {i: x.label for x in inferred if x.exact for i in x.candidates if i in ids}
+    left = set(ids) - sure.keys()
+    unsure = [x for x in inferred if not x.exact and left & set(x.candidates)]
+    maybe = {i for x in unsure for i in x.candidates}
+    counted = [i for i in ids if i not in sure and i not in maybe]
+    evidence = (*(("id", i) for i in counted), *listed,
+                *(("spent_inferred", f"{i} ({sure[i]})") for i in ids if i in sure),
+                *(("maybe_spent", _maybe(x)) for x in unsure))
+    # each unsure conferral spent `low`..`high` of its candidates: those it did not spend count here
+    low = high = len(counted)
+    for x in unsure:
+        here = left & set(x.candidates)
+        left -= here
+        low += max(0, len(here) - x.high)
+        high += min(len(here), len(x.candidates) - x.low)
+    if low == high:
+        return Reading(low, evidence)
+    return Reading(None, evidence, note="record_conferral_initiatives", low=low, high=high)
+
+
+def _maybe(conferral: Inferred) -> str:
+    many = conferral.high if conferral.low == conferral.high else f"{conferral.low}–{conferral.high}"
+    return f"{conferral.label}: {many} ∈ {{{', '.join(conferral.candidates)}}}"
+
+
+def _run_length(run: Reading, ctx: Context) -> int:
+    """The most years a run may span: back to the dataset's first year when unrated years leave it open."""
+    low, high = run.bounds
+    if high is None and low is not None:
+        return ctx.period - (ctx.dataset.first_year or ctx.period) + 1
+    return high or 0
 
 
 def _tri(verdict: str | None) -> bool | None:
@@ -170,8 +242,9 @@ def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Reading:
 
 
 def _held(spec: ConsecutiveFact | YearsHoldingFact, subject: str, year: int, ctx: Context) -> str | None | bool:
-    """How the subject held the award or rating in `year`: a label when held, False when not, None
-    when this year's verdict or rating is still open."""
+    """How the subject held the award or rating in `year`: a label when held, False when a recorded
+    year fails it, None when undecided: this year's verdict or rating still open, or a past year
+    whose rating is not recorded (only a recorded year that fails breaks a run)."""
     record = ctx.dataset.record(subject, year)
     if spec.award:
         decision = ctx.dataset.conferral(subject, spec.award, year)
@@ -181,29 +254,62 @@ def _held(spec: ConsecutiveFact | YearsHoldingFact, subject: str, year: int, ctx
             return f"{spec.award} ({year})"
     if spec.min_rating and record and record.rating and RATING_RANK[record.rating] >= RATING_RANK[spec.min_rating]:
         return record.rating
-    still_open = year == ctx.period and (
-        (spec.award is not None and ctx.verdicts.get((subject, spec.award)) == "incomplete")
-        or (spec.min_rating is not None and record is not None and record.rating is None))
+    if year < ctx.period:
+        return None if spec.min_rating and not (record and record.rating) and _employed(subject, year, ctx) else False
+    still_open = (spec.award is not None and ctx.verdicts.get((subject, spec.award)) == "incomplete") or (
+        spec.min_rating is not None and record is not None and record.rating is None)
     return None if still_open else False
 
 
+def _employed(subject: str, year: int, ctx: Context) -> bool:
+    """Whether the subject could be rated in `year`: a person not before the year of recruitment."""
+    person = ctx.dataset.people_by_id.get(subject)
+    return person is None or person.recruited is None or year >= person.recruited.year
+
+
 def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> Reading:
-    """Holdings `every` years apart going back from this year until a gap; a range when this year is open."""
+    """Holdings `every` years apart going back from this year until a recorded year breaks the run;
+    a range when this year is open or a past year's rating is not recorded."""
     now = _held(spec, subject, ctx.period, ctx)
-    streak: list[Evidence] = []
-    year = ctx.period - spec.every
+    if now is False:
+        return Reading(0, (("not_met", str(ctx.period)),))
     spent_until = max((c.year for c in ctx.dataset.conferred_by_subject.get(subject, [])
                        if c.award == spec.reset_by and c.year < ctx.period), default=None)
-    while year > (spent_until or 0) and (held := _held(spec, subject, year, ctx)):
-        streak.append(("held", f"{year}: {held}"))
-        year -= spec.every
+    streak, missing, open_ended = _walk_back(spec, subject, ctx, spent_until or 0)
+    sure = 1 + sum(1 for year, _ in streak if not missing or year > missing[0])  # held before the first gap
+    high = None if open_ended else 1 + len(streak) + len(missing)
+    held = tuple(("held", f"{year}: {label}") for year, label in streak)
+    unrated = tuple(("not_rated", str(year)) for year in missing)
     if now is None:
-        return Reading(None, (("undecided", str(ctx.period)), *streak), note="depends_on_incomplete",
-                       low=0, high=len(streak) + 1)
-    if not now:
-        return Reading(0, (("not_met", str(ctx.period)),))
+        return Reading(None, (("undecided", str(ctx.period)), *held, *unrated), note="depends_on_incomplete",
+                       low=0, high=high)
     reset = (("reset", f"{spec.reset_by} {spent_until}"),) if spent_until else ()
-    return Reading(len(streak) + 1, (("held", f"{ctx.period}: {now}"), *streak, *reset))
+    evidence = (("held", f"{ctx.period}: {now}"), *held, *unrated, *reset)
+    if missing:
+        return Reading(None, evidence, note="past_year_not_rated", low=sure, high=high)
+    return Reading(len(streak) + 1, evidence)
+
+
+def _walk_back(spec: ConsecutiveFact, subject: str, ctx: Context,
+               stop: int) -> tuple[list[tuple[int, str]], list[int], bool]:
+    """The years held and the years unrated before this one, back to a recorded break or `stop`;
+    open-ended when unrated years reach past the first year the dataset records."""
+    streak: list[tuple[int, str]] = []
+    missing: list[int] = []
+    first = ctx.dataset.first_year or ctx.period
+    year = ctx.period - spec.every
+    while year > stop:
+        held = _held(spec, subject, year, ctx)
+        if held is False:
+            break
+        if held is None:
+            missing.append(year)
+            if year < first:  # nothing is recorded this far back: the run may go on
+                return streak, missing, True
+        else:
+            streak.append((year, held))
+        year -= spec.every
+    return streak, missing, False
 
 
 def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Reading:
@@ -211,9 +317,10 @@ def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Readin
     first = last - spec.years + 1 if spec.years else min(ctx.dataset.first_year or last, last)
     states = {year: _held(spec, subject, year, ctx) for year in range(first, last + 1)}
     held = [("held", f"{y}: {s}") for y, s in states.items() if s]
-    if any(s is None for s in states.values()):
-        return Reading(None, (*held, ("undecided", str(ctx.period))), note="depends_on_incomplete",
-                       low=len(held), high=len(held) + 1)
+    open_years = [y for y, s in states.items() if s is None]
+    if open_years:
+        return Reading(None, (*held, *(("undecided", str(y)) for y in open_years)), note="depends_on_incomplete",
+                       low=len(held), high=len(held) + len(open_years))
     return Reading(len(held), tuple(held))
 
 
@@ -270,7 +377,7 @@ def _member_discipline(spec: MemberDisciplineFact, subject: str, ctx: Context) -
     members = _members_or_none(subject, ctx)
     if members is None:
         return Reading(None, note="no_members")
-    return _heaviest([(f"{m}: ", level, day) for m in members for level, day in _disciplines(ctx, m)])
+    return _heaviest([(f"{m}: ", level, day) for m in sorted(members) for level, day in _disciplines(ctx, m)])
 
 
 def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:
@@ -283,14 +390,17 @@ def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:
 
 def _achievements(spec: AchievementsFact, subject: str, ctx: Context) -> Reading:
     years = range(spec.since or ctx.period, ctx.period + 1)
-    found = [a for year in years for a in ctx.dataset.achievements_by_key.get((subject, year), [])
-             if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)]
+    found = sorted((a for year in years for a in ctx.dataset.achievements_by_key.get((subject, year), [])
+                    if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign)),
+                   key=lambda a: (a.year, a.campaign or "", a.evidence or ""))
     rewarded = {(c.campaign, c.year): c for c in ctx.dataset.conferred_by_subject.get(subject, [])
                 if c.campaign} if spec.exclude_campaign_rewarded else {}
-    counted = [a for a in found if (a.campaign, a.year) not in rewarded]
+    counted = [a for a in found if (a.campaign, a.year) not in rewarded and a.evidence]
     spent = [("campaign_rewarded", f"{a.evidence} ({_conferral(rewarded[a.campaign, a.year])})")
-             for a in found if (a.campaign, a.year) in rewarded]
-    return Reading(len(counted), (*(("document", a.evidence) for a in counted), *spent))
+             for a in found if (a.campaign, a.year) in rewarded and a.evidence]
+    # an entry without a document shows nothing: it is named, so the secretary can add the document
+    unshown = [("no_evidence", f"{a.criterion} {a.year}") for a in found if not a.evidence]
+    return Reading(len(counted), (*(("document", a.evidence) for a in counted), *spent, *unshown))
 
 
 def _conferral(conferred: Any) -> str:

@@ -6,12 +6,16 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from ktrules.common.errors import KtrulesError
+from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.reading import line_of
 from ktrules.records.models import Dataset, dataset_from_file
-from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack
+from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, AchievementsFact, AssessmentFact, load_pack
+
+CAMPAIGNS = "campaigns"
 
 
 @cache
@@ -24,14 +28,60 @@ def national_award_names(rules: Path = DEFAULT_RULES) -> dict[str, str]:
     return names
 
 
-def load_dataset(path: str | Path) -> Dataset:
-    """Read and validate a dataset file (YAML or JSON), an Excel workbook (.xlsx) or a folder of CSV files."""
+def load_dataset(path: str | Path, rules: str | Path = DEFAULT_RULES) -> Dataset:
+    """Read and validate a dataset file (YAML or JSON), an Excel workbook (.xlsx) or a folder of CSV
+    files; an assessment or achievement criterion that no rule under `rules` reads is refused."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx" or path.is_dir():
         from ktrules.records.workbook import read_dataset  # openpyxl is loaded only when a workbook is read
 
-        return read_dataset(path, national_award_names())
-    return dataset_from_file(path)
+        dataset = read_dataset(path, national_award_names())
+    else:
+        dataset = dataset_from_file(path)
+    return check_vocabulary(dataset, path, rules)
+
+
+@cache
+def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The assessment keys and the achievement criteria that some version of some pack under `rules` reads."""
+    packs = [rules / NATIONAL_PACK, *sorted(p.parent for p in (rules / CAMPAIGNS).glob("*/pack.yaml"))]
+    facts = [spec for pack in packs for version in load_pack(pack) for spec in version.rules.facts.values()]
+    return (frozenset(f.key for f in facts if isinstance(f, AssessmentFact)),
+            frozenset(f.criterion for f in facts if isinstance(f, AchievementsFact)))
+
+
+def _known(words: frozenset[str]) -> str:
+    shown = sorted(words)
+    return f"known: {', '.join(shown[:12])}{' …' if len(shown) > 12 else ''}"
+
+
+def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator[tuple[tuple[str | int, ...], str,
+                                                                                     str]]:
+    """(location, message, hint) for each assessment key and achievement criterion that no rule under
+    `rules` reads: a misspelt `doan_kett: false` would otherwise be ignored and unity presumed.
+    Achievements of a campaign with no pack under `rules` are not checked: its criteria are not known."""
+    assessments, criteria = _read_by_rules(Path(rules).resolve())
+    campaigns = {p.parent.name for p in (Path(rules) / CAMPAIGNS).glob("*/pack.yaml")}
+    for i, record in enumerate(dataset.records):
+        for key in sorted(record.assessments or {}):
+            if key not in assessments:
+                yield (("records", i, "assessments", key), f"no rule under {rules} reads the assessment '{key}'",
+                       suggest(key, assessments) or _known(assessments))
+    for i, achievement in enumerate(dataset.achievements):
+        checked = achievement.campaign is None or achievement.campaign in campaigns
+        if checked and achievement.criterion not in criteria:
+            yield (("achievements", i, "criterion"),
+                   f"no rule under {rules} reads the achievement criterion '{achievement.criterion}'",
+                   suggest(achievement.criterion, criteria) or _known(criteria))
+
+
+def check_vocabulary(dataset: Dataset, path: Path, rules: str | Path = DEFAULT_RULES,
+                     prefix: tuple[str | int, ...] = ()) -> Dataset:
+    """Refuse a dataset whose records name what no rule reads, at the first one's line."""
+    for loc, message, hint in unread_keys(dataset, rules):
+        located = path.suffix.lower() in (".yaml", ".yml", ".json") and path.is_file()
+        raise KtrulesError(message, file=path, line=line_of(path, (*prefix, *loc)) if located else None, hint=hint)
+    return dataset
 
 
 UPLOAD_SUFFIXES = (".xlsx", ".yaml", ".yml", ".json", ".zip")
@@ -41,7 +91,7 @@ class UploadTooLarge(KtrulesError):
     """A zip whose CSV files unpack to more than the limit (a zip bomb, or simply too much)."""
 
 
-def load_upload(name: str, content: bytes, unpacked_limit: int) -> Dataset:
+def load_upload(name: str, content: bytes, unpacked_limit: int, rules: str | Path = DEFAULT_RULES) -> Dataset:
     """A dataset that arrived as bytes (an upload or a request body) named `name`: a workbook, YAML, JSON,
     or a zip of the CSV folder. It is written into a temporary folder, removed afterwards, and read as
     `load_dataset` reads files, so errors are the same; they name the upload, never the temporary folder."""
@@ -58,7 +108,7 @@ def load_upload(name: str, content: bytes, unpacked_limit: int) -> Dataset:
         else:
             target.write_bytes(content)
         try:
-            return load_dataset(target)
+            return load_dataset(target, rules)
         except KtrulesError as exc:
             raise _renamed(exc, str(target), shown) from None
 

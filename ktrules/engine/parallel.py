@@ -25,10 +25,10 @@ _task: tuple[Dataset, int, Callable[[Evaluation], Any], list[frozenset[str]], di
 
 
 def partitions(dataset: Dataset, period: int, size: int = PART_SIZE) -> list[frozenset[str]]:
-    """Whole units with their members of the period, in dataset order, about `size` people each."""
+    """Whole units with their members of the period, in the order of listings, about `size` people each."""
     out: list[frozenset[str]] = []
     current: list[str] = []
-    for unit in dataset.units:
+    for unit in dataset.units_in_order():
         current += [unit.id, *dataset.members(unit.id, period)]
         if len(current) >= size:
             out.append(frozenset(current))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ktrules.common.errors import KtrulesError, suggest
 from ktrules.common.reading import line_of, load_model, validation_error
@@ -106,11 +107,20 @@ class Conferred(Strict):
 
 
 class Achievement(Strict):
+    """An achievement shown by a document; one with no `evidence` loads but counts for nothing."""
+
     subject: Id
     year: Year
     campaign: str | None = None
     criterion: str
-    evidence: Annotated[str, Field(min_length=1)]
+    evidence: Annotated[str, Field(min_length=1)] | None = None
+
+    @field_validator("evidence")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("evidence is blank: name the document that shows the achievement, or leave the key out")
+        return value
 
 
 class Dossier(Strict):
@@ -155,12 +165,13 @@ class Dataset(Strict):
 
     @cached_property
     def conferred_by_subject(self) -> dict[str, list[Conferred]]:
-        return _group((c.subject, c) for c in self.conferred)
+        """Each subject's conferrals, oldest first whatever their order in the file."""
+        return _group((c.subject, c) for c in sorted(self.conferred, key=_conferral_order))
 
     @cached_property
     def _conferrals(self) -> dict[tuple[str, str, int], str]:
         found: dict[tuple[str, str, int], str] = {}
-        for c in self.conferred:
+        for c in sorted(self.conferred, key=_conferral_order):
             found.setdefault((c.subject, c.award, c.year), c.decision or c.award)
         return found
 
@@ -174,8 +185,14 @@ class Dataset(Strict):
 
     @cached_property
     def position(self) -> dict[str, int]:
-        """Each unit's and person's place in the file."""
-        return {x.id: i for part in (self.units, self.people) for i, x in enumerate(part)}
+        """Each unit's and person's place in listings: by id in natural order (p2 before p10), never
+        by the order of the file, so that shuffling a dataset's lists changes no output."""
+        return {x: i for part in (self.units, self.people) for i, x in enumerate(sorted((y.id for y in part),
+                                                                                         key=id_order))}
+
+    def units_in_order(self) -> list[Unit]:
+        """The units in the order of listings (`position`)."""
+        return sorted(self.units, key=lambda u: self.position[u.id])
 
     @cached_property
     def first_year(self) -> int | None:
@@ -251,6 +268,16 @@ class Dataset(Strict):
             for i, item in enumerate(items):
                 if item.subject not in subjects:
                     yield (part, i, "subject"), f"unknown subject '{item.subject}'", suggest(item.subject, subjects)
+
+
+def id_order(identifier: str) -> tuple:
+    """Natural order of ids: digits compare as numbers (p2 before p10), then the id itself."""
+    parts = re.split(r"(\d+)", identifier)
+    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in parts if x), identifier
+
+
+def _conferral_order(c: Conferred) -> tuple:
+    return c.year, c.award, c.campaign or "", c.decision or "", c.initiatives
 
 
 def _group(pairs: Any) -> dict[Any, list[Any]]:

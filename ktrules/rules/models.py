@@ -137,6 +137,9 @@ class AssessmentFact(Strict):
     """The council's judgement on conduct; presumed met when the record carries none."""
     op: Literal["assessment"]
     key: CriterionId
+    # a matter still open (discipline being considered, an inspection or complaint): false defers the
+    # award (chưa xét) instead of refusing it, and the council decides when the matter closes
+    defers: bool = False
 
 
 class AchievementsFact(Strict):
@@ -427,6 +430,9 @@ class PackInfo(Strict):
     title: Text
     description: Text | None = None
     campaign: Campaign | None = None
+    # the day up to which the authors checked the pack against the law: a run for a later period or
+    # date says that later changes of the law are not in the pack
+    reviewed: date | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -88,7 +88,10 @@ def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion
         "tie_breaks": own.tie_breaks or law.tie_breaks,
     })
     needs = award_needs(rules)
-    return LoadedVersion(version.pack, version.path, rules, award_stages(needs), needs,  # type: ignore[arg-type]
+    # the merged rules are as current as the older of the two reviews
+    reviewed = min((d for d in (version.pack.reviewed, base.pack.reviewed) if d), default=None)
+    return LoadedVersion(version.pack.model_copy(update={"reviewed": reviewed}), version.path, rules,
+                         award_stages(needs), needs,  # type: ignore[arg-type]
                          {award_id: base.path for award_id in include.awards})
 
 

@@ -75,7 +75,7 @@ async def check(request: Request, settings: Config, period: Period, as_of: AsOf 
 def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
     # processes as the command uses them (several from 20,000 people): forking is safe here, in a worker
     # process that runs one call at a time on one thread
-    return "".join(check_pieces(load_upload(BODY_NAME, body, limit), period, "json", lang, **options))
+    return "".join(check_pieces(load_upload(BODY_NAME, body, limit, options["rules"]), period, "json", lang, **options))
 
 
 @router.post("/explain", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
@@ -90,7 +90,7 @@ async def explain(request: Request, settings: Config, period: Period, subject: I
 
 
 def explained(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
-    evaluation = evaluate(load_upload(BODY_NAME, body, limit), period, **options)
+    evaluation = evaluate(load_upload(BODY_NAME, body, limit, options["rules"]), period, **options)
     subject = options["subjects"][0]
     return render([row(evaluation, v, lang) for v in subject_verdicts(evaluation, subject)], "json", {}) + "\n"
 
@@ -107,7 +107,7 @@ async def rank_award(request: Request, settings: Config, period: Period, award: 
 
 def ranked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any], award: str,
            bloc: str | None) -> str:
-    evaluation = evaluate(load_upload(BODY_NAME, body, limit), period, **options)
+    evaluation = evaluate(load_upload(BODY_NAME, body, limit, options["rules"]), period, **options)
     return render(rank_rows(rank(evaluation, award, bloc), lang), "json", {}) + "\n"
 
 

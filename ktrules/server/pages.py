@@ -97,9 +97,10 @@ async def _source(form: FormData, settings: Settings) -> tuple[str, Callable[[],
     upload = form.get("dataset")
     if isinstance(upload, UploadFile) and upload.filename:
         name, content = upload.filename, await upload.read()
-        return PurePosixPath(name.replace("\\", "/")).name, lambda: load_upload(name, content, settings.max_upload)
+        shown = PurePosixPath(name.replace("\\", "/")).name
+        return shown, lambda: load_upload(name, content, settings.max_upload, settings.rules)
     if form.get("example"):
-        return EXAMPLE.name, lambda: load_dataset(EXAMPLE)
+        return EXAMPLE.name, lambda: load_dataset(EXAMPLE, settings.rules)
     return None
 
 

@@ -169,7 +169,7 @@ def test_report_writes_the_packet_says_where_on_stderr_and_nothing_on_stdout(tmp
     result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out)
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert result.stderr == f"Đã ghi {out}: 8 danh hiệu, hình thức; 59 đề nghị\n"
+    assert result.stderr == f"Đã ghi {out}: 8 danh hiệu, hình thức; 58 đề nghị\n"
     assert "Phan Thị Bích Ngọc" in out.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left beside it
 

@@ -1,20 +1,23 @@
-"""Properties: more evidence never lowers a verdict; explanations agree with verdicts; any input
-either evaluates or fails with a clean one-line error."""
+"""Properties: more evidence never lowers a verdict; explanations agree with verdicts; output does not
+depend on the order of the input's lists; any input either evaluates or fails with a clean one-line error."""
 
 from __future__ import annotations
 
 import copy
+import random
 from pathlib import Path
 from typing import Any
 
 import yaml
+from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ktrules import Dataset, KtrulesError, evaluate, load_dataset
+from ktrules.cli import cli
 from ktrules.documents.report import explanation, row
 from ktrules.engine.evaluate import _kleene
-from tests.conftest import SMALL, unit_with
+from tests.conftest import DEPARTMENT, SMALL, unit_with
 
 RATINGS = ["KHT", "HT", "HTT", "HTXS"]
 RANK = {"not_eligible": 0, "incomplete": 1, "eligible": 2}
@@ -30,6 +33,7 @@ person = st.fixed_dictionaries({
         "level": st.sampled_from(["khien_trach", "canh_cao", "ha_bac_luong"]),
         "date": st.sampled_from(["2023-05-01", "2024-05-01"])}), max_size=1),
     "recruited": st.sampled_from(["2010-01-01", "2024-03-01", "2024-09-01"]),
+    "assessments": st.sampled_from([{}, {}, {"khong_dang_xem_xet": False}]),  # a pending matter defers
 })
 initiative = st.fixed_dictionaries({"kind": st.sampled_from(["sang_kien", "de_tai"]),
                                     "scope": st.sampled_from(["co_so", "tinh", "toan_quoc"]),
@@ -87,6 +91,20 @@ def test_raising_a_rating_never_lowers_a_verdict(data, draw):
         assert RANK[after[key]] >= RANK[verdict], key
 
 
+@SETTINGS
+@given(departments(), st.data())
+def test_recording_a_missing_past_rating_as_htxs_never_lowers_a_verdict(data, draw):
+    veterans = [p["id"] for p in data["people"] if p["recruited"] < "2023"]
+    assume(veterans)
+    before = _verdicts(data)
+    more = copy.deepcopy(data)
+    more["records"].append({"subject": draw.draw(st.sampled_from(veterans)), "year": 2023, "rating": "HTXS",
+                            "months_worked": 12})
+    after = _verdicts(more)
+    for key, verdict in before.items():
+        assert RANK[after[key]] >= RANK[verdict], key
+
+
 def _recombine(criteria: list[dict], depth: int = 0) -> list[str]:
     """Results of the nodes at `depth`, each group recomputed from its children in the flat list."""
     results, i = [], 0
@@ -113,6 +131,7 @@ def test_the_explanation_agrees_with_the_verdict(data, lang):
         assert {"passed": "eligible", "failed": "not_eligible", "undecided": "incomplete"}[_kleene("all", top)] \
             == shown["verdict"]
         assert bool(shown["reasons"]) == (shown["verdict"] != "eligible")
+        assert not shown["deferred"] or shown["verdict"] == "not_eligible"  # the contract's verdict is kept
         text = explanation(ev, verdict, lang)
         assert shown["verdict_label"] in text
         for leaf in shown["criteria"]:
@@ -154,3 +173,52 @@ def test_any_dataset_either_evaluates_or_fails_with_one_clean_line(tmp_path: Pat
         evaluate(load_dataset(path), 2024)
     except KtrulesError as exc:
         assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+
+
+def _shuffled(value: Any, rnd: random.Random) -> Any:
+    """The same data with every list, at every depth, in another order."""
+    if isinstance(value, list):
+        items = [_shuffled(v, rnd) for v in value]
+        rnd.shuffle(items)
+        return items
+    if isinstance(value, dict):
+        return {k: _shuffled(v, rnd) for k, v in value.items()}
+    return value
+
+
+def _check_json(path: Path, data: dict, period: int = 2024) -> bytes:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(path), "--period", str(period), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+@st.composite
+def departments_with_history(draw: Any) -> dict:
+    """A department whose people hold earlier conferrals, some listing the initiatives they spent."""
+    data = draw(departments())
+    people = [p["id"] for p in data["people"]]
+    for j in range(draw(st.integers(0, 3))):
+        data["initiatives"].append({"id": f"old{j}", "authors": [draw(st.sampled_from(people))], "title": "t",
+                                    "year": 2023, "scope": draw(st.sampled_from(["co_so", "tinh"])),
+                                    "kind": "sang_kien"})
+    ids = [i["id"] for i in data["initiatives"]]
+    data["conferred"] = [{"subject": draw(st.sampled_from(people)),
+                          "award": draw(st.sampled_from(["CSTDCS", "CSTD_TINH", "BANG_KHEN_TINH"])),
+                          "year": draw(st.sampled_from([2022, 2023])),
+                          "initiatives": draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)) if ids else []}
+                         for _ in range(draw(st.integers(0, 4)))]
+    return data
+
+
+@SETTINGS
+@given(departments_with_history(), st.randoms(use_true_random=False))
+def test_shuffling_every_list_changes_no_byte_of_the_output(tmp_path: Path, data, rnd):
+    assert _check_json(tmp_path / "a.yaml", data) == _check_json(tmp_path / "b.yaml", _shuffled(data, rnd))
+
+
+def test_shuffling_the_department_changes_no_byte_of_the_output(tmp_path: Path):
+    data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
+    before = _check_json(tmp_path / "a.yaml", data)
+    for seed in range(2):
+        assert _check_json(tmp_path / "b.yaml", _shuffled(data, random.Random(seed))) == before

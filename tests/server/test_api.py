@@ -64,9 +64,9 @@ def test_check_narrows_by_award_and_subject_and_speaks_english(client: TestClien
     response = client.post("/api/check", params=[("period", 2024), ("award", "LDTT"), ("subject", "p22"),
                                                  ("subject", "p29"), ("lang", "en")], content=body(DEPARTMENT))
     rows = response.json()
-    assert [(r["subject"], r["award"], r["verdict"]) for r in rows] == [
+    assert sorted((r["subject"], r["award"], r["verdict"]) for r in rows) == [
         ("p22", "LDTT", "not_eligible"), ("p29", "LDTT", "eligible")]
-    assert rows[0]["award_name"] == "Advanced Worker"
+    assert {r["award_name"] for r in rows} == {"Advanced Worker"}
     assert response.text == _cli("check", DEPARTMENT, "--period", 2024, "--award", "LDTT", "--subject", "p22",
                                  "--subject", "p29", "--lang", "en", "--format", "json")
 

@@ -1,0 +1,227 @@
+"""Verdict defects of issue 13, as a council would notice them: runs of years with an unrated year,
+single use of sáng kiến across conferrals, blank evidence, deferral and the pack's review date."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from ktrules.cli import cli
+from tests.conftest import criterion, unit_with, verdicts
+
+
+def _explain(tmp_path: Path, data: dict, subject: str, award: str, *more: str) -> str:
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["explain", str(path), "--period", "2024", "--subject", subject,
+                                      "--award", award, *more])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _with_past(data: dict, *records: dict) -> dict:
+    data = copy.deepcopy(data)
+    data["records"] += [{"subject": "p1", "months_worked": 12, **r} for r in records]
+    return data
+
+
+HTXS_NOW = unit_with([{"rating": "HTXS"}], initiatives=[
+    {"id": "sk1", "authors": ["p1"], "year": 2024, "scope": "co_so", "kind": "sang_kien", "title": "t"},
+    {"id": "sk2", "authors": ["p1"], "year": 2024, "scope": "co_so", "kind": "sang_kien", "title": "t"}])
+
+
+def test_an_unrated_past_year_leaves_a_run_undecided_and_explain_names_the_year(tmp_path):
+    data = _with_past(HTXS_NOW, {"year": 2022, "rating": "HTXS"}, {"year": 2023})
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "htxs_2_nam") == "undecided"
+    assert verdicts(data)["p1", "BANG_KHEN_TINH"] == "incomplete"
+    shown = _explain(tmp_path, data, "p1", "BANG_KHEN_TINH")
+    assert "chưa ghi xếp loại năm 2023" in shown
+    assert "no rating recorded for 2023" in _explain(tmp_path, data, "p1", "BANG_KHEN_TINH", "--lang", "en")
+
+
+def test_a_past_year_with_no_record_at_all_leaves_the_run_undecided_too():
+    data = _with_past(HTXS_NOW, {"year": 2022, "rating": "HTXS"})
+    assert verdicts(data)["p1", "BANG_KHEN_TINH"] == "incomplete"
+
+
+def test_only_a_recorded_failing_year_breaks_a_run():
+    data = _with_past(HTXS_NOW, {"year": 2023, "rating": "HT"})
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "htxs_2_nam") == "failed"
+    assert verdicts(data)["p1", "BANG_KHEN_TINH"] == "not_eligible"
+
+
+def test_a_run_longer_than_needed_passes_whatever_an_older_unrated_year_holds():
+    # five years HTT up to 2024 with 2019 unrated: the Prime Minister's run of five is met already
+    data = _with_past(HTXS_NOW, *({"year": y, "rating": "HTT"} for y in range(2020, 2024)), {"year": 2019})
+    assert criterion(data, "p1", "BANG_KHEN_TTG", "htt_5_nam") == "passed"
+
+
+def test_a_gap_before_a_recorded_break_bounds_the_run():
+    # 2023 unrated, 2022 KHT: the run is 1 or 2 years, never 5
+    data = _with_past(HTXS_NOW, {"year": 2023}, {"year": 2022, "rating": "KHT"})
+    assert criterion(data, "p1", "BANG_KHEN_TTG", "htt_5_nam") == "failed"
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "htxs_2_nam") == "undecided"
+
+
+def test_years_before_recruitment_are_not_missing():
+    data = _with_past(HTXS_NOW)
+    data["people"][0]["recruited"] = "2024-01-01"
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "htxs_2_nam") == "failed"
+
+
+def _bang_khen_case(conferred_initiatives: list[str] | None, *extra: dict) -> dict:
+    """HTXS 2023 and 2024, sk-2023 earned a CSTĐCS 2023 (2017 regime), sk-2024 is new: the issue's case."""
+    sk = [{"id": "sk-2023", "authors": ["p1"], "year": 2023, "scope": "co_so", "kind": "sang_kien", "title": "t"},
+          {"id": "sk-2024", "authors": ["p1"], "year": 2024, "scope": "co_so", "kind": "sang_kien", "title": "t"},
+          *extra]
+    conferral = {"subject": "p1", "award": "CSTDCS", "year": 2023, "decision": "QĐ 1"}
+    if conferred_initiatives is not None:
+        conferral["initiatives"] = conferred_initiatives
+    data = unit_with([{"rating": "HTXS"}], initiatives=sk, conferred=[conferral])
+    return _with_past(data, {"year": 2023, "rating": "HTXS"})
+
+
+def test_a_conferral_listing_no_initiatives_spends_the_one_its_rules_needed(tmp_path):
+    data = _bang_khen_case(None)
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "failed"
+    assert verdicts(data)["p1", "BANG_KHEN_TINH"] == "not_eligible"
+    shown = _explain(tmp_path, data, "p1", "BANG_KHEN_TINH")
+    assert "suy ra theo quy định năm được khen" in shown and "sk-2023 (CSTDCS 2023)" in shown
+    assert "inferred from the rules" in _explain(tmp_path, data, "p1", "BANG_KHEN_TINH", "--lang", "en")
+
+
+def test_a_conferral_listing_its_initiatives_is_taken_at_its_word():
+    assert verdicts(_bang_khen_case([]))["p1", "BANG_KHEN_TINH"] == "not_eligible"  # an empty list is no list
+    other = {"id": "de-2023", "authors": ["p1"], "year": 2023, "scope": "co_so", "kind": "de_tai", "title": "t"}
+    assert verdicts(_bang_khen_case(["de-2023"], other))["p1", "BANG_KHEN_TINH"] == "eligible"
+
+
+def test_several_fits_give_a_range_and_explain_says_what_to_record(tmp_path):
+    # a đề tài of 2023 would also have earned the 2017 CSTĐCS: one of the two was spent, not known which
+    other = {"id": "de-2023", "authors": ["p1"], "year": 2023, "scope": "co_so", "kind": "de_tai", "title": "t"}
+    data = _bang_khen_case(None, other)
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "passed"  # 2 of 3 left whichever
+    more = copy.deepcopy(data)
+    more["initiatives"] = [i for i in more["initiatives"] if i["id"] != "sk-2024"]
+    assert criterion(more, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "failed"  # sk-2023 or de-2023: 1 left
+    three = copy.deepcopy(data)
+    three["initiatives"].append({**other, "id": "de-2023b"})
+    three["initiatives"] = [i for i in three["initiatives"] if i["id"] != "sk-2024"]
+    assert criterion(three, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "passed"  # 3 fit, 1 spent: 2 left
+    shown = _explain(tmp_path, data, "p1", "BANG_KHEN_TINH", "--lang", "en")
+    assert "record `initiatives` on that conferral" in shown and "CSTDCS 2023: 1" in shown
+
+
+def test_an_initiative_is_never_counted_twice_whatever_the_order():
+    data = _bang_khen_case(None)
+    data["conferred"].append({"subject": "p1", "award": "CSTDCS", "year": 2023, "initiatives": ["sk-2023"]})
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "failed"
+
+
+def test_a_conferral_whose_route_is_unknown_may_have_spent_nothing_so_the_verdict_waits():
+    # CSTĐCS 2024 (2024 rules: HTXS or a sáng kiến) with no 2024 rating: sk-2024 may or may not be spent
+    sk = [{"id": f"sk-{y}", "authors": ["p1"], "year": y, "scope": "co_so", "kind": "sang_kien", "title": "t"}
+          for y in (2024, 2025)]
+    data = unit_with([{"rating": "HTXS"}], initiatives=sk,
+                     conferred=[{"subject": "p1", "award": "CSTDCS", "year": 2024}])
+    for record in data["records"]:
+        record["year"] = 2025
+    data["records"].append({"subject": "p1", "year": 2024, "months_worked": 12})
+    assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien", period=2025) == "undecided"
+    assert verdicts(data, 2025)["p1", "BANG_KHEN_TINH"] == "incomplete"
+
+
+PENDING = {"khong_dang_xem_xet": False}
+
+
+def _invoke(tmp_path: Path, data: dict, *args: str) -> str:
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, [args[0], str(path), "--period", "2024", *args[1:]])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_pending_matter_defers_the_award_and_check_lists_the_deferred_apart(tmp_path):
+    data = unit_with([{"rating": "HTXS", "assessments": PENDING}, {"rating": "KHT", "assessments": PENDING}, {}])
+    rows = {(r["subject"], r["award"]): r for r in yaml.safe_load(_invoke(tmp_path, data, "check", "--format", "json"))}
+    ldtt = rows["p1", "LDTT"]
+    assert ldtt["verdict"] == "not_eligible" and ldtt["deferred"] and ldtt["verdict_label"] == "Hoãn xét"
+    assert "đang có vụ việc chưa kết thúc" in ldtt["reasons"]
+    assert rows["p1", "CSTDCS"]["deferred"]  # it rests on the deferred LĐTT
+    assert not rows["p2", "LDTT"]["deferred"]  # rated KHT: refused whatever the matter
+    table = _invoke(tmp_path, data, "check", "--award", "LDTT")
+    apart = table[table.index("Hoãn xét (tính trong số"):]
+    assert "Người 1 (p1)" in apart and "(p2)" not in apart
+
+
+def test_explain_rank_and_the_packet_show_the_deferral(tmp_path):
+    data = unit_with([{"rating": "HTXS", "assessments": PENDING}, {"rating": "HTXS"}])
+    shown = _invoke(tmp_path, data, "explain", "--subject", "p1", "--award", "LDTT", "--lang", "en")
+    assert "Verdict: Deferred" in shown and "the council decides when it closes" in shown
+    ranked = _invoke(tmp_path, data, "rank", "--award", "CSTDCS")
+    assert ranked.index("(p2)" if "(p2)" in ranked else "p2") < ranked.index("Hoãn xét")
+    out = tmp_path / "packet.html"
+    CliRunner().invoke(cli, ["report", str(tmp_path / "records.yaml"), "--period", "2024", "--out", str(out)])
+    html = out.read_text(encoding="utf-8")
+    assert "Hoãn xét (1)" in html and "đang có vụ việc chưa kết thúc" in html
+
+
+def _giay_khen(evidence: dict) -> dict:
+    achievement = {"subject": "p1", "year": 2024, "criterion": "thanh_tich_phong_trao", **evidence}
+    return unit_with([{}], achievements=[achievement])
+
+
+def test_blank_evidence_is_refused_like_empty_evidence(tmp_path):
+    for blank in ("", "   \t "):
+        path = tmp_path / "records.yaml"
+        path.write_text(yaml.safe_dump(_giay_khen({"evidence": blank}), allow_unicode=True), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["check", str(path), "--period", "2024"])
+        assert result.exit_code == 2 and "evidence" in result.output and "Traceback" not in result.output
+
+
+def test_an_achievement_without_evidence_loads_counts_nothing_and_explain_says_so(tmp_path):
+    data = _giay_khen({})
+    assert criterion(data, "p1", "GIAY_KHEN", "thanh_tich_phong_trao") == "failed"
+    assert criterion(_giay_khen({"evidence": "QĐ 5/QĐ-SKHCN"}), "p1", "GIAY_KHEN", "thanh_tich_phong_trao") == "passed"
+    shown = _explain(tmp_path, data, "p1", "GIAY_KHEN", "--lang", "en")
+    assert "not counted: no evidence recorded (add `evidence`): thanh_tich_phong_trao 2024" in shown
+
+
+def _check_fails(tmp_path: Path, data: dict) -> str:
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(path), "--period", "2024"])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    return result.output
+
+
+def test_a_misspelt_assessment_key_is_an_error_with_its_line_and_a_suggestion(tmp_path):
+    data = unit_with([{}], unit_record={"assessments": {"doan_kett": False}})
+    shown = _check_fails(tmp_path, data)
+    lines = (tmp_path / "records.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if "doan_kett" in text)
+    assert f"records.yaml:{line}:" in shown and "'doan_kett'" in shown and "did you mean 'doan_ket'" in shown
+
+
+def test_an_achievement_criterion_no_pack_reads_is_an_error_with_a_suggestion(tmp_path):
+    shown = _check_fails(tmp_path, _giay_khen({"criterion": "thanh_tich_phong_trau", "evidence": "QĐ 5"}))
+    assert "records.yaml:" in shown and "'thanh_tich_phong_trau'" in shown
+    assert "did you mean 'thanh_tich_phong_trao'" in shown
+
+
+def test_a_period_after_the_packs_review_carries_a_notice_in_heading_and_explanation(tmp_path):
+    data = unit_with([{}])
+    data["records"] += [{**record, "year": 2026} for record in data["records"]]
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for period, as_of, noticed in (("2026", [], True), ("2024", [], False), ("2024", ["--as-of", "2025-09-01"], True)):
+        for command in (["check"], ["explain", "--subject", "p1", "--award", "LDTT"]):
+            out = CliRunner().invoke(cli, [command[0], str(path), "--period", period, *as_of, *command[1:]]).output
+            assert ("đối chiếu với pháp luật đến ngày 2025-08-04" in out) == noticed, (period, as_of, command)
+    english = CliRunner().invoke(cli, ["check", str(path), "--period", "2026", "--lang", "en"]).output
+    assert english.splitlines()[1].startswith("Note: the rule pack vn was checked against the law up to 2025-08-04")
