@@ -289,8 +289,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.not_eligible": ("Không đủ điều kiện ({n})", "Not eligible ({n})"),
     "packet.incomplete": ("Thiếu dữ liệu ({n})", "Incomplete ({n})"),
     "packet.read": ("đọc được {value}, yêu cầu {condition}", "read {value}, required {condition}"),
-    "packet.footer": ("Kết quả xét theo quy định {version}, áp dụng ngày {as_of}; lập bằng ktrules.",
-                      "Verdicts under rules {version} in force on {as_of}; prepared with ktrules."),
+    "packet.footer": ("Kết quả xét theo quy định {version}, áp dụng ngày {as_of}.",
+                      "Verdicts under rules {version} in force on {as_of}."),
     "packet.note.presumed": ("tiêu chí định tính mặc nhiên đạt: hồ sơ không ghi nhận đánh giá khác của Hội đồng.",
                              "qualitative criterion presumed met: the records carry no contrary judgement of the "
                              "council."),
@@ -317,9 +317,50 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.written": ("Đã ghi {path}: {sections} danh hiệu, hình thức; {proposed} đề nghị",
                        "Wrote {path}: awards {sections}; proposals {proposed}"),
     "packet.bad_suffix": ("không ghi được báo cáo dạng '{suffix}'", "cannot write a report as '{suffix}'"),
-    "packet.bad_suffix.hint": ("dùng --out {stem}.html (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx (danh sách đề "
-                               "nghị khen thưởng)",
-                               "use --out {stem}.html (the council packet) or --out {stem}.xlsx (the proposal list)"),
+    "packet.bad_suffix.hint": ("dùng --out {stem}.html hoặc {stem}.pdf (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx "
+                               "(danh sách đề nghị khen thưởng)",
+                               "use --out {stem}.html or {stem}.pdf (the council packet) or --out {stem}.xlsx (the "
+                               "proposal list)"),
+    # documents (issue 15)
+    "money.amount": ("{amount} đồng", "{amount} VND"),
+    "vanban.date": ("{place}, ngày {day} tháng {month} năm {year}", "{place}, {day}/{month}/{year}"),
+    "vanban.date.blank": ("{place}, ngày …… tháng …… năm {year}", "{place}, …… {year}"),
+    "vanban.page": ("Trang", "Page"),
+    "vanban.draft": ("DỰ THẢO", "DRAFT"),
+    "vanban.recipients": ("Nơi nhận:", "Recipients:"),
+    "vanban.number": ("Số: ……/{kind}-{abbreviation}", "No.: ……/{kind}-{abbreviation}"),
+    "vanban.archive": ("Lưu: VT, {abbreviation}.", "Filed: records office, {abbreviation}."),
+    "vanban.blank_name": ("……………………", "……………………"),
+    "documents.authority.agency": ("Thẩm quyền: {who} quyết định [{cite}]", "Decided by {who} [{cite}]"),
+    "documents.authority.upward": ("Thẩm quyền: đề nghị {who} quyết định (tờ trình) [{cite}]",
+                                   "Proposed upward to {who} (tờ trình) [{cite}]"),
+    "documents.authority.unknown": ("Thẩm quyền: bộ quy tắc chưa ghi", "Decided by: the rules do not say"),
+    "documents.part.agency": ("Phần I. Thuộc thẩm quyền quyết định của {agency}",
+                              "Part I. Decided by {agency}"),
+    "documents.part.upward": ("Phần II. Đề nghị cấp trên khen thưởng", "Part II. Proposed to a higher level"),
+    "documents.part.unknown": ("Phần III. Chưa xác định thẩm quyền", "Part III. Authority not set by the rules"),
+    "documents.money.basis": ("Tiền thưởng {who}{multiple} × lương cơ sở {base} [{base_cite}], làm tròn lên hàng "
+                              "chục nghìn đồng [{rounding}]: {amount} [{cite}]; tính theo ngày quyết định {date}",
+                              "Reward {who}{multiple} × base salary {base} [{base_cite}], rounded up to 10,000 "
+                              "[{rounding}]: {amount} [{cite}]; as of the decision date {date}"),
+    "documents.money.unknown": ("Tiền thưởng {who}bộ quy tắc không có mức cho ngày quyết định {date}",
+                                "Reward {who}the rules hold no figure for the decision date {date}"),
+    "documents.money.col": ("Tiền thưởng", "Reward"),
+    "documents.money.total": ("Tổng cộng", "Total"),
+    "documents.money.all": ("Tổng tiền thưởng các đề nghị: {amount}, tính theo ngày quyết định {date}.",
+                            "Reward money of all proposals: {amount}, as of the decision date {date}."),
+    "documents.money.unverified": ("† Mức tiền thưởng hoặc lương cơ sở chưa kiểm chứng từ văn bản luật "
+                                   "(verified: false); đối chiếu văn bản trước khi ký.",
+                                   "† A reward multiple or base salary not verified against the legal text "
+                                   "(verified: false); check the texts before signing."),
+    "documents.left_out": ("{n} trường hợp không đủ điều kiện; tiêu chí thường không đạt: {reasons}.",
+                           "{n} not eligible; the criteria most often missing: {reasons}."),
+    "documents.left_out.reason": ("{text} ({n})", "{text} ({n})"),
+    "documents.left_out.appendix": ("Danh sách đầy đủ ở Phụ lục.", "The full list is in the appendix."),
+    "documents.appendix": ("Phụ lục. Các trường hợp không đủ điều kiện", "Appendix. Those not eligible"),
+    "documents.signer.secretary": ("Thư ký Hội đồng", "Secretary of the council"),
+    "documents.signer.chair": ("Chủ tịch Hội đồng", "Chair of the council"),
+    "documents.recipient.members": ("Thành viên Hội đồng", "Members of the council"),
 }
 
 
