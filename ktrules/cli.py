@@ -533,5 +533,42 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     click.echo(t("packet.written", lang, path=out, sections=len(packet.sections), proposed=packet.proposed), err=True)
 
 
+@cli.command("documents")
+@_evaluation_options
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write into (created if needed); files of the same name are replaced.")
+@click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
+@click.option("--decision-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of the decision (YYYY-MM-DD): reward money uses the lương cơ sở in force then; default today.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True)
+@click.option("--appendix/--no-appendix", default=True, show_default=True,
+              help="List those not eligible in full as an appendix of the packet.")
+@_fail_cleanly
+def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
+                      out: Path, awards: tuple[str, ...], decision_date: Any, fmt: str, appendix: bool) -> None:
+    """Write the council's dossier as văn bản (NĐ 30/2020 thể thức): the biên bản of the meeting, the draft
+    quyết định with reward money, a tờ trình per higher authority, and a báo cáo thành tích per nominee.
+
+    Example:
+
+    \b
+        ktrules documents fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --out ho-so-2024 \\
+            --decision-date 2025-01-15
+    """
+    from ktrules.council.rewards import payer  # imports here so that this command stays one insertion
+    from ktrules.documents.packet import build_packet
+    from ktrules.documents.papers import council_papers
+    from ktrules.documents.writers import write_papers
+
+    if out.exists() and not out.is_dir():
+        raise KtrulesError("not a folder", file=out, hint="give --out a folder name, e.g. ho-so-2024")
+    decided = decision_date.date() if decision_date else date.today()
+    pays = payer(rules_dir, decided)
+    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)
+    packet = build_packet(evaluation, lang, payer=pays, appendix=appendix)
+    written = write_papers(council_papers(evaluation, packet, decided), out, fmt)
+    click.echo(t("documents.written", lang, n=len(written), path=out, proposed=packet.proposed), err=True)
+
+
 def main() -> None:
     cli()

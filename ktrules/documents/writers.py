@@ -8,6 +8,7 @@ from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
 from ktrules.common.writing import write_atomically
 from ktrules.documents.packet import Packet, render_html
+from ktrules.documents.papers import Paper
 
 SUFFIXES = (".html", ".pdf", ".xlsx")
 
@@ -38,3 +39,21 @@ def write_report(packet: Packet, out: Path) -> None:
 
         book = proposal_workbook(packet)
         write_atomically(out, lambda target: book.save(target))
+
+
+DOCUMENT_FORMATS = ("docx", "pdf")
+
+
+def write_papers(papers: list[Paper], folder: Path, fmt: str) -> list[Path]:
+    """Write each văn bản under `folder` as .docx or .pdf; each file is written whole or not at all."""
+    if fmt == "pdf":
+        from ktrules.documents.pdf import write_pdf as write  # WeasyPrint is loaded only for PDFs
+    else:
+        from ktrules.documents.word import write_docx as write  # python-docx is loaded only for Word files
+    written = []
+    for paper in papers:
+        path = folder / f"{paper.stem}.{fmt}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(paper.vanban, path)
+        written.append(path)
+    return written
