@@ -459,6 +459,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.gender.male": ("Nam", "Male"),
     "documents.kind.sang_kien": ("Sáng kiến", "Initiative"),
     "documents.kind.de_tai": ("Đề tài", "Research project"),
+    "documents.sheet.title": ("DANH SÁCH ĐỀ NGHỊ: {award}", "PROPOSED FOR: {award}"),
+    "documents.sheet.decided": ("; tiền thưởng tính theo ngày quyết định {date}", "; reward money as of {date}"),
     "documents.written": ("Đã ghi {n} văn bản vào {path}: {proposed} đề nghị",
                           "Wrote {n} documents to {path}: {proposed} proposals"),
 }

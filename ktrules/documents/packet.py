@@ -96,6 +96,7 @@ class Section:
     over_quota: tuple[Entry, ...]
     not_eligible: tuple[Entry, ...]
     incomplete: tuple[Entry, ...]
+    short: str = ""  # the name officials abbreviate it to (LĐTT), else the name
     threshold: float | None = None  # the ballot's share of all council members, None when none is set
     decides: bool | None = None  # the agency decides it (True), proposes it upward (False), unknown (None)
     authority: str = ""  # who decides, with the article
@@ -183,6 +184,7 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
     amounts = [e.amount for e in proposed]
     return Section(
         award=award_id, name=award.name.in_(lang), kind=award.subject, cite=award.cite,
+        short=(award.short or award.name).in_(lang),
         legends=tuple(Legend(kind, tuple(_legend(criteria, lang))) for kind, criteria in award.all_criteria()),
         scores=tuple(f"{s.text.in_(lang)}{_mark(s.verified)}" for s in ranking.scores),
         quota=tuple(quota_lines(ranked, lang)) if ranked.candidates else (),

@@ -232,6 +232,11 @@ def _number(value: object, lang: str) -> str:
     return number(float(value), lang)  # type: ignore[arg-type]
 
 
+def _award_name(evaluation: Evaluation, award: str | None, lang: str) -> str:
+    found = evaluation.version.rules.awards.get(award or "")
+    return found.name.in_(lang) if found else str(award)
+
+
 def _group_name(evaluation: Evaluation, group: str, lang: str) -> str:
     """A ranking group by name: the khối thi đua's name when the records give one, else 'Khối <id>'."""
     if not group:
@@ -289,7 +294,7 @@ def quota_lines(ranked: RankedList, lang: str) -> list[str]:
         else:
             share = ranked.evaluation.version.rules.value(quota.share)
             lines.append(t("rank.quota.share", lang, group=name, limit=limit.limit, share=_number(share, lang),
-                           base=limit.base, share_of=quota.share_of, exact=_number(limit.exact, lang),
+                           base=limit.base, share_of=_award_name(ranked.evaluation, quota.share_of, lang), exact=_number(limit.exact, lang),
                            rounding=t(f"rounding.{limit.rounding}", lang), text=quota.text.in_(lang),
                            cite=quota.cite))
     if ranked.tie_breaks:

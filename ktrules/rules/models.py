@@ -255,6 +255,7 @@ class Award(Strict):
     to those periods (a campaign's sơ kết and tổng kết)."""
 
     name: Text
+    short: Text | None = None  # the name officials abbreviate it to (LĐTT, CSTĐCS): a workbook's sheet name
     subject: Literal["individual", "collective", "both"]
     cite: str
     criteria: Criteria | dict[Kind, Criteria]
