@@ -294,7 +294,8 @@ def quota_lines(ranked: RankedList, lang: str) -> list[str]:
         else:
             share = ranked.evaluation.version.rules.value(quota.share)
             lines.append(t("rank.quota.share", lang, group=name, limit=limit.limit, share=_number(share, lang),
-                           base=limit.base, share_of=_award_name(ranked.evaluation, quota.share_of, lang), exact=_number(limit.exact, lang),
+                           base=limit.base, share_of=_award_name(ranked.evaluation, quota.share_of, lang),
+                           exact=_number(limit.exact, lang),
                            rounding=t(f"rounding.{limit.rounding}", lang), text=quota.text.in_(lang),
                            cite=quota.cite))
     if ranked.tie_breaks:
