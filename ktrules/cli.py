@@ -550,7 +550,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
 
 @cli.command("documents")
 @_evaluation_options
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", required=True, type=click.Path(path_type=Path),
               help="The folder to write into (created if needed); files of the same name are replaced.")
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
 @DECISION_DATE
