@@ -323,7 +323,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "proposal list)"),
     # documents (issue 15)
     "money.amount": ("{amount} đồng", "{amount} VND"),
-    "vanban.date": ("{place}, ngày {day} tháng {month} năm {year}", "{place}, {day}/{month}/{year}"),
+    "vanban.date": ("{place}, ngày {day} tháng {month} năm {year}", "{place}, {date}"),
     "vanban.date.blank": ("{place}, ngày …… tháng …… năm {year}", "{place}, …… {year}"),
     "vanban.page": ("Trang", "Page"),
     "vanban.draft": ("DỰ THẢO", "DRAFT"),

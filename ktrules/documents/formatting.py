@@ -46,9 +46,8 @@ def place_and_date(place: str | None, when: date | None, year: int, lang: str) -
     if when is None:
         return t("vanban.date.blank", lang, place=where, year=year)
     month = f"{when.month:02d}" if when.month < 3 else str(when.month)
-    if lang == "en":
-        return f"{where}, {day(when, lang)}"
-    return t("vanban.date", lang, place=where, day=f"{when.day:02d}", month=month, year=when.year)
+    return t("vanban.date", lang, place=where, day=f"{when.day:02d}", month=month, year=when.year,
+             date=day(when, lang))
 
 
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")

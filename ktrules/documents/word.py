@@ -18,6 +18,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from ktrules.common.messages import t
 from ktrules.common.writing import write_atomically
 from ktrules.documents.vanban import Block, Paragraph, Signer, Table, VanBan, quoc_hieu
 
@@ -116,7 +117,7 @@ def _heading(document: DocxDocument, vanban: VanBan) -> None:
     _cell_lines(right, [(national, {"size": 13, "bold": True}), (motto, {"size": 14, "bold": True, "underline": True}),
                         ("", {"size": 6}), (vanban.place_date, {"size": 14, "italic": True})])
     if vanban.draft:
-        _line(document.add_paragraph(), "DỰ THẢO" if vanban.lang != "en" else "DRAFT", bold=True, size=12)
+        _line(document.add_paragraph(), t("vanban.draft", vanban.lang), bold=True, size=12)
     _line(document.add_paragraph(), vanban.kind, bold=True, center=True).paragraph_format.space_before = Pt(18)
     if vanban.excerpt:
         _line(document.add_paragraph(), vanban.excerpt, bold=True, center=True).paragraph_format.space_before = Pt(0)
@@ -177,9 +178,8 @@ def _closing(document: DocxDocument, vanban: VanBan) -> None:
     left.width, right.width = Mm(80), Mm(85)
     signers = list(vanban.signers)
     if vanban.recipients:
-        label = "Nơi nhận:" if vanban.lang != "en" else "Recipients:"
         left.paragraphs[0].paragraph_format.space_before = Pt(12)
-        _line(left.paragraphs[0], label, bold=True, italic=True, size=12)
+        _line(left.paragraphs[0], t("vanban.recipients", vanban.lang), bold=True, italic=True, size=12)
         for recipient in vanban.recipients:
             paragraph = left.add_paragraph()
             paragraph.paragraph_format.space_before = Pt(0)
