@@ -84,7 +84,7 @@ def _list_table(section: Section, lang: str, with_summary: bool = False) -> Tabl
         widths = [6, 24, 24, 46]
     columns.append(t("documents.money.col", lang))
     widths.append(20)
-    rows = tuple((str(e.place), e.name, e.unit or e.name, *([e.summary] if with_summary else []), e.money)
+    rows = tuple((str(e.place), e.name, e.unit, *([e.summary] if with_summary else []), e.money)
                  for e in section.proposed)
     total = (("", t("documents.money.total", lang), "", *([""] if with_summary else []), section.total_money)
              if section.total_money else None)
@@ -129,7 +129,7 @@ def _ballot_part(index: int, section: Section, lang: str) -> Iterator[Block]:
         return
     threshold = t("documents.minutes.threshold", lang, share=percent(section.threshold, lang)) \
         if section.threshold is not None else ""
-    rows = tuple((str(e.place), e.name, e.unit or e.name, "", "", threshold) for e in section.proposed)
+    rows = tuple((str(e.place), e.name, e.unit, "", "", threshold) for e in section.proposed)
     yield Table((t("packet.col.stt", lang), t(f"packet.col.name.{section.kind}", lang), t("col.unit", lang),
                  t("documents.minutes.yes", lang), t("documents.minutes.share", lang),
                  t("documents.minutes.outcome", lang)), rows, (6, 28, 30, 14, 12, 18), numeric=(0,))

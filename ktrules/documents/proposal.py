@@ -74,7 +74,7 @@ def _fill(ws: Worksheet, section: Section, packet: Packet) -> None:
         row = ws.max_row + 1
         # the share fills itself once the votes are typed in, when the council's size is known
         share = f'=IF(F{row}="","",F{row}/{members})' if members else None
-        ws.append([entry.place, entry.name, entry.unit or entry.name, section.name, entry.summary, None, share,
+        ws.append([entry.place, entry.name, entry.unit, section.name, entry.summary, None, share,
                    entry.amount])
     if section.total is not None:
         ws.append([None, t("documents.money.total", lang), None, None, None, None, None, section.total])

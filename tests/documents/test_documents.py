@@ -21,7 +21,7 @@ from ktrules.council.rewards import payer
 from ktrules.documents.formatting import money, percent, place_and_date
 from ktrules.documents.packet import build_packet
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, type_check
-from tests.conftest import DEPARTMENT
+from tests.conftest import DEPARTMENT, ROOT
 
 BEFORE_RAISE, AFTER_RAISE = "2026-06-30", "2026-07-01"  # lương cơ sở 2.340.000 đồng, then 2.530.000 đồng [M]
 
@@ -243,6 +243,18 @@ def test_after_the_raise_the_decision_uses_the_new_base_and_warns_it_is_unverifi
     lines = texts(Document(str(tmp_path / "du-thao-quyet-dinh-2024.docx")))
     assert "760.000 đồng†" in lines
     assert any(line.startswith("† Mức tiền thưởng hoặc lương cơ sở chưa kiểm chứng") for line in lines)
+
+
+def test_a_campaign_decides_its_own_giay_khen_and_invents_no_money(tmp_path: Path) -> None:
+    dataset = ROOT / "fixtures" / "datasets" / "campaigns" / "bac-kan-ntm.yaml"
+    result = invoke("documents", dataset, "--period", 2023, "--campaign", "bac-kan-ntm-2021-2025", "--out", tmp_path,
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    document = Document(str(tmp_path / "du-thao-quyet-dinh-2023.docx"))
+    listed = rows(document.tables[2])
+    assert listed[0][3] == "Tiền thưởng" and {r[3] for r in listed[1:]} == {"—"}  # the plan sets no amount
+    assert any(r[1] == "Văn phòng Sở" and r[2] == "" for r in listed)  # a collective has no unit above it
+    assert not (tmp_path / "to-trinh-2023-1.docx").exists()
 
 
 def test_documents_in_english_keep_english_conventions(tmp_path: Path) -> None:
