@@ -174,7 +174,7 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
     ranked_entries = [(c.nominated, _entry(evaluation, c.verdict, lang, payer, group=row["group_name"] if c.group
                                            else "", score=number(row["score"], lang),
                                            reason="" if c.nominated else row["reason"]))
-                      for c, row in zip(ranked.candidates, rank_rows(ranked, lang), strict=True)]
+                      for c, row in zip(ranked.candidates, rank_rows(ranked, lang, ids=False), strict=True)]
     left_out = {kind: _in_unit_order(evaluation, [_entry(evaluation, v, lang) for v in evaluation.verdicts
                                                   if v.award == award_id and v.verdict == kind])
                 for kind in ("not_eligible", "incomplete")}

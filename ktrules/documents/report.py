@@ -245,7 +245,7 @@ def _group_name(evaluation: Evaluation, group: str, lang: str) -> str:
     return name if name != group else t("rank.group.bloc", lang, bloc=group)
 
 
-def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str) -> str:
+def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str, ids: bool) -> str:
     limit = ranked.limits[candidate.group].limit
     if candidate.nominated:
         return t("rank.no_quota" if limit is None else "rank.in_quota", lang)
@@ -253,7 +253,7 @@ def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str) -> str:
     if candidate.behind is None:
         return over
     ahead = next(c for c in ranked.candidates if c.subject == candidate.behind)
-    who = f"{subject_name(ranked.evaluation, ahead.subject)} ({ahead.subject})"
+    who = subject_name(ranked.evaluation, ahead.subject) + (f" ({ahead.subject})" if ids else "")
     if candidate.decided_by == "score":
         why = t("rank.behind.score", lang, who=who, a=_number(ahead.score, lang), b=_number(candidate.score, lang))
     elif candidate.decided_by == "order":
@@ -264,8 +264,9 @@ def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str) -> str:
     return f"{over}; {why}"
 
 
-def rank_rows(ranked: RankedList, lang: str) -> list[dict[str, Any]]:
-    """One row per eligible candidate, in order: score, rank, whether proposed and why not."""
+def rank_rows(ranked: RankedList, lang: str, ids: bool = True) -> list[dict[str, Any]]:
+    """One row per eligible candidate, in order: score, rank, whether proposed and why not; `ids` false
+    names the one ahead without its id, as a văn bản does."""
     evaluation = ranked.evaluation
     award = evaluation.award(ranked.award)
     return [{
@@ -273,7 +274,7 @@ def rank_rows(ranked: RankedList, lang: str) -> list[dict[str, Any]]:
         "award_name": award.name.in_(lang), "period": evaluation.period, "group": c.group or None,
         "group_name": _group_name(evaluation, c.group, lang), "rank": c.rank, "score": round(c.score, 3),
         "nominated": c.nominated,
-        "nominated_label": t("yes" if c.nominated else "no", lang), "reason": _rank_reason(ranked, c, lang),
+        "nominated_label": t("yes" if c.nominated else "no", lang), "reason": _rank_reason(ranked, c, lang, ids),
         "score_parts": [{"id": p.item.id, "text": p.item.text.in_(lang), "points": p.points,
                          "value": p.reading.value, "cite": p.item.cite, "verified": p.item.verified}
                         for p in c.parts],
