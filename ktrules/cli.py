@@ -471,17 +471,30 @@ def ballot(period: int, award: str, members: int, yes: int, as_of: Any, rules_di
                  outcome=t("ballot.passed" if result.passed else "ballot.failed", lang)))
 
 
+DECISION_DATE = click.option(
+    "--decision-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+    help="Date of the decision (YYYY-MM-DD): reward money uses the lương cơ sở in force then; default today.")
+
+
+def _decided(decision_date: Any) -> date:
+    return decision_date.date() if decision_date else date.today()
+
+
 @cli.command("report")
 @_evaluation_options
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write: .html for the council's meeting packet, .xlsx for the proposal list; "
-                   "replaced whole if it exists.")
+              help="The file to write: .html or .pdf for the council's meeting packet, .xlsx for the proposal "
+                   "list; replaced whole if it exists.")
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. CSTDCS.")
+@DECISION_DATE
+@click.option("--appendix/--no-appendix", default=True, show_default=True,
+              help="List those not eligible in full in an appendix (else only their count and main reasons).")
 @_fail_cleanly
 def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
-                   out: Path, awards: tuple[str, ...]) -> None:
-    """Write the council's meeting packet (.html, printable on A4) or the proposal list (.xlsx): per award
-    the ranked proposals with the quota and the vote threshold, then those left out and what they lack.
+                   out: Path, awards: tuple[str, ...], decision_date: Any, appendix: bool) -> None:
+    """Write the council's meeting packet (.html or .pdf, A4) or the proposal list (.xlsx): per award the
+    ranked proposals with the quota, the vote threshold, who decides and the reward money, then those left
+    out and what they lack.
 
     Example:
 
@@ -490,17 +503,19 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     """
     from contextlib import nullcontext  # imports here so that this command stays one insertion in a shared file
 
+    from ktrules.council.rewards import payer
     from ktrules.documents.packet import build_packet, packet_awards
     from ktrules.documents.writers import check_output, write_report
 
     check_output(out, lang)  # a wrong suffix fails before the records are read
+    pays = payer(rules_dir, _decided(decision_date))
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)
     ids = packet_awards(evaluation)
     # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone
     bar = click.progressbar(ids, label=t("packet.progress", lang), file=sys.stderr) if sys.stderr.isatty() \
         else nullcontext(ids)
     with bar as each:
-        packet = build_packet(evaluation, lang, each)
+        packet = build_packet(evaluation, lang, each, payer=pays, appendix=appendix)
     write_report(packet, out)
     click.echo(t("packet.written", lang, path=out, sections=len(packet.sections), proposed=packet.proposed), err=True)
 
@@ -540,6 +555,40 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
     if token:
         click.echo(t("server.serve.token", lang, token=token))
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.command("documents")
+@_evaluation_options
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="The folder to write into (created if needed); files of the same name are replaced.")
+@click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
+@DECISION_DATE
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True)
+@_fail_cleanly
+def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
+                      out: Path, awards: tuple[str, ...], decision_date: Any, fmt: str) -> None:
+    """Write the council's dossier as văn bản (NĐ 30/2020 thể thức): the biên bản of the meeting, the draft
+    quyết định with reward money, a tờ trình per higher authority, and a báo cáo thành tích per nominee.
+
+    Example:
+
+    \b
+        ktrules documents fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --out ho-so-2024 \\
+            --decision-date 2025-01-15
+    """
+    from ktrules.council.rewards import payer  # imports here so that this command stays one insertion
+    from ktrules.documents.packet import build_packet
+    from ktrules.documents.papers import council_papers
+    from ktrules.documents.writers import write_papers
+
+    if out.exists() and not out.is_dir():
+        raise KtrulesError("not a folder", file=out, hint="give --out a folder name, e.g. ho-so-2024")
+    decided = _decided(decision_date)
+    pays = payer(rules_dir, decided)
+    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)
+    packet = build_packet(evaluation, lang, payer=pays)
+    written = write_papers(council_papers(evaluation, packet, decided), out, fmt)
+    click.echo(t("documents.written", lang, n=len(written), path=out, proposed=packet.proposed), err=True)
 
 
 def main() -> None:

@@ -289,8 +289,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.not_eligible": ("Không đủ điều kiện ({n})", "Not eligible ({n})"),
     "packet.incomplete": ("Thiếu dữ liệu ({n})", "Incomplete ({n})"),
     "packet.read": ("đọc được {value}, yêu cầu {condition}", "read {value}, required {condition}"),
-    "packet.footer": ("Kết quả xét theo quy định {version}, áp dụng ngày {as_of}; lập bằng ktrules.",
-                      "Verdicts under rules {version} in force on {as_of}; prepared with ktrules."),
+    "packet.footer": ("Kết quả xét theo quy định {version}, áp dụng ngày {as_of}.",
+                      "Verdicts under rules {version} in force on {as_of}."),
     "packet.note.presumed": ("tiêu chí định tính mặc nhiên đạt: hồ sơ không ghi nhận đánh giá khác của Hội đồng.",
                              "qualitative criterion presumed met: the records carry no contrary judgement of the "
                              "council."),
@@ -317,9 +317,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.written": ("Đã ghi {path}: {sections} danh hiệu, hình thức; {proposed} đề nghị",
                        "Wrote {path}: awards {sections}; proposals {proposed}"),
     "packet.bad_suffix": ("không ghi được báo cáo dạng '{suffix}'", "cannot write a report as '{suffix}'"),
-    "packet.bad_suffix.hint": ("dùng --out {stem}.html (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx (danh sách đề "
-                               "nghị khen thưởng)",
-                               "use --out {stem}.html (the council packet) or --out {stem}.xlsx (the proposal list)"),
     # server (issue 16)
     "server.title": ("ktrules: xét thi đua, khen thưởng", "ktrules: emulation and commendation"),
     "server.nav.start": ("Bắt đầu", "Start"),
@@ -410,6 +407,152 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                       "Note: the rule pack {pack} was checked against the law up to {reviewed}; later changes to "
                       "the law are not in the pack, so check for newer texts before deciding"),
     "packet.col.deferred": ("Vụ việc chưa kết thúc và tiêu chí chưa đạt", "Matters still open and criteria not met"),
+    "packet.bad_suffix.hint": ("dùng --out {stem}.html hoặc {stem}.pdf (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx "
+                               "(danh sách đề nghị khen thưởng)",
+                               "use --out {stem}.html or {stem}.pdf (the council packet) or --out {stem}.xlsx (the "
+                               "proposal list)"),
+    # documents (issue 15)
+    "money.amount": ("{amount} đồng", "{amount} VND"),
+    "vanban.date": ("{place}, ngày {day} tháng {month} năm {year}", "{place}, {date}"),
+    "vanban.date.blank": ("{place}, ngày …… tháng …… năm {year}", "{place}, …… {year}"),
+    "vanban.page": ("Trang", "Page"),
+    "vanban.draft": ("DỰ THẢO", "DRAFT"),
+    "vanban.recipients": ("Nơi nhận:", "Recipients:"),
+    "vanban.number": ("Số: ……/{kind}-{abbreviation}", "No.: ……/{kind}-{abbreviation}"),
+    "vanban.archive": ("Lưu: VT, {abbreviation}.", "Filed: records office, {abbreviation}."),
+    "vanban.blank_name": ("……………………", "……………………"),
+    "documents.authority.agency": ("Thẩm quyền: {who} quyết định [{cite}]", "Decided by {who} [{cite}]"),
+    "documents.authority.upward": ("Thẩm quyền: đề nghị {who} quyết định (tờ trình) [{cite}]",
+                                   "Proposed upward to {who} (tờ trình) [{cite}]"),
+    "documents.authority.unknown": ("Thẩm quyền: bộ quy tắc chưa ghi", "Decided by: the rules do not say"),
+    "documents.part.agency": ("Phần I. Thuộc thẩm quyền quyết định của {agency}",
+                              "Part I. Decided by {agency}"),
+    "documents.part.upward": ("Phần II. Đề nghị cấp trên khen thưởng", "Part II. Proposed to a higher level"),
+    "documents.part.unknown": ("Phần III. Chưa xác định thẩm quyền", "Part III. Authority not set by the rules"),
+    "documents.money.basis": ("Tiền thưởng {who}{multiple} × lương cơ sở {base} [{base_cite}], làm tròn lên hàng "
+                              "chục nghìn đồng [{rounding}]: {amount} [{cite}]; tính theo ngày quyết định {date}",
+                              "Reward {who}{multiple} × base salary {base} [{base_cite}], rounded up to 10,000 "
+                              "[{rounding}]: {amount} [{cite}]; as of the decision date {date}"),
+    "documents.money.unknown": ("Tiền thưởng {who}bộ quy tắc không có mức cho ngày quyết định {date}",
+                                "Reward {who}the rules hold no figure for the decision date {date}"),
+    "documents.money.col": ("Tiền thưởng", "Reward"),
+    "documents.money.total": ("Tổng cộng", "Total"),
+    "documents.money.all": ("Tổng tiền thưởng các đề nghị: {amount}, tính theo ngày quyết định {date}.",
+                            "Reward money of all proposals: {amount}, as of the decision date {date}."),
+    "documents.money.unverified": ("† Mức tiền thưởng hoặc lương cơ sở chưa kiểm chứng từ văn bản luật "
+                                   "(verified: false); đối chiếu văn bản trước khi ký.",
+                                   "† A reward multiple or base salary not verified against the legal text "
+                                   "(verified: false); check the texts before signing."),
+    "documents.left_out": ("{n} trường hợp không đủ điều kiện; tiêu chí thường không đạt: {reasons}.",
+                           "{n} not eligible; the criteria most often missing: {reasons}."),
+    "documents.left_out.reason": ("{text} ({n})", "{text} ({n})"),
+    "documents.left_out.appendix": ("Danh sách đầy đủ ở Phụ lục.", "The full list is in the appendix."),
+    "documents.appendix": ("Phụ lục. Các trường hợp không đủ điều kiện", "Appendix. Those not eligible"),
+    "documents.signer.secretary": ("Thư ký Hội đồng", "Secretary of the council"),
+    "documents.signer.chair": ("Chủ tịch Hội đồng", "Chair of the council"),
+    "documents.recipient.members": ("Thành viên Hội đồng", "Members of the council"),
+    "documents.basis": ("Căn cứ {text};", "Having regard to {text};"),
+    "documents.minutes.kind": ("BIÊN BẢN", "MINUTES"),
+    "documents.minutes.excerpt": ("Họp Hội đồng Thi đua - Khen thưởng xét khen thưởng năm {period}",
+                                  "Meeting of the Emulation and Commendation Council on the awards of {period}"),
+    "documents.minutes.opening": ("Hôm nay, vào lúc …… giờ …… ngày …… tháng …… năm ……, tại {agency}, Hội đồng Thi "
+                                  "đua - Khen thưởng họp xét danh hiệu thi đua và hình thức khen thưởng năm {period}.",
+                                  "On …… at ……, at {agency}, the Emulation and Commendation Council met to consider "
+                                  "the emulation titles and forms of commendation of {period}."),
+    "documents.minutes.attendance": ("I. Thành phần", "I. Attendance"),
+    "documents.minutes.chair": ("Chủ trì: {name}, {title}, Chủ tịch Hội đồng.", "Chair: {name}, {title}."),
+    "documents.minutes.secretary": ("Thư ký: {name}, {title}.", "Secretary: {name}, {title}."),
+    "documents.minutes.members": ("Thành viên Hội đồng: có mặt ……/{members} thành viên; vắng mặt …… (có ý kiến "
+                                  "bằng văn bản: ……).",
+                                  "Council members: …… of {members} present; …… absent (voting in writing: ……)."),
+    "documents.minutes.content": ("II. Nội dung: xét theo quy định {version}, năm {period}; bỏ phiếu kín",
+                                  "II. Business: awards of {period} under rules {version}; secret ballot"),
+    "documents.minutes.threshold": ("Đạt nếu từ {share} trở lên", "Passes at {share} or more"),
+    "documents.minutes.yes": ("Số phiếu đồng ý", "Votes in favour"),
+    "documents.minutes.share": ("Tỷ lệ %", "Share %"),
+    "documents.minutes.outcome": ("Đạt / Không đạt", "Passed / Failed"),
+    "documents.minutes.closing": ("Cuộc họp kết thúc vào lúc …… giờ …… cùng ngày. Biên bản đã được thông qua trước "
+                                  "Hội đồng.",
+                                  "The meeting closed at …… the same day. The minutes were read and approved."),
+    "documents.minutes.presiding": ("Chủ trì", "Presiding"),
+    "documents.decision.kind": ("QUYẾT ĐỊNH", "DECISION"),
+    "documents.decision.excerpt": ("Về việc công nhận danh hiệu thi đua và tặng Giấy khen năm {period}",
+                                   "On the emulation titles and certificates of merit of {period}"),
+    "documents.decision.council": ("Xét đề nghị của Hội đồng Thi đua - Khen thưởng {agency} về kết quả bình xét "
+                                   "thi đua, khen thưởng năm {period}.",
+                                   "On the proposal of the Emulation and Commendation Council of {agency} for "
+                                   "{period}."),
+    "documents.decision.decides": ("QUYẾT ĐỊNH:", "DECIDES:"),
+    "documents.decision.article1": ("Điều 1. Công nhận danh hiệu thi đua, tặng Giấy khen năm {period} cho các cá "
+                                    "nhân, tập thể có tên trong danh sách kèm theo: {awards}.",
+                                    "Article 1. The titles and certificates of merit of {period} are conferred on the "
+                                    "persons and collectives listed in the annex: {awards}."),
+    "documents.decision.article2": ("Điều 2. Tiền thưởng kèm theo danh hiệu, hình thức khen thưởng theo mức ghi "
+                                    "trong danh sách; tổng cộng {total}, tính theo lương cơ sở tại ngày {date}, chi "
+                                    "từ quỹ thi đua, khen thưởng của cơ quan.",
+                                    "Article 2. The rewards are as listed; total {total}, on the base salary in force "
+                                    "on {date}, paid from the agency's emulation and commendation fund."),
+    "documents.decision.article3": ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng, Trưởng các "
+                                    "phòng, đơn vị có liên quan và các cá nhân, tập thể có tên tại Điều 1 chịu trách "
+                                    "nhiệm thi hành Quyết định này.",
+                                    "Article 3. This decision takes effect on signature. The heads of the units "
+                                    "concerned and those named in Article 1 carry it out."),
+    "documents.decision.to_article3": ("Như Điều 3;", "As in Article 3;"),
+    "documents.decision.appendix": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC CÔNG NHẬN DANH HIỆU THI ĐUA, TẶNG GIẤY KHEN NĂM "
+                                    "{period} (Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm ……)",
+                                    "ANNEX: THOSE CONFERRED TITLES AND CERTIFICATES OF MERIT OF {period}"),
+    "documents.decision.total_unknown": ("(chưa đủ mức tiền thưởng trong bộ quy tắc)",
+                                         "(the rules lack some reward figures)"),
+    "documents.proposal.kind": ("TỜ TRÌNH", "PROPOSAL"),
+    "documents.proposal.excerpt": ("Về việc đề nghị khen thưởng năm {period}", "On the awards proposed for {period}"),
+    "documents.proposal.to": ("Kính gửi: {who}", "To: {who}"),
+    "documents.proposal.request": ("Căn cứ kết quả họp xét của Hội đồng Thi đua - Khen thưởng, {agency} kính đề nghị "
+                                   "{who} xem xét, khen thưởng năm {period} cho {individual} cá nhân và {collective} "
+                                   "tập thể, cụ thể như sau:",
+                                   "Following its council's meeting, {agency} proposes to {who} the awards of {period} "
+                                   "for {individual} persons and {collective} collectives, as follows:"),
+    "documents.proposal.closing": ("Kính trình {who} xem xét, quyết định./.", "Submitted to {who} for decision."),
+    "documents.proposal.recipient": ("{who} (để xem xét);", "{who} (for decision);"),
+    "documents.report.kind": ("BÁO CÁO THÀNH TÍCH", "ACHIEVEMENT REPORT"),
+    "documents.report.excerpt": ("Đề nghị {awards} năm {period}", "Proposed for {awards}, {period}"),
+    "documents.report.blank": ("[……… phần tự thuật, cá nhân / tập thể ghi ………]",
+                               "[……… narrative, to be written by the nominee ………]"),
+    "documents.report.part1": ("I. SƠ LƯỢC LÝ LỊCH, ĐẶC ĐIỂM TÌNH HÌNH", "I. PARTICULARS"),
+    "documents.report.name": ("Họ và tên: {name}", "Full name: {name}"),
+    "documents.report.gender": ("Giới tính: {gender}", "Gender: {gender}"),
+    "documents.report.unit": ("Đơn vị công tác: {unit}", "Unit: {unit}"),
+    "documents.report.recruited": ("Ngày tuyển dụng: {date}", "Recruited: {date}"),
+    "documents.report.bio": ("Ngày sinh, quê quán, chức vụ, trình độ chuyên môn: {blank}",
+                             "Date of birth, home town, position, qualifications: {blank}"),
+    "documents.report.collective": ("Tên tập thể: {name}; số thành viên trong năm: {members}",
+                                    "Collective: {name}; members in the year: {members}"),
+    "documents.report.situation": ("Đặc điểm, tình hình, chức năng, nhiệm vụ: {blank}",
+                                   "Situation, functions and duties: {blank}"),
+    "documents.report.part2": ("II. THÀNH TÍCH ĐẠT ĐƯỢC", "II. ACHIEVEMENTS"),
+    "documents.report.duties": ("1. Quyền hạn, nhiệm vụ được giao: {blank}", "1. Powers and duties: {blank}"),
+    "documents.report.ratings": ("2. Kết quả đánh giá, xếp loại hằng năm (theo hồ sơ)",
+                                 "2. Yearly ratings (from the records)"),
+    "documents.report.initiatives": ("3. Sáng kiến, đề tài được công nhận, nghiệm thu (theo hồ sơ)",
+                                     "3. Initiatives and research projects recognised (from the records)"),
+    "documents.report.results": ("4. Thành tích nổi bật, giải pháp, hiệu quả: {blank}",
+                                 "4. Outstanding results and their effect: {blank}"),
+    "documents.report.part3": ("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG (theo hồ sơ)", "III. AWARDS ALREADY HELD"),
+    "documents.report.year": ("Năm", "Year"),
+    "documents.report.rating": ("Xếp loại", "Rating"),
+    "documents.report.title": ("Tên sáng kiến, đề tài", "Title"),
+    "documents.report.scope": ("Cấp", "Level"),
+    "documents.report.initiative_kind": ("Loại", "Kind"),
+    "documents.report.decision": ("Số, ngày quyết định", "Decision"),
+    "documents.report.author": ("Người báo cáo thành tích", "Reported by"),
+    "documents.report.confirm": ("Thủ trưởng đơn vị xác nhận", "Certified by the head of the unit"),
+    "documents.gender.female": ("Nữ", "Female"),
+    "documents.gender.male": ("Nam", "Male"),
+    "documents.kind.sang_kien": ("Sáng kiến", "Initiative"),
+    "documents.kind.de_tai": ("Đề tài", "Research project"),
+    "documents.sheet.title": ("DANH SÁCH ĐỀ NGHỊ: {award}", "PROPOSED FOR: {award}"),
+    "documents.sheet.decided": ("; tiền thưởng tính theo ngày quyết định {date}", "; reward money as of {date}"),
+    "documents.written": ("Đã ghi {n} văn bản vào {path}: {proposed} đề nghị",
+                          "Wrote {n} documents to {path}: {proposed} proposals"),
 }
 
 

@@ -8,6 +8,7 @@ self-contained, printable page (jinja2); `write_report` writes it, or the propos
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
@@ -15,7 +16,9 @@ from functools import cache
 import jinja2
 
 from ktrules.common.messages import t
-from ktrules.council.ranking import rank, ranking_of
+from ktrules.council.ranking import RankedList, rank, ranking_of
+from ktrules.council.rewards import Amount, Payer, authority_of
+from ktrules.documents.formatting import dates_in, day, money, number, percent, place_and_date
 from ktrules.documents.report import (
     candidate_rows,
     condition,
@@ -25,10 +28,14 @@ from ktrules.documents.report import (
     show_reading,
     subject_name,
 )
+from ktrules.documents.vanban import quoc_hieu
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
+from ktrules.records.models import Organization
+from ktrules.records.sheets import folded
 from ktrules.rules import Criterion, Group, Leaf
 
 UNVERIFIED = "†"
+PARTS = (True, False, None)  # Section.decides, in the order the packet's parts list them
 PRESUMED = "*"
 
 
@@ -77,6 +84,9 @@ class Entry:
     reason: str  # why not proposed (over the quota), '' otherwise
     met: str  # numbers of the criteria met, `*` when presumed: "1, 2*, 3"
     missing: tuple[Missing, ...] = ()
+    kind: str = "individual"  # individual or collective: whom the reward money is for
+    amount: int | None = None  # tiền thưởng in đồng; None when the rules hold no figure
+    money: str = ""  # the amount as the reader writes it, † when a figure is not verified
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,14 @@ class Section:
     not_eligible: tuple[Entry, ...]
     incomplete: tuple[Entry, ...]
     deferred: tuple[Entry, ...] = ()  # refused only for a pending matter: listed apart (hoãn xét)
+    short: str = ""  # the name officials abbreviate it to (LĐTT), else the name
+    threshold: float | None = None  # the ballot's share of all council members, None when none is set
+    decides: bool | None = None  # the agency decides it (True), proposes it upward (False), unknown (None)
+    authority: str = ""  # who decides, with the article
+    money_basis: tuple[str, ...] = ()  # how the reward is computed, one line per kind of subject
+    total: int | None = None  # the proposed subjects' reward money; None when a figure is missing
+    total_money: str = ""
+    left_out: str = ""  # the not eligible in one line: how many, and the criteria most of them miss
 
 
 @dataclass(frozen=True)
@@ -117,6 +135,11 @@ class Packet:
     sections: tuple[Section, ...]
     unverified: int  # criteria, score items and vote thresholds marked † in the packet
     notice: str = ""  # later changes of the law are not in the pack (`reviewed`)
+    agency: Organization | None = None  # the thể thức: parent agency, place, council chair and secretary
+    place_date: str = ""
+    decision: str = ""  # the decision date the reward money is computed on
+    total_money: str = ""  # every proposal's reward money together
+    appendix: bool = True  # the not eligible listed in full at the end
 
     @property
     def proposed(self) -> int:
@@ -130,48 +153,121 @@ def packet_awards(evaluation: Evaluation) -> list[str]:
     return [a for a in evaluation.version.rules.awards if a in shown]
 
 
-def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str] | None = None) -> Packet:
-    """The packet's content; `awards` (default `packet_awards`) may be wrapped in a progress bar."""
+def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str] | None = None,
+                 payer: Payer | None = None, appendix: bool = True) -> Packet:
+    """The packet's content; `awards` (default `packet_awards`) may be wrapped in a progress bar; with a
+    `payer` (the rules in force on the decision date) each proposal carries its reward money."""
     rules = evaluation.version.rules
-    sections = tuple(_section(evaluation, award, lang)
-                     for award in (packet_awards(evaluation) if awards is None else awards))
+    built = [_section(evaluation, award, lang, payer) for award in (packet_awards(evaluation) if awards is None
+                                                                    else awards)]
+    # what the agency decides first, then what it proposes upward (a tờ trình), then what the rules leave open
+    sections = tuple(sorted(built, key=lambda s: PARTS.index(s.decides)))
+    agency = evaluation.dataset.organization
+    totals = [s.total for s in sections if s.proposed]
     return Packet(
-        lang=lang, organization=evaluation.dataset.organization.name, period=evaluation.period,
-        as_of=evaluation.as_of.isoformat(), version=evaluation.version.label, title=rules.title.in_(lang),
-        in_force=f"{rules.effective_from} – {rules.effective_to or '…'}",
-        sources=tuple(Source(s.title, s.in_force or "", s.url or "") for s in rules.sources),
-        sections=sections, unverified=sum(_unverified(evaluation, s) for s in sections),
+        lang=lang, organization=agency.name, period=evaluation.period,
+        as_of=day(evaluation.as_of, lang), version=evaluation.version.label, title=rules.title.in_(lang),
+        in_force=f"{day(rules.effective_from, lang)} – {day(rules.effective_to, lang) if rules.effective_to else '…'}",
+        sources=tuple(Source(s.title, dates_in(s.in_force or "", lang), s.url or "") for s in rules.sources),
+        sections=sections, unverified=sum(_unverified(evaluation, s) for s in sections), agency=agency,
+        place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
+        decision=day(payer.decided, lang) if payer else "",
+        total_money=money(sum(totals), lang) if payer and totals and None not in totals else "", appendix=appendix,
         notice=review_notice(evaluation, lang) or "")
 
 
 # ---------------------------------------------------------------- one award
 
 
-def _section(evaluation: Evaluation, award_id: str, lang: str) -> Section:
+def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | None) -> Section:
     award = evaluation.award(award_id)
     ranked = rank(evaluation, award_id)
-    ranked_entries = [(c.nominated, _entry(evaluation, c.verdict, lang, group=row["group_name"] if c.group else "",
-                                           score=f"{row['score']:g}", reason="" if c.nominated else row["reason"]))
-                      for c, row in zip(ranked.candidates, candidate_rows(ranked, lang), strict=True)]
-    left_out = {kind: [_entry(evaluation, v, lang) for v in evaluation.verdicts
-                       if v.award == award_id and v.verdict == kind and not v.deferred]
+    ranked_entries = [(c.nominated, _entry(evaluation, c.verdict, lang, payer, group=row["group_name"] if c.group
+                                           else "", score=number(row["score"], lang),
+                                           reason="" if c.nominated else row["reason"]))
+                      for c, row in zip(ranked.candidates, candidate_rows(ranked, lang, ids=False), strict=True)]
+    left_out = {kind: _in_unit_order(evaluation, [_entry(evaluation, v, lang) for v in evaluation.verdicts
+                                                  if v.award == award_id and v.verdict == kind and not v.deferred])
                 for kind in ("not_eligible", "incomplete")}
+    proposed = [e for nominated, e in ranked_entries if nominated]
     deferred = [_entry(evaluation, v, lang, reason=deferral(v, lang)) for v in evaluation.verdicts
                 if v.award == award_id and v.deferred]
     ranking = ranking_of(evaluation, award_id)
     ballot = evaluation.version.rules.ballots.get(award_id)
+    amounts = [e.amount for e in proposed]
     return Section(
         award=award_id, name=award.name.in_(lang), kind=award.subject, cite=award.cite,
+        short=(award.short or award.name).in_(lang),
         legends=tuple(Legend(kind, tuple(_legend(criteria, lang))) for kind, criteria in award.all_criteria()),
         scores=tuple(f"{s.text.in_(lang)}{_mark(s.verified)}" for s in ranking.scores),
         quota=tuple(quota_lines(ranked, lang)) if ranked.candidates else (),
-        ballot=t("packet.ballot", lang, share=f"{ballot.share:.0%}", cite=ballot.cite) + _mark(ballot.verified)
+        ballot=t("packet.ballot", lang, share=percent(ballot.share, lang), cite=ballot.cite) + _mark(ballot.verified)
         if ballot else t("packet.no_ballot", lang),
         by_bloc=any(c.group for c in ranked.candidates),
-        proposed=_numbered([e for nominated, e in ranked_entries if nominated]),
+        proposed=_numbered(proposed if _has_quota(ranked) else _in_unit_order(evaluation, proposed)),
         over_quota=_numbered([e for nominated, e in ranked_entries if not nominated]),
         not_eligible=_numbered(left_out["not_eligible"]), incomplete=_numbered(left_out["incomplete"]),
-        deferred=_numbered(deferred))
+        deferred=_numbered(deferred), threshold=ballot.share if ballot else None,
+        **_authority(evaluation, award_id, lang),
+        money_basis=tuple(_money_basis(payer, award_id, award.kinds, lang)) if payer else (),
+        total=sum(amounts) if payer and None not in amounts else None,  # type: ignore[arg-type]
+        total_money=money(sum(amounts), lang) if payer and proposed and None not in amounts else "",  # type: ignore[arg-type]
+        left_out=_left_out(left_out["not_eligible"], lang))
+
+
+def _has_quota(ranked: RankedList) -> bool:
+    return any(limit.limit is not None for limit in ranked.limits.values())
+
+
+def _in_unit_order(evaluation: Evaluation, entries: list[Entry]) -> list[Entry]:
+    """A list without a quota as an official reads it: by unit in the order of the records, then by name
+    (given name first, as Vietnamese lists sort)."""
+    ds = evaluation.dataset
+    position = ds.position
+
+    def key(entry: Entry) -> tuple:
+        unit = ds.unit_of(entry.subject, evaluation.period) if entry.subject in ds.people_by_id else entry.subject
+        words = folded(entry.name).split()
+        return position.get(unit, len(position)), words[-1:], words
+    return sorted(entries, key=key)
+
+
+def _authority(evaluation: Evaluation, award_id: str, lang: str) -> dict[str, object]:
+    line = authority_of(evaluation.version, award_id)
+    if line is None:
+        return {"decides": None, "authority": t("documents.authority.unknown", lang)}
+    key = "documents.authority.agency" if line.level == "agency" else "documents.authority.upward"
+    return {"decides": line.level == "agency",
+            "authority": t(key, lang, who=line.who.in_(lang), cite=line.cite) + _mark(line.verified)}
+
+
+def _money_basis(payer: Payer, award_id: str, kinds: list[str], lang: str) -> Iterator[str]:
+    """How the reward is reached: multiple × lương cơ sở on the decision date, rounded up, with articles."""
+    for kind in kinds:
+        amount = payer.amount(award_id, kind)
+        who = f"({t(f'kind.{kind}', lang)}) " if len(kinds) > 1 else ""
+        if not amount.known:
+            yield t("documents.money.unknown", lang, who=who, date=day(payer.decided, lang))
+            continue
+        assert amount.base is not None and amount.multiple is not None
+        yield t("documents.money.basis", lang, who=who, multiple=number(getattr(amount.multiple, kind), lang),
+                base=money(amount.base.amount, lang), base_cite=amount.base.cite, cite=amount.multiple.cite,
+                rounding=amount.rounding_cite, amount=money(amount.amount or 0, lang),
+                date=day(payer.decided, lang)) + _mark(amount.verified)
+
+
+def show_money(amount: Amount, lang: str) -> str:
+    """An amount as the reader writes it, † when a figure behind it is not verified; a dash when unknown."""
+    return money(amount.amount, lang) + _mark(amount.verified) if amount.amount is not None else "—"
+
+
+def _left_out(entries: list[Entry], lang: str, top: int = 3) -> str:
+    """The not eligible in one line: how many, and the criteria most often missing, each with its count."""
+    if not entries:
+        return ""
+    counts = Counter(m.text for e in entries for m in e.missing)
+    reasons = "; ".join(t("documents.left_out.reason", lang, text=text, n=n) for text, n in counts.most_common(top))
+    return t("documents.left_out", lang, n=len(entries), reasons=reasons)
 
 
 def _numbered(entries: list[Entry]) -> tuple[Entry, ...]:
@@ -182,17 +278,22 @@ def _mark(verified: bool) -> str:
     return "" if verified else UNVERIFIED
 
 
-def _entry(evaluation: Evaluation, verdict: AwardVerdict, lang: str, *, group: str = "", score: str = "",
-           reason: str = "") -> Entry:
+def _entry(evaluation: Evaluation, verdict: AwardVerdict, lang: str, payer: Payer | None = None, *,
+           group: str = "", score: str = "", reason: str = "") -> Entry:
     eligible = verdict.verdict == "eligible"
+    kind = "collective" if evaluation.dataset.is_collective(verdict.subject) else "individual"
+    amount = payer.amount(verdict.award, kind) if payer and eligible else None
     return Entry(place=0, subject=verdict.subject, name=subject_name(evaluation, verdict.subject),
-                 unit=_unit_name(evaluation, verdict.subject), group=group, score=score,
+                 unit=unit_name(evaluation, verdict.subject), group=group, score=score,
                  summary=achievements(evaluation, verdict, lang), reason=reason,
                  met=", ".join(_met(verdict.criteria)) if eligible else "",
-                 missing=() if eligible else tuple(_missing(verdict.criteria, OUTCOME_AGAINST[verdict.verdict], lang)))
+                 missing=() if eligible else tuple(_missing(evaluation, verdict.criteria,
+                                                            OUTCOME_AGAINST[verdict.verdict], lang)),
+                 kind=kind, amount=amount.amount if amount else None,
+                 money=show_money(amount, lang) if amount else "")
 
 
-def _unit_name(evaluation: Evaluation, subject: str) -> str:
+def unit_name(evaluation: Evaluation, subject: str) -> str:
     ds = evaluation.dataset
     if subject not in ds.people_by_id:
         return ""
@@ -246,26 +347,29 @@ def _met(results: Iterable[CriterionResult], prefix: str = "") -> Iterator[str]:
             yield from _met(node.children, f"{number}.")
 
 
-def _missing(results: Iterable[CriterionResult], wanted: str, lang: str, prefix: str = "") -> Iterator[Missing]:
+def _missing(evaluation: Evaluation, results: Iterable[CriterionResult], wanted: str, lang: str,
+             prefix: str = "") -> Iterator[Missing]:
     """The criteria that decided a verdict against eligibility: under 'all', only those with the
     verdict's own result; an 'any one of' group whole, with each of its options, since any would do."""
     for i, node in enumerate(results, start=1):
         if node.result == wanted:
-            yield from _missing_node(node, f"{prefix}{i}", lang)
+            yield from _missing_node(evaluation, node, f"{prefix}{i}", lang)
 
 
-def _missing_node(node: CriterionResult, number: str, lang: str) -> Iterator[Missing]:
+def _missing_node(evaluation: Evaluation, node: CriterionResult, place: str, lang: str) -> Iterator[Missing]:
     c = node.criterion
     if isinstance(c, Leaf):
-        detail = t("packet.read", lang, value=show_reading(node.reading, lang),
-                   condition=condition(c, node.threshold, lang)) if node.reading is not None else ""
-        yield Missing(number, c.text.in_(lang), detail, t(node.result, lang), c.verified)
+        share = getattr(evaluation.version.rules.facts.get(c.fact), "op", "") == "member_share"
+        detail = t("packet.read", lang, value=show_reading(node.reading, lang, share),
+                   condition=condition(c, node.threshold, lang, share)) if node.reading is not None else ""
+        yield Missing(place, c.text.in_(lang), detail, t(node.result, lang), c.verified)
     elif c.combinator[0] == "all":
-        yield from _missing(node.children, node.result, lang, f"{number}.")
+        yield from _missing(evaluation, node.children, node.result, lang, f"{place}.")
     else:
         options = tuple(part for j, child in enumerate(node.children, start=1)
-                        for part in _missing_node(child, f"{number}.{j}", lang)) if c.combinator[0] == "any" else ()
-        yield Missing(number, c.text.in_(lang), "", t(node.result, lang), c.verified, options)
+                        for part in _missing_node(evaluation, child, f"{place}.{j}", lang)) \
+            if c.combinator[0] == "any" else ()
+        yield Missing(place, c.text.in_(lang), "", t(node.result, lang), c.verified, options)
 
 
 def _unverified(evaluation: Evaluation, section: Section) -> int:
@@ -289,6 +393,7 @@ def _environment() -> jinja2.Environment:
 def render_html(packet: Packet) -> str:
     """The packet as one HTML page: inline CSS, no script, no network, A4 when printed."""
     lang = packet.lang
+    national, motto = quoc_hieu(lang)
     return _environment().get_template("packet.html.j2").render(
         packet=packet, t=lambda key, **values: t(key, lang, **values), unverified_mark=UNVERIFIED,
-        presumed_mark=PRESUMED)
+        presumed_mark=PRESUMED, national=national, motto=motto)

@@ -134,7 +134,11 @@ def _text_saver(text: str) -> Callable[[Path], None]:
 
 
 EXAMPLE = Dataset.model_validate({
-    "organization": {"id": "skhcn-tn", "name": "Sở Khoa học và Công nghệ tỉnh Tây Ninh"},
+    "organization": {"id": "skhcn-tn", "name": "Sở Khoa học và Công nghệ tỉnh Tây Ninh",
+                     "parent": "Ủy ban nhân dân tỉnh Tây Ninh", "abbreviation": "SKHCN", "place": "Tây Ninh",
+                     "chair": "Trần Văn Bình", "chair_title": "Giám đốc", "secretary": "Lê Thị Cúc",
+                     "secretary_title": "Chánh Văn phòng", "council_members": 9},
+    "blocs": [{"id": "khoi-phong", "name": "Khối các phòng chuyên môn"}],
     "units": [{"id": "vp", "name": "Văn phòng Sở", "bloc": "khoi-phong"}],
     "people": [{"id": "p01", "name": "Nguyễn Thị An", "gender": "female", "unit": "vp", "recruited": "2015-03-01"}],
     "records": [{"subject": "p01", "year": 2024, "rating": "HTXS", "months_worked": 7,

@@ -9,6 +9,7 @@ from ktrules.common.messages import t
 from ktrules.common.vocabulary import DISCIPLINE_RANK
 from ktrules.council.dossier import dossiers
 from ktrules.council.ranking import Candidate, RankedList
+from ktrules.documents.formatting import number, percent
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.engine.facts import Reading
 from ktrules.rules import COMPARISONS, Criterion, Leaf, LoadedVersion
@@ -22,7 +23,7 @@ def subject_name(evaluation: Evaluation, subject: str) -> str:
     return who.name if who else subject
 
 
-def _show(value: object, lang: str) -> str:
+def _show(value: object, lang: str, share: bool = False) -> str:
     if value is None:
         return t("value.missing", lang)
     if isinstance(value, bool):
@@ -31,8 +32,10 @@ def _show(value: object, lang: str) -> str:
         return t("value.none", lang)
     if isinstance(value, str) and value in DISCIPLINE_RANK:
         return t(f"ev.discipline.{value}", lang, v="").strip()
+    if share and isinstance(value, int | float):
+        return percent(value, lang)
     if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".")
+        return number(value, lang)
     return str(value)
 
 
@@ -40,16 +43,18 @@ def show_evidence(reading: Reading, lang: str) -> list[str]:
     return [t(f"ev.{kind}", lang, v=value) for kind, value in reading.evidence]
 
 
-def show_reading(reading: Reading, lang: str) -> str:
+def show_reading(reading: Reading, lang: str, share: bool = False) -> str:
+    """The value read; `share` (a fact of 0 to 1, such as member_share) shows it as a percentage."""
     if reading.value is None and reading.low is not None and reading.high is None:
-        return t("value.at_least", lang, low=_show(reading.low, lang))
+        return t("value.at_least", lang, low=_show(reading.low, lang, share))
     if reading.value is None and reading.low is not None:
-        return t("value.between", lang, low=_show(reading.low, lang), high=_show(reading.high, lang))
-    return _show(reading.value, lang)
+        return t("value.between", lang, low=_show(reading.low, lang, share), high=_show(reading.high, lang, share))
+    return _show(reading.value, lang, share)
 
 
-def condition(leaf: Leaf, threshold: object, lang: str) -> str:
-    return f"{COMPARISONS[leaf.comparison[0]].replace('>=', '≥').replace('<=', '≤')} {_show(threshold, lang)}"
+def condition(leaf: Leaf, threshold: object, lang: str, share: bool = False) -> str:
+    sign = COMPARISONS[leaf.comparison[0]].replace(">=", "≥").replace("<=", "≤")
+    return f"{sign} {_show(threshold, lang, share)}"
 
 
 def _reasons(verdict: AwardVerdict, lang: str) -> str:
@@ -260,15 +265,24 @@ def dossier_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
     } for status in dossiers(evaluation)]
 
 
-def _number(value: object) -> str:
-    return _show(float(value), "en")  # type: ignore[arg-type]
+def _number(value: object, lang: str) -> str:
+    return number(float(value), lang)  # type: ignore[arg-type]
 
 
-def _group_name(group: str, lang: str) -> str:
-    return t("rank.group.bloc", lang, bloc=group) if group else t("rank.group.organization", lang)
+def _award_name(evaluation: Evaluation, award: str | None, lang: str) -> str:
+    found = evaluation.version.rules.awards.get(award or "")
+    return found.name.in_(lang) if found else str(award)
 
 
-def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str) -> str:
+def _group_name(evaluation: Evaluation, group: str, lang: str) -> str:
+    """A ranking group by name: the khối thi đua's name when the records give one, else 'Khối <id>'."""
+    if not group:
+        return t("rank.group.organization", lang)
+    name = evaluation.dataset.bloc_name(group)
+    return name if name != group else t("rank.group.bloc", lang, bloc=group)
+
+
+def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str, ids: bool) -> str:
     limit = ranked.limits[candidate.group].limit
     if candidate.nominated:
         return t("rank.no_quota" if limit is None else "rank.in_quota", lang)
@@ -276,9 +290,9 @@ def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str) -> str:
     if candidate.behind is None:
         return over
     ahead = next(c for c in ranked.candidates if c.subject == candidate.behind)
-    who = f"{subject_name(ranked.evaluation, ahead.subject)} ({ahead.subject})"
+    who = subject_name(ranked.evaluation, ahead.subject) + (f" ({ahead.subject})" if ids else "")
     if candidate.decided_by == "score":
-        why = t("rank.behind.score", lang, who=who, a=_number(ahead.score), b=_number(candidate.score))
+        why = t("rank.behind.score", lang, who=who, a=_number(ahead.score, lang), b=_number(candidate.score, lang))
     elif candidate.decided_by == "order":
         why = t("rank.behind.order", lang, who=who)
     else:
@@ -287,12 +301,13 @@ def _rank_reason(ranked: RankedList, candidate: Candidate, lang: str) -> str:
     return f"{over}; {why}"
 
 
-def rank_rows(ranked: RankedList, lang: str) -> list[dict[str, Any]]:
+def rank_rows(ranked: RankedList, lang: str, ids: bool = True) -> list[dict[str, Any]]:
     """One row per eligible candidate, in order: score, rank, whether proposed and why not; then,
-    apart and unranked, those deferred by a pending matter."""
+    apart and unranked, those deferred by a pending matter. `ids` false names the one ahead without
+    its id, as a văn bản does."""
     evaluation = ranked.evaluation
     award = evaluation.award(ranked.award)
-    return [*candidate_rows(ranked, lang), *({
+    return [*candidate_rows(ranked, lang, ids), *({
         "subject": v.subject, "name": subject_name(evaluation, v.subject), "award": ranked.award,
         "award_name": award.name.in_(lang), "period": evaluation.period, "group": None, "group_name": "",
         "rank": None, "score": None, "nominated": False, "nominated_label": t("deferred", lang),
@@ -300,15 +315,16 @@ def rank_rows(ranked: RankedList, lang: str) -> list[dict[str, Any]]:
     } for v in evaluation.verdicts if v.award == ranked.award and v.deferred)]
 
 
-def candidate_rows(ranked: RankedList, lang: str) -> list[dict[str, Any]]:
+def candidate_rows(ranked: RankedList, lang: str, ids: bool = True) -> list[dict[str, Any]]:
     """One row per eligible candidate, in order (`rank_rows` without the deferred)."""
     evaluation = ranked.evaluation
     award = evaluation.award(ranked.award)
     return [{
         "subject": c.subject, "name": subject_name(evaluation, c.subject), "award": ranked.award,
         "award_name": award.name.in_(lang), "period": evaluation.period, "group": c.group or None,
-        "group_name": _group_name(c.group, lang), "rank": c.rank, "score": round(c.score, 3), "nominated": c.nominated,
-        "nominated_label": t("yes" if c.nominated else "no", lang), "reason": _rank_reason(ranked, c, lang),
+        "group_name": _group_name(evaluation, c.group, lang), "rank": c.rank, "score": round(c.score, 3),
+        "nominated": c.nominated,
+        "nominated_label": t("yes" if c.nominated else "no", lang), "reason": _rank_reason(ranked, c, lang, ids),
         "score_parts": [{"id": p.item.id, "text": p.item.text.in_(lang), "points": p.points,
                          "value": p.reading.value, "cite": p.item.cite, "verified": p.item.verified}
                         for p in c.parts],
@@ -320,7 +336,7 @@ def quota_lines(ranked: RankedList, lang: str) -> list[str]:
     """How many each group may propose, with the arithmetic and the article; then the tie-breaks."""
     lines = []
     for group, limit in ranked.limits.items():
-        quota, name = limit.quota, _group_name(group, lang)
+        quota, name = limit.quota, _group_name(ranked.evaluation, group, lang)
         if quota is None:
             lines.append(t("rank.quota.none", lang, group=name))
         elif limit.base is None:
@@ -328,8 +344,9 @@ def quota_lines(ranked: RankedList, lang: str) -> list[str]:
                            cite=quota.cite))
         else:
             share = ranked.evaluation.version.rules.value(quota.share)
-            lines.append(t("rank.quota.share", lang, group=name, limit=limit.limit, share=_number(share),
-                           base=limit.base, share_of=quota.share_of, exact=_number(limit.exact),
+            lines.append(t("rank.quota.share", lang, group=name, limit=limit.limit, share=_number(share, lang),
+                           base=limit.base, share_of=_award_name(ranked.evaluation, quota.share_of, lang),
+                           exact=_number(limit.exact, lang),
                            rounding=t(f"rounding.{limit.rounding}", lang), text=quota.text.in_(lang),
                            cite=quota.cite))
     if ranked.tie_breaks:

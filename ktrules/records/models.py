@@ -37,6 +37,23 @@ class Strict(BaseModel):
 
 
 class Organization(Strict):
+    """The agency whose council meets; the optional fields fill the văn bản's thể thức (NĐ 30/2020)."""
+
+    id: Id
+    name: str
+    parent: str | None = None  # cơ quan chủ quản, printed above the agency: "UBND TỈNH BÌNH ĐỊNH"
+    abbreviation: str | None = None  # chữ viết tắt in số/ký hiệu: "SKHCN" gives "…/QĐ-SKHCN"
+    place: str | None = None  # địa danh of "…, ngày … tháng … năm …"
+    chair: str | None = None  # the council's chair (the head of the agency), who signs decisions
+    chair_title: str | None = None
+    secretary: str | None = None  # the council's secretary, who signs the minutes
+    secretary_title: str | None = None
+    council_members: Annotated[int, Field(ge=1, le=99)] | None = None  # all members, present or not
+
+
+class Bloc(Strict):
+    """A khối thi đua: units that compete with each other."""
+
     id: Id
     name: str
 
@@ -135,6 +152,7 @@ class Dossier(Strict):
 
 class Dataset(Strict):
     organization: Organization
+    blocs: list[Bloc] = []
     units: list[Unit] = []
     people: list[Person] = []
     records: list[Record] = []
@@ -146,6 +164,15 @@ class Dataset(Strict):
     @cached_property
     def units_by_id(self) -> dict[str, Unit]:
         return {u.id: u for u in self.units}
+
+    @cached_property
+    def blocs_by_id(self) -> dict[str, Bloc]:
+        return {b.id: b for b in self.blocs}
+
+    def bloc_name(self, bloc: str) -> str:
+        """A khối thi đua's name; its id when the records name no blocs."""
+        found = self.blocs_by_id.get(bloc)
+        return found.name if found else bloc
 
     @cached_property
     def people_by_id(self) -> dict[str, Person]:
@@ -236,6 +263,12 @@ class Dataset(Strict):
                     yield (part, i, "id"), f"id '{item.id}' is used twice", "ids must be unique"
                 seen[item.id] = part
         subjects = self.subjects()
+        for i, bloc in enumerate(self.blocs):
+            if self.blocs_by_id[bloc.id] is not bloc:
+                yield ("blocs", i, "id"), f"bloc '{bloc.id}' is listed twice", "ids must be unique"
+        for i, unit in enumerate(self.units):  # blocs, once named, must all be named
+            if self.blocs and unit.bloc is not None and unit.bloc not in self.blocs_by_id:
+                yield ("units", i, "bloc"), f"unknown bloc '{unit.bloc}'", suggest(unit.bloc, self.blocs_by_id)
         for i, person in enumerate(self.people):
             if person.unit not in units:
                 yield ("people", i, "unit"), f"unknown unit '{person.unit}'", suggest(person.unit, units)
@@ -288,7 +321,7 @@ def _group(pairs: Any) -> dict[Any, list[Any]]:
 
 
 def _vocabulary() -> set[str]:
-    models = (Organization, Unit, Person, Leave, Discipline, Record, Initiative, Conferred, Achievement, Dossier,
+    models = (Organization, Bloc, Unit, Person, Leave, Discipline, Record, Initiative, Conferred, Achievement, Dossier,
               Dataset)
     return {name for m in models for name in m.model_fields}
 

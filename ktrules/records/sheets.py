@@ -4,7 +4,10 @@ from a `Dataset` (the bundled department, the template).
 
 The layout (row 1 holds the headers, in any order; then one row per item; blank rows are skipped):
 
-    Cơ quan                Mã | Tên cơ quan                                       (exactly one row)
+    Cơ quan                Mã | Tên cơ quan | Cơ quan chủ quản | Chữ viết tắt | Địa danh | Chủ tịch Hội đồng |
+                           Chức vụ Chủ tịch | Thư ký Hội đồng | Chức vụ Thư ký | Số thành viên Hội đồng
+                                                                                  (exactly one row)
+    Khối thi đua           Mã | Tên khối thi đua
     Đơn vị                 Mã | Tên đơn vị | Khối thi đua
     Cán bộ                 Mã | Họ và tên | Giới tính | Đơn vị | Ngày tuyển dụng
     Xếp loại               Mã | Cá nhân / tập thể | Năm | Xếp loại | Số tháng làm việc | Đơn vị trong năm |
@@ -16,7 +19,7 @@ The layout (row 1 holds the headers, in any order; then one row per item; blank 
     Thành tích phong trào  Mã | Cá nhân / tập thể | Năm | Phong trào | Tiêu chí | Minh chứng
     Hồ sơ đề nghị          Mã | Cá nhân / tập thể | Năm | Danh hiệu / hình thức | Phong trào | Giấy tờ đã có
 
-The first four sheets are required, the others may be left out. Words are matched without regard to
+Cơ quan, Đơn vị, Cán bộ and Xếp loại are required, the others may be left out. Words are matched without regard to
 case or accents: a rating is HTXS or "Hoàn thành xuất sắc nhiệm vụ", a date an Excel date or dd/mm/yyyy.
 
 A record holds one leave, one discipline and one assessment per row; a second one takes one more row
@@ -115,6 +118,10 @@ def _year(value: Any) -> int:
 
 def _rank(value: Any) -> int:
     return _whole(value, "thứ hạng", 1, 999)
+
+
+def _members(value: Any) -> int:
+    return _whole(value, "số thành viên", 1, 99)
 
 
 def _months(value: Any) -> float:
@@ -274,7 +281,24 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("Cơ quan", "organization", (
         Column("Mã", "id", _id, required=True, width=14, note="Mã cơ quan, viết liền không dấu, ví dụ skhcn-bd."),
         Column("Tên cơ quan", "name", cell_text, required=True, width=50),
+        Column("Cơ quan chủ quản", "parent", cell_text, width=36,
+               note="Cơ quan cấp trên, in phía trên tên cơ quan trong văn bản, ví dụ UBND tỉnh Bình Định."),
+        Column("Chữ viết tắt", "abbreviation", cell_text, width=12,
+               note="Chữ viết tắt tên cơ quan trong số, ký hiệu văn bản, ví dụ SKHCN (QĐ-SKHCN)."),
+        Column("Địa danh", "place", cell_text, width=16, note="Địa danh ghi trên văn bản, ví dụ Bình Định."),
+        Column("Chủ tịch Hội đồng", "chair", cell_text, width=24,
+               note="Họ tên Chủ tịch Hội đồng Thi đua - Khen thưởng."),
+        Column("Chức vụ Chủ tịch", "chair_title", cell_text, width=20, note="Ví dụ Giám đốc."),
+        Column("Thư ký Hội đồng", "secretary", cell_text, width=24),
+        Column("Chức vụ Thư ký", "secretary_title", cell_text, width=20, note="Ví dụ Chánh Văn phòng."),
+        Column("Số thành viên Hội đồng", "council_members", _members,
+               width=10, note="Tổng số thành viên Hội đồng, có mặt hay vắng mặt."),
     )),
+    Sheet("Khối thi đua", "blocs", (
+        Column("Mã", "id", _id, required=True, width=14, note="Mã khối thi đua, như ở cột Khối thi đua của sheet "
+               "Đơn vị, ví dụ khoi-phong."),
+        Column("Tên khối thi đua", "name", cell_text, required=True, width=50),
+    ), required=False),
     Sheet("Đơn vị", "units", (
         Column("Mã", "id", _id, required=True, width=10, note="Mã đơn vị (phòng, ban, trung tâm), ví dụ vp, kh-tc."),
         Column("Tên đơn vị", "name", cell_text, required=True, width=50),

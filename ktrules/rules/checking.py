@@ -16,8 +16,10 @@ from ktrules.rules.models import (
     ORDINALS,
     QUALITATIVE_OPS,
     ROUNDINGS,
+    Authority,
     Award,
     Ballot,
+    BaseSalary,
     Campaign,
     Compared,
     Criterion,
@@ -28,6 +30,7 @@ from ktrules.rules.models import (
     Group,
     Include,
     Leaf,
+    Multiple,
     PackInfo,
     Parameter,
     ParamRef,
@@ -35,6 +38,7 @@ from ktrules.rules.models import (
     Ranking,
     Review,
     Reward,
+    RewardMoney,
     RuleVersion,
     ScoreItem,
     Source,
@@ -49,6 +53,7 @@ from ktrules.rules.models import (
 def vocabulary() -> set[str]:
     models = [Text, Source, Parameter, ParamRef, Compared, Leaf, Group, Award, RuleVersion, PackInfo, Document, Include,
               Review, Deadline, Reward, Deferral, Campaign, ScoreItem, TieBreak, Quota, Ranking, Ballot,
+              BaseSalary, Multiple, RewardMoney, Authority,
               *FactSpec.__args__[0].__args__]  # type: ignore[attr-defined]
     return {name for m in models for name in m.model_fields} | {"not"}
 
@@ -86,6 +91,8 @@ def type_check(rules: RuleVersion) -> Iterator[tuple[tuple, str, str | None]]:
             if award_id not in known:
                 yield (part, award_id), f"unknown award '{award_id}'", suggest(award_id, known)
     yield from _check_ranking(rules, known)
+    yield from _check_money(rules, known)
+    yield from _check_authority(rules, known)
     for i, group in enumerate(rules.single_use):
         for j, award_id in enumerate(group):
             if award_id not in rules.awards:
@@ -131,6 +138,38 @@ def _check_ranking(rules: RuleVersion, known: list[str]) -> Iterator[tuple[tuple
             elif key == "rounding" and isinstance(ref, ParamRef) and \
                     rules.parameters[ref.param].value not in ROUNDINGS:
                 yield (*here, "quota", key, "param"), f"'{ref.param}' must be one of {', '.join(ROUNDINGS)}", None
+
+
+def _check_money(rules: RuleVersion, known: list[str]) -> Iterator[tuple[tuple, str, str | None]]:
+    money = rules.reward_money
+    if money is None:
+        return
+    dates = [b.since for b in money.base_salary]
+    if dates != sorted(set(dates)):
+        yield ("reward_money", "base_salary"), "lương cơ sở values must be listed oldest first, one per date", None
+    for award_id, multiple in money.multiples.items():
+        loc = ("reward_money", "multiples", award_id)
+        if award_id not in known:
+            yield loc, f"unknown award '{award_id}'", suggest(award_id, known)
+            continue
+        award = rules.awards.get(award_id)
+        kinds = award.kinds if award else ["individual", "collective"]
+        for kind in ("individual", "collective"):
+            if getattr(multiple, kind) is not None and kind not in kinds:
+                yield (*loc, kind), f"{award_id} is not awarded to a {kind}", None
+        if multiple.individual is None and multiple.collective is None:
+            yield loc, f"give {award_id} a multiple for individual, collective or both", None
+
+
+def _check_authority(rules: RuleVersion, known: list[str]) -> Iterator[tuple[tuple, str, str | None]]:
+    seen: set[str] = set()
+    for i, line in enumerate(rules.authority):
+        for j, award_id in enumerate(line.awards):
+            if award_id not in known:
+                yield ("authority", i, "awards", j), f"unknown award '{award_id}'", suggest(award_id, known)
+            elif award_id in seen:
+                yield ("authority", i, "awards", j), f"'{award_id}' has two authorities", "list it once"
+            seen.add(award_id)
 
 
 def _check_tie_break(rules: RuleVersion, tie: TieBreak, loc: tuple) -> Iterator[tuple[tuple, str, str | None]]:

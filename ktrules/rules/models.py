@@ -258,6 +258,7 @@ class Award(Strict):
     to those periods (a campaign's sơ kết and tổng kết)."""
 
     name: Text
+    short: Text | None = None  # the name officials abbreviate it to (LĐTT, CSTĐCS): a workbook's sheet name
     subject: Literal["individual", "collective", "both"]
     cite: str
     criteria: Criteria | dict[Kind, Criteria]
@@ -347,6 +348,46 @@ class Document(Strict):
     cite: str
 
 
+class BaseSalary(Strict):
+    """The lương cơ sở from a date on, with the decree that set it."""
+
+    since: date
+    amount: Annotated[int, Field(gt=0)]
+    cite: str
+    verified: bool
+
+
+class Multiple(Strict):
+    """An award's tiền thưởng as multiples of the lương cơ sở, per kind of subject (one may be unknown)."""
+
+    individual: Annotated[float, Field(gt=0)] | None = None
+    collective: Annotated[float, Field(gt=0)] | None = None
+    cite: str
+    verified: bool
+
+
+class RewardMoney(Strict):
+    """Tiền thưởng: the multiple times the lương cơ sở in force on the decision date, rounded up to
+    `round_up_to` đồng. The regime whose version is in force on the decision date pays."""
+
+    base_salary: Annotated[list[BaseSalary], Field(min_length=1)]
+    round_up_to: Annotated[int, Field(gt=0)]
+    rounding_cite: str
+    rounding_verified: bool
+    multiples: dict[AwardId, Multiple]
+
+
+class Authority(Strict):
+    """Who decides a group of awards (thẩm quyền): the head of the council's own agency, or a higher
+    level the agency proposes them to (tờ trình)."""
+
+    level: Literal["agency", "upward"]
+    who: Text
+    awards: Annotated[list[AwardId], Field(min_length=1)]
+    cite: str
+    verified: bool
+
+
 class Include(Strict):
     """Awards of another pack (the national law) evaluated alongside this version's own, under that
     pack's version in force on the same date."""
@@ -372,6 +413,8 @@ class RuleVersion(Strict):
     tie_breaks: list[TieBreak] = []  # the law's own, applied before an award's
     ranking: dict[AwardId, Ranking] = {}
     ballots: dict[AwardId, Ballot] = {}
+    reward_money: RewardMoney | None = None
+    authority: list[Authority] = []
 
     def value(self, given: Value | None) -> Any:
         """A value as written, or the value of the parameter it names."""

@@ -86,6 +86,9 @@ def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion
         "ranking": {**{a: r for a, r in law.ranking.items() if a in chosen}, **own.ranking},
         "ballots": {**{a: b for a, b in law.ballots.items() if a in chosen}, **own.ballots},
         "tie_breaks": own.tie_breaks or law.tie_breaks,
+        "authority": [*own.authority, *(kept for line in law.authority
+                                        if (kept := line.model_copy(update={"awards": [
+                                            a for a in line.awards if a in chosen]})).awards)],
     })
     needs = award_needs(rules)
     # the merged rules are as current as the older of the two reviews

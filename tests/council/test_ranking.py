@@ -59,7 +59,7 @@ def test_score_orders_before_ids_and_the_reason_names_who_is_ahead(write: Any) -
     out = CliRunner().invoke(cli, ["rank", str(path), "--period", "2023", "--award", "CSTDCS",
                                    "--lang", "en"])
     assert out.exit_code == 0, out.output
-    assert "quota 1 = 0.15 × 7 (LDTT) = 1.05, rounded down" in out.output
+    assert "quota 1 = 0.15 × 7 (Advanced Worker) = 1.05, rounded down" in out.output  # the award by name
     rows = CliRunner().invoke(cli, ["rank", str(path), "--period", "2023", "--award", "CSTDCS", "--lang", "en",
                                     "--format", "json"])
     assert json.loads(rows.output)[1]["reason"] == "over the quota of 1; behind Người 7 (p7) (score 3 against 1)"

@@ -115,14 +115,15 @@ def test_the_vote_threshold_is_cited_or_said_to_be_absent(packet_2024: Packet) -
 
 def test_in_2023_the_cstdcs_quota_leaves_one_eligible_person_out_with_the_reason(packet_2023: Packet) -> None:
     cstdcs = section(packet_2023, "CSTDCS")
-    assert cstdcs.quota[0].startswith("Toàn cơ quan: chỉ tiêu 6 = 0.15 × 42 (LDTT) = 6.3, làm tròn xuống")
+    # decimal commas and the award's name, not its id
+    assert cstdcs.quota[0].startswith("Toàn cơ quan: chỉ tiêu 6 = 0,15 × 42 (Lao động tiên tiến) = 6,3, làm tròn xuống")
     assert [e.subject for e in cstdcs.proposed] == ["p01", "p08", "p13", "p27", "p42", "p14"]
     (left,) = cstdcs.over_quota
     assert (left.subject, left.score) == ("p18", "1")
-    assert left.reason == "ngoài chỉ tiêu 6; xếp sau Trương Công Danh (p14) (bằng điểm và ưu tiên; theo thứ tự mã)"
+    assert left.reason == "ngoài chỉ tiêu 6; xếp sau Trương Công Danh (bằng điểm và ưu tiên; theo thứ tự mã)"
     html = render_html(packet_2023)
     assert "Đủ điều kiện nhưng không đề nghị do vượt chỉ tiêu (1)" in html
-    assert "ngoài chỉ tiêu 6; xếp sau Trương Công Danh (p14)" in html
+    assert "ngoài chỉ tiêu 6; xếp sau Trương Công Danh (bằng điểm" in html and "(p14)" not in html
 
 
 # ---------------------------------------------------------------- the HTML page
@@ -136,7 +137,7 @@ def test_the_page_is_self_contained_printable_on_a4_and_marks_unverified_reading
     assert ".award { break-before: page;" in html
     assert html.count('<section class="award"') == len(packet_2024.sections)
     assert "Hồ sơ họp Hội đồng Thi đua - Khen thưởng" in html
-    assert "Kết quả xét theo quy định vn/2024, áp dụng ngày 2024-12-31" in html
+    assert "Kết quả xét theo quy định vn/2024, áp dụng ngày 31/12/2024" in html  # dates as dd/mm/yyyy
     assert f"{packet_2024.unverified} tiêu chí, cách tính điểm" in html and packet_2024.unverified > 0
     # the discipline criterion of LĐTT 2024 is an unverified reading: marked where it is listed
     assert re.search(r"Không bị kỷ luật trong năm xét tặng<span class=\"mark\"[^>]*>†</span>", html)
@@ -152,7 +153,8 @@ def test_names_are_escaped_in_the_page() -> None:
 def test_the_packet_in_english(evaluations: dict[int, Evaluation]) -> None:
     html = render_html(build_packet(evaluations[2024], "en"))
     assert '<html lang="en">' in html
-    for words in ("Emulation and Commendation Council meeting packet", "Grassroots Emulation Fighter (CSTDCS)",
+    assert "(CSTDCS)" not in html and "31 December 2024" in html  # names, not ids; English dates
+    for words in ("Emulation and Commendation Council meeting packet", "2. Grassroots Emulation Fighter</h2>",
                   "Vote: at least 80% of all council members must vote yes [NĐ 98/2023/NĐ-CP, Điều 30, khoản 7]",
                   "Vote: no vote threshold is set", "Not eligible (", "Summary of achievements",
                   "Completed tasks excellently in 2024", "read reprimand, required = none"):
@@ -191,33 +193,49 @@ def test_the_xlsx_report_is_the_proposal_list_one_sheet_per_award(tmp_path: Path
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["LDTT", "CSTDCS", "TTLDTT", "TTLDXS", "CSTD_TINH", "CO_THI_DUA_TINH",
-                               "CO_THI_DUA_CP", "BANG_KHEN_TINH"]
-    sheet = book["CSTDCS"]
-    header = [c.value for c in sheet[1]]
-    assert header == ["STT", "Họ và tên", "Đơn vị", "Danh hiệu / hình thức", "Tóm tắt thành tích"]
-    assert all(c.font.bold for c in sheet[1])
-    assert sheet.freeze_panes == "A2"
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert len(rows) == 14 and [r[0] for r in rows] == list(range(1, 15))
-    first = rows[0]
-    assert first[:4] == [1, "Phan Thị Bích Ngọc", "Phòng Quản lý khoa học", "Chiến sĩ thi đua cơ sở"]
-    assert first[4].startswith("Hoàn thành xuất sắc nhiệm vụ năm 2024; sáng kiến cấp cơ sở (2024)")
-    assert sheet["E2"].alignment.wrap_text and sheet.column_dimensions["E"].width >= 60
-    assert [c.value for c in book["TTLDTT"][1]][1] == "Tên tập thể"
-    assert book["CO_THI_DUA_TINH"].max_row == 1  # incomplete only: the header and no proposal
+    # sheets by short names; awards with no proposal (Cờ thi đua: incomplete only) get no empty sheet
+    assert book.sheetnames == ["LĐTT", "CSTĐCS", "TTLĐTT", "TTLĐXS", "CSTĐ tỉnh", "Bằng khen tỉnh"]
+    sheet = book["CSTĐCS"]
+    assert sheet["A1"].value == "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH – SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH BÌNH ĐỊNH"
+    assert sheet["A2"].value == "DANH SÁCH ĐỀ NGHỊ: CHIẾN SĨ THI ĐUA CƠ SỞ" and sheet["A3"].value.startswith("Năm 2024")
+    header = [c.value for c in sheet[5]]
+    assert header == ["STT", "Họ và tên", "Đơn vị", "Danh hiệu / hình thức", "Tóm tắt thành tích",
+                      "Số phiếu đồng ý", "Tỷ lệ %", "Tiền thưởng"]
+    assert all(c.font.bold for c in sheet[5]) and sheet.print_title_rows == "$5:$5"
+    assert sheet.freeze_panes == "A6"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=6)]
+    listed, total = rows[:-1], rows[-1]
+    assert len(listed) == 14 and [r[0] for r in listed] == list(range(1, 15))
+    # the 2024 CSTĐCS has no quota: listed by unit, in the order of listings (units by id), not by score
+    units = [u.name for u in load_dataset(DEPARTMENT).units_in_order()]
+    assert [units.index(r[2]) for r in listed] == sorted(units.index(r[2]) for r in listed)
+    ngoc = next(r for r in listed if r[1] == "Phan Thị Bích Ngọc")
+    assert ngoc[2:4] == ["Phòng Quản lý khoa học", "Chiến sĩ thi đua cơ sở"]
+    assert ngoc[4].startswith("Hoàn thành xuất sắc nhiệm vụ năm 2024; sáng kiến cấp cơ sở (2024)")
+    first = listed[0]
+    # the vote is left to fill, its share computed from the council's 9 members; money per person and in total
+    assert first[5] is None and first[6] == '=IF(F6="","",F6/9)'
+    assert all(isinstance(r[7], int) and r[7] > 0 for r in listed) and total[1] == "Tổng cộng"
+    assert total[7] == sum(r[7] for r in listed) and sheet["H6"].number_format == "#,##0"
+    assert all(sheet[f"{c}6"].border.left.style == "thin" for c in "ABCDEFGH")
+    # rows grow with their wrapped summary, so printed text does not run over the next row
+    longest = max(range(6, 6 + len(listed)), key=lambda r: len(sheet[f"E{r}"].value))
+    assert len(sheet[f"E{longest}"].value) > 2 * 60 and sheet.row_dimensions[longest].height >= 3 * 15
+    assert sheet["E6"].alignment.wrap_text and sheet.column_dimensions["E"].width >= 60
+    assert [c.value for c in book["TTLĐTT"][5]][1] == "Tên tập thể"
 
 
 def test_the_xlsx_report_in_english(tmp_path: Path) -> None:
     out = tmp_path / "proposal.xlsx"
     assert invoke("report", DEPARTMENT, "--period", 2023, "--out", out, "--lang", "en", "--award",
                   "CSTDCS").exit_code == 0
-    sheet = openpyxl.load_workbook(out)["CSTDCS"]
-    assert [c.value for c in sheet[1]] == ["No.", "Full name", "Unit", "Award", "Summary of achievements"]
-    assert sheet["D2"].value == "Grassroots Emulation Fighter" and sheet.max_row == 7  # the quota of 6
+    sheet = openpyxl.load_workbook(out)["Grassroots Emulation Fighter"]
+    assert [c.value for c in sheet[5]] == ["No.", "Full name", "Unit", "Award", "Summary of achievements",
+                                           "Votes in favour", "Share %", "Reward"]
+    assert sheet["D6"].value == "Grassroots Emulation Fighter" and sheet.max_row == 5 + 6 + 1  # quota 6, total
 
 
-@pytest.mark.parametrize("name", ["hop-hoi-dong.pdf", "hop-hoi-dong", "hop.HTML.bak"])
+@pytest.mark.parametrize("name", ["hop-hoi-dong.docx", "hop-hoi-dong", "hop.HTML.bak"])
 def test_an_unknown_suffix_is_refused_on_one_line_before_anything_is_read(tmp_path: Path, name: str) -> None:
     out = tmp_path / name
     result = invoke("report", tmp_path / "not-there.yaml", "--period", 2024, "--out", out)
@@ -225,7 +243,7 @@ def test_an_unknown_suffix_is_refused_on_one_line_before_anything_is_read(tmp_pa
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {out}: ")
     stem = name.split(".")[0]
-    assert f"--out {stem}.html (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx" in result.stderr
+    assert f"--out {stem}.html hoặc {stem}.pdf (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx" in result.stderr
     assert not out.exists()
 
 
@@ -318,5 +336,5 @@ def test_as_of_picks_the_rules_and_dates_the_packet(tmp_path: Path) -> None:
     result = invoke("report", DEPARTMENT, "--period", 2023, "--as-of", "2024-02-01", "--out", out, "--award", "CSTDCS")
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    assert "Kết quả xét theo quy định vn/2024, áp dụng ngày 2024-02-01" in html
+    assert "Kết quả xét theo quy định vn/2024, áp dụng ngày 01/02/2024" in html
     assert "Nghị định số 98/2023/NĐ-CP" in html and "Năm 2023" in html

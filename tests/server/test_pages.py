@@ -46,7 +46,7 @@ def test_an_uploaded_workbook_gives_counts_a_filtered_table_and_explanations(cli
     assert packet.headers["content-disposition"] == 'attachment; filename="hop-hoi-dong-2024.html"'
     assert "HỒ SƠ HỌP HỘI ĐỒNG" in packet.text.upper()
     proposal = client.get(f"{run}/proposal.xlsx")
-    assert openpyxl.load_workbook(io.BytesIO(proposal.content)).sheetnames[0] == "LDTT"
+    assert openpyxl.load_workbook(io.BytesIO(proposal.content)).sheetnames[0] == "LĐTT"
 
 
 def test_a_bad_upload_shows_the_commands_message(client: TestClient) -> None:

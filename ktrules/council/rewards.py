@@ -1,0 +1,74 @@
+"""What a decision pays and who takes it: tiền thưởng from the multiples and the dated lương cơ sở of the
+rules in force on the decision date, and the thẩm quyền that splits an agency's own decisions from the
+awards it proposes upward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ktrules.engine.evaluate import version_in_force
+from ktrules.rules import Authority, BaseSalary, LoadedVersion, Multiple
+
+
+@dataclass(frozen=True)
+class Amount:
+    """The reward of one award to one kind of subject on a decision date; `amount` None when the rules
+    hold no multiple for it."""
+
+    award: str
+    kind: str
+    multiple: Multiple | None
+    base: BaseSalary | None
+    amount: int | None
+    rounding_cite: str
+    verified: bool  # the multiple, the lương cơ sở and the rounding are all confirmed
+
+    @property
+    def known(self) -> bool:
+        return self.amount is not None
+
+
+@dataclass(frozen=True)
+class Payer:
+    """The rules whose reward money applies on a decision date."""
+
+    version: LoadedVersion
+    decided: date
+
+    def amount(self, award: str, kind: str) -> Amount:
+        money = self.version.rules.reward_money
+        multiple = money.multiples.get(award) if money else None
+        factor = getattr(multiple, kind, None) if multiple else None
+        base = _base_salary(money.base_salary, self.decided) if money else None
+        if money is None or multiple is None or factor is None or base is None:
+            return Amount(award, kind, multiple, base, None, money.rounding_cite if money else "", False)
+        step = money.round_up_to
+        # exact in integers: 0.3 × 2,340,000 is 702,000 and rounds up to 710,000, never 710,000.0000001
+        raw = round(factor * 1000) * base.amount
+        amount = -(-raw // (1000 * step)) * step
+        return Amount(award, kind, multiple, base, amount, money.rounding_cite,
+                      multiple.verified and base.verified and money.rounding_verified)
+
+
+def payer(rules: str | Path, decided: date) -> Payer:
+    """The national rules in force on the decision date: they set the multiples and the lương cơ sở."""
+    return Payer(version_in_force(rules, decided), decided)
+
+
+def _base_salary(values: list[BaseSalary], day: date) -> BaseSalary | None:
+    """The lương cơ sở in force on `day`: the latest set on or before it."""
+    return next((v for v in reversed(values) if v.since <= day), None)
+
+
+def authority_of(version: LoadedVersion, award: str) -> Authority | None:
+    """Who decides `award` under the rules of the evaluation; None when the rules do not say."""
+    return next((line for line in version.rules.authority if award in line.awards), None)
+
+
+def decides_itself(version: LoadedVersion, award: str) -> bool:
+    """Whether the council's own agency decides `award` (a quyết định) rather than proposing it (a tờ trình)."""
+    line = authority_of(version, award)
+    return line is not None and line.level == "agency"
+

@@ -1,0 +1,286 @@
+"""The council's dossier as văn bản (`ktrules documents`): the biên bản of the meeting, the draft quyết
+định for the awards the agency decides, a tờ trình per higher authority for those it proposes, and a
+báo cáo thành tích per nominee. Each is built from the packet (the same lists, order and money) and the
+records; `word` and `pdf` lay them out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from ktrules.common.messages import t
+from ktrules.council.rewards import authority_of
+from ktrules.documents.formatting import day, money, percent, place_and_date
+from ktrules.documents.packet import Entry, Packet, Section
+from ktrules.documents.vanban import Block, Paragraph, Signer, Table, VanBan
+from ktrules.engine.evaluate import Evaluation
+from ktrules.records.models import Organization
+from ktrules.records.sheets import RATINGS, folded
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A document to write: its file name without suffix (a folder for the reports) and its content."""
+
+    stem: str
+    vanban: VanBan
+
+
+def council_papers(evaluation: Evaluation, packet: Packet, decided: date) -> list[Paper]:
+    """Every document of the dossier, in the order the secretary files them."""
+    lang, period = packet.lang, packet.period
+    own = [s for s in packet.sections if s.decides and s.proposed]
+    upward = [s for s in packet.sections if s.decides is False and s.proposed]
+    papers = [Paper(f"bien-ban-hop-xet-{period}", minutes(packet, decided))]
+    if own:
+        papers.append(Paper(f"du-thao-quyet-dinh-{period}", decision(packet, own, decided)))
+    for i, (who, sections) in enumerate(_by_authority(evaluation, upward, lang), start=1):
+        papers.append(Paper(f"to-trinh-{period}-{i}", proposal(packet, who, sections, decided)))
+    papers.extend(Paper(f"bao-cao-thanh-tich/{_slug(subject, name)}",
+                        achievement_report(evaluation, packet, subject, decided))
+                  for subject, name in _nominees(packet))
+    return papers
+
+
+# ---------------------------------------------------------------- the parts every văn bản shares
+
+
+def _number(agency: Organization, kind: str, lang: str) -> str:
+    return t("vanban.number", lang, kind=kind, abbreviation=agency.abbreviation or "……")
+
+
+def _heading(packet: Packet, kind: str, when: date | None, year: int) -> dict[str, str]:
+    """The heading's parts; `when` None leaves the day and month in dots for the signer to fill."""
+    agency = packet.agency
+    assert agency is not None
+    return {"parent": agency.parent or "", "agency": agency.name,
+            "place_date": place_and_date(agency.place, when, year, packet.lang),
+            "number": _number(agency, kind, packet.lang) if kind else ""}
+
+
+def _chair(agency: Organization, lang: str, authority: str = "") -> Signer:
+    return Signer(authority, (agency.chair_title or t("documents.signer.chair", lang)).upper(),
+                  agency.chair or t("vanban.blank_name", lang))
+
+
+def _archive(agency: Organization, lang: str) -> str:
+    return t("vanban.archive", lang, abbreviation=agency.abbreviation or "……")
+
+
+def _unverified_note(sections: list[Section], lang: str) -> list[Block]:
+    shown = any("†" in e.money for s in sections for e in s.proposed) or any("†" in line for s in sections
+                                                                           for line in s.money_basis)
+    return [Paragraph(t("documents.money.unverified", lang), "note")] if shown else []
+
+
+def _list_table(section: Section, lang: str, with_summary: bool = False) -> Table:
+    """A section's proposals: STT, name, unit, (tóm tắt thành tích), tiền thưởng, with the total."""
+    columns = [t("packet.col.stt", lang), t(f"packet.col.name.{section.kind}", lang), t("col.unit", lang)]
+    widths = [6, 30, 34]
+    if with_summary:
+        columns.append(t("packet.col.summary", lang))
+        widths = [6, 24, 24, 46]
+    columns.append(t("documents.money.col", lang))
+    widths.append(20)
+    rows = tuple((str(e.place), e.name, e.unit, *([e.summary] if with_summary else []), e.money)
+                 for e in section.proposed)
+    total = (("", t("documents.money.total", lang), "", *([""] if with_summary else []), section.total_money)
+             if section.total_money else None)
+    return Table(tuple(columns), rows, tuple(widths), numeric=(0, len(columns) - 1), total=total)
+
+
+# ---------------------------------------------------------------- biên bản
+
+
+def minutes(packet: Packet, decided: date) -> VanBan:
+    """Biên bản họp xét: who attended, then per award the list with the ballot columns to fill in, the
+    threshold and its article."""
+    lang, agency = packet.lang, packet.agency
+    assert agency is not None
+    members = str(agency.council_members) if agency.council_members else "……"
+    body: list[Block] = [
+        Paragraph(t("documents.minutes.opening", lang, agency=agency.name, period=packet.period)),
+        Paragraph(t("documents.minutes.attendance", lang), "heading"),
+        Paragraph(t("documents.minutes.chair", lang, name=agency.chair or "……", title=agency.chair_title or "……")),
+        Paragraph(t("documents.minutes.secretary", lang, name=agency.secretary or "……",
+                    title=agency.secretary_title or "……")),
+        Paragraph(t("documents.minutes.members", lang, members=members), "blank"),
+        Paragraph(t("documents.minutes.content", lang, period=packet.period, version=packet.version), "heading"),
+    ]
+    for i, section in enumerate(packet.sections, start=1):
+        body.extend(_ballot_part(i, section, lang))
+    body.append(Paragraph(t("documents.minutes.closing", lang), "blank"))
+    return VanBan(lang=lang, kind=t("documents.minutes.kind", lang),
+                  excerpt=t("documents.minutes.excerpt", lang, period=packet.period), body=tuple(body),
+                  signers=(Signer(t("documents.signer.secretary", lang).upper(), "",
+                                  agency.secretary or t("vanban.blank_name", lang)),
+                           Signer(t("documents.minutes.presiding", lang).upper(), "",
+                                  agency.chair or t("vanban.blank_name", lang))),
+                  **_heading(packet, "BB", None, decided.year))
+
+
+def _ballot_part(index: int, section: Section, lang: str) -> Iterator[Block]:
+    yield Paragraph(f"{index}. {section.name}", "subheading")
+    yield Paragraph(section.ballot, "body")
+    if not section.proposed:
+        yield Paragraph(t("packet.none_proposed", lang), "body")
+        return
+    threshold = t("documents.minutes.threshold", lang, share=percent(section.threshold, lang)) \
+        if section.threshold is not None else ""
+    rows = tuple((str(e.place), e.name, e.unit, "", "", threshold) for e in section.proposed)
+    yield Table((t("packet.col.stt", lang), t(f"packet.col.name.{section.kind}", lang), t("col.unit", lang),
+                 t("documents.minutes.yes", lang), t("documents.minutes.share", lang),
+                 t("documents.minutes.outcome", lang)), rows, (6, 28, 30, 14, 12, 18), numeric=(0,))
+
+
+# ---------------------------------------------------------------- quyết định
+
+
+def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
+    """Dự thảo Quyết định: căn cứ, Điều 1 (công nhận danh hiệu, tặng Giấy khen), Điều 2 (tiền thưởng),
+    Điều 3 (thi hành), and the list with the money attached."""
+    lang, agency = packet.lang, packet.agency
+    assert agency is not None
+    names = "; ".join(f"{s.name} ({len(s.proposed)})" for s in sections)
+    totals = [s.total for s in sections]
+    total = money(sum(totals), lang) if None not in totals else t("documents.decision.total_unknown", lang)  # type: ignore[arg-type]
+    basis = [Paragraph(t("documents.basis", lang, text=source.title), "basis") for source in packet.sources]
+    body: list[Block] = [
+        *basis,
+        Paragraph(t("documents.decision.council", lang, agency=agency.name, period=packet.period), "basis"),
+        Paragraph(t("documents.decision.decides", lang), "center"),
+        Paragraph(t("documents.decision.article1", lang, period=packet.period, awards=names)),
+        Paragraph(t("documents.decision.article2", lang, total=total, date=day(decided, lang))),
+        *(Paragraph(f"{s.name}: {line}", "body") for s in sections for line in s.money_basis),
+        Paragraph(t("documents.decision.article3", lang)),
+        *_unverified_note(sections, lang),
+    ]
+    appendix: list[Block] = []
+    for i, section in enumerate(sections, start=1):
+        appendix += [Paragraph(f"{i}. {section.name}", "subheading"), _list_table(section, lang)]
+    appendix.append(Paragraph(t("documents.money.all", lang, amount=total, date=day(decided, lang)), "heading"))
+    return VanBan(lang=lang, kind=t("documents.decision.kind", lang),
+                  excerpt=t("documents.decision.excerpt", lang, period=packet.period), body=tuple(body),
+                  signers=(_chair(agency, lang),),
+                  recipients=(t("documents.decision.to_article3", lang), _archive(agency, lang)),
+                  appendix_title=t("documents.decision.appendix", lang, period=packet.period),
+                  appendix=tuple(appendix), draft=True, **_heading(packet, "QĐ", decided, decided.year))
+
+
+# ---------------------------------------------------------------- tờ trình
+
+
+def _by_authority(evaluation: Evaluation, sections: list[Section], lang: str) -> list[tuple[str, list[Section]]]:
+    """The sections proposed upward, grouped by who decides them, in the order of the packet."""
+    groups: dict[str, list[Section]] = {}
+    for section in sections:
+        line = authority_of(evaluation.version, section.award)
+        groups.setdefault(line.who.in_(lang) if line else "……", []).append(section)
+    return list(groups.items())
+
+
+def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -> VanBan:
+    """Tờ trình đề nghị khen thưởng to one higher authority, with the list of each award."""
+    lang, agency = packet.lang, packet.agency
+    assert agency is not None
+    collective = sum(e.kind == "collective" for s in sections for e in s.proposed)
+    individual = sum(len(s.proposed) for s in sections) - collective
+    body: list[Block] = [
+        Paragraph(t("documents.proposal.to", lang, who=who), "center"),
+        *(Paragraph(t("documents.basis", lang, text=source.title), "basis") for source in packet.sources),
+        Paragraph(t("documents.proposal.request", lang, agency=agency.name, who=who, period=packet.period,
+                    individual=individual, collective=collective)),
+    ]
+    for i, section in enumerate(sections, start=1):
+        body += [Paragraph(f"{i}. {section.name}", "subheading"), Paragraph(section.authority, "note"),
+                 *(Paragraph(line, "note") for line in section.money_basis), _list_table(section, lang, True)]
+    body += [*_unverified_note(sections, lang), Paragraph(t("documents.proposal.closing", lang, who=who))]
+    return VanBan(lang=lang, kind=t("documents.proposal.kind", lang),
+                  excerpt=t("documents.proposal.excerpt", lang, period=packet.period), body=tuple(body),
+                  signers=(_chair(agency, lang),), recipients=(t("documents.proposal.recipient", lang, who=who),
+                                                               _archive(agency, lang)),
+                  **_heading(packet, "TTr", None, decided.year))
+
+
+# ---------------------------------------------------------------- báo cáo thành tích
+
+
+def _nominees(packet: Packet) -> list[tuple[str, str]]:
+    """Everyone proposed for any award, once, in the order they first appear."""
+    seen: dict[str, str] = {}
+    for section in packet.sections:
+        for entry in section.proposed:
+            seen.setdefault(entry.subject, entry.name)
+    return list(seen.items())
+
+
+def _slug(subject: str, name: str) -> str:
+    return f"{subject}-" + re.sub(r"[^a-z0-9]+", "-", folded(name)).strip("-")
+
+
+def achievement_report(evaluation: Evaluation, packet: Packet, subject: str, decided: date) -> VanBan:
+    """Báo cáo thành tích in the decree's appendix form, prefilled from the records: who, the years and
+    ratings, the sáng kiến and đề tài, the titles held; the narrative parts are marked blanks."""
+    lang, ds = packet.lang, evaluation.dataset
+    entries = [(s, e) for s in packet.sections for e in s.proposed if e.subject == subject]
+    entry: Entry = entries[0][1]
+    awards = "; ".join(s.name for s, _ in entries)
+    blank = t("documents.report.blank", lang)
+    person = ds.people_by_id.get(subject)
+    who: list[Block]
+    if person is not None:
+        who = [Paragraph(t("documents.report.name", lang, name=person.name)),
+               Paragraph(t("documents.report.gender", lang, gender=t(f"documents.gender.{person.gender}", lang)
+                           if person.gender else blank)),
+               Paragraph(t("documents.report.unit", lang, unit=entry.unit)),
+               Paragraph(t("documents.report.recruited", lang,
+                           date=day(person.recruited, lang) if person.recruited else blank)),
+               Paragraph(t("documents.report.bio", lang, blank=blank), "blank")]
+    else:
+        members = len(ds.members(subject, evaluation.period))
+        who = [Paragraph(t("documents.report.collective", lang, name=entry.name, members=members)),
+               Paragraph(t("documents.report.situation", lang, blank=blank), "blank")]
+    body: list[Block] = [
+        Paragraph(t("documents.report.part1", lang), "heading"), *who,
+        Paragraph(t("documents.report.part2", lang), "heading"),
+        Paragraph(t("documents.report.duties", lang, blank=blank), "blank"),
+        Paragraph(t("documents.report.ratings", lang), "subheading"), _ratings(evaluation, subject, lang),
+        Paragraph(t("documents.report.initiatives", lang), "subheading"), _initiatives(evaluation, subject, lang),
+        Paragraph(t("documents.report.results", lang, blank=blank), "blank"),
+        Paragraph(t("documents.report.part3", lang), "heading"), _conferred(evaluation, subject, lang),
+    ]
+    signer = Signer(t("documents.report.author", lang).upper(), "", entry.name if person else blank)
+    confirm = Signer(t("documents.report.confirm", lang).upper(), "", blank)
+    heading = _heading(packet, "", None, decided.year)
+    return VanBan(lang=lang, kind=t("documents.report.kind", lang),
+                  excerpt=t("documents.report.excerpt", lang, awards=awards, period=packet.period),
+                  body=tuple(body), signers=(confirm, signer), **heading)
+
+
+def _ratings(evaluation: Evaluation, subject: str, lang: str) -> Table:
+    records = sorted((r for r in evaluation.dataset.records if r.subject == subject
+                      and r.year <= evaluation.period), key=lambda r: r.year)[-5:]
+    rows = tuple((str(r.year), RATINGS.write(r.rating) if r.rating and lang != "en" else (r.rating or "……"))
+                 for r in records)
+    return Table((t("documents.report.year", lang), t("documents.report.rating", lang)),
+                 rows or (("……", "……"),), (15, 85), numeric=(0,))
+
+
+def _initiatives(evaluation: Evaluation, subject: str, lang: str) -> Table:
+    items = sorted(evaluation.dataset.initiatives_by_author.get(subject, []), key=lambda i: (i.year, i.id))
+    rows = tuple((str(i.year), i.title or i.id, t(f"packet.scope.{i.scope}", lang),
+                  t(f"documents.kind.{i.kind}", lang)) for i in items if i.year <= evaluation.period)
+    return Table((t("documents.report.year", lang), t("documents.report.title", lang),
+                  t("documents.report.scope", lang), t("documents.report.initiative_kind", lang)),
+                 rows or (("……", "……", "……", "……"),), (12, 58, 16, 14), numeric=(0,))
+
+
+def _conferred(evaluation: Evaluation, subject: str, lang: str) -> Table:
+    rules = evaluation.version.rules
+    held = sorted(evaluation.dataset.conferred_by_subject.get(subject, []), key=lambda c: (c.year, c.award))
+    rows = tuple((str(c.year), rules.awards[c.award].name.in_(lang) if c.award in rules.awards else c.award,
+                  c.decision or "……") for c in held)
+    return Table((t("documents.report.year", lang), t("col.award", lang), t("documents.report.decision", lang)),
+                 rows or (("……", "……", "……"),), (12, 50, 38), numeric=(0,))

@@ -1,0 +1,338 @@
+"""The council's dossier as văn bản (`ktrules documents`) and the money and thẩm quyền behind it: each Word
+file opened with python-docx as an office would, each PDF read with pdftotext and one page looked at as
+an image; reward money on each side of a change of lương cơ sở; Vietnamese conventions and English."""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from docx import Document
+
+from ktrules import Dataset, KtrulesError, evaluate, load_dataset
+from ktrules.cli import cli
+from ktrules.council.rewards import payer
+from ktrules.documents.formatting import money, percent, place_and_date
+from ktrules.documents.packet import build_packet
+from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, type_check
+from tests.conftest import DEPARTMENT, ROOT
+
+BEFORE_RAISE, AFTER_RAISE = "2026-06-30", "2026-07-01"  # lương cơ sở 2.340.000 đồng, then 2.530.000 đồng [M]
+
+
+def invoke(*args: Any):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def texts(document: Any) -> list[str]:
+    """Every paragraph of a Word file, those in table cells included, in order."""
+    out = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        out += [p.text for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    return out
+
+
+def rows(table: Any) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+@pytest.fixture(scope="module")
+def evaluation_2024():
+    return evaluate(load_dataset(DEPARTMENT), 2024)
+
+
+@pytest.fixture(scope="module")
+def word(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("ho-so") / "ho-so-2024"
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", folder, "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+# ---------------------------------------------------------------- reward money and who decides
+
+
+def test_an_ldtt_decided_the_day_before_the_2026_raise_gets_710000_dong() -> None:
+    # law-notes: 0.3 × 2.340.000 = 702.000, rounded up to the next 10.000 đồng
+    amount = payer(DEFAULT_RULES, date.fromisoformat(BEFORE_RAISE)).amount("LDTT", "individual")
+    assert amount.amount == 710_000 and amount.verified
+
+
+def test_an_ldtt_decided_on_the_day_of_the_raise_uses_the_new_base_and_says_it_is_unverified() -> None:
+    amount = payer(DEFAULT_RULES, date.fromisoformat(AFTER_RAISE)).amount("LDTT", "individual")
+    assert amount.amount == 760_000  # 0.3 × 2.530.000 = 759.000, rounded up
+    assert amount.base is not None and not amount.base.verified and not amount.verified
+
+
+@pytest.mark.parametrize(("decided", "award", "kind", "expected"), [
+    ("2026-06-30", "CSTDCS", "individual", 2_340_000),  # an exact multiple of 10.000 stays as it is
+    ("2026-06-30", "GIAY_KHEN", "collective", 1_410_000),  # 0.6 × 2.340.000 = 1.404.000
+    ("2026-06-30", "CO_THI_DUA_TINH", "collective", 18_720_000),
+    ("2024-06-30", "LDTT", "individual", 540_000),  # 0.3 × 1.800.000, before the raise of 1/7/2024
+    ("2024-07-01", "LDTT", "individual", 710_000),
+    ("2026-06-30", "BANG_KHEN_TTG", "individual", None),  # the notes give no figure: none is invented
+    ("2023-06-30", "LDTT", "individual", None),  # NĐ 91/2017's figures are not encoded
+])
+def test_the_amount_follows_the_rules_in_force_on_the_decision_date(decided: str, award: str, kind: str,
+                                                                     expected: int | None) -> None:
+    assert payer(DEFAULT_RULES, date.fromisoformat(decided)).amount(award, kind).amount == expected
+
+
+def test_a_decision_date_no_rules_cover_is_a_one_line_error() -> None:
+    with pytest.raises(KtrulesError) as err:
+        payer(DEFAULT_RULES, date(2010, 1, 1))
+    assert "\n" not in str(err.value) and "2010-01-01" in str(err.value)
+
+
+def test_every_national_award_has_one_authority_and_the_agency_decides_the_four_of_the_notes() -> None:
+    for version in load_pack(DEFAULT_RULES / NATIONAL_PACK):
+        listed = [a for line in version.rules.authority for a in line.awards]
+        assert sorted(listed) == sorted(version.rules.awards), version.label
+        own = {a for line in version.rules.authority if line.level == "agency" for a in line.awards}
+        assert own == {"LDTT", "CSTDCS", "TTLDTT", "GIAY_KHEN"}
+        # no article of thẩm quyền was seen: the pack says so
+        assert not any(line.verified for line in version.rules.authority)
+
+
+def test_a_multiple_for_an_award_or_kind_the_version_lacks_is_refused_at_load() -> None:
+    version = load_pack(DEFAULT_RULES / NATIONAL_PACK)[-1].rules
+    money_rules = version.reward_money
+    assert money_rules is not None
+    wrong = money_rules.multiples["LDTT"].model_copy(update={"collective": 1.0})
+    broken = version.model_copy(update={"reward_money": money_rules.model_copy(
+        update={"multiples": {**money_rules.multiples, "LDTT": wrong, "LDTX": wrong}})})
+    problems = [(loc, message) for loc, message, _ in type_check(broken)]
+    assert (("reward_money", "multiples", "LDTT", "collective"), "LDTT is not awarded to a collective") in problems
+    assert (("reward_money", "multiples", "LDTX"), "unknown award 'LDTX'") in problems
+
+
+def test_the_national_dossier_is_declared_so_dossier_lists_what_each_proposal_lacks() -> None:
+    result = invoke("dossier", DEPARTMENT, "--period", 2024, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows_ = yaml.safe_load(result.output)
+    cstdcs = next(r for r in rows_ if r["award"] == "CSTDCS")
+    assert cstdcs["missing_ids"] == ["to_trinh", "bao_cao_thanh_tich", "bien_ban_binh_xet", "chung_nhan_sang_kien"]
+    assert {r["award"] for r in rows_} >= {"LDTT", "TTLDTT", "CSTD_TINH"}
+
+
+# ---------------------------------------------------------------- Vietnamese conventions
+
+
+def test_numbers_money_and_dates_follow_the_reader_language() -> None:
+    assert percent(0.857, "vi") == "85,7%" and percent(0.857, "en") == "85.7%"
+    assert money(710_000, "vi") == "710.000 đồng" and money(710_000, "en") == "710,000 VND"
+    # NĐ 30/2020: days below 10 and the months January and February take a leading zero
+    assert place_and_date("Bình Định", date(2026, 1, 5), 2026, "vi") == "Bình Định, ngày 05 tháng 01 năm 2026"
+    assert place_and_date("Bình Định", date(2026, 6, 30), 2026, "vi") == "Bình Định, ngày 30 tháng 6 năm 2026"
+    assert place_and_date(None, None, 2026, "vi") == "……, ngày …… tháng …… năm 2026"
+
+
+def test_blocs_are_named_and_a_unit_in_an_unnamed_bloc_is_refused(evaluation_2024) -> None:
+    result = invoke("rank", DEPARTMENT, "--period", 2024, "--award", "TTLDTT")
+    assert "Khối các phòng, ban thuộc Sở" in result.output and "Khối khoi-phong" not in result.output
+    data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
+    data["units"][0]["bloc"] = "khoi-moi"
+    problems = [(loc, message) for loc, message, _ in Dataset.model_validate(data).problems()]
+    assert problems == [(("units", 0, "bloc"), "unknown bloc 'khoi-moi'")]
+
+
+def test_the_packet_splits_what_the_agency_decides_from_what_it_proposes(evaluation_2024) -> None:
+    packet = build_packet(evaluation_2024, payer=payer(DEFAULT_RULES, date.fromisoformat(BEFORE_RAISE)))
+    own = [s.award for s in packet.sections if s.decides]
+    assert own == ["LDTT", "CSTDCS", "TTLDTT"] and all(s.decides is False for s in packet.sections[3:])
+    ldtt = packet.sections[0]
+    assert {e.money for e in ldtt.proposed} == {"710.000 đồng"}
+    assert ldtt.total == 710_000 * len(ldtt.proposed) and ldtt.total_money == money(ldtt.total, "vi")
+    # not eligible in short: the count and the criteria most of them miss, with how many miss each
+    assert ldtt.left_out.startswith(f"{len(ldtt.not_eligible)} trường hợp không đủ điều kiện; tiêu chí")
+
+
+# ---------------------------------------------------------------- the Word files
+
+
+def test_documents_writes_the_minutes_the_draft_decision_a_proposal_and_a_report_per_nominee(word: Path,
+                                                                                          evaluation_2024) -> None:
+    names = sorted(p.name for p in word.iterdir())
+    assert names == ["bao-cao-thanh-tich", "bien-ban-hop-xet-2024.docx", "du-thao-quyet-dinh-2024.docx",
+                     "to-trinh-2024-1.docx"]
+    packet = build_packet(evaluation_2024)
+    nominees = {e.subject for s in packet.sections for e in s.proposed}
+    reports = sorted(p.name for p in (word / "bao-cao-thanh-tich").iterdir())
+    assert len(reports) == len(nominees) and "p13-phan-thi-bich-ngoc.docx" in reports
+
+
+@pytest.mark.parametrize(("name", "signer"), [
+    ("bien-ban-hop-xet-2024.docx", "Võ Thị Thu Hà"), ("du-thao-quyet-dinh-2024.docx", "Trần Minh Quang"),
+    ("to-trinh-2024-1.docx", "Trần Minh Quang"),
+    ("bao-cao-thanh-tich/p13-phan-thi-bich-ngoc.docx", "Phan Thị Bích Ngọc")])
+def test_every_document_has_the_quoc_hieu_the_agency_and_a_signer(word: Path, name: str, signer: str) -> None:
+    document = Document(str(word / name))
+    heading = rows(document.tables[0])[0]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc" in heading[1]
+    assert heading[0].startswith("ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH\nSỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH BÌNH ĐỊNH")
+    assert "Bình Định, ngày" in heading[1]
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.left_margin.mm), round(section.right_margin.mm)) == (30, 15)
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    assert any(cell.endswith(f"\n{signer}") for table in document.tables for cell in rows(table)[0])  # signs
+
+
+def test_the_minutes_list_each_award_with_the_ballot_columns_and_the_threshold(word: Path) -> None:
+    document = Document(str(word / "bien-ban-hop-xet-2024.docx"))
+    lines = texts(document)
+    assert "BIÊN BẢN" in lines and "Thành viên Hội đồng: có mặt ……/9 thành viên" in " ".join(lines)
+    lists = [rows(t) for t in document.tables[1:-1]]
+    assert all(table[0][3:] == ["Số phiếu đồng ý", "Tỷ lệ %", "Đạt / Không đạt"] for table in lists)
+    cstdcs = next(i for i, line in enumerate(lines) if line == "2. Chiến sĩ thi đua cơ sở")
+    assert "[NĐ 98/2023/NĐ-CP, Điều 30, khoản 7]" in lines[cstdcs + 1]
+    assert lists[1][1][5] == "Đạt nếu từ 80% trở lên"
+    assert "Phan Thị Bích Ngọc" in [r[1] for r in lists[1]]
+
+
+def test_the_draft_decision_has_three_articles_and_lists_the_money_with_totals(word: Path) -> None:
+    document = Document(str(word / "du-thao-quyet-dinh-2024.docx"))
+    lines = texts(document)
+    assert "DỰ THẢO" in lines and "QUYẾT ĐỊNH" in lines and "QUYẾT ĐỊNH:" in lines
+    assert "Số: ……/QĐ-SKHCN" in " ".join(lines) and "Bình Định, ngày 30 tháng 6 năm 2026" in " ".join(lines)
+    for article in ("Điều 1.", "Điều 2.", "Điều 3."):
+        assert any(line.startswith(article) for line in lines), article
+    tables = [rows(t) for t in document.tables[2:]]  # after the heading and the signature
+    ldtt, cstdcs, ttldtt = tables
+    assert ldtt[0] == ["STT", "Họ và tên", "Đơn vị", "Tiền thưởng"]
+    assert {r[3] for r in ldtt[1:-1]} == {"710.000 đồng"} and ldtt[-1][1] == "Tổng cộng"
+    assert ldtt[-1][3] == money(710_000 * (len(ldtt) - 2), "vi")
+    assert {r[3] for r in cstdcs[1:-1]} == {"2.340.000 đồng"} and ttldtt[0][1] == "Tên tập thể"
+    # only what the agency decides: no Tập thể lao động xuất sắc (proposed to the province)
+    assert not any("Tập thể lao động xuất sắc" in line for line in lines)
+
+
+def test_the_proposal_goes_to_the_province_with_the_awards_it_decides(word: Path) -> None:
+    document = Document(str(word / "to-trinh-2024-1.docx"))
+    lines = texts(document)
+    assert "TỜ TRÌNH" in lines and "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh (hoặc Bộ trưởng)" in lines
+    for award in ("1. Tập thể lao động xuất sắc", "2. Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh"):
+        assert award in lines
+    assert not any(line.startswith("Lao động tiên tiến") for line in lines)
+
+
+def test_an_achievement_report_is_prefilled_from_the_records_with_blanks_to_write(word: Path) -> None:
+    document = Document(str(word / "bao-cao-thanh-tich" / "p13-phan-thi-bich-ngoc.docx"))
+    lines = texts(document)
+    assert "BÁO CÁO THÀNH TÍCH" in lines and "Họ và tên: Phan Thị Bích Ngọc" in lines
+    assert "Giới tính: Nữ" in lines
+    ratings = rows(document.tables[1])
+    assert ratings[0] == ["Năm", "Xếp loại"] and ["2024", "Hoàn thành xuất sắc nhiệm vụ"] in ratings
+    initiatives = rows(document.tables[2])
+    records = load_dataset(DEPARTMENT)
+    titles = {i.title for i in records.initiatives if "p13" in i.authors and i.year <= 2024}
+    assert titles and titles <= {r[1] for r in initiatives}
+    assert sum("[……… phần tự thuật" in line for line in lines) >= 3  # the narrative is left to the nominee
+
+
+def test_after_the_raise_the_decision_uses_the_new_base_and_warns_it_is_unverified(tmp_path: Path) -> None:
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", tmp_path, "--decision-date", AFTER_RAISE,
+                    "--award", "LDTT")
+    assert result.exit_code == 0, result.output
+    lines = texts(Document(str(tmp_path / "du-thao-quyet-dinh-2024.docx")))
+    assert "760.000 đồng†" in lines
+    assert any(line.startswith("† Mức tiền thưởng hoặc lương cơ sở chưa kiểm chứng") for line in lines)
+
+
+def test_a_campaign_decides_its_own_giay_khen_and_invents_no_money(tmp_path: Path) -> None:
+    dataset = ROOT / "fixtures" / "datasets" / "campaigns" / "bac-kan-ntm.yaml"
+    result = invoke("documents", dataset, "--period", 2023, "--campaign", "bac-kan-ntm-2021-2025", "--out", tmp_path,
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    document = Document(str(tmp_path / "du-thao-quyet-dinh-2023.docx"))
+    listed = rows(document.tables[2])
+    assert listed[0][3] == "Tiền thưởng" and {r[3] for r in listed[1:]} == {"—"}  # the plan sets no amount
+    assert any(r[1] == "Văn phòng Sở" and r[2] == "" for r in listed)  # a collective has no unit above it
+    assert not (tmp_path / "to-trinh-2023-1.docx").exists()
+
+
+def test_documents_in_english_keep_english_conventions(tmp_path: Path) -> None:
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", tmp_path, "--decision-date", BEFORE_RAISE,
+                    "--award", "LDTT", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    lines = texts(Document(str(tmp_path / "du-thao-quyet-dinh-2024.docx")))
+    assert "SOCIALIST REPUBLIC OF VIETNAM\nIndependence - Freedom - Happiness" in "\n".join(lines)
+    assert "710,000 VND" in lines and "DECISION" in lines
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--award", "LDTX"], ["LDTX", "LDTT"]),
+    (["--decision-date", "2010-01-01"], ["2010-01-01"]),
+])
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str], words: list[str]) -> None:
+    out = tmp_path / "ho-so"
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out, *args)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert all(w in result.stderr for w in words) and not out.exists()
+
+
+def test_an_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "ho-so.docx"
+    out.write_text("x")
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out)
+    assert result.exit_code == 2 and f"Error: {out}: not a folder" in result.stderr
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def pdf_text(pdf: Path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return unicodedata.normalize("NFC", out)
+
+
+@pytest.fixture(scope="module")
+def pdfs(poppler: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pdf")
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", folder, "--decision-date", BEFORE_RAISE,
+                    "--format", "pdf", "--award", "LDTT", "--award", "TTLDXS")
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_the_pdf_decision_holds_every_nominee_page_numbers_and_embedded_fonts(pdfs: Path, evaluation_2024) -> None:
+    pdf = pdfs / "du-thao-quyet-dinh-2024.pdf"
+    text = pdf_text(pdf)
+    assert text == unicodedata.normalize("NFC", text)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "QUYẾT ĐỊNH" in text
+    pages = text.count("\f")
+    assert f"Trang 1/{pages}" in text and f"Trang {pages}/{pages}" in text
+    eligible = [v.subject for v in evaluation_2024.verdicts if v.award == "LDTT" and v.verdict == "eligible"]
+    flat = " ".join(text.split())
+    assert all(evaluation_2024.dataset.people_by_id[s].name in flat for s in eligible)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip())  # emb
+
+
+def test_a_pdf_page_renders_as_an_a4_image(pdfs: Path, tmp_path: Path) -> None:
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdfs / "du-thao-quyet-dinh-2024.pdf"),
+                    str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page*.png")).read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert abs(height / width - 297 / 210) < 0.01 and len(png) > 10_000  # A4, and not a blank page
+
+
+def test_report_writes_the_packet_as_a_numbered_pdf(poppler: None, tmp_path: Path, evaluation_2024) -> None:
+    out = tmp_path / "hop-hoi-dong-2024.pdf"
+    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out, "--award", "CSTDCS", "--no-appendix",
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out)
+    flat = " ".join(text.split())
+    assert "Trang 1/" in text and "HỒ SƠ HỌP HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG" in text
+    assert "Phụ lục" not in text  # --no-appendix: the not eligible in short only
+    eligible = [v.subject for v in evaluation_2024.verdicts if v.award == "CSTDCS" and v.verdict == "eligible"]
+    assert all(evaluation_2024.dataset.people_by_id[s].name in flat for s in eligible)
+    assert "2.340.000 đồng" in flat
+
