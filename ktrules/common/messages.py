@@ -369,10 +369,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.downloads.packet": ("Hồ sơ họp Hội đồng (HTML, in ra khổ A4)", "Council meeting packet (HTML, "
                                 "prints on A4)"),
     "server.downloads.proposal": ("Danh sách đề nghị khen thưởng (Excel)", "Proposal list (Excel)"),
-    "server.downloads.later": ("Bản PDF của hồ sơ họp và các văn bản hồ sơ (biên bản họp xét, dự thảo quyết định, "
-                               "tờ trình, báo cáo thành tích) sẽ có ở đây khi lệnh ktrules documents có mặt.",
-                               "The packet as PDF and the dossier documents (minutes, draft decision, submission, "
-                               "reports of achievements) will be here once the ktrules documents command is."),
+    "server.downloads.packet_pdf": ("Hồ sơ họp Hội đồng (PDF, khổ A4)", "Council meeting packet (PDF, A4)"),
+    "server.downloads.documents": ("Văn bản hồ sơ (Word, nén .zip): biên bản họp xét, dự thảo quyết định, tờ trình, "
+                                   "báo cáo thành tích; tiền thưởng tính theo ngày hôm nay",
+                                   "Dossier documents (Word, zipped): minutes, draft decision, submissions, reports "
+                                   "of achievements; reward money as of today"),
     "server.rules.in_force": ("Hiệu lực {span}", "In force {span}"),
     "server.rules.as_of": ("Chỉ phiên bản có hiệu lực ngày", "Only the version in force on"),
     "server.rules.show": ("Xem", "Show"),

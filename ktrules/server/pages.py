@@ -4,6 +4,8 @@ reads what it needs and hands it to a template; the wording is the message catal
 from __future__ import annotations
 
 import io
+import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -18,9 +20,12 @@ from starlette.datastructures import FormData, UploadFile
 
 from ktrules.common.messages import LANGS, t
 from ktrules.council.ranking import rank
+from ktrules.council.rewards import payer
 from ktrules.documents.packet import build_packet, render_html
+from ktrules.documents.papers import council_papers
 from ktrules.documents.report import quota_lines, rank_rows, row, show_reading, subject_name
 from ktrules.documents.verdicts import subject_verdicts
+from ktrules.documents.writers import write_papers, write_report
 from ktrules.engine.evaluate import campaign_ids
 from ktrules.engine.inputs import load_dataset, load_upload
 from ktrules.records.models import Dataset
@@ -189,15 +194,49 @@ def downloads(request: Request, run_id: str) -> HTMLResponse:
 
 
 @router.get("/runs/{run_id}/packet.html")
-async def packet_html(request: Request, run_id: str) -> Response:
+async def packet_html(request: Request, settings: Config, run_id: str) -> Response:
     """The council meeting packet, as `ktrules report --out FILE.html` writes it."""
     run = _done(request, run_id)
-    html = await run_in_threadpool(lambda: render_html(_packet(run, lang_of(request))))
+    html = await run_in_threadpool(lambda: render_html(_packet(run, lang_of(request), settings.rules)))
     return HTMLResponse(html, headers=_attachment(f"hop-hoi-dong-{run.asked.period}.html"))
 
 
+@router.get("/runs/{run_id}/packet.pdf")
+async def packet_pdf(request: Request, settings: Config, run_id: str) -> Response:
+    """The council meeting packet, as `ktrules report --out FILE.pdf` writes it."""
+    run = _done(request, run_id)
+    packet = _packet(run, lang_of(request), settings.rules)
+
+    def pdf() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="ktrules-pdf-") as folder:
+            out = Path(folder) / "packet.pdf"
+            write_report(packet, out)
+            return out.read_bytes()
+    return Response(await run_in_threadpool(pdf), media_type="application/pdf",
+                    headers=_attachment(f"hop-hoi-dong-{run.asked.period}.pdf"))
+
+
+@router.get("/runs/{run_id}/documents.zip")
+async def documents_zip(request: Request, settings: Config, run_id: str) -> Response:
+    """The dossier as Word văn bản, as `ktrules documents` writes them, in one zip."""
+    run = _done(request, run_id)
+    lang, today = lang_of(request), date.today()
+
+    def zipped() -> bytes:
+        with run.using() as evaluation, tempfile.TemporaryDirectory(prefix="ktrules-docs-") as folder:
+            packet = build_packet(evaluation, lang, payer=payer(settings.rules, today))
+            written = write_papers(council_papers(evaluation, packet, today), Path(folder), "docx")
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in written:
+                    archive.write(path, path.relative_to(folder).as_posix())
+            return buffer.getvalue()
+    return Response(await run_in_threadpool(zipped), media_type="application/zip",
+                    headers=_attachment(f"ho-so-{run.asked.period}.zip"))
+
+
 @router.get("/runs/{run_id}/proposal.xlsx")
-async def proposal_xlsx(request: Request, run_id: str) -> Response:
+async def proposal_xlsx(request: Request, settings: Config, run_id: str) -> Response:
     """The proposal list, as `ktrules report --out FILE.xlsx` writes it."""
     from ktrules.documents.proposal import proposal_workbook  # openpyxl is loaded only for workbooks
 
@@ -205,7 +244,7 @@ async def proposal_xlsx(request: Request, run_id: str) -> Response:
 
     def save() -> bytes:
         buffer = io.BytesIO()
-        proposal_workbook(_packet(run, lang_of(request))).save(buffer)
+        proposal_workbook(_packet(run, lang_of(request), settings.rules)).save(buffer)
         return buffer.getvalue()
     return Response(await run_in_threadpool(save), media_type=XLSX,
                     headers=_attachment(f"de-nghi-khen-thuong-{run.asked.period}.xlsx"))
@@ -236,9 +275,10 @@ def _done(request: Request, run_id: str) -> Run:
     return run
 
 
-def _packet(run: Run, lang: str) -> Any:
+def _packet(run: Run, lang: str, rules: Path) -> Any:
+    """The packet with the reward money of a decision taken today, as `ktrules report` makes it."""
     with run.using() as evaluation:
-        return build_packet(evaluation, lang)
+        return build_packet(evaluation, lang, payer=payer(rules, date.today()))
 
 
 def _attachment(filename: str) -> dict[str, str]:

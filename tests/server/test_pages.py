@@ -4,6 +4,7 @@ downloads, rules; Vietnamese first, English on a switch; forms refused without t
 from __future__ import annotations
 
 import io
+import zipfile
 
 import openpyxl
 from fastapi.testclient import TestClient
@@ -66,3 +67,16 @@ def test_the_rules_page_lists_awards_with_criteria_citations_and_verified_flags(
 
 def test_an_unknown_run_is_not_found(client: TestClient) -> None:
     assert client.get("/runs/nothing-here").status_code == 404
+
+
+def test_downloads_give_the_packet_as_pdf_and_the_dossier_as_word_files(client: TestClient) -> None:
+    run = str(submit(client, example="1").url)
+    page = client.get(f"{run}/downloads").text
+    assert 'id="packet-pdf"' in page and 'id="documents"' in page
+    pdf = client.get(f"{run}/packet.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    dossier = client.get(f"{run}/documents.zip")
+    assert dossier.headers["content-disposition"] == 'attachment; filename="ho-so-2024.zip"'
+    names = zipfile.ZipFile(io.BytesIO(dossier.content)).namelist()
+    assert "bien-ban-hop-xet-2024.docx" in names
+    assert any(name.startswith("bao-cao-thanh-tich/") for name in names), names
