@@ -17,8 +17,9 @@ from ktrules.authoring import cases
 from ktrules.authoring import coverage as coverage_of
 from ktrules.authoring import diff as differ
 from ktrules.common.errors import KtrulesError
-from ktrules.common.messages import LANGS, t
+from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.common.output import FORMATS, render
+from ktrules.common.writing import refuse_inputs
 from ktrules.council.ballot import vote
 from ktrules.council.dossier import passed_deadlines
 from ktrules.council.ranking import rank
@@ -43,6 +44,7 @@ def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
     """A user error prints one line on stderr and exits 2, with nothing half-written on stdout."""
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        LANGUAGE.set(kwargs.get("lang") or "vi")  # errors raised while loading speak the command's language
         try:
             return command(*args, **kwargs)
         except KtrulesError as exc:
@@ -405,6 +407,7 @@ def freeze(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, c
     \b
         ktrules freeze fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --out fixtures/cases/golden/2024.yaml
     """
+    refuse_inputs(out, [dataset, rules_dir])
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards, subjects=subjects)
     name = name or t("freeze.name", lang, period=period, version=evaluation.version.label,
                      org=evaluation.dataset.organization.name)
@@ -522,6 +525,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     from ktrules.documents.writers import check_output, write_report
 
     check_output(out, lang)  # a wrong suffix fails before the records are read
+    refuse_inputs(out, [dataset, rules_dir])
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)
     ids = packet_awards(evaluation)
     # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone

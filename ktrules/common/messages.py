@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 LANGS = ("vi", "en")
 
 _MESSAGES: dict[str, tuple[str, str]] = {
@@ -320,10 +322,26 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.bad_suffix.hint": ("dùng --out {stem}.html (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx (danh sách đề "
                                "nghị khen thưởng)",
                                "use --out {stem}.html (the council packet) or --out {stem}.xlsx (the proposal list)"),
+    # input and output errors (issue 13)
+    "err.no_folder": ("không ghi được: không có thư mục '{folder}'",
+                      "cannot write: the folder '{folder}' does not exist"),
+    "err.no_folder.hint": ("tạo thư mục hoặc chọn --out khác", "create the folder or choose another --out"),
+    "err.cannot_write": ("không ghi được tệp ({reason})", "cannot write the file ({reason})"),
+    "err.cannot_write.hint": ("kiểm tra quyền ghi thư mục, và đóng tệp nếu Excel đang mở",
+                              "check the folder can be written, and close the file if Excel has it open"),
+    "err.out_is_input": ("--out trùng với tệp đầu vào ({input})", "--out names a file ktrules reads ({input})"),
+    "err.out_is_input.hint": ("ghi ra tệp khác; tệp đầu vào được giữ nguyên",
+                              "write to another file; the input stays as it is"),
 }
 
 
-def t(key: str, lang: str = "vi", **values: object) -> str:
-    """The message `key` in `lang`, formatted with `values`."""
+# The language of the command running: `ktrules --lang en` sets it, so that an error raised deep in
+# loading speaks the user's language without every function passing `lang` down.
+LANGUAGE: ContextVar[str] = ContextVar("LANGUAGE", default="vi")
+
+
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    """The message `key` in `lang` (default the command's language), formatted with `values`."""
+    lang = lang or LANGUAGE.get()
     vi, en = _MESSAGES[key]
     return (en if lang == "en" else vi).format(**values)

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.output import FORMULA_STARTS
 from ktrules.common.vocabulary import NATIONAL_AWARDS
 from ktrules.records.models import Dataset
 from ktrules.records.sheets import (
@@ -93,9 +94,15 @@ def _csv_rows(file: Path) -> list[tuple[Any, ...]]:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # Excel writes ';' where the decimal mark is ','
     try:
-        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [tuple(map(_formula_kept, row)) for row in rows]
     except csv.Error as exc:
         raise KtrulesError(f"tệp CSV hỏng ({exc})", file=file, hint="lưu lại tệp từ Excel dạng CSV UTF-8") from None
+
+
+def _formula_kept(cell: str) -> str:
+    """A cell as written before CSV output neutralised it ("'=x" for "=x"), so a round trip keeps it."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def _tables(path: Path) -> dict[str, Table]:

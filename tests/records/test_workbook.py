@@ -348,3 +348,12 @@ def test_any_text_in_a_csv_rating_cell_loads_or_fails_on_one_line(tmp_path_facto
     rows[1] = rows[1].replace("Hoàn thành xuất sắc nhiệm vụ", quoted)
     ratings.write_text("\n".join(rows), encoding="utf-8-sig")
     _loads_or_fails_on_one_line(folder)
+
+
+def test_a_csv_folder_neutralises_formulas_and_reads_them_back_as_written(tmp_path):
+    data = load_dataset(SMALL).model_dump()
+    data["people"][0]["name"] = "=HYPERLINK(\"http://x\",\"An\")"
+    dataset_to_csv(Dataset.model_validate(data), tmp_path / "csv")
+    written = (tmp_path / "csv" / "Cán bộ.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in written
+    assert load_dataset(tmp_path / "csv").people[0].name == data["people"][0]["name"]
