@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from ktrules.cli import cli
@@ -57,3 +58,43 @@ def test_check_csv_neutralises_a_name_a_spreadsheet_would_run(tmp_path):
                     encoding="utf-8")
     result = invoke("check", data, "--period", "2024", "--format", "csv", "--subject", "p01")
     assert result.exit_code == 0 and "'=1+1" in result.output
+
+
+# ---------------------------------------------------------------- input errors
+
+
+def test_an_impossible_date_in_the_dataset_is_one_line_with_its_line(tmp_path):
+    data = tmp_path / "d.yaml"
+    data.write_text(SMALL.read_text(encoding="utf-8").replace("recruited: 2015-03-01", "recruited: 2024-02-30"),
+                    encoding="utf-8")
+    assert_refused(invoke("check", data, "--period", "2024", "--lang", "en"),
+                   f"{data}:7: '2024-02-30' is not a date that exists")
+
+
+def test_an_impossible_date_in_a_rule_file_fails_lint_and_check(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    rule = rules / "vn" / "2024.yaml"
+    rule.write_text(rule.read_text(encoding="utf-8").replace("effective_from: 2024-01-01",
+                                                             "effective_from: 2024-02-30"), encoding="utf-8")
+    assert_refused(invoke("check", SMALL, "--period", "2024", "--rules", rules), f"{rule}:6: ", "2024-02-30")
+    result = invoke("lint", rules, "--format", "csv")
+    assert result.exit_code == 1 and "2024-02-30" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('{"organization": ' + "[" * 50_000 + "]" * 50_000 + "}", ["64"]),
+    ('{"organization": {"id": "o", "name": "x", "x": ' + "1" * 5000 + "}}", ["5000"]),
+    ('{"organization": {"id": "o",\n "name": "x",\n "id": "p"}}', [":3: ", "'id'"]),
+])
+def test_a_json_dataset_that_python_cannot_hold_is_one_line(tmp_path, text, words):
+    data = tmp_path / "d.json"
+    data.write_text(text, encoding="utf-8")
+    assert_refused(invoke("check", data, "--period", "2024"), *words)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".xlsm", ".ods"])
+def test_another_spreadsheet_format_is_asked_to_be_saved_as_xlsx(tmp_path, suffix):
+    book = tmp_path / f"ho-so{suffix}"
+    shutil.copy(SMALL, book)
+    assert_refused(invoke("check", book, "--period", "2024", "--lang", "en"), "ho-so.xlsx", suffix)

@@ -13,8 +13,9 @@ class KtrulesError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
-                 hint: str | None = None) -> None:
+                 hint: str | None = None, code: str | None = None) -> None:
         self.message = message
+        self.code = code  # what kind of problem, whatever the language of the message (lint's finding codes)
         self.file = str(file) if file is not None else None
         self.line = line
         self.hint = hint

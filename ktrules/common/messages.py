@@ -332,6 +332,18 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.out_is_input": ("--out trùng với tệp đầu vào ({input})", "--out names a file ktrules reads ({input})"),
     "err.out_is_input.hint": ("ghi ra tệp khác; tệp đầu vào được giữ nguyên",
                               "write to another file; the input stays as it is"),
+    "err.not_found": ("không tìm thấy tệp", "file not found"),
+    "err.not_found.hint": ("kiểm tra đường dẫn", "check the path"),
+    "err.unreadable": ("không đọc được tệp ({reason})", "cannot read the file ({reason})"),
+    "err.fix_line": ("sửa dòng này", "fix that line"),
+    "err.malformed": ("{format} sai cú pháp: {problem}", "malformed {format}: {problem}"),
+    "err.key_twice": ("khóa '{name}' có hai lần", "key '{name}' is given twice"),
+    "err.bad_date": ("ngày '{value}' không có thật", "'{value}' is not a date that exists"),
+    "err.long_number": ("số có {digits} chữ số, quá dài", "a number of {digits} digits is too long to read"),
+    "err.other_spreadsheet": ("ktrules không đọc tệp '{suffix}'", "ktrules does not read '{suffix}' files"),
+    "err.other_spreadsheet.hint": ("mở bằng Excel và lưu thành Excel Workbook: {stem}.xlsx",
+                                   "open it in Excel and save it as an Excel Workbook: {stem}.xlsx"),
+    "err.too_deep": ("lồng nhau quá {depth} cấp", "nested more than {depth} levels deep"),
 }
 
 

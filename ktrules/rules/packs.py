@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ktrules.common.errors import KtrulesError, suggest
-from ktrules.common.reading import line_of, read_document, validation_error
+from ktrules.common.reading import check_depth, line_of, read_document, validation_error
 from ktrules.rules.checking import award_needs, award_stages, type_check, vocabulary
 from ktrules.rules.models import LoadedVersion, PackInfo, RuleVersion
 
@@ -20,6 +20,7 @@ NATIONAL_PACK = "vn"
 
 def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
     data = read_document(path)
+    check_depth(data, path)  # the models of criteria nest: a JSON file could otherwise nest them 900 deep
     if not isinstance(data, dict):
         raise KtrulesError("expected a mapping of keys at the top of the file", file=path, line=1)
     try:
