@@ -110,6 +110,8 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
         rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts]
         text = render(rows, fmt, _table_columns(lang), widths={"name": 28, "award_name": 22, "reasons": 48})
         click.echo(f"{heading(evaluation, lang)}\n\n{text}\n\n{summary(evaluation, lang)}")
+        if not rows:
+            _nothing_evaluated(period, awards or subjects)
         return
     work = functools.partial(_chunk, lang=lang, fmt=fmt)
     chunks = map_partitions(records, period, work, jobs=jobs or default_jobs(records), **options)
@@ -122,6 +124,17 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
             written = True
     if fmt == "json":
         click.echo("\n]")
+    if not written:
+        _nothing_evaluated(period, awards or subjects)
+
+
+def _nothing_evaluated(period: int, narrowed: tuple[str, ...]) -> None:
+    """No verdict at all is worth a line on stderr, and exit 1 when --award or --subject left nothing:
+    a script should not take an empty list for a clean one."""
+    if narrowed:
+        click.echo(t("err.nothing_matched", period=period), err=True)
+        sys.exit(1)
+    click.echo(t("err.nothing_evaluated", period=period), err=True)
 
 
 def _chunk(evaluation: Evaluation, lang: str, fmt: str) -> str:

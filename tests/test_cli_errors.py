@@ -98,3 +98,15 @@ def test_another_spreadsheet_format_is_asked_to_be_saved_as_xlsx(tmp_path, suffi
     book = tmp_path / f"ho-so{suffix}"
     shutil.copy(SMALL, book)
     assert_refused(invoke("check", book, "--period", "2024", "--lang", "en"), "ho-so.xlsx", suffix)
+
+
+def test_check_says_why_when_nothing_is_evaluated():
+    result = invoke("check", SMALL, "--period", "2019", "--lang", "en")
+    assert result.exit_code == 0 and result.stderr == "no verdict for 2019: no one has a record of that year\n"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_check_exits_1_when_a_filter_matches_nothing(fmt):
+    result = invoke("check", SMALL, "--period", "2024", "--subject", "p01", "--award", "TTLDXS", "--format", fmt,
+                    "--lang", "en")
+    assert result.exit_code == 1 and result.stderr.startswith("no verdict for 2024 matches --award and --subject")

@@ -343,6 +343,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.other_spreadsheet": ("ktrules không đọc tệp '{suffix}'", "ktrules does not read '{suffix}' files"),
     "err.other_spreadsheet.hint": ("mở bằng Excel và lưu thành Excel Workbook: {stem}.xlsx",
                                    "open it in Excel and save it as an Excel Workbook: {stem}.xlsx"),
+    "err.nothing_evaluated": ("không có kết quả nào cho năm {period}: không có bản ghi xếp loại của năm này",
+                              "no verdict for {period}: no one has a record of that year"),
+    "err.nothing_matched": ("không có kết quả nào cho năm {period} khớp --award, --subject: không có bản ghi năm "
+                            "này, hoặc danh hiệu không dành cho đối tượng đó (cá nhân / tập thể)",
+                            "no verdict for {period} matches --award and --subject: no record of that year, or "
+                            "the award is not for that kind of subject (individual / collective)"),
     "err.too_deep": ("lồng nhau quá {depth} cấp", "nested more than {depth} levels deep"),
 }
 

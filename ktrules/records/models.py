@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ktrules.common.errors import KtrulesError, suggest
 from ktrules.common.reading import line_of, load_model, validation_error
@@ -27,6 +27,15 @@ from ktrules.common.vocabulary import (
 )
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+
+
+def _not_blank(name: str) -> str:
+    if not name.strip():
+        raise ValueError("a name cannot be empty or blank")
+    return name
+
+
+Name = Annotated[str, AfterValidator(_not_blank)]
 Year = Annotated[int, Field(ge=1945, le=2100)]
 Months = Annotated[float, Field(ge=0, le=12)]
 
@@ -37,18 +46,18 @@ class Strict(BaseModel):
 
 class Organization(Strict):
     id: Id
-    name: str
+    name: Name
 
 
 class Unit(Strict):
     id: Id
-    name: str
+    name: Name
     bloc: Id | None = None
 
 
 class Person(Strict):
     id: Id
-    name: str
+    name: Name
     gender: Gender | None = None
     unit: Id
     recruited: date | None = None
@@ -232,6 +241,10 @@ class Dataset(Strict):
                 yield (("records", i, "year"), f"a second record for '{rec.subject}' in {rec.year}",
                        "merge the two records")
             keys.add((rec.subject, rec.year))
+            recruited = people[rec.subject].recruited if rec.subject in people else None
+            if recruited is not None and rec.year < recruited.year:
+                yield (("records", i, "year"), f"a record for {rec.year}, but '{rec.subject}' was recruited on "
+                       f"{recruited}", "fix the year of the record or the date of recruitment")
             away = sum(leave.months for leave in rec.leave)
             if rec.months_worked is not None and rec.months_worked + away > 12:
                 yield (("records", i, "months_worked"),
