@@ -48,7 +48,8 @@ def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except KtrulesError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            for line in exc.lines():
+                click.echo(f"Error: {line}", err=True)
             sys.exit(exc.exit_code)
     return wrapper
 

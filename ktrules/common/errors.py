@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
@@ -13,12 +13,13 @@ class KtrulesError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
-                 hint: str | None = None, code: str | None = None) -> None:
+                 hint: str | None = None, code: str | None = None, more: Sequence[KtrulesError] = ()) -> None:
         self.message = message
         self.code = code  # what kind of problem, whatever the language of the message (lint's finding codes)
         self.file = str(file) if file is not None else None
         self.line = line
         self.hint = hint
+        self.more = tuple(more)  # further problems found in the same reading (every bad cell of a workbook)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -27,6 +28,10 @@ class KtrulesError(Exception):
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         hint = f"; {self.hint}" if self.hint else ""
         return f"{where}{self.message}{hint}"
+
+    def lines(self) -> list[str]:
+        """This problem and those found with it, one line each."""
+        return [str(self), *(str(other) for other in self.more)]
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:

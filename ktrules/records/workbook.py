@@ -157,28 +157,57 @@ def _columns(table: Table) -> list[Column | None]:
     return found
 
 
-def _values(table: Table) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each non-blank row as {field: value read}, blank cells left out."""
+def _values(table: Table, problems: Problems) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank row as {field: value read}, blank cells left out; a row with a bad cell is
+    reported to `problems` and left out, so that the reading goes on to the next bad cell."""
     columns = _columns(table)
     for number, cells in table.rows:
         if all(blank(c) for c in cells):
             continue
         values: dict[str, Any] = {}
+        bad = False
         for i, cell in enumerate(cells):
             if blank(cell):
                 continue
             column = columns[i] if i < len(columns) else None
             if column is None:
-                raise table.error("ô có dữ liệu nhưng cột không có tiêu đề", "thêm tiêu đề ở dòng 1 hoặc xóa ô",
-                                  number, get_column_letter(i + 1))
+                bad = problems.add(table.error("ô có dữ liệu nhưng cột không có tiêu đề",
+                                               "thêm tiêu đề ở dòng 1 hoặc xóa ô", number, get_column_letter(i + 1)))
+                continue
             try:
                 values[column.field] = column.read(cell)
             except CellError as exc:
-                raise table.error(exc.message, exc.hint, number, column.header) from None
+                bad = problems.add(table.error(exc.message, exc.hint, number, column.header))
         for column in table.sheet.columns:
-            if column.required and column.field not in values:
-                raise table.error("ô trống", "cột này bắt buộc", number, column.header)
-        yield number, values
+            if column.required and column.field not in values and not bad:
+                bad = problems.add(table.error("ô trống", "cột này bắt buộc", number, column.header))
+        if not bad:
+            yield number, values
+
+
+class Problems:
+    """The problems of one reading, so that a secretary sees every bad cell at once, up to CAP."""
+
+    CAP = 50
+
+    def __init__(self) -> None:
+        self.found: list[KtrulesError] = []
+
+    def add(self, error: KtrulesError) -> bool:
+        """Note `error` (True, for `bad = problems.add(...)`); stop reading at the cap."""
+        self.found.append(error)
+        if len(self.found) >= self.CAP:
+            self.raise_any()
+        return True
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise self.combined()
+
+    def combined(self) -> KtrulesError:
+        """The first problem, carrying the others."""
+        first, *others = self.found
+        return KtrulesError(first.message, file=first.file, line=first.line, hint=first.hint, more=others)
 
 
 # ---------------------------------------------------------------- from rows to a Dataset
@@ -194,27 +223,34 @@ class _Builder:
         self.places: dict[tuple[str | int, ...], tuple[Table, int]] = {}
         self.names: list[tuple[Table, int, str, str]] = []  # (table, row, subject, name written)
         self.records: dict[tuple[str, int], tuple[dict[str, Any], int]] = {}
+        self.problems = Problems()
 
     def add(self, table: Table) -> None:
         part = table.sheet.part
-        rows = list(_values(table))
+        rows = list(_values(table, self.problems))
         if part == "organization":
             return self._organization(table, rows)
         items = self.data.setdefault(part, [])
         for number, values in rows:
-            if "subject_name" in values:
-                self.names.append((table, number, values["subject"], values.pop("subject_name")))
-            if part == "records":
-                self._record(table, number, values, items)
-                continue
-            if "award" in values:
-                values["award"] = self._award(table, number, values["award"])
-            if part == "conferred" and values["award"] not in NATIONAL_AWARDS and "campaign" not in values:
-                raise table.error(f"{shown(values['award'])} không phải là danh hiệu, hình thức khen thưởng",
-                                  f"{AWARD_HINT}; danh hiệu của một phong trào thì ghi cả cột Phong trào",
-                                  number, table.sheet.header("award"))
-            self.places[(part, len(items))] = (table, number)
-            items.append(values)
+            try:
+                self._row(table, part, number, values, items)
+            except KtrulesError as exc:
+                self.problems.add(exc)
+
+    def _row(self, table: Table, part: str, number: int, values: dict[str, Any], items: list[dict[str, Any]]) -> None:
+        if "subject_name" in values:
+            self.names.append((table, number, values["subject"], values.pop("subject_name")))
+        if part == "records":
+            self._record(table, number, values, items)
+            return
+        if "award" in values:
+            values["award"] = self._award(table, number, values["award"])
+        if part == "conferred" and values["award"] not in NATIONAL_AWARDS and "campaign" not in values:
+            raise table.error(f"{shown(values['award'])} không phải là danh hiệu, hình thức khen thưởng",
+                              f"{AWARD_HINT}; danh hiệu của một phong trào thì ghi cả cột Phong trào",
+                              number, table.sheet.header("award"))
+        self.places[(part, len(items))] = (table, number)
+        items.append(values)
 
     def _award(self, table: Table, number: int, written: str) -> str:
         """A national award by id or name; else, as written, the id of a campaign's award."""
@@ -291,15 +327,20 @@ class _Builder:
         return table.error(message, hint, row, column)
 
     def finish(self) -> Dataset:
+        """The Dataset, or every problem of the reading: bad cells first, as the models and references
+        would only repeat them."""
+        self.problems.raise_any()
         try:
             dataset = Dataset.model_validate(self.data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            message = f"giá trị không hợp lệ ({first['msg']})"
-            raise self.error(tuple(first["loc"]), message, "sửa theo tệp mẫu") from None
+            for error in exc.errors()[:Problems.CAP]:
+                self.problems.add(self.error(tuple(error["loc"]), f"giá trị không hợp lệ ({error['msg']})",
+                                             "sửa theo tệp mẫu"))
+            raise self.problems.combined() from None
         for loc, message, _ in dataset.problems():
-            raise self._problem(dataset, loc, message)
+            self.problems.add(self._problem(dataset, loc, message))
         self._check_names(dataset)
+        self.problems.raise_any()
         return dataset
 
     def _problem(self, dataset: Dataset, loc: tuple[str | int, ...], message: str) -> KtrulesError:
@@ -336,8 +377,8 @@ class _Builder:
         for table, row, subject, name in self.names:
             item = dataset.people_by_id.get(subject) or dataset.units_by_id.get(subject)
             if item is not None and _plain(item.name) != _plain(name):
-                raise table.error(f"{shown(name)} không khớp với tên của mã {subject} ({shown(item.name)})",
-                                  "sửa tên hoặc mã; cột này chỉ để đối chiếu", row, SUBJECT_NAME.header)
+                self.problems.add(table.error(f"{shown(name)} không khớp với tên của mã {subject} ({shown(item.name)})",
+                                  "sửa tên hoặc mã; cột này chỉ để đối chiếu", row, SUBJECT_NAME.header))
 
 
 def _plain(name: str) -> str:
