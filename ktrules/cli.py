@@ -44,13 +44,15 @@ def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
     """A user error prints one line on stderr and exits 2, with nothing half-written on stdout."""
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        LANGUAGE.set(kwargs.get("lang") or "vi")  # errors raised while loading speak the command's language
+        language = LANGUAGE.set(kwargs.get("lang") or "vi")  # errors raised in loading speak the command's
         try:
             return command(*args, **kwargs)
         except KtrulesError as exc:
             for line in exc.lines():
                 click.echo(f"Error: {line}", err=True)
             sys.exit(exc.exit_code)
+        finally:
+            LANGUAGE.reset(language)
     return wrapper
 
 
@@ -176,8 +178,7 @@ def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
     """
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards, subjects=(subject,))
     if not evaluation.verdicts:
-        raise KtrulesError(f"'{subject}' has no verdict for {period}: no record of that year or no award "
-                           "for its kind", hint="check --period and --award")
+        raise KtrulesError(t("err.no_verdict", subject=subject, period=period), hint=t("err.no_verdict.hint"))
     if fmt == "json":
         click.echo(render([row(evaluation, v, lang) for v in evaluation.verdicts], "json", {}))
     else:

@@ -7,7 +7,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from ktrules import load_dataset
 from ktrules.cli import cli
+from ktrules.documents.records_files import dataset_to_csv
 from tests.conftest import FIXTURES, ROOT, SMALL
 
 
@@ -110,3 +112,22 @@ def test_check_exits_1_when_a_filter_matches_nothing(fmt):
     result = invoke("check", SMALL, "--period", "2024", "--subject", "p01", "--award", "TTLDXS", "--format", fmt,
                     "--lang", "en")
     assert result.exit_code == 1 and result.stderr.startswith("no verdict for 2024 matches --award and --subject")
+
+
+# ---------------------------------------------------------------- language
+
+
+@pytest.mark.parametrize(("lang", "words"), [("vi", "không có danh hiệu, hình thức 'LDTX'"),
+                                             ("en", "unknown award 'LDTX'")])
+def test_an_engine_error_speaks_the_language_asked_for(lang, words):
+    assert_refused(invoke("check", SMALL, "--period", "2024", "--award", "LDTX", "--lang", lang), words)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("vi", "dòng 3, cột Xếp loại: 'Tốt' không phải là mức xếp loại"),
+                                             ("en", "row 3, column Xếp loại: 'Tốt' is not a rating; use HTXS")])
+def test_a_workbook_error_speaks_the_language_asked_for(tmp_path, lang, words):
+    dataset_to_csv(load_dataset(SMALL), tmp_path)
+    ratings = tmp_path / "Xếp loại.csv"
+    ratings.write_text(ratings.read_text(encoding="utf-8-sig").replace("Hoàn thành tốt nhiệm vụ", "Tốt", 1),
+                       encoding="utf-8-sig")
+    assert_refused(invoke("check", tmp_path, "--period", "2024", "--lang", lang), words)

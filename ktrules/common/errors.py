@@ -39,4 +39,6 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(str(word), sorted(set(choices)), n=3, cutoff=0.6)
     if not close:
         return None
-    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    from ktrules.common.messages import t  # here: messages may one day raise a KtrulesError
+
+    return t("err.did_you_mean", words=t("err.or").join(f"'{c}'" for c in close))

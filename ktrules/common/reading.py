@@ -263,14 +263,14 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
     first = errors[0]
     loc = _in_document(path, [*prefix, *first["loc"]], document)
     key = loc[-1] if loc else ""
-    more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
+    more = t("err.more", n=len(errors) - 1) if len(errors) > 1 else ""
     hint = None
     if first["type"] == "extra_forbidden":
-        message = f"unknown key '{key}'"
-        hint = suggest(str(key), vocabulary) or "remove it or check the format in the README"
+        message = t("err.unknown_key", name=key)
+        hint = suggest(str(key), vocabulary) or t("err.unknown_key.hint")
     elif first["type"] == "missing":
-        message = f"{dotted(loc)}: missing key '{key}'"
-        hint = "add it"
+        message = t("err.missing_key", where=dotted(loc), name=key)
+        hint = t("err.missing_key.hint")
     else:
         given = first.get("input")
         shown = f" (given: {given!r})" if given is not None and not isinstance(given, dict | list) else ""
@@ -278,7 +278,7 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
         expected = first.get("ctx", {}).get("expected")
         if expected and given is not None:
             choices = [e.strip(" '") for e in expected.replace(" or ", ",").split(",")]
-            hint = suggest(str(given), choices) or f"use {expected}"
+            hint = suggest(str(given), choices) or t("err.use", expected=expected)
     return KtrulesError(message + more, file=path, line=line_of(path, loc), hint=hint)
 
 
@@ -308,7 +308,7 @@ def load_model(path: Path, model: type[M], vocabulary: Iterable[str]) -> M:
     """Parse and validate a file against `model`."""
     data = read_document(path)
     if not isinstance(data, dict):
-        raise KtrulesError("expected a mapping of keys at the top of the file", file=path, line=1)
+        raise KtrulesError(t("err.not_mapping"), file=path, line=1)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.messages import t
 from ktrules.engine.facts import Context, Reading
 from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
 from ktrules.records.models import Dataset
@@ -295,8 +296,8 @@ def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: s
     for item in given:
         if item not in known:
             known = sorted(known)
-            raise KtrulesError(f"unknown {what} '{item}' in {where}", hint=suggest(item, known)
-                               or f"known: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}")
+            raise KtrulesError(t(f"err.unknown_{what}", value=item, where=where), hint=suggest(item, known)
+                               or t("err.known", ids=f"{', '.join(known[:12])}{' …' if len(known) > 12 else ''}"))
 
 
 def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
@@ -316,8 +317,8 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
         raise KtrulesError(f"the campaign '{version.pack.id}' runs {plan.first_year}–{plan.last_year}, not in {period}",
                            file=version.path.parent / "pack.yaml", hint="choose a --period the campaign covers")
     given = [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
-    _check_ids(awards, given, "award", f"rule version {version.label} for {period}")
-    _check_ids(subjects, dataset.subjects(), "subject", "the dataset")
+    _check_ids(awards, given, "award", t("err.in_version", version=version.label, period=period))
+    _check_ids(subjects, dataset.subjects(), "subject", t("err.in_dataset"))
     wanted = list(awards) or given
     needed = _needed(version, wanted)
     law = version.rules

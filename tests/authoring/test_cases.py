@@ -42,7 +42,7 @@ def test_a_broken_case_file_fails_with_its_line_and_the_others_still_run(write):
     write("cases/c.yaml", "name: ok\n" + body.replace("AWARD", "LDTT"))
     results = cases.run([write("cases/d.yaml", "name: unknown award\n" + body.replace("AWARD", "LDTX")).parent])
     by_file = {r.file.name: r for r in results}
-    assert "a.yaml:4: YAML sai cú pháp" in by_file["a.yaml"].failures[0]
+    assert "a.yaml:4: malformed YAML" in by_file["a.yaml"].failures[0]
     assert "b.yaml:2: unknown key 'perid'" in by_file["b.yaml"].failures[0]
     assert "did you mean 'period'?" in by_file["b.yaml"].failures[0]
     assert by_file["c.yaml"].passed

@@ -7,15 +7,7 @@ import json
 import pytest
 
 from ktrules.common.errors import KtrulesError
-from ktrules.common.messages import LANGUAGE
 from ktrules.common.reading import MAX_DEPTH, line_of, read_document
-
-
-@pytest.fixture(autouse=True)
-def english():
-    token = LANGUAGE.set("en")
-    yield
-    LANGUAGE.reset(token)
 
 
 def refused(path) -> KtrulesError:

@@ -23,9 +23,18 @@ from hypothesis import strategies as st
 
 from ktrules import Dataset, KtrulesError, evaluate, load_dataset
 from ktrules.cli import cli
+from ktrules.common.messages import LANGUAGE
 from ktrules.documents.records_files import EXAMPLE, dataset_to_csv, dataset_to_workbook
 from ktrules.records.sheets import SHEETS
 from tests.conftest import DEPARTMENT, FIXTURES, SMALL, assert_one_line_error
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """A secretary's workbook speaks Vietnamese: so do its errors, by default."""
+    language = LANGUAGE.set("vi")
+    yield
+    LANGUAGE.reset(language)
 
 DEPARTMENT_XLSX = FIXTURES / "datasets" / "so-khcn-binh-dinh.xlsx"
 SMALL_CSV = FIXTURES / "datasets" / "small-csv"
