@@ -495,6 +495,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                        "cho loại đối tượng này", "'{subject}' has no verdict for {period}: no record of that year or "
                        "no award for its kind"),
     "err.no_verdict.hint": ("kiểm tra --period và --award", "check --period and --award"),
+    "err.aliases": ("bí danh (*tên) lặp lại quá nhiều lần", "aliases (*name) repeat too much of the file"),
     "err.too_deep": ("lồng nhau quá {depth} cấp", "nested more than {depth} levels deep"),
 }
 

@@ -116,15 +116,30 @@ def _yaml(text: str) -> Any:
 
 
 def _check_depth(text: str) -> None:
-    """Refuse YAML nested deeper than MAX_DEPTH, from the parser's events (no tree is built)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
+    """Refuse YAML nested deeper than MAX_DEPTH, or whose aliases repeat so much of it ("billion laughs")
+    that validating would never end; from the parser's events, no tree is built."""
+    depth, expanded = 0, 0
+    sizes: dict[str, int] = {}  # anchor -> the nodes it stands for
+    started: list[tuple[str | None, int]] = []  # the open collections: (anchor, nodes before it)
+    for events, event in enumerate(yaml.parse(text, Loader=_BaseLoader), start=1):
+        if isinstance(event, yaml.AliasEvent):
+            expanded += sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            expanded += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth, expanded = depth + 1, expanded + 1
+            started.append((event.anchor, expanded))
             if depth > MAX_DEPTH:
                 raise _Refused(t("err.too_deep", depth=MAX_DEPTH), event.start_mark.line + 1)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+            anchor, before = started.pop()
+            if anchor:
+                sizes[anchor] = expanded - before + 1
+        if expanded > 10 * events + 100_000:
+            raise _Refused(t("err.aliases"), event.start_mark.line + 1)
 
 
 def check_depth(data: Any, path: Path) -> None:

@@ -52,3 +52,10 @@ def test_line_of_finds_a_json_node_without_building_the_tree(write):
     assert line_of(path, ("people", 1, "unit")) == 5
     assert line_of(path, ("people", 1)) == 4
     assert line_of(path, ("people", 7)) == 2
+
+
+def test_aliases_that_repeat_the_file_a_billion_times_are_refused(write):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    error = refused(write("d.yaml", "\n".join(lines) + "\n"))
+    assert "aliases" in error.message and error.line is not None
