@@ -131,3 +131,9 @@ def test_a_workbook_error_speaks_the_language_asked_for(tmp_path, lang, words):
     ratings.write_text(ratings.read_text(encoding="utf-8-sig").replace("Hoàn thành tốt nhiệm vụ", "Tốt", 1),
                        encoding="utf-8-sig")
     assert_refused(invoke("check", tmp_path, "--period", "2024", "--lang", lang), words)
+
+
+def test_a_json_dataset_nested_1000_levels_is_one_line(tmp_path):
+    data = tmp_path / "d.json"
+    data.write_text('{"organization": ' + "[" * 1000 + "]" * 1000 + "}", encoding="utf-8")
+    assert_refused(invoke("check", data, "--period", "2024"), f"{data}:1: ")

@@ -233,6 +233,7 @@ class Dataset(Strict):
             if person.unit not in units:
                 yield ("people", i, "unit"), t("ds.unknown_unit", value=person.unit), suggest(person.unit, units)
         keys: set[tuple[str, int]] = set()
+        first_year = {p.id: p.recruited.year for p in self.people if p.recruited is not None}  # of recruitment
         for i, rec in enumerate(self.records):
             if rec.subject not in subjects:
                 yield (("records", i, "subject"), t("ds.unknown_subject", value=rec.subject),
@@ -243,10 +244,10 @@ class Dataset(Strict):
                 yield (("records", i, "year"), t("ds.record_twice", subject=rec.subject, year=rec.year),
                        t("ds.record_twice.hint"))
             keys.add((rec.subject, rec.year))
-            recruited = people[rec.subject].recruited if rec.subject in people else None
-            if recruited is not None and rec.year < recruited.year:
+            if rec.year < first_year.get(rec.subject, 0):
                 yield (("records", i, "year"), t("ds.before_recruited", year=rec.year, subject=rec.subject,
-                                                 recruited=recruited), t("ds.before_recruited.hint"))
+                                                 recruited=people[rec.subject].recruited),
+                       t("ds.before_recruited.hint"))
             away = sum(leave.months for leave in rec.leave)
             if rec.months_worked is not None and rec.months_worked + away > 12:
                 yield (("records", i, "months_worked"),

@@ -23,7 +23,7 @@ def test_an_impossible_date_in_yaml_names_its_line(write):
 
 
 @pytest.mark.parametrize(("suffix", "levels"), [("yaml", MAX_DEPTH + 1), ("yaml", 1_000), ("yaml", 50_000),
-                                               ("json", 1_000), ("json", 50_000)])
+                                               ("json", 1_100), ("json", 50_000)])
 def test_deep_nesting_is_refused_not_a_crash(write, levels, suffix):
     error = refused(write(f"d.{suffix}", '{"a": ' + "[" * levels + "]" * levels + "}"))
     assert "nested more than" in error.message and error.line == 1
@@ -59,3 +59,13 @@ def test_aliases_that_repeat_the_file_a_billion_times_are_refused(write):
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
     error = refused(write("d.yaml", "\n".join(lines) + "\n"))
     assert "aliases" in error.message and error.line is not None
+
+
+@pytest.mark.parametrize("text", ['{"a":{"b":1,"b":2}}', '{"s":"x\\":y","a":{"b":1,"b":2}}',
+                                  '{"a" : 1, "a" : 2}', '{"\\u0061":1,"a":2}'])
+def test_a_key_given_twice_is_found_however_the_json_is_spelt(write, text):
+    assert "given twice" in refused(write("d.json", text)).message
+
+
+def test_quotes_and_colons_inside_strings_are_not_keys(write):
+    assert read_document(write("d.json", '{"s":"x\\":y","t":"\\u0022:"}')) == {"s": 'x":y', "t": '":'}
