@@ -27,11 +27,19 @@ class KtrulesError(Exception):
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         hint = f"; {self.hint}" if self.hint else ""
-        return f"{where}{self.message}{hint}"
+        return _one_line(f"{where}{self.message}{hint}")
 
     def lines(self) -> list[str]:
         """This problem and those found with it, one line each."""
         return [str(self), *(str(other) for other in self.more)]
+
+
+def _one_line(text: str) -> str:
+    """A key or a cell may hold a line break or a control character: shown escaped, the message stays
+    one line that a terminal prints as it is."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
