@@ -21,7 +21,7 @@ from tests.fuzzing import (
     workbook_datasets,
 )
 
-BOUNDED = settings(max_examples=60, deadline=None, database=None,
+BOUNDED = settings(max_examples=120, deadline=None, database=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
@@ -36,19 +36,19 @@ def test_a_damaged_yaml_or_json_dataset_evaluates_or_is_one_line(tmp_path: Path,
     outcome(write(fresh(tmp_path)))
 
 
-@settings(BOUNDED, max_examples=25)
+@settings(BOUNDED, max_examples=30)
 @given(workbook_datasets())
 def test_a_damaged_workbook_evaluates_or_is_one_line(tmp_path: Path, write: Any):
     outcome(write(fresh(tmp_path)))
 
 
-@settings(BOUNDED, max_examples=40)
+@settings(BOUNDED, max_examples=60)
 @given(csv_datasets())
 def test_a_damaged_csv_folder_evaluates_or_is_one_line(tmp_path: Path, write: Any):
     outcome(write(fresh(tmp_path)))
 
 
-@settings(BOUNDED, max_examples=40)
+@settings(BOUNDED, max_examples=60)
 @given(rule_packs())
 def test_a_damaged_rule_file_evaluates_or_is_one_line(tmp_path: Path, write: Any):
     outcome(SMALL, rules=write(fresh(tmp_path)))
