@@ -16,8 +16,9 @@ from ktrules.authoring import cases
 from ktrules.authoring import coverage as coverage_of
 from ktrules.authoring import diff as differ
 from ktrules.common.errors import KtrulesError
-from ktrules.common.messages import LANGS, t
+from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.common.output import FORMATS, render
+from ktrules.common.writing import refuse_inputs
 from ktrules.council.ballot import vote
 from ktrules.council.dossier import passed_deadlines
 from ktrules.council.ranking import rank
@@ -42,11 +43,15 @@ def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
     """A user error prints one line on stderr and exits 2, with nothing half-written on stdout."""
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        language = LANGUAGE.set(kwargs.get("lang") or "vi")  # errors raised in loading speak the command's
         try:
             return command(*args, **kwargs)
         except KtrulesError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            for line in exc.lines():
+                click.echo(f"Error: {line}", err=True)
             sys.exit(exc.exit_code)
+        finally:
+            LANGUAGE.reset(language)
     return wrapper
 
 
@@ -107,9 +112,22 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
         rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts]
         text = render(rows, fmt, _table_columns(lang), widths={"name": 28, "award_name": 22, "reasons": 48})
         click.echo(f"{heading(evaluation, lang)}\n\n{text}\n\n{summary(evaluation, lang)}")
+        if not rows:
+            _nothing_evaluated(period, awards or subjects)
         return
-    for piece in check_pieces(records, period, fmt, lang, jobs, **options):
+    narrowed = awards or subjects
+    for piece in check_pieces(records, period, fmt, lang, jobs, empty=lambda: _nothing_evaluated(period, narrowed),
+                              **options):
         click.echo(piece, nl=False)
+
+
+def _nothing_evaluated(period: int, narrowed: tuple[str, ...]) -> None:
+    """No verdict at all is worth a line on stderr, and exit 1 when --award or --subject left nothing:
+    a script should not take an empty list for a clean one."""
+    if narrowed:
+        click.echo(t("err.nothing_matched", period=period), err=True)
+        sys.exit(1)
+    click.echo(t("err.nothing_evaluated", period=period), err=True)
 
 
 def _table_columns(lang: str) -> dict[str, str]:
@@ -377,6 +395,7 @@ def freeze(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, c
     \b
         ktrules freeze fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --out fixtures/cases/golden/2024.yaml
     """
+    refuse_inputs(out, [dataset, rules_dir])
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards, subjects=subjects)
     name = name or t("freeze.name", lang, period=period, version=evaluation.version.label,
                      org=evaluation.dataset.organization.name)
@@ -508,6 +527,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     from ktrules.documents.writers import check_output, write_report
 
     check_output(out, lang)  # a wrong suffix fails before the records are read
+    refuse_inputs(out, [dataset, rules_dir])
     pays = payer(rules_dir, _decided(decision_date))
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)
     ids = packet_awards(evaluation)

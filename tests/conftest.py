@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from ktrules import Dataset, KtrulesError, evaluate
+from ktrules.common.messages import LANGUAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -63,3 +64,12 @@ def write(tmp_path: Path):
         path.write_text(text, encoding="utf-8")
         return path
     return _write
+
+
+@pytest.fixture(autouse=True)
+def english_errors():
+    """Library calls in tests speak English, as the wording of most assertions does; a command sets its own
+    language from --lang (Vietnamese by default), and tests/records/test_workbook.py reads Vietnamese."""
+    language = LANGUAGE.set("en")
+    yield
+    LANGUAGE.reset(language)

@@ -72,7 +72,7 @@ def test_explain_json_and_english():
 
 
 def test_explain_a_subject_without_a_record_that_year_is_an_error():
-    result = invoke("explain", SMALL, "--period", "2024", "--subject", "p03")
+    result = invoke("explain", SMALL, "--period", "2024", "--subject", "p03", "--lang", "en")
     assert result.exit_code == 2 and "no verdict for 2024" in result.output
 
 

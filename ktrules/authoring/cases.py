@@ -208,4 +208,4 @@ def write_case(case: dict[str, Any], out: Path) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)  # a new folder of golden files
     except OSError as exc:
         raise KtrulesError(f"cannot make the folder ({exc.strerror or exc})", file=out.parent) from None
-    write_atomically(out, lambda target: target.write_text(text, encoding="utf-8"), "the case file")
+    write_atomically(out, lambda target: target.write_text(text, encoding="utf-8"))

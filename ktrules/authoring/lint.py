@@ -189,7 +189,7 @@ def _load_problems(path: Path, rules: RuleVersion) -> Iterator[Finding]:
 
 def _load_finding(exc: KtrulesError, path: Path, codes: tuple = _LOAD_CODES, other: str = "invalid") -> Finding:
     problem = exc.message + (f"; {exc.hint}" if exc.hint else "")
-    code = next((code for words, code in codes if words in exc.message), other)
+    code = exc.code or next((code for words, code in codes if words in exc.message), other)
     return Finding("error", Path(exc.file) if exc.file else path, exc.line, code, "lint.load", {"problem": problem})
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 
@@ -13,11 +13,13 @@ class KtrulesError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
-                 hint: str | None = None) -> None:
+                 hint: str | None = None, code: str | None = None, more: Sequence[KtrulesError] = ()) -> None:
         self.message = message
+        self.code = code  # what kind of problem, whatever the language of the message (lint's finding codes)
         self.file = str(file) if file is not None else None
         self.line = line
         self.hint = hint
+        self.more = tuple(more)  # further problems found in the same reading (every bad cell of a workbook)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -25,7 +27,28 @@ class KtrulesError(Exception):
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         hint = f"; {self.hint}" if self.hint else ""
-        return f"{where}{self.message}{hint}"
+        return _one_line(f"{where}{self.message}{hint}")
+
+    def lines(self) -> list[str]:
+        """This problem and those found with it, one line each."""
+        return [str(self), *(str(other) for other in self.more)]
+
+
+def _one_line(text: str) -> str:
+    """A key or a cell may hold a line break or a control character: shown escaped, the message stays
+    one line that a terminal prints as it is."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def suggest_or_list(word: str, choices: Iterable[str], shown: int = 12) -> str:
+    """A 'did you mean' hint, else the first `shown` choices: a hint always says what would be accepted."""
+    from ktrules.common.messages import t  # here: messages may one day raise a KtrulesError
+
+    listed = sorted(set(choices))
+    more = " …" if len(listed) > shown else ""
+    return suggest(word, listed) or t("err.known", ids=", ".join(listed[:shown]) + more)
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -33,4 +56,6 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(str(word), sorted(set(choices)), n=3, cutoff=0.6)
     if not close:
         return None
-    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    from ktrules.common.messages import t  # here: messages may one day raise a KtrulesError
+
+    return t("err.did_you_mean", words=t("err.or").join(f"'{c}'" for c in close))

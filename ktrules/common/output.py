@@ -11,6 +11,14 @@ from typing import Any
 from tabulate import tabulate
 
 FORMATS = ("table", "json", "csv")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made plain text by a leading apostrophe;
+    numbers and other text as they are."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: str, columns: dict[str, str],
@@ -26,7 +34,7 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: dict[str, str],
         writer = csv.writer(buffer, lineterminator="\n")
         if header:
             writer.writerow(columns)
-        writer.writerows([[r.get(k, "") for k in columns] for r in rows])
+        writer.writerows([[neutralised(r.get(k, "")) for k in columns] for r in rows])
         return buffer.getvalue().rstrip("\n")
     widths = widths or {}
     return tabulate([[r.get(k, "") for k in columns] for r in rows], headers=list(columns.values()),

@@ -7,63 +7,273 @@ looked up, by composing the document again, when there is an error to report.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.messages import t
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
+# Far deeper than any rule or record needs (a rule pack nests about 11 levels): deeper input is refused
+# before the YAML composer, whose recursion in C crashes the process at tens of thousands of levels.
+MAX_DEPTH = 64
+_JSON = json.JSONDecoder()
+_LONG_NUMBER = re.compile(r"-?\d{1000,}")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SPACE_BEFORE_COLON = re.compile(r'"[ \t\n\r]+:')
+
+
+class _Refused(ValueError):
+    """A problem found while parsing that KtrulesError reports with its own words and line."""
+
+    def __init__(self, message: str, line: int | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.code = message, line, code
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loading that refuses a key given twice instead of silently keeping the last one."""
+    """Safe loading that refuses a key given twice instead of silently keeping the last one, and an
+    impossible date or an integer too long to read instead of failing with a traceback."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key '{key}' is given twice", key_node.start_mark)
+                raise _Refused(t("err.key_twice", name=key), key_node.start_mark.line + 1, "duplicate-key")
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise _Refused(t("err.bad_date", value=node.value), node.start_mark.line + 1) from None
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            raise _Refused(t("err.long_number", digits=len(node.value)), node.start_mark.line + 1) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+
 
 def read_document(path: Path) -> Any:
-    """Parse a .yaml/.yml/.json file; syntax errors become a KtrulesError with the line."""
+    """Parse a .yaml/.yml/.json file; syntax errors, keys given twice, impossible dates, overlong
+    numbers and nesting deeper than MAX_DEPTH become a KtrulesError with the line."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise KtrulesError("file not found", file=path, hint="check the path") from None
+        raise KtrulesError(t("err.not_found"), file=path, hint=t("err.not_found.hint")) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise KtrulesError(f"cannot read the file ({exc})", file=path) from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise KtrulesError(f"malformed JSON: {exc.msg}", file=path, line=exc.lineno,
-                               hint="fix the syntax at that line") from None
+        raise KtrulesError(t("err.unreadable", reason=exc), file=path) from None
     try:
+        return _json(text) if path.suffix.lower() == ".json" else _yaml(text)
+    except _Refused as exc:
+        raise KtrulesError(exc.message, file=path, line=exc.line, hint=t("err.fix_line"), code=exc.code) from None
+
+
+def _json(text: str) -> Any:
+    """orjson reads a province several times faster than the standard library, which is asked only
+    when orjson refuses the text (it names the problem better) or when a key may be given twice."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        _strict_json(text)
+        raise _Refused(t("err.malformed", format="JSON", problem=exc.msg), exc.lineno) from None
+    if _may_repeat_a_key(text, data):
+        _strict_json(text)
+    return data
+
+
+def _may_repeat_a_key(text: str, data: Any) -> bool:
+    """False when no object gives a key twice: then the text holds `":` as often as the data written
+    again. That needs every key to end in `":` and every quote in a string to be escaped as `\\"`;
+    otherwise the answer is True and the standard library checks every object."""
+    if "\\u00" in text or _SPACE_BEFORE_COLON.search(text):
+        return True
+    try:
+        again = orjson.dumps(data)
+    except TypeError:  # orjson writes at most 254 levels, far more than MAX_DEPTH
+        raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text)) from None
+    return text.count('":') != again.count(b'":')
+
+
+def _strict_json(text: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise _Refused(t("err.malformed", format="JSON", problem=exc.msg), exc.lineno) from None
+    except RecursionError:
+        raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text)) from None
+    except _Refused as exc:  # the hook names the key; its line is looked for only now
+        raise _Refused(t("err.key_twice", name=exc.message), _key_twice_line(text, exc.message),
+                       "duplicate-key") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        long = _LONG_NUMBER.search(text)
+        raise _Refused(t("err.long_number", digits=len(long.group()) if long else "4300"),
+                       _line_at(text, long.start()) if long else None) from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) < len(pairs):
+        key = next(k for i, (k, _) in enumerate(pairs) if any(k == other for other, _ in pairs[:i]))
+        raise _Refused(key)
+    return mapping
+
+
+def _yaml(text: str) -> Any:
+    try:
+        _check_depth(text)
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        twice = "given twice" in problem
-        raise KtrulesError(problem if twice else f"malformed YAML: {problem}", file=path,
-                           line=mark.line + 1 if mark else None,
-                           hint="keep one of them" if twice else "fix the syntax at that line") from None
+        raise _Refused(t("err.malformed", format="YAML", problem=problem), mark.line + 1 if mark else None) from None
+
+
+def _check_depth(text: str) -> None:
+    """Refuse YAML nested deeper than MAX_DEPTH, or whose aliases repeat so much of it ("billion laughs")
+    that validating would never end; from the parser's events, no tree is built."""
+    depth, expanded = 0, 0
+    sizes: dict[str, int] = {}  # anchor -> the nodes it stands for
+    started: list[tuple[str | None, int]] = []  # the open collections: (anchor, nodes before it)
+    for events, event in enumerate(yaml.parse(text, Loader=_BaseLoader), start=1):
+        if isinstance(event, yaml.AliasEvent):
+            expanded += sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            expanded += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth, expanded = depth + 1, expanded + 1
+            started.append((event.anchor, expanded))
+            if depth > MAX_DEPTH:
+                raise _Refused(t("err.too_deep", depth=MAX_DEPTH), event.start_mark.line + 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            anchor, before = started.pop()
+            if anchor:
+                sizes[anchor] = expanded - before + 1
+        if expanded > 10 * events + 100_000:
+            raise _Refused(t("err.aliases"), event.start_mark.line + 1)
+
+
+def check_depth(data: Any, path: Path) -> None:
+    """Refuse a parsed document nested deeper than MAX_DEPTH: JSON's own limit is near 1,000 levels,
+    deeper than the recursive rule models can check."""
+    level = [data]
+    for _ in range(MAX_DEPTH + 1):
+        level = [v for node in level if isinstance(node, dict | list)
+                 for v in (node.values() if isinstance(node, dict) else node)]
+        if not level:
+            return
+    raise KtrulesError(t("err.too_deep", depth=MAX_DEPTH), file=path, hint=t("err.fix_line"))
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line where JSON first nests deeper than MAX_DEPTH (strings skipped)."""
+    depth = 0
+    for token in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        if token.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _line_at(text, token.start())
+        elif token.group() in "]}":
+            depth -= 1
+    return None
+
+
+def _key_twice_line(text: str, key: str) -> int | None:
+    """The line of the second `key` of the first JSON object that gives a key twice."""
+    def walk(i: int) -> int | None:
+        i = _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]
+        if text[i] == "{":
+            seen: set[str] = set()
+            for name, at, value in _members(text, i):
+                if name in seen and name == key:
+                    return _line_at(text, at)
+                seen.add(name)
+                found = walk(value)
+                if found:
+                    return found
+        elif text[i] == "[":
+            for value in _elements(text, i):
+                found = walk(value)
+                if found:
+                    return found
+        return None
+    return walk(0)
+
+
+def _skip(text: str, i: int) -> int:
+    """The offset after the JSON value at `i` (and the whitespace after it)."""
+    return _WHITESPACE.match(text, _JSON.raw_decode(text, i)[1]).end()  # type: ignore[union-attr]
+
+
+def _members(text: str, i: int) -> Iterator[tuple[str, int, int]]:
+    """(key, offset of the key, offset of the value) of each member of the JSON object at `i`."""
+    i = _WHITESPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+    while text[i] != "}":
+        key, after = _JSON.raw_decode(text, i)
+        value = _WHITESPACE.match(text, _WHITESPACE.match(text, after).end() + 1).end()  # type: ignore[union-attr]
+        yield key, i, value
+        i = _skip(text, value)
+        i = _WHITESPACE.match(text, i + 1).end() if text[i] == "," else i  # type: ignore[union-attr]
+
+
+def _elements(text: str, i: int) -> Iterator[int]:
+    """The offset of each element of the JSON array at `i`."""
+    i = _WHITESPACE.match(text, i + 1).end()  # type: ignore[union-attr]
+    while text[i] != "]":
+        yield i
+        i = _skip(text, i)
+        i = _WHITESPACE.match(text, i + 1).end() if text[i] == "," else i  # type: ignore[union-attr]
+
+
+def _json_line(text: str, loc: Sequence[str | int]) -> int:
+    """The line of the node at `loc` in a JSON text, found by skipping values, not by building a tree."""
+    i = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
+    line_at = i
+    for step in loc:
+        if text[i] == "{":
+            member = next(((at, value) for key, at, value in _members(text, i) if key == str(step)), None)
+            if member is None:
+                break
+            line_at, i = member
+        elif text[i] == "[" and isinstance(step, int):
+            i = next((at for n, at in enumerate(_elements(text, i)) if n == step), -1)
+            if i < 0:
+                break
+            line_at = i
+        else:
+            break
+    return _line_at(text, line_at)
 
 
 def line_of(path: Path, loc: Sequence[str | int]) -> int | None:
     """The line of the node at `loc` (keys and list indices) in a YAML or JSON file."""
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, yaml.YAMLError):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".json":
+            return _json_line(text, loc)
+        node = yaml.compose(text, Loader=_BaseLoader)
+    except (OSError, ValueError, IndexError, yaml.YAMLError):
         return None
     line = node.start_mark.line + 1 if node else None
     for step in loc:
@@ -89,21 +299,21 @@ def dotted(loc: Iterable[str | int]) -> str:
 
 
 def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str],
-                     prefix: Sequence[str | int] = ()) -> KtrulesError:
+                     prefix: Sequence[str | int] = (), document: Any = None) -> KtrulesError:
     """The first problem of a pydantic error as a one-line KtrulesError naming file, line and key."""
     # a misspelt key also shows as a missing one: name the misspelling, it says what to fix
     errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
-    loc = _in_document(path, [*prefix, *first["loc"]])
+    loc = _in_document(path, [*prefix, *first["loc"]], document)
     key = loc[-1] if loc else ""
-    more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
+    more = t("err.more", n=len(errors) - 1) if len(errors) > 1 else ""
     hint = None
     if first["type"] == "extra_forbidden":
-        message = f"unknown key '{key}'"
-        hint = suggest(str(key), vocabulary) or "remove it or check the format in the README"
+        message = t("err.unknown_key", name=key)
+        hint = suggest(str(key), vocabulary) or t("err.unknown_key.hint")
     elif first["type"] == "missing":
-        message = f"{dotted(loc)}: missing key '{key}'"
-        hint = "add it"
+        message = t("err.missing_key", where=dotted(loc), name=key)
+        hint = t("err.missing_key.hint")
     else:
         given = first.get("input")
         shown = f" (given: {given!r})" if given is not None and not isinstance(given, dict | list) else ""
@@ -111,15 +321,16 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
         expected = first.get("ctx", {}).get("expected")
         if expected and given is not None:
             choices = [e.strip(" '") for e in expected.replace(" or ", ",").split(",")]
-            hint = suggest(str(given), choices) or f"use {expected}"
+            hint = suggest(str(given), choices) or t("err.use", expected=expected)
     return KtrulesError(message + more, file=path, line=line_of(path, loc), hint=hint)
 
 
-def _in_document(path: Path, loc: Sequence[str | int]) -> list[str | int]:
+def _in_document(path: Path, loc: Sequence[str | int], document: Any = None) -> list[str | int]:
     """`loc` without the steps pydantic adds that are not in the file: the union member it tried
-    ('int', 'leaf', 'list[tagged-union[Leaf,Group]]') or a fact's operator."""
+    ('int', 'leaf', 'list[tagged-union[Leaf,Group]]') or a fact's operator. `document` is the file
+    as parsed, when the caller has it: reading a province's records again doubles the wait."""
     try:
-        node: Any = read_document(path)
+        node: Any = read_document(path) if document is None else document
     except KtrulesError:
         return list(loc)
     kept: list[str | int] = []
@@ -140,8 +351,8 @@ def load_model(path: Path, model: type[M], vocabulary: Iterable[str]) -> M:
     """Parse and validate a file against `model`."""
     data = read_document(path)
     if not isinstance(data, dict):
-        raise KtrulesError("expected a mapping of keys at the top of the file", file=path, line=1)
+        raise KtrulesError(t("err.not_mapping"), file=path, line=1)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(exc, path, vocabulary) from None
+        raise validation_error(exc, path, vocabulary, document=data) from None

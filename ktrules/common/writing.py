@@ -1,23 +1,66 @@
-"""Every file ktrules writes (case files, workbooks, packets) is written whole or not at all."""
+"""Every file ktrules writes (case files, workbooks, packets) is written whole or not at all, and never
+over a file it reads."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from types import FrameType
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import t
 
 
-def write_atomically(path: Path, save: Callable[[Path], None], what: str = "the file") -> None:
+def write_atomically(path: Path, save: Callable[[Path], None]) -> None:
     """`save` writes beside `path`, then a rename puts it in place: a reader sees the old file or the
-    whole new one, and a failure leaves neither half a file nor a temporary one."""
+    whole new one, and a failure, Ctrl-C or SIGTERM leaves neither half a file nor a temporary one."""
+    if not path.parent.is_dir():
+        raise KtrulesError(t("err.no_folder", folder=path.parent), file=path, hint=t("err.no_folder.hint"))
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        save(temporary)
-        os.replace(temporary, path)
+        with _terminate_as_interrupt():
+            save(temporary)
+            os.replace(temporary, path)
     except OSError as exc:
-        raise KtrulesError(f"cannot write {what} ({exc.strerror or exc})", file=path,
-                           hint="check the folder, and close the file if Excel has it open") from None
+        raise KtrulesError(t("err.cannot_write", reason=exc.strerror or exc), file=path,
+                           hint=t("err.cannot_write.hint")) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder must not turn one line into a traceback
+            temporary.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM kills a process without running `finally`; while writing, it raises KeyboardInterrupt as
+    Ctrl-C does, so the temporary file is removed before the process ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals; a server's worker thread is stopped otherwise
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def refuse_inputs(out: Path, inputs: Iterable[Path]) -> None:
+    """Refuse to write `out` when it is one of the files read (the dataset, a rule file) or lies in a
+    folder read (a CSV dataset, a rule folder): writing would replace the records."""
+    target = out.resolve()
+    for given in inputs:
+        source = given.resolve()
+        if target == source or (source.is_dir() and source in target.parents and _read_from(target)):
+            raise KtrulesError(t("err.out_is_input", input=given), file=out, hint=t("err.out_is_input.hint"))
+
+
+def _read_from(target: Path) -> bool:
+    """Files of an input folder that a reader would take: records and rules, not other files."""
+    return target.suffix.lower() in (".csv", ".yaml", ".yml", ".json")

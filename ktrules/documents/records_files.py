@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.output import neutralised
 from ktrules.common.writing import write_atomically
 from ktrules.records.models import Dataset
 from ktrules.records.sheets import SHEETS, Column, Sheet
@@ -114,7 +115,7 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    return str(neutralised(value))
 
 
 def dataset_to_csv(dataset: Dataset, folder: str | Path) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import t
 from ktrules.common.output import render
 from ktrules.documents.report import row
 from ktrules.engine.evaluate import AwardVerdict, Evaluation
@@ -21,17 +22,18 @@ CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_n
 
 
 def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int | None = None,
-                 **options: Any) -> Iterator[str]:
+                 empty: Callable[[], None] | None = None, **options: Any) -> Iterator[str]:
     """Every verdict as CSV lines or a JSON array, a partition of units at a time (in `jobs` processes);
     `options` go to `evaluate`. The first partition is evaluated before this returns, so that user
-    errors (an unknown award, no rules in force) are raised before any text is given out."""
+    errors (an unknown award, no rules in force) are raised before any text is given out; `empty` is
+    called after the last piece when there was no verdict at all."""
     work = functools.partial(_chunk, lang=lang, fmt=fmt)
     chunks = map_partitions(records, period, work, jobs=jobs or default_jobs(records), **options)
     first = next(chunks)
-    return _pieces(itertools.chain([first], chunks), fmt)
+    return _pieces(itertools.chain([first], chunks), fmt, empty)
 
 
-def _pieces(chunks: Iterator[str], fmt: str) -> Iterator[str]:
+def _pieces(chunks: Iterator[str], fmt: str, empty: Callable[[], None] | None) -> Iterator[str]:
     yield render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "["
     written = False
     for chunk in chunks:
@@ -40,6 +42,8 @@ def _pieces(chunks: Iterator[str], fmt: str) -> Iterator[str]:
             written = True
     if fmt == "json":
         yield "\n]\n"
+    if not written and empty:
+        empty()
 
 
 def _chunk(evaluation: Evaluation, lang: str, fmt: str) -> str:
@@ -54,6 +58,6 @@ def subject_verdicts(evaluation: Evaluation, subject: str) -> list[AwardVerdict]
     """The verdicts of the one subject `explain` asks about, or a user error saying why there are none."""
     found = [v for v in evaluation.verdicts if v.subject == subject]
     if not found:
-        raise KtrulesError(f"'{subject}' has no verdict for {evaluation.period}: no record of that year or no "
-                           "award for its kind", hint="check --period and --award")
+        raise KtrulesError(t("err.no_verdict", subject=subject, period=evaluation.period),
+                           hint=t("err.no_verdict.hint"))
     return found

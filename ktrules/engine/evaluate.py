@@ -16,7 +16,8 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.errors import KtrulesError, suggest_or_list
+from ktrules.common.messages import t
 from ktrules.engine.facts import Context, Inferred, Reading
 from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
 from ktrules.records.models import Dataset
@@ -144,8 +145,8 @@ def version_in_force(rules: str | Path, as_of: date, campaign: str | None = None
         return select_version(_pack(root / NATIONAL_PACK), as_of)
     known = campaign_ids(root)
     if campaign not in known:
-        raise KtrulesError(f"unknown campaign '{campaign}'", file=root / CAMPAIGNS,
-                           hint=suggest(campaign, known) or f"known: {', '.join(known) or 'none'}")
+        raise KtrulesError(t("err.unknown_campaign", value=campaign), file=root / CAMPAIGNS,
+                           hint=suggest_or_list(campaign, known))
     version = select_version(_pack(root / CAMPAIGNS / campaign), as_of)
     include = version.rules.include
     return _merged(version, select_version(_pack(root / include.pack), as_of)) if include else version
@@ -407,9 +408,7 @@ def _deferral(version: LoadedVersion, verdict: AwardVerdict,
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
     for item in given:
         if item not in known:
-            known = sorted(known)
-            raise KtrulesError(f"unknown {what} '{item}' in {where}", hint=suggest(item, known)
-                               or f"known: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}")
+            raise KtrulesError(t(f"err.unknown_{what}", value=item, where=where), hint=suggest_or_list(item, known))
 
 
 def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
@@ -429,8 +428,8 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
         raise KtrulesError(f"the campaign '{version.pack.id}' runs {plan.first_year}–{plan.last_year}, not in {period}",
                            file=version.path.parent / "pack.yaml", hint="choose a --period the campaign covers")
     given = [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
-    _check_ids(awards, given, "award", f"rule version {version.label} for {period}")
-    _check_ids(subjects, dataset.subjects(), "subject", "the dataset")
+    _check_ids(awards, given, "award", t("err.in_version", version=version.label, period=period))
+    _check_ids(subjects, dataset.subjects(), "subject", t("err.in_dataset"))
     wanted = list(awards) or given
     needed = _needed(version, wanted)
     law = version.rules

@@ -10,12 +10,16 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.errors import KtrulesError, suggest_or_list
+from ktrules.common.messages import t
 from ktrules.common.reading import line_of
 from ktrules.records.models import Dataset, dataset_from_file
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, AchievementsFact, AssessmentFact, load_pack
 
 CAMPAIGNS = "campaigns"
+
+# Spreadsheets openpyxl cannot read, or that hold macros: the office saves them again as .xlsx
+OTHER_SPREADSHEETS = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")
 
 
 @cache
@@ -32,6 +36,9 @@ def load_dataset(path: str | Path, rules: str | Path = DEFAULT_RULES) -> Dataset
     """Read and validate a dataset file (YAML or JSON), an Excel workbook (.xlsx) or a folder of CSV
     files; an assessment or achievement criterion that no rule under `rules` reads is refused."""
     path = Path(path)
+    if path.suffix.lower() in OTHER_SPREADSHEETS:
+        raise KtrulesError(t("err.other_spreadsheet", suffix=path.suffix), file=path,
+                           hint=t("err.other_spreadsheet.hint", stem=path.stem))
     if path.suffix.lower() == ".xlsx" or path.is_dir():
         from ktrules.records.workbook import read_dataset  # openpyxl is loaded only when a workbook is read
 
@@ -50,11 +57,6 @@ def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str]]:
             frozenset(f.criterion for f in facts if isinstance(f, AchievementsFact)))
 
 
-def _known(words: frozenset[str]) -> str:
-    shown = sorted(words)
-    return f"known: {', '.join(shown[:12])}{' …' if len(shown) > 12 else ''}"
-
-
 def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator[tuple[tuple[str | int, ...], str,
                                                                                      str]]:
     """(location, message, hint) for each assessment key and achievement criterion that no rule under
@@ -65,14 +67,14 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
     for i, record in enumerate(dataset.records):
         for key in sorted(record.assessments or {}):
             if key not in assessments:
-                yield (("records", i, "assessments", key), f"no rule under {rules} reads the assessment '{key}'",
-                       suggest(key, assessments) or _known(assessments))
+                yield (("records", i, "assessments", key), t("err.unread_assessment", rules=rules, name=key),
+                       suggest_or_list(key, assessments))
     for i, achievement in enumerate(dataset.achievements):
         checked = achievement.campaign is None or achievement.campaign in campaigns
         if checked and achievement.criterion not in criteria:
             yield (("achievements", i, "criterion"),
-                   f"no rule under {rules} reads the achievement criterion '{achievement.criterion}'",
-                   suggest(achievement.criterion, criteria) or _known(criteria))
+                   t("err.unread_criterion", rules=rules, criterion=achievement.criterion),
+                   suggest_or_list(achievement.criterion, criteria))
 
 
 def check_vocabulary(dataset: Dataset, path: Path, rules: str | Path = DEFAULT_RULES,

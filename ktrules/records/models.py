@@ -12,9 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.messages import t
 from ktrules.common.reading import line_of, load_model, validation_error
 from ktrules.common.vocabulary import (
     NATIONAL_AWARDS,
@@ -28,6 +29,15 @@ from ktrules.common.vocabulary import (
 )
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+
+
+def _not_blank(name: str) -> str:
+    if not name.strip():
+        raise ValueError(t("ds.blank_name"))
+    return name
+
+
+Name = Annotated[str, AfterValidator(_not_blank)]
 Year = Annotated[int, Field(ge=1945, le=2100)]
 Months = Annotated[float, Field(ge=0, le=12)]
 
@@ -55,18 +65,18 @@ class Bloc(Strict):
     """A khối thi đua: units that compete with each other."""
 
     id: Id
-    name: str
+    name: Name
 
 
 class Unit(Strict):
     id: Id
-    name: str
+    name: Name
     bloc: Id | None = None
 
 
 class Person(Strict):
     id: Id
-    name: str
+    name: Name
     gender: Gender | None = None
     unit: Id
     recruited: date | None = None
@@ -260,7 +270,7 @@ class Dataset(Strict):
         for part, items in (("units", self.units), ("people", self.people), ("initiatives", self.initiatives)):
             for i, item in enumerate(items):
                 if item.id in seen:
-                    yield (part, i, "id"), f"id '{item.id}' is used twice", "ids must be unique"
+                    yield (part, i, "id"), t("ds.id_twice", value=item.id), t("ds.id_twice.hint")
                 seen[item.id] = part
         subjects = self.subjects()
         for i, bloc in enumerate(self.blocs):
@@ -271,36 +281,44 @@ class Dataset(Strict):
                 yield ("units", i, "bloc"), f"unknown bloc '{unit.bloc}'", suggest(unit.bloc, self.blocs_by_id)
         for i, person in enumerate(self.people):
             if person.unit not in units:
-                yield ("people", i, "unit"), f"unknown unit '{person.unit}'", suggest(person.unit, units)
+                yield ("people", i, "unit"), t("ds.unknown_unit", value=person.unit), suggest(person.unit, units)
         keys: set[tuple[str, int]] = set()
+        first_year = {p.id: p.recruited.year for p in self.people if p.recruited is not None}  # of recruitment
         for i, rec in enumerate(self.records):
             if rec.subject not in subjects:
-                yield ("records", i, "subject"), f"unknown subject '{rec.subject}'", suggest(rec.subject, subjects)
+                yield (("records", i, "subject"), t("ds.unknown_subject", value=rec.subject),
+                       suggest(rec.subject, subjects))
             if rec.unit is not None and rec.unit not in units:
-                yield ("records", i, "unit"), f"unknown unit '{rec.unit}'", suggest(rec.unit, units)
+                yield ("records", i, "unit"), t("ds.unknown_unit", value=rec.unit), suggest(rec.unit, units)
             if (rec.subject, rec.year) in keys:
-                yield (("records", i, "year"), f"a second record for '{rec.subject}' in {rec.year}",
-                       "merge the two records")
+                yield (("records", i, "year"), t("ds.record_twice", subject=rec.subject, year=rec.year),
+                       t("ds.record_twice.hint"))
             keys.add((rec.subject, rec.year))
+            if rec.year < first_year.get(rec.subject, 0):
+                yield (("records", i, "year"), t("ds.before_recruited", year=rec.year, subject=rec.subject,
+                                                 recruited=people[rec.subject].recruited),
+                       t("ds.before_recruited.hint"))
             away = sum(leave.months for leave in rec.leave)
             if rec.months_worked is not None and rec.months_worked + away > 12:
                 yield (("records", i, "months_worked"),
-                       f"months worked ({rec.months_worked:g}) plus leave ({away:g}) exceed 12",
-                       "months_worked counts months at work only; leave is listed apart")
+                       t("ds.over_12", worked=f"{rec.months_worked:g}", away=f"{away:g}"), t("ds.over_12.hint"))
         for i, ini in enumerate(self.initiatives):
             for j, author in enumerate(ini.authors):
                 if author not in people:
-                    yield ("initiatives", i, "authors", j), f"unknown author '{author}'", suggest(author, people)
+                    yield (("initiatives", i, "authors", j), t("ds.unknown_author", value=author),
+                           suggest(author, people))
         for i, award in enumerate(self.conferred):
             for j, ini in enumerate(award.initiatives):
                 if ini not in seen or seen[ini] != "initiatives":
                     known = [x.id for x in self.initiatives]
-                    yield ("conferred", i, "initiatives", j), f"unknown initiative '{ini}'", suggest(ini, known)
+                    yield (("conferred", i, "initiatives", j), t("ds.unknown_initiative", value=ini),
+                           suggest(ini, known))
         for part, items in (("conferred", self.conferred), ("achievements", self.achievements),
                             ("dossiers", self.dossiers)):
             for i, item in enumerate(items):
                 if item.subject not in subjects:
-                    yield (part, i, "subject"), f"unknown subject '{item.subject}'", suggest(item.subject, subjects)
+                    yield ((part, i, "subject"), t("ds.unknown_subject", value=item.subject),
+                           suggest(item.subject, subjects))
 
 
 def id_order(identifier: str) -> tuple:
@@ -330,7 +348,7 @@ def check_dataset(dataset: Dataset, path: Path, prefix: tuple[str | int, ...] = 
     """Refuse a dataset with a broken reference, naming the first one's line."""
     for loc, message, hint in dataset.problems():
         raise KtrulesError(message, file=path, line=line_of(path, (*prefix, *loc)),
-                           hint=hint or "fix the id or add what it refers to")
+                           hint=hint or t("ds.fix_id"))
     return dataset
 
 

@@ -41,6 +41,7 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
+from ktrules.common.messages import t
 from ktrules.common.vocabulary import NATIONAL_AWARDS
 
 # ---------------------------------------------------------------- reading one cell
@@ -84,15 +85,14 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 def _id(value: Any) -> str:
     text = cell_text(value)
     if not _ID.match(text):
-        raise CellError(f"{shown(text)} không dùng được làm mã",
-                        "mã gồm chữ cái không dấu, chữ số và . _ -, viết liền, ví dụ p01 hoặc kh-tc")
+        raise CellError(t("wb.bad_id", value=shown(text)), t("wb.bad_id.hint"))
     return text
 
 
 def _ids(value: Any) -> list[str]:
     ids = [_id(part) for part in re.split(r"[,;\s]+", cell_text(value)) if part]
     if not ids:
-        raise CellError("chưa ghi mã nào", "ghi các mã, cách nhau bằng dấu phẩy, ví dụ p01, p02")
+        raise CellError(t("wb.no_ids"), t("wb.no_ids.hint"))
     return ids
 
 
@@ -101,23 +101,23 @@ def _number(value: Any, what: str) -> float:
         return float(value)
     match = re.fullmatch(r"(\d+(?:[.,]\d+)?)(?: ?thang)?", folded(cell_text(value)))
     if isinstance(value, bool) or not match:
-        raise CellError(f"{shown(value)} không phải là {what}", "ghi một số, ví dụ 12 hoặc 4,5")
+        raise CellError(t("wb.not_a", value=shown(value), what=t(what)), t("wb.number.hint"))
     return float(match.group(1).replace(",", "."))
 
 
 def _whole(value: Any, what: str, low: int, high: int) -> int:
     number = _number(value, what)
     if not number.is_integer() or not low <= number <= high:
-        raise CellError(f"{shown(value)} không phải là {what}", f"ghi số nguyên từ {low} đến {high}")
+        raise CellError(t("wb.not_a", value=shown(value), what=t(what)), t("wb.whole.hint", low=low, high=high))
     return int(number)
 
 
 def _year(value: Any) -> int:
-    return _whole(value, "năm", 1945, 2100)
+    return _whole(value, "wb.what.year", 1945, 2100)
 
 
 def _rank(value: Any) -> int:
-    return _whole(value, "thứ hạng", 1, 999)
+    return _whole(value, "wb.what.rank", 1, 999)
 
 
 def _members(value: Any) -> int:
@@ -125,16 +125,16 @@ def _members(value: Any) -> int:
 
 
 def _months(value: Any) -> float:
-    months = _number(value, "số tháng")
+    months = _number(value, "wb.what.months")
     if not 0 <= months <= 12:
-        raise CellError(f"{shown(value)} tháng không hợp lệ", "số tháng trong năm từ 0 đến 12")
+        raise CellError(t("wb.bad_months", value=shown(value)), t("wb.bad_months.hint"))
     return months
 
 
 def _leave_months(value: Any) -> float:
     months = _months(value)
     if months == 0:
-        raise CellError("số tháng nghỉ bằng 0", "ghi số tháng nghỉ lớn hơn 0, hoặc xóa cả Loại nghỉ")
+        raise CellError(t("wb.no_leave"), t("wb.no_leave.hint"))
     return months
 
 
@@ -156,52 +156,49 @@ def _date(value: Any) -> date:
             return date(int(match.group(4)), int(match.group(5)), int(match.group(6)))
     except ValueError:
         pass
-    raise CellError(f"{shown(value)} không phải là ngày", "ghi ngày dạng dd/mm/yyyy, ví dụ 01/06/2023")
+    raise CellError(t("wb.not_a", value=shown(value), what=t("wb.what.date")), t("wb.date.hint"))
 
 
 class Words:
     """A closed set of codes with the Vietnamese word written for each, and other words accepted."""
 
-    def __init__(self, what: str, names: dict[str, str], hint: str, aliases: tuple[tuple[str, str], ...] = ()):
-        self.what, self.names, self.hint = what, names, hint  # names: code -> the word written and listed
+    def __init__(self, what: str, names: dict[str, str], aliases: tuple[tuple[str, str], ...] = ()):
+        self.what, self.names = what, names  # what: the messages wb.what.<what>, wb.hint.<what>
         pairs = [*((code, code) for code in names), *((n, c) for c, n in names.items()), *aliases]
         self.lookup = {folded(word): code for word, code in pairs}
 
     def read(self, value: Any) -> str:
         code = self.lookup.get(folded(cell_text(value)))
         if code is None:
-            raise CellError(f"{shown(value)} không phải là {self.what}", self.hint)
+            raise CellError(t("wb.not_a", value=shown(value), what=t(f"wb.what.{self.what}")),
+                            t(f"wb.hint.{self.what}"))
         return code
 
     def write(self, code: str) -> str:
         return self.names.get(code, code)
 
 
-RATINGS = Words("mức xếp loại", {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
+RATINGS = Words("rating", {"HTXS": "Hoàn thành xuất sắc nhiệm vụ", "HTT": "Hoàn thành tốt nhiệm vụ",
                                  "HT": "Hoàn thành nhiệm vụ", "KHT": "Không hoàn thành nhiệm vụ"},
-                "dùng HTXS, HTT, HT hoặc KHT",
                 (("Hoàn thành xuất sắc", "HTXS"), ("Hoàn thành tốt", "HTT"), ("Hoàn thành", "HT"),
                  ("Không hoàn thành", "KHT")))
-GENDERS = Words("giới tính", {"female": "Nữ", "male": "Nam"}, "dùng Nam hoặc Nữ")
-DISCIPLINES = Words("hình thức kỷ luật", {
+GENDERS = Words("gender", {"female": "Nữ", "male": "Nam"})
+DISCIPLINES = Words("discipline", {
     "khien_trach": "Khiển trách", "canh_cao": "Cảnh cáo", "ha_bac_luong": "Hạ bậc lương",
-    "giang_chuc": "Giáng chức", "cach_chuc": "Cách chức", "buoc_thoi_viec": "Buộc thôi việc"},
-    "dùng Khiển trách, Cảnh cáo, Hạ bậc lương, Giáng chức, Cách chức hoặc Buộc thôi việc")
-SCOPES = Words("cấp sáng kiến", {"co_so": "Cơ sở", "tinh": "Tỉnh", "toan_quoc": "Toàn quốc"},
-               "dùng Cơ sở, Tỉnh (cấp bộ, ban, ngành, tỉnh) hoặc Toàn quốc",
+    "giang_chuc": "Giáng chức", "cach_chuc": "Cách chức", "buoc_thoi_viec": "Buộc thôi việc"})
+SCOPES = Words("scope", {"co_so": "Cơ sở", "tinh": "Tỉnh", "toan_quoc": "Toàn quốc"},
                (("cấp cơ sở", "co_so"), ("cấp tỉnh", "tinh"), ("bộ, ngành, tỉnh", "tinh"), ("cấp bộ", "tinh"),
                 ("bộ, ban, ngành, tỉnh", "tinh"), ("cấp bộ, ban, ngành, tỉnh", "tinh"), ("cấp toàn quốc", "toan_quoc")))
-KINDS = Words("loại sáng kiến", {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"}, "dùng Sáng kiến hoặc Đề tài",
+KINDS = Words("kind", {"sang_kien": "Sáng kiến", "de_tai": "Đề tài"},
               (("đề tài khoa học", "de_tai"),))
-LEAVES = Words("loại nghỉ", {
+LEAVES = Words("leave", {
     "maternity": "Thai sản", "training": "Đi học", "duty_injury": "Tai nạn khi làm nhiệm vụ", "sick": "Ốm",
     "unpaid": "Không lương"},
-    "dùng Thai sản, Đi học, Tai nạn khi làm nhiệm vụ, Ốm hoặc Không lương",
     (("nghỉ thai sản", "maternity"), ("đào tạo", "training"), ("đi học, đào tạo", "training"),
      ("điều trị tai nạn khi làm nhiệm vụ", "duty_injury"), ("tai nạn", "duty_injury"),
      ("tai nạn lao động", "duty_injury"), ("nghỉ ốm", "sick"), ("ốm đau", "sick"),
      ("nghỉ không lương", "unpaid")))
-VERDICTS = Words("kết quả đánh giá", {"true": "Đạt", "false": "Không đạt"}, "dùng Đạt hoặc Không đạt",
+VERDICTS = Words("assessment", {"true": "Đạt", "false": "Không đạt"},
                  (("có", "true"), ("không", "false"), ("1", "true"), ("0", "false")))
 
 
@@ -213,7 +210,6 @@ def _verdict_word(value: bool) -> str:
     return VERDICTS.write("true" if value else "false")
 
 
-AWARD_HINT = "dùng mã (LDTT, CSTDCS, TTLDXS, BANG_KHEN_TINH, ...) hoặc tên như 'Lao động tiên tiến'"
 AWARD_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
 

@@ -18,10 +18,11 @@ from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import t
+from ktrules.common.output import FORMULA_STARTS
 from ktrules.common.vocabulary import NATIONAL_AWARDS
 from ktrules.records.models import Dataset
 from ktrules.records.sheets import (
-    AWARD_HINT,
     AWARD_ID,
     PAIRS,
     RECORD_KEY,
@@ -52,7 +53,8 @@ class Table:
 
     def error(self, message: str, hint: str | None = None, row: int | None = None,
               column: str | None = None) -> KtrulesError:
-        where = ", ".join(p for p in (self.label, row and f"dòng {row}", column and f"cột {column}") if p)
+        where = ", ".join(p for p in (self.label, row and t("wb.row", n=row), column and t("wb.column", name=column))
+                          if p)
         return KtrulesError(f"{where}: {message}" if where else message, file=self.file, hint=hint)
 
 
@@ -61,19 +63,19 @@ def _did_you_mean(word: str, choices: list[str]) -> str | None:
     # a shortened header ('Thứ hạng' for 'Thứ hạng trong khối') is closer than difflib finds it
     close = [k for k in keyed if folded(word) and folded(word) in k] or difflib.get_close_matches(
         folded(word), list(keyed), n=1, cutoff=0.6)
-    return f"có phải '{keyed[close[0]]}'?" if close else None
+    return t("wb.did_you_mean", word=keyed[close[0]]) if close else None
 
 
 def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ...]]]]:
     if not path.is_file():
-        raise KtrulesError("không tìm thấy tệp", file=path, hint="kiểm tra đường dẫn")
+        raise KtrulesError(t("err.not_found"), file=path, hint=t("err.not_found.hint"))
     try:
         with warnings.catch_warnings():  # openpyxl warns about Excel features it drops; they hold no records
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # a file that is not a workbook fails with zip, XML or openpyxl errors alike
-        raise KtrulesError(f"không đọc được tệp Excel ({type(exc).__name__})", file=path,
-                           hint="mở tệp bằng Excel và lưu lại dạng Excel Workbook (.xlsx)") from None
+        raise KtrulesError(t("wb.not_excel", reason=type(exc).__name__), file=path,
+                           hint=t("wb.not_excel.hint")) from None
     return {ws.title: (path, f"Sheet {ws.title}", list(ws.iter_rows(values_only=True))) for ws in book.worksheets}
 
 
@@ -89,21 +91,27 @@ def _csv_rows(file: Path) -> list[tuple[Any, ...]]:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise KtrulesError("tệp không ở dạng UTF-8", file=file, hint="lưu lại dạng CSV UTF-8") from None
+        raise KtrulesError(t("wb.not_utf8"), file=file, hint=t("wb.csv.hint")) from None
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)  # Excel writes ';' where the decimal mark is ','
     try:
-        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [tuple(map(_formula_kept, row)) for row in rows]
     except csv.Error as exc:
-        raise KtrulesError(f"tệp CSV hỏng ({exc})", file=file, hint="lưu lại tệp từ Excel dạng CSV UTF-8") from None
+        raise KtrulesError(t("wb.bad_csv", reason=exc), file=file, hint=t("wb.csv.hint")) from None
+
+
+def _formula_kept(cell: str) -> str:
+    """A cell as written before CSV output neutralised it ("'=x" for "=x"), so a round trip keeps it."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def _tables(path: Path) -> dict[str, Table]:
     """The sheets of a workbook or CSV folder, matched to the layout by name (case and accents aside)."""
     grids = _csv_grids(path) if path.is_dir() else _workbook_grids(path)
     by_key = {folded(s.name): s for s in SHEETS}
-    what = "tệp" if path.is_dir() else "sheet"
-    anything = f"các {what}: {SHEET_NAMES};"
+    what = t("wb.file") if path.is_dir() else "sheet"
+    anything = t("wb.sheets", what=what, names=SHEET_NAMES)
     tables: dict[str, Table] = {}
     for name, (file, label, grid) in grids.items():
         sheet = by_key.get(folded(name))
@@ -111,16 +119,16 @@ def _tables(path: Path) -> dict[str, Table]:
             continue  # an empty sheet (one Excel added, or an optional part cleared) holds nothing to ignore
         if sheet is None:
             hint = _did_you_mean(name, [s.name for s in SHEETS]) or anything
-            raise KtrulesError(f"{what.capitalize()} '{name}' không thuộc mẫu hồ sơ", file=file,
-                               hint=f"{hint} đổi tên hoặc xóa {what} này")
+            raise KtrulesError(t("wb.unknown_sheet", what=what.capitalize(), name=name), file=file,
+                               hint=t("wb.unknown_sheet.hint", hint=hint, what=what))
         if sheet.name in tables:
-            raise KtrulesError(f"có hai {what} '{sheet.name}'", file=file, hint="gộp lại thành một")
+            raise KtrulesError(t("wb.sheet_twice", what=what, name=sheet.name), file=file, hint=t("wb.merge"))
         tables[sheet.name] = _table(sheet, file, label, grid)
     for sheet in SHEETS:
         if sheet.required and sheet.name not in tables:
             missing = f"{sheet.name}.csv" if path.is_dir() else sheet.name
-            raise KtrulesError(f"thiếu {what} '{missing}'", file=path,
-                               hint="thêm vào, với dòng tiêu đề như tệp mẫu (tạo bằng: ktrules template mau.xlsx)")
+            raise KtrulesError(t("wb.missing_sheet", what=what, name=missing), file=path,
+                               hint=t("wb.missing_sheet.hint"))
     return tables
 
 
@@ -139,39 +147,69 @@ def _columns(table: Table) -> list[Column | None]:
         letter = get_column_letter(i + 1)
         if column is None and not blank(cell):
             headers = [c.header for c in table.sheet.columns]
-            hint = _did_you_mean(cell_text(cell), headers) or "các cột: " + ", ".join(headers) + ";"
-            raise table.error(f"không biết cột {shown(cell)}", f"{hint} sửa tên hoặc xóa cột này", 1, letter)
+            hint = _did_you_mean(cell_text(cell), headers) or t("wb.columns", names=", ".join(headers))
+            raise table.error(t("wb.unknown_column", name=shown(cell)), t("wb.unknown_column.hint", hint=hint), 1,
+                              letter)
         if column is not None and column in found:
-            raise table.error(f"cột '{column.header}' có hai lần", "xóa một cột", 1, letter)
+            raise table.error(t("wb.column_twice", name=column.header), t("wb.column_twice.hint"), 1, letter)
         found.append(column)
     for column in table.sheet.columns:
         if column.required and column not in found:
-            raise table.error(f"thiếu cột '{column.header}'", "thêm cột này vào dòng tiêu đề (dòng 1)")
+            raise table.error(t("wb.missing_column", name=column.header), t("wb.missing_column.hint"))
     return found
 
 
-def _values(table: Table) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each non-blank row as {field: value read}, blank cells left out."""
+def _values(table: Table, problems: Problems) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank row as {field: value read}, blank cells left out; a row with a bad cell is
+    reported to `problems` and left out, so that the reading goes on to the next bad cell."""
     columns = _columns(table)
     for number, cells in table.rows:
         if all(blank(c) for c in cells):
             continue
         values: dict[str, Any] = {}
+        bad = False
         for i, cell in enumerate(cells):
             if blank(cell):
                 continue
             column = columns[i] if i < len(columns) else None
             if column is None:
-                raise table.error("ô có dữ liệu nhưng cột không có tiêu đề", "thêm tiêu đề ở dòng 1 hoặc xóa ô",
-                                  number, get_column_letter(i + 1))
+                bad = problems.add(table.error(t("wb.no_header"), t("wb.no_header.hint"), number,
+                                               get_column_letter(i + 1)))
+                continue
             try:
                 values[column.field] = column.read(cell)
             except CellError as exc:
-                raise table.error(exc.message, exc.hint, number, column.header) from None
+                bad = problems.add(table.error(exc.message, exc.hint, number, column.header))
         for column in table.sheet.columns:
-            if column.required and column.field not in values:
-                raise table.error("ô trống", "cột này bắt buộc", number, column.header)
-        yield number, values
+            if column.required and column.field not in values and not bad:
+                bad = problems.add(table.error(t("wb.empty"), t("wb.required"), number, column.header))
+        if not bad:
+            yield number, values
+
+
+class Problems:
+    """The problems of one reading, so that a secretary sees every bad cell at once, up to CAP."""
+
+    CAP = 50
+
+    def __init__(self) -> None:
+        self.found: list[KtrulesError] = []
+
+    def add(self, error: KtrulesError) -> bool:
+        """Note `error` (True, for `bad = problems.add(...)`); stop reading at the cap."""
+        self.found.append(error)
+        if len(self.found) >= self.CAP:
+            self.raise_any()
+        return True
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise self.combined()
+
+    def combined(self) -> KtrulesError:
+        """The first problem, carrying the others."""
+        first, *others = self.found
+        return KtrulesError(first.message, file=first.file, line=first.line, hint=first.hint, more=others)
 
 
 # ---------------------------------------------------------------- from rows to a Dataset
@@ -187,41 +225,47 @@ class _Builder:
         self.places: dict[tuple[str | int, ...], tuple[Table, int]] = {}
         self.names: list[tuple[Table, int, str, str]] = []  # (table, row, subject, name written)
         self.records: dict[tuple[str, int], tuple[dict[str, Any], int]] = {}
+        self.problems = Problems()
 
     def add(self, table: Table) -> None:
         part = table.sheet.part
-        rows = list(_values(table))
+        rows = list(_values(table, self.problems))
         if part == "organization":
             return self._organization(table, rows)
         items = self.data.setdefault(part, [])
         for number, values in rows:
-            if "subject_name" in values:
-                self.names.append((table, number, values["subject"], values.pop("subject_name")))
-            if part == "records":
-                self._record(table, number, values, items)
-                continue
-            if "award" in values:
-                values["award"] = self._award(table, number, values["award"])
-            if part == "conferred" and values["award"] not in NATIONAL_AWARDS and "campaign" not in values:
-                raise table.error(f"{shown(values['award'])} không phải là danh hiệu, hình thức khen thưởng",
-                                  f"{AWARD_HINT}; danh hiệu của một phong trào thì ghi cả cột Phong trào",
-                                  number, table.sheet.header("award"))
-            self.places[(part, len(items))] = (table, number)
-            items.append(values)
+            try:
+                self._row(table, part, number, values, items)
+            except KtrulesError as exc:
+                self.problems.add(exc)
+
+    def _row(self, table: Table, part: str, number: int, values: dict[str, Any], items: list[dict[str, Any]]) -> None:
+        if "subject_name" in values:
+            self.names.append((table, number, values["subject"], values.pop("subject_name")))
+        if part == "records":
+            self._record(table, number, values, items)
+            return
+        if "award" in values:
+            values["award"] = self._award(table, number, values["award"])
+        if part == "conferred" and values["award"] not in NATIONAL_AWARDS and "campaign" not in values:
+            raise table.error(t("wb.not_award", value=shown(values["award"])), t("wb.campaign_award.hint"),
+                              number, table.sheet.header("award"))
+        self.places[(part, len(items))] = (table, number)
+        items.append(values)
 
     def _award(self, table: Table, number: int, written: str) -> str:
         """A national award by id or name; else, as written, the id of a campaign's award."""
         found = self.awards.get(folded(written))
         if found is None and not AWARD_ID.match(written):
-            raise table.error(f"{shown(written)} không phải là danh hiệu, hình thức khen thưởng", AWARD_HINT,
+            raise table.error(t("wb.not_award", value=shown(written)), t("wb.award.hint"),
                               number, table.sheet.header("award"))
         return found or written
 
     def _organization(self, table: Table, rows: list[tuple[int, dict[str, Any]]]) -> None:
         if not rows:
-            raise table.error("chưa ghi cơ quan", "ghi mã và tên cơ quan ở dòng 2")
+            raise table.error(t("wb.no_organization"), t("wb.no_organization.hint"))
         if len(rows) > 1:
-            raise table.error("chỉ ghi một cơ quan", "xóa dòng này", rows[1][0])
+            raise table.error(t("wb.one_organization"), t("wb.remove_row"), rows[1][0])
         self.places[("organization",)] = (table, rows[0][0])
         self.data["organization"] = rows[0][1]
 
@@ -234,8 +278,8 @@ class _Builder:
             if extra:
                 first = self.places[("records", index)][1]
                 header = next(c.header for c in table.sheet.columns if c.field in extra)
-                raise table.error(f"'{key[0]}' năm {key[1]} đã có ở dòng {first}",
-                                  "mỗi năm một dòng; dòng thêm chỉ ghi nghỉ, kỷ luật hoặc đánh giá", number, header)
+                raise table.error(t("wb.record_twice", subject=key[0], year=key[1], row=first),
+                                  t("wb.record_twice.hint"), number, header)
         else:
             record, index = values, len(items)
             self.records[key] = (record, index)
@@ -250,11 +294,11 @@ class _Builder:
                 continue
             if a is None or b is None:
                 pair = [table.sheet.header(f"{group}.{first}"), table.sheet.header(f"{group}.{second}")]
-                raise table.error("ô trống", f"ghi đủ cả '{pair[0]}' và '{pair[1]}'", number,
+                raise table.error(t("wb.empty"), t("wb.pair.hint", a=pair[0], b=pair[1]), number,
                                   pair[0] if a is None else pair[1])
             if group == "assessments":
                 if a in record.setdefault("assessments", {}):
-                    raise table.error(f"tiêu chí '{a}' đã được đánh giá trong năm này", "giữ một dòng", number,
+                    raise table.error(t("wb.assessed_twice", name=a), t("wb.keep_one"), number,
                                       table.sheet.header("assessments.key"))
                 record["assessments"][a] = b
                 self.places[("records", index, "assessments", a)] = (table, number)
@@ -284,36 +328,36 @@ class _Builder:
         return table.error(message, hint, row, column)
 
     def finish(self) -> Dataset:
+        """The Dataset, or every problem of the reading: bad cells first, as the models and references
+        would only repeat them."""
+        self.problems.raise_any()
         try:
             dataset = Dataset.model_validate(self.data)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            message = f"giá trị không hợp lệ ({first['msg']})"
-            raise self.error(tuple(first["loc"]), message, "sửa theo tệp mẫu") from None
+            for error in exc.errors()[:Problems.CAP]:
+                self.problems.add(self.error(tuple(error["loc"]), t("wb.invalid", reason=error["msg"]),
+                                             t("wb.invalid.hint")))
+            raise self.problems.combined() from None
         for loc, message, _ in dataset.problems():
-            raise self._problem(dataset, loc, message)
+            self.problems.add(self._problem(dataset, loc, message))
         self._check_names(dataset)
+        self.problems.raise_any()
         return dataset
 
     def _problem(self, dataset: Dataset, loc: tuple[str | int, ...], message: str) -> KtrulesError:
         value = _at(self.data, loc)
         field = next((s for s in loc[1:] if isinstance(s, str)), "")
         if field == "id":
-            return self.error(loc, f"mã '{value}' đã dùng ở {self._first_use(value)}",
-                              "mỗi mã đơn vị, cán bộ, sáng kiến chỉ dùng một lần")
+            return self.error(loc, t("wb.id_twice", value=value, where=self._first_use(value)), t("wb.id_twice.hint"))
         if field == "months_worked":
             record = dataset.records[loc[1]]  # type: ignore[index]
             away = sum(leave.months for leave in record.leave)
-            return self.error(loc, f"số tháng làm việc ({value:g}) cộng số tháng nghỉ ({away:g}) quá 12",
-                              "số tháng làm việc chỉ tính thời gian thực làm; thời gian nghỉ ghi riêng")
-        known = {"unit": ("đơn vị", "sheet Đơn vị", list(dataset.units_by_id)),
-                 "subject": ("cán bộ hoặc đơn vị", "sheet Cán bộ, Đơn vị", sorted(dataset.subjects())),
-                 "authors": ("cán bộ", "sheet Cán bộ", list(dataset.people_by_id)),
-                 "initiatives": ("sáng kiến", "sheet Sáng kiến", [i.id for i in dataset.initiatives])}
+            return self.error(loc, t("wb.over_12", worked=f"{value:g}", away=f"{away:g}"), t("wb.over_12.hint"))
+        known = {"unit": list(dataset.units_by_id), "subject": sorted(dataset.subjects()),
+                 "authors": list(dataset.people_by_id), "initiatives": [i.id for i in dataset.initiatives]}
         if field in known:
-            what, where, ids = known[field]
-            hint = _did_you_mean(str(value), ids) or f"thêm vào {where} hoặc sửa mã"
-            return self.error(loc, f"không có {what} mã '{value}'", hint)
+            hint = _did_you_mean(str(value), known[field]) or t(f"wb.unknown.{field}.hint")
+            return self.error(loc, t(f"wb.unknown.{field}", value=value), hint)
         return self.error(loc, message, None)
 
     def _first_use(self, value: Any) -> str:
@@ -322,15 +366,16 @@ class _Builder:
             for i, item in enumerate(self.data.get(part, [])):
                 place = self.where((part, i)) if item["id"] == value else None
                 if place:
-                    return f"{place[0].label or place[0].file.name}, dòng {place[1]}"
-        return "dòng khác"
+                    return f"{place[0].label or place[0].file.name}, {t('wb.row', n=place[1])}"
+        return t("wb.another_row")
 
     def _check_names(self, dataset: Dataset) -> None:
         for table, row, subject, name in self.names:
             item = dataset.people_by_id.get(subject) or dataset.units_by_id.get(subject)
             if item is not None and _plain(item.name) != _plain(name):
-                raise table.error(f"{shown(name)} không khớp với tên của mã {subject} ({shown(item.name)})",
-                                  "sửa tên hoặc mã; cột này chỉ để đối chiếu", row, SUBJECT_NAME.header)
+                self.problems.add(table.error(t("wb.name_differs", name=shown(name), subject=subject,
+                                                known=shown(item.name)), t("wb.name_differs.hint"), row,
+                                              SUBJECT_NAME.header))
 
 
 def _plain(name: str) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+import itertools
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from ktrules.common.errors import KtrulesError, suggest
-from ktrules.common.reading import line_of, read_document, validation_error
+from ktrules.common.messages import t
+from ktrules.common.reading import check_depth, line_of, read_document, validation_error
 from ktrules.rules.checking import award_needs, award_stages, type_check, vocabulary
 from ktrules.rules.models import LoadedVersion, PackInfo, RuleVersion
 
@@ -20,6 +22,7 @@ NATIONAL_PACK = "vn"
 
 def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
     data = read_document(path)
+    check_depth(data, path)  # the models of criteria nest: a JSON file could otherwise nest them 900 deep
     if not isinstance(data, dict):
         raise KtrulesError("expected a mapping of keys at the top of the file", file=path, line=1)
     try:
@@ -52,7 +55,19 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
     versions = sorted((load_version(p, info) for p in files), key=lambda v: v.rules.effective_from)
     if not versions:
         raise KtrulesError("the rule pack has no version files", file=folder, hint="add one, e.g. 2024.yaml")
+    _refuse_overlaps(versions)
     return versions
+
+
+def _refuse_overlaps(versions: list[LoadedVersion]) -> None:
+    """Two versions in force on one day would let the order of the files choose the rules."""
+    for a, b in itertools.pairwise(versions):
+        a_end, b_start, b_end = a.rules.effective_to, b.rules.effective_from, b.rules.effective_to
+        if a_end is None or a_end >= b_start:
+            last = min((d for d in (a_end, b_end) if d is not None), default="…")
+            raise KtrulesError(t("lint.overlap", a=a.path.name, b=b.path.name, start=b_start, end=last,
+                                 fix=b_start - timedelta(days=1)), file=a.path,
+                               line=line_of(a.path, ("effective_to",) if a_end else ("effective_from",)))
 
 
 def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion:

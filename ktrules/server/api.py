@@ -69,7 +69,7 @@ async def check(request: Request, settings: Config, period: Period, as_of: AsOf 
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
                "subjects": subject or ()}
     return _json(await run(_work(request), checked, await request.body(), settings.max_upload, period, lang,
-                           options))
+                           options, lang=lang))
 
 
 def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
@@ -86,7 +86,7 @@ async def explain(request: Request, settings: Config, period: Period, subject: I
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
                "subjects": (subject,)}
     return _json(await run(_work(request), explained, await request.body(), settings.max_upload, period, lang,
-                           options))
+                           options, lang=lang))
 
 
 def explained(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
@@ -102,7 +102,7 @@ async def rank_award(request: Request, settings: Config, period: Period, award: 
     """An award's eligible candidates in order, with quota: what `ktrules rank --format json` prints."""
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign}
     return _json(await run(_work(request), ranked, await request.body(), settings.max_upload, period, lang,
-                           options, award, bloc))
+                           options, award, bloc, lang=lang))
 
 
 def ranked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any], award: str,

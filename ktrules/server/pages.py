@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from ktrules.common.messages import LANGS, t
+from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.council.ranking import rank
 from ktrules.council.rewards import payer
 from ktrules.documents.packet import build_packet, render_html
@@ -93,6 +93,7 @@ async def upload(request: Request, settings: Config) -> Response:
         asked = Asked(source[0], *_choices(form, lang))
     except ValueError as exc:
         return _start(request, settings, str(exc), 422)
+    LANGUAGE.set(lang)  # this request's task only: the run's errors speak the page's language
     run = request.app.state.runs.start(asked, source[1], str(settings.rules))
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 

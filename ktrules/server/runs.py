@@ -4,6 +4,7 @@ writes into an evaluation's context), and the store only adds, finds and drops w
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import secrets
 import threading
@@ -72,7 +73,7 @@ class Runs:
             self._runs[run.id] = run
             while len(self._runs) > KEPT:
                 self._runs.popitem(last=False)
-        self._pool.submit(_evaluate, run, read, rules)
+        self._pool.submit(contextvars.copy_context().run, _evaluate, run, read, rules)  # with the page's language
         return run
 
     def get(self, run_id: str) -> Run | None:

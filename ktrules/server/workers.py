@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import LANGUAGE
 from ktrules.engine.evaluate import version_in_force
 from ktrules.engine.inputs import UploadTooLarge
 
@@ -56,15 +57,16 @@ def _warm(rules: Path) -> None:
             version_in_force(rules, day)
 
 
-async def run(pool: ProcessPoolExecutor, task: Callable[..., T], *args: Any) -> T:
-    """`task(*args)` in a worker; a user error raised there is raised here as it was."""
-    answer = await asyncio.wrap_future(pool.submit(_guarded, task, *args))
+async def run(pool: ProcessPoolExecutor, task: Callable[..., T], *args: Any, lang: str = "vi") -> T:
+    """`task(*args)` in a worker, its errors in `lang`; a user error raised there is raised here as it was."""
+    answer = await asyncio.wrap_future(pool.submit(_guarded, lang, task, *args))
     if isinstance(answer, Failure):
         raise answer.error()
     return answer
 
 
-def _guarded(task: Callable[..., T], *args: Any) -> T | Failure:
+def _guarded(lang: str, task: Callable[..., T], *args: Any) -> T | Failure:
+    LANGUAGE.set(lang)  # a worker serves one call at a time: the call's language holds until the next
     try:
         return task(*args)
     except KtrulesError as exc:

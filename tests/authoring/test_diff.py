@@ -219,9 +219,9 @@ def test_freeze_replaces_a_file_whole_or_not_at_all(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_rename)
-    result = invoke("freeze", SMALL, "--period", "2024", "--out", out)
+    result = invoke("freeze", SMALL, "--period", "2024", "--out", out, "--lang", "en")
     assert result.exit_code == 2
-    assert result.output.startswith(f"Error: {out}: cannot write the case file (No space left on device)")
+    assert result.output.startswith(f"Error: {out}: cannot write the file (No space left on device)")
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]
 

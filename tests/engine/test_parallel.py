@@ -64,6 +64,6 @@ def test_an_error_in_a_worker_is_the_same_one_line_error(tmp_path: Path, provinc
     path = tmp_path / "province.json"
     path.write_text(province.model_dump_json(), encoding="utf-8")
     out = CliRunner().invoke(cli, ["check", str(path), "--period", "2024", "--format", "csv", "--jobs", "2",
-                                   "--award", "LDTX"])
+                                   "--award", "LDTX", "--lang", "en"])
     assert out.exit_code == 2
     assert out.output.startswith("Error: unknown award 'LDTX'") and out.output.count("\n") == 1

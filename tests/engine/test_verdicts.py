@@ -194,7 +194,7 @@ def test_an_achievement_without_evidence_loads_counts_nothing_and_explain_says_s
 def _check_fails(tmp_path: Path, data: dict) -> str:
     path = tmp_path / "records.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", str(path), "--period", "2024"])
+    result = CliRunner().invoke(cli, ["check", str(path), "--period", "2024", "--lang", "en"])
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1
     return result.output

@@ -23,9 +23,18 @@ from hypothesis import strategies as st
 
 from ktrules import Dataset, KtrulesError, evaluate, load_dataset
 from ktrules.cli import cli
+from ktrules.common.messages import LANGUAGE
 from ktrules.documents.records_files import EXAMPLE, dataset_to_csv, dataset_to_workbook
 from ktrules.records.sheets import SHEETS
 from tests.conftest import DEPARTMENT, FIXTURES, SMALL, assert_one_line_error
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """A secretary's workbook speaks Vietnamese: so do its errors, by default."""
+    language = LANGUAGE.set("vi")
+    yield
+    LANGUAGE.reset(language)
 
 DEPARTMENT_XLSX = FIXTURES / "datasets" / "so-khcn-binh-dinh.xlsx"
 SMALL_CSV = FIXTURES / "datasets" / "small-csv"
@@ -348,3 +357,33 @@ def test_any_text_in_a_csv_rating_cell_loads_or_fails_on_one_line(tmp_path_facto
     rows[1] = rows[1].replace("Hoàn thành xuất sắc nhiệm vụ", quoted)
     ratings.write_text("\n".join(rows), encoding="utf-8-sig")
     _loads_or_fails_on_one_line(folder)
+
+
+def test_a_csv_folder_neutralises_formulas_and_reads_them_back_as_written(tmp_path):
+    data = load_dataset(SMALL).model_dump()
+    data["people"][0]["name"] = "=HYPERLINK(\"http://x\",\"An\")"
+    dataset_to_csv(Dataset.model_validate(data), tmp_path / "csv")
+    written = (tmp_path / "csv" / "Cán bộ.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in written
+    assert load_dataset(tmp_path / "csv").people[0].name == data["people"][0]["name"]
+
+
+def test_every_bad_cell_is_reported_in_one_reading(book):
+    edit(book, "Cán bộ", {"E3": "31/02/2018"})
+    edit(book, "Xếp loại", {"D2": "Tốt", "E3": 13, "C4": "năm nay"})
+    with pytest.raises(KtrulesError) as err:
+        load_dataset(book)
+    assert [line.split(": ")[1] for line in err.value.lines()] == [
+        "Sheet Cán bộ, dòng 3, cột Ngày tuyển dụng", "Sheet Xếp loại, dòng 2, cột Xếp loại",
+        "Sheet Xếp loại, dòng 3, cột Số tháng làm việc", "Sheet Xếp loại, dòng 4, cột Năm"]
+
+
+def test_a_csv_folder_with_bad_cells_prints_each_on_its_own_line_and_exits_2(tmp_path):
+    dataset_to_csv(load_dataset(SMALL), tmp_path)
+    ratings = tmp_path / "Xếp loại.csv"
+    ratings.write_text(ratings.read_text(encoding="utf-8-sig").replace("Hoàn thành tốt nhiệm vụ", "Tốt"),
+                       encoding="utf-8-sig")
+    result = CliRunner().invoke(cli, ["check", str(tmp_path), "--period", "2024"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3 and all(line.startswith(f"Error: {ratings}: dòng ") for line in lines)

@@ -104,3 +104,25 @@ def test_a_rule_file_edited_on_disk_is_read_again(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("at_least: HTT", "at_least: HTXS", 1), encoding="utf-8")
     after = evaluate(load_dataset(SMALL), 2024, rules=root, subjects=["p02"], awards=["LDTT"]).verdicts[0]
     assert (before.verdict, after.verdict) == ("eligible", "not_eligible")
+
+
+def test_a_rule_file_nested_too_deeply_or_with_an_impossible_date_is_one_line(tmp_path):
+    pack = tmp_path / "vn"
+    shutil.copytree(DEFAULT_RULES / "vn", pack)
+    rule = pack / "2024.yaml"
+    text = rule.read_text(encoding="utf-8")
+    rule.write_text(text.replace("effective_from: 2024-", "effective_from: 2024-02-30 #", 1), encoding="utf-8")
+    assert_one_line_error(lambda: load_pack(pack), f"{rule}:", ["2024-02-30"])
+    rule.unlink()
+    (pack / "2024.json").write_text('{"version": ' + "[" * 100 + "]" * 100 + "}", encoding="utf-8")
+    assert_one_line_error(lambda: load_pack(pack), f"{pack / '2024.json'}:", [])
+
+
+def test_versions_in_force_together_are_refused_at_load(tmp_path):
+    pack = tmp_path / "vn"
+    shutil.copytree(PACK, pack)
+    old = pack / "2017.yaml"
+    old.write_text(old.read_text(encoding="utf-8").replace("effective_to: 2023-12-31", "effective_to: 2024-06-30"),
+                   encoding="utf-8")
+    error = assert_one_line_error(lambda: load_pack(pack), f"{old}:14: ", ["2017.yaml", "2024.yaml", "2024-06-30"])
+    assert "2023-12-31" in error.message  # the fix: end the older version the day before the newer starts

@@ -109,23 +109,26 @@ def test_a_dataset_error_is_the_commands_one_line_message_as_a_problem(client: T
     text = SMALL.read_text(encoding="utf-8").replace("gender: female", "gender: femal", 1)
     broken = write("broken.yaml", text)
     data = yaml.safe_load(text)
-    problem = _problem(client.post("/api/check?period=2024", content=json.dumps(data, default=str)), 422)
-    printed = CliRunner().invoke(cli, ["check", str(broken), "--period", "2024"]).output
+    problem = _problem(client.post("/api/check?period=2024&lang=en", content=json.dumps(data, default=str)), 422)
+    printed = CliRunner().invoke(cli, ["check", str(broken), "--period", "2024", "--lang", "en"]).output
     # the same message as the CLI's, but for the name of the file and its line (YAML there, JSON here)
     assert problem["detail"].split(": ", 1)[1] == printed.removeprefix("Error: ").strip().split(": ", 1)[1]
     assert problem["file"] == "dataset.json" and "did you mean 'female'" in problem["hint"]
+    vietnamese = _problem(client.post("/api/check?period=2024", content=json.dumps(data, default=str)), 422)
+    assert "có phải 'female'" in vietnamese["hint"]  # the API speaks Vietnamese unless asked otherwise
 
 
 def test_malformed_json_and_bad_options_are_problems(client: TestClient) -> None:
-    malformed = _problem(client.post("/api/check?period=2024", content=b'{"organization": {"id": "x",'), 422)
+    malformed = _problem(client.post("/api/check?lang=en&period=2024", content=b'{"organization": {"id": "x",'), 422)
     assert malformed["detail"].startswith("dataset.json:1: malformed JSON")
-    assert _problem(client.post("/api/check?period=2024", content=b"[1, 2]"), 422)["line"] == 1
-    unknown = _problem(client.post("/api/check?period=2024&award=LDT", content=body(SMALL)), 422)
+    assert _problem(client.post("/api/check?lang=en&period=2024", content=b"[1, 2]"), 422)["line"] == 1
+    unknown = _problem(client.post("/api/check?lang=en&period=2024&award=LDT", content=body(SMALL)), 422)
     assert "did you mean 'LDTT'" in unknown["detail"]
-    assert "'period'" in _problem(client.post("/api/check", content=body(SMALL)), 400)["detail"]
+    assert "'period'" in _problem(client.post("/api/check?lang=en", content=body(SMALL)), 400)["detail"]
     assert "abc" in _problem(client.post("/api/check?period=abc", content=body(SMALL)), 400)["detail"]
     assert _problem(client.post("/api/check?period=2024&lang=fr", content=body(SMALL)), 400)
-    nobody = _problem(client.post("/api/explain?period=2024&subject=p01&award=TTLDXS", content=body(SMALL)), 422)
+    nobody = _problem(client.post("/api/explain?lang=en&period=2024&subject=p01&award=TTLDXS", content=body(SMALL)),
+                      422)
     assert "no verdict" in nobody["detail"]
 
 
@@ -137,7 +140,7 @@ def test_no_request_can_name_a_file(client: TestClient, query: str) -> None:
 
 
 def test_a_dataset_naming_a_path_is_refused_as_a_dataset(client: TestClient) -> None:
-    problem = _problem(client.post("/api/check?period=2024", content=json.dumps("/etc/passwd")), 422)
+    problem = _problem(client.post("/api/check?period=2024&lang=en", content=json.dumps("/etc/passwd")), 422)
     assert "expected a mapping" in problem["detail"]
 
 

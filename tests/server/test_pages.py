@@ -55,7 +55,7 @@ def test_a_bad_upload_shows_the_commands_message(client: TestClient) -> None:
     page = submit(client, files={"dataset": ("ho-so<script>.yaml", text.encode(), "application/yaml")})
     assert page.status_code == 422
     assert "ho-so&lt;script&gt;.yaml:" in page.text and "<script>" not in page.text  # escaped, never markup
-    assert "did you mean &#39;HTT&#39;" in page.text
+    assert "có phải &#39;HTT&#39;" in page.text
     assert submit(client).status_code == 422  # neither a file nor the example
 
 

@@ -1,0 +1,71 @@
+"""Reading YAML and JSON: whatever the file holds, a KtrulesError with the file and the line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ktrules.common.errors import KtrulesError
+from ktrules.common.reading import MAX_DEPTH, line_of, read_document
+
+
+def refused(path) -> KtrulesError:
+    with pytest.raises(KtrulesError) as err:
+        read_document(path)
+    assert "\n" not in str(err.value)
+    return err.value
+
+
+def test_an_impossible_date_in_yaml_names_its_line(write):
+    error = refused(write("d.yaml", "a: 1\nrecruited: 2024-02-30\n"))
+    assert (error.line, error.message) == (2, "'2024-02-30' is not a date that exists")
+
+
+@pytest.mark.parametrize(("suffix", "levels"), [("yaml", MAX_DEPTH + 1), ("yaml", 1_000), ("yaml", 50_000),
+                                               ("json", 1_100), ("json", 50_000)])
+def test_deep_nesting_is_refused_not_a_crash(write, levels, suffix):
+    error = refused(write(f"d.{suffix}", '{"a": ' + "[" * levels + "]" * levels + "}"))
+    assert "nested more than" in error.message and error.line == 1
+
+
+def test_nesting_a_rule_needs_is_read(write):
+    depth = MAX_DEPTH - 2
+    assert read_document(write("d.yaml", "a: " + "[" * depth + "]" * depth))
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+def test_an_integer_of_5000_digits_is_refused(write, suffix):
+    error = refused(write(f"d.{suffix}", '{"a": 1,\n "b": ' + "7" * 5000 + "}"))
+    assert error.line == 2 and "5000 digits" in error.message
+
+
+def test_a_key_given_twice_in_json_is_refused_with_the_line_of_the_second(write):
+    text = json.dumps({"people": [{"id": "p1", "name": "A"}]}, indent=1).replace('"name": "A"',
+                                                                                   '"name": "A",\n "id": "p2"')
+    error = refused(write("d.json", text))
+    assert error.message == "key 'id' is given twice" and error.line == text.split("\n").index(' "id": "p2"') + 1
+
+
+def test_line_of_finds_a_json_node_without_building_the_tree(write):
+    path = write("d.json", '{"a": 1,\n "people": [\n  {"id": "p1"},\n  {"id": "p2",\n   "unit": "x"}]}')
+    assert line_of(path, ("people", 1, "unit")) == 5
+    assert line_of(path, ("people", 1)) == 4
+    assert line_of(path, ("people", 7)) == 2
+
+
+def test_aliases_that_repeat_the_file_a_billion_times_are_refused(write):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    error = refused(write("d.yaml", "\n".join(lines) + "\n"))
+    assert "aliases" in error.message and error.line is not None
+
+
+@pytest.mark.parametrize("text", ['{"a":{"b":1,"b":2}}', '{"s":"x\\":y","a":{"b":1,"b":2}}',
+                                  '{"a" : 1, "a" : 2}', '{"\\u0061":1,"a":2}'])
+def test_a_key_given_twice_is_found_however_the_json_is_spelt(write, text):
+    assert "given twice" in refused(write("d.json", text)).message
+
+
+def test_quotes_and_colons_inside_strings_are_not_keys(write):
+    assert read_document(write("d.json", '{"s":"x\\":y","t":"\\u0022:"}')) == {"s": 'x":y', "t": '":'}

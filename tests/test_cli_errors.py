@@ -1,0 +1,139 @@
+"""What a user who gives a wrong input or output sees: one line on stderr, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from ktrules import load_dataset
+from ktrules.cli import cli
+from ktrules.documents.records_files import dataset_to_csv
+from tests.conftest import FIXTURES, ROOT, SMALL
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def assert_refused(result, *words: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    for word in words:
+        assert word in result.output
+
+
+# ---------------------------------------------------------------- output safety
+
+
+def test_report_refuses_to_write_over_the_workbook_it_reads(tmp_path):
+    book = tmp_path / "r.xlsx"
+    shutil.copy(FIXTURES / "datasets" / "so-khcn-binh-dinh.xlsx", book)
+    before = book.read_bytes()
+    assert_refused(invoke("report", book, "--period", "2024", "--out", book), "--out")
+    assert book.read_bytes() == before
+
+
+def test_freeze_refuses_to_write_over_the_dataset_or_a_rule_file(tmp_path):
+    data, rules = tmp_path / "small.yaml", tmp_path / "rules"
+    shutil.copy(SMALL, data)
+    shutil.copytree(ROOT / "rules", rules)
+    before = data.read_bytes()
+    assert_refused(invoke("freeze", data, "--period", "2024", "--out", data, "--lang", "en"),
+                   "--out names a file ktrules reads")
+    assert data.read_bytes() == before
+    rule = rules / "vn" / "2024.yaml"
+    rule_text = rule.read_bytes()
+    assert_refused(invoke("freeze", data, "--period", "2024", "--rules", rules, "--out", rule), "--out")
+    assert rule.read_bytes() == rule_text
+
+
+def test_report_into_a_missing_folder_is_one_line(tmp_path):
+    assert_refused(invoke("report", SMALL, "--period", "2024", "--out", tmp_path / "nowhere" / "x.html"),
+                   "nowhere")
+
+
+def test_check_csv_neutralises_a_name_a_spreadsheet_would_run(tmp_path):
+    data = tmp_path / "d.yaml"
+    data.write_text(SMALL.read_text(encoding="utf-8").replace('name: "Nguyễn Thị An"', 'name: "=1+1"'),
+                    encoding="utf-8")
+    result = invoke("check", data, "--period", "2024", "--format", "csv", "--subject", "p01")
+    assert result.exit_code == 0 and "'=1+1" in result.output
+
+
+# ---------------------------------------------------------------- input errors
+
+
+def test_an_impossible_date_in_the_dataset_is_one_line_with_its_line(tmp_path):
+    data = tmp_path / "d.yaml"
+    data.write_text(SMALL.read_text(encoding="utf-8").replace("recruited: 2015-03-01", "recruited: 2024-02-30"),
+                    encoding="utf-8")
+    assert_refused(invoke("check", data, "--period", "2024", "--lang", "en"),
+                   f"{data}:7: '2024-02-30' is not a date that exists")
+
+
+def test_an_impossible_date_in_a_rule_file_fails_lint_and_check(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    rule = rules / "vn" / "2024.yaml"
+    rule.write_text(rule.read_text(encoding="utf-8").replace("effective_from: 2024-01-01",
+                                                             "effective_from: 2024-02-30"), encoding="utf-8")
+    assert_refused(invoke("check", SMALL, "--period", "2024", "--rules", rules), f"{rule}:6: ", "2024-02-30")
+    result = invoke("lint", rules, "--format", "csv")
+    assert result.exit_code == 1 and "2024-02-30" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('{"organization": ' + "[" * 50_000 + "]" * 50_000 + "}", ["64"]),
+    ('{"organization": {"id": "o", "name": "x", "x": ' + "1" * 5000 + "}}", ["5000"]),
+    ('{"organization": {"id": "o",\n "name": "x",\n "id": "p"}}', [":3: ", "'id'"]),
+])
+def test_a_json_dataset_that_python_cannot_hold_is_one_line(tmp_path, text, words):
+    data = tmp_path / "d.json"
+    data.write_text(text, encoding="utf-8")
+    assert_refused(invoke("check", data, "--period", "2024"), *words)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".xlsm", ".ods"])
+def test_another_spreadsheet_format_is_asked_to_be_saved_as_xlsx(tmp_path, suffix):
+    book = tmp_path / f"ho-so{suffix}"
+    shutil.copy(SMALL, book)
+    assert_refused(invoke("check", book, "--period", "2024", "--lang", "en"), "ho-so.xlsx", suffix)
+
+
+def test_check_says_why_when_nothing_is_evaluated():
+    result = invoke("check", SMALL, "--period", "2019", "--lang", "en")
+    assert result.exit_code == 0 and result.stderr == "no verdict for 2019: no one has a record of that year\n"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_check_exits_1_when_a_filter_matches_nothing(fmt):
+    result = invoke("check", SMALL, "--period", "2024", "--subject", "p01", "--award", "TTLDXS", "--format", fmt,
+                    "--lang", "en")
+    assert result.exit_code == 1 and result.stderr.startswith("no verdict for 2024 matches --award and --subject")
+
+
+# ---------------------------------------------------------------- language
+
+
+@pytest.mark.parametrize(("lang", "words"), [("vi", "không có danh hiệu, hình thức 'LDTX'"),
+                                             ("en", "unknown award 'LDTX'")])
+def test_an_engine_error_speaks_the_language_asked_for(lang, words):
+    assert_refused(invoke("check", SMALL, "--period", "2024", "--award", "LDTX", "--lang", lang), words)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("vi", "dòng 3, cột Xếp loại: 'Tốt' không phải là mức xếp loại"),
+                                             ("en", "row 3, column Xếp loại: 'Tốt' is not a rating; use HTXS")])
+def test_a_workbook_error_speaks_the_language_asked_for(tmp_path, lang, words):
+    dataset_to_csv(load_dataset(SMALL), tmp_path)
+    ratings = tmp_path / "Xếp loại.csv"
+    ratings.write_text(ratings.read_text(encoding="utf-8-sig").replace("Hoàn thành tốt nhiệm vụ", "Tốt", 1),
+                       encoding="utf-8-sig")
+    assert_refused(invoke("check", tmp_path, "--period", "2024", "--lang", lang), words)
+
+
+def test_a_json_dataset_nested_1000_levels_is_one_line(tmp_path):
+    data = tmp_path / "d.json"
+    data.write_text('{"organization": ' + "[" * 1000 + "]" * 1000 + "}", encoding="utf-8")
+    assert_refused(invoke("check", data, "--period", "2024"), f"{data}:1: ")
