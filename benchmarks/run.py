@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 SWEEP = (10_000, 100_000, 300_000)
 CACHE = Path(tempfile.gettempdir()) / "ktrules-bench"
 # the columns of `ktrules check --format csv`
+LOOP_AWARDS, LOOP_PERIOD = ("LDTT", "CSTDCS", "TTLDTT"), 2024  # what loop.py decides
 CSV_COLUMNS = ("subject", "name", "unit", "award", "award_name", "period", "verdict", "rules_version", "reasons")
 
 
@@ -127,6 +128,8 @@ def _measure(args: argparse.Namespace) -> None:
     start = perf_counter()
     dataset = load_dataset(args.measure)
     f: dict[str, Any] = {"parse": perf_counter() - start, "peak_parse": _peak(resource.RUSAGE_SELF)}
+    if args.period == LOOP_PERIOD and not args.profile:
+        f |= _versus_loop(dataset, args.period)
     jobs = 1 if args.profile else args.jobs or default_jobs(dataset)
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
@@ -154,6 +157,31 @@ def _measure(args: argparse.Namespace) -> None:
         _write_profile(profiler, args.profile, f)
     if args.result:
         args.result.write_text(json.dumps(f), encoding="utf-8")
+
+
+def _versus_loop(dataset: Any, period: int) -> dict[str, float]:
+    """`ktrules.evaluate` limited to LĐTT, CSTĐCS and TTLĐTT against the hand-written loop of
+    `loop.py`, one process each, on the same parsed data: best of two runs, counts compared."""
+    from ktrules import evaluate
+
+    sys.path.insert(0, str(HERE))
+    import loop  # a sibling script, not a package
+
+    def timed(run: Any) -> tuple[float, Counter]:
+        best, counts = math.inf, Counter()
+        for _ in range(2):
+            started = perf_counter()
+            counts = run()
+            best = min(best, perf_counter() - started)
+        return best, counts
+
+    loop_s, expected = timed(lambda: loop.verdicts(dataset, period))
+    ktrules_s, got = timed(lambda: Counter((v.award, v.verdict) for v in evaluate(dataset, period, awards=LOOP_AWARDS)
+                                           .verdicts))
+    print(f"LĐTT, CSTĐCS, TTLĐTT of {period}, one process: hand-written loop {loop_s:.2f} s, ktrules.evaluate "
+          f"{ktrules_s:.2f} s: ratio {ktrules_s / loop_s:.2f}x (target at most 1.5x); "
+          f"verdicts {'agree' if got == expected else f'DIFFER: loop {dict(expected)} ktrules {dict(got)}'}")
+    return {"loop": loop_s, "loop_ktrules": ktrules_s}
 
 
 _spent = 0.0  # CPU seconds of this process when it last finished a partition
