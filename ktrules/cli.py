@@ -30,6 +30,7 @@ from ktrules.documents.report import (
     quota_lines,
     rank_rows,
     row,
+    row_json,
     rule_rows,
     summary,
 )
@@ -124,10 +125,10 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
 
 def _chunk(evaluation: Evaluation, lang: str, fmt: str) -> str:
     """A partition's verdicts as CSV lines or JSON objects, made where they were evaluated."""
-    rows = [row(evaluation, v, lang, criteria=fmt == "json") for v in evaluation.verdicts]
     if fmt == "csv":
+        rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts]
         return render(rows, "csv", CHECK_COLUMNS_CSV, header=False)
-    return ",\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in rows)
+    return ",\n".join(row_json(evaluation, v, lang) for v in evaluation.verdicts)
 
 
 CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_name", "period", "verdict",

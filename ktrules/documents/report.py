@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ktrules.common.messages import t
@@ -54,8 +55,46 @@ def _reasons(verdict: AwardVerdict, lang: str) -> str:
     wanted = OUTCOME_AGAINST.get(verdict.verdict)
     if wanted is None:
         return ""
-    return "; ".join(f"{leaf.id} ({show_reading(reading, lang)})"
-                     for leaf, outcome, reading in verdict.leaf_results() if outcome == wanted)
+    return _worded(_REASONS, (*_explained(verdict, lang), wanted), lambda: "; ".join(
+        f"{leaf.id} ({show_reading(reading, lang)})" for leaf, outcome, reading in verdict.leaf_results()
+        if outcome == wanted))
+
+
+def criteria_json(verdict: AwardVerdict, lang: str) -> str:
+    """The `criteria` of a verdict's row as JSON text, written once per distinct explanation."""
+    return _worded(_CRITERIA_JSON, _explained(verdict, lang), lambda: json.dumps(
+        [_criterion(node, depth, lang) for root in verdict.criteria for depth, node in root.flatten()],
+        ensure_ascii=False, default=str))
+
+
+# Explanations repeat: a province of 100,000 people has a few thousand distinct ones per award. The
+# leaves' outcomes and readings settle a verdict's whole explanation (groups follow from leaves), so
+# its words are made once per distinct key below and reused. Keys hold criteria by identity: they
+# belong to loaded rule versions, which stay loaded (cached).
+_REASONS: dict[tuple, str] = {}
+_CRITERIA_JSON: dict[tuple, str] = {}
+_CACHE_LIMIT = 200_000  # entries; past it a cache starts again, bounding memory on odd data
+
+
+def _explained(verdict: AwardVerdict, lang: str) -> tuple:
+    # the value's type too: Reading(12) == Reading(12.0) == Reading(True), which are worded 12, 12.0, true
+    return id(verdict.roots), lang, tuple((outcome, reading, type(reading.value))
+                                          for _, outcome, reading in verdict.leaf_results())
+
+
+def _worded(cache: dict[tuple, Any], key: tuple, word: Any) -> Any:
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = word()
+    return found
+
+
+def row_json(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
+    """`row` with its criteria as JSON text (one line), the criteria's text reused across verdicts."""
+    head = json.dumps(row(evaluation, verdict, lang, criteria=False), ensure_ascii=False, default=str)
+    return f'{head[:-1]}, "criteria": {criteria_json(verdict, lang)}}}'
 
 
 def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool = True) -> dict[str, Any]:
@@ -88,13 +127,9 @@ _WORDED: dict[tuple, dict[str, Any]] = {}
 
 
 def _criterion(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
-    key = (id(node.criterion), node.result, node.reading, node.threshold, depth, lang)
-    found = _WORDED.get(key)
-    if found is None:
-        if len(_WORDED) > 200_000:
-            _WORDED.clear()
-        found = _WORDED[key] = _word(node, depth, lang)
-    return found
+    key = (id(node.criterion), node.result, node.reading, type(node.reading and node.reading.value), node.threshold,
+           depth, lang)
+    return _worded(_WORDED, key, lambda: _word(node, depth, lang))
 
 
 def _word(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
