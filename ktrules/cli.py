@@ -5,7 +5,10 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -110,25 +113,36 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
         text = render(rows, fmt, _table_columns(lang), widths={"name": 28, "award_name": 22, "reasons": 48})
         click.echo(f"{heading(evaluation, lang)}\n\n{text}\n\n{summary(evaluation, lang)}")
         return
-    work = functools.partial(_chunk, lang=lang, fmt=fmt)
-    chunks = map_partitions(records, period, work, jobs=jobs or default_jobs(records), **options)
-    first = next(chunks)  # user errors (unknown award, no rules in force) surface before anything is written
-    click.echo(render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "[", nl=False)
-    written = False
-    for chunk in itertools.chain([first], chunks):
-        if chunk:
-            click.echo(chunk + "\n" if fmt == "csv" else ("," if written else "") + "\n" + chunk, nl=False)
-            written = True
+    with tempfile.TemporaryDirectory(prefix="ktrules-check-") as folder:
+        work = functools.partial(_chunk, lang=lang, fmt=fmt, folder=folder)
+        chunks = map_partitions(records, period, work, jobs=jobs or default_jobs(records), **options)
+        first = next(chunks)  # user errors (unknown award, no rules in force) surface before anything is written
+        click.echo(render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "[", nl=False)
+        out, written = click.get_binary_stream("stdout"), False
+        for chunk in itertools.chain([first], chunks):
+            with open(chunk, "rb") as part:
+                if fmt == "json" and os.fstat(part.fileno()).st_size:
+                    out.write(b",\n" if written else b"\n")
+                    written = True
+                shutil.copyfileobj(part, out)
+            os.unlink(chunk)
+        out.flush()
     if fmt == "json":
         click.echo("\n]")
 
 
-def _chunk(evaluation: Evaluation, lang: str, fmt: str) -> str:
-    """A partition's verdicts as CSV lines or JSON objects, made where they were evaluated."""
+def _chunk(evaluation: Evaluation, lang: str, fmt: str, folder: str) -> str:
+    """A partition's verdicts as CSV lines or JSON objects, written to a file of `folder` by the
+    process that evaluated them (the parent copies the files in order instead of receiving the text)."""
     if fmt == "csv":
         rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts]
-        return render(rows, "csv", CHECK_COLUMNS_CSV, header=False)
-    return ",\n".join(row_json(evaluation, v, lang) for v in evaluation.verdicts)
+        text = render(rows, "csv", CHECK_COLUMNS_CSV, header=False) + "\n" if rows else ""
+    else:
+        text = ",\n".join(row_json(evaluation, v, lang) for v in evaluation.verdicts)
+    handle, path = tempfile.mkstemp(dir=folder)
+    with open(handle, "w", encoding="utf-8") as part:
+        part.write(text)
+    return path
 
 
 CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_name", "period", "verdict",
