@@ -38,12 +38,30 @@ class Column(NamedTuple):
     readings: list[Reading]
 
 
-def column(ctx: Context, name: str, subjects: Sequence[str]) -> Column:
-    """The fact `name` of every subject, read for the award `ctx.award` as `Context.reading` would."""
-    spec = ctx.facts[name]
-    signature = _SIGNATURES.get(type(spec))
-    if signature is None:
-        return _interned(ctx.reading(name, subject) for subject in subjects)
+class Columns:
+    """The columns of one run. A record fact depends on neither the award nor the stage, and a
+    verdict fact is read only once its award is settled, so each is built once for every award of
+    the run that names it; the others are read for each award, as `Context.reading` decides."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._kept: dict[tuple[str, str], Column] = {}
+
+    def column(self, name: str, kind: str, subjects: Sequence[str]) -> Column:
+        """The fact `name` of `subjects`, every subject of this kind weighed in the run, for the award
+        `ctx.award`."""
+        spec = self.ctx.facts[name]
+        signature = _SIGNATURES.get(type(spec))
+        if signature is None:
+            return _interned(self.ctx.reading(name, subject) for subject in subjects)
+        found = self._kept.get((name, kind))
+        if found is None:
+            found = self._kept[name, kind] = _grouped(spec, signature, subjects, self.ctx)
+        return found
+
+
+def _grouped(spec: Any, signature: Callable[[Any, str, Context], Hashable], subjects: Sequence[str],
+             ctx: Context) -> Column:
     codes, readings, seen = np.empty(len(subjects), dtype=np.int32), [], {}
     for i, subject in enumerate(subjects):
         key = signature(spec, subject, ctx)

@@ -20,7 +20,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from ktrules.common.errors import KtrulesError, suggest
-from ktrules.engine.columns import column
+from ktrules.engine.columns import Columns
 from ktrules.engine.facts import Context, Reading
 from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
 from ktrules.records.models import Dataset
@@ -306,31 +306,36 @@ class _Group(NamedTuple):
     subjects: list[str]
 
 
-def _gather(ctx: Context, award_id: str, key: str, criteria: list[Criterion], kinds: dict[str, str],
+def _gather(source: Columns, award_id: str, key: str, kind: str, criteria: list[Criterion], kinds: dict[str, str],
             subjects: list[str], batch: list[Facts], groups: dict[tuple[str, str], _Group]) -> None:
     """Subject by subject: each subject's facts read and matched on their own (the reference)."""
     for subject in subjects:
-        read_now = {name: ctx.reading(name, subject) for name in kinds}
+        read_now = {name: source.ctx.reading(name, subject) for name in kinds}
         groups[subject, key] = _Group(award_id, criteria, read_now, [subject])
         batch.append(Facts(subject, key, {name: _bounds(r, kinds[name]) for name, r in read_now.items()}))
 
 
-def _gather_columns(ctx: Context, award_id: str, key: str, criteria: list[Criterion], kinds: dict[str, str],
-                    subjects: list[str], batch: list[Facts], groups: dict[tuple[str, str], _Group]) -> None:
+def _gather_columns(source: Columns, award_id: str, key: str, kind: str, criteria: list[Criterion],
+                    kinds: dict[str, str], subjects: list[str], batch: list[Facts],
+                    groups: dict[tuple[str, str], _Group]) -> None:
     """Facts as columns: subjects whose readings coincide fact by fact form one group, matched once."""
     if not subjects:
         return
     names = list(kinds)
-    columns = [column(ctx, name, subjects) for name in names]
+    columns = [source.column(name, kind, subjects) for name in names]
     codes = np.stack([c.codes for c in columns], axis=1) if columns else np.zeros((len(subjects), 0), np.int32)
     rows, inverse = np.unique(codes, axis=0, return_inverse=True)
     members: list[list[str]] = [[] for _ in range(len(rows))]
     for subject, at in zip(subjects, inverse.reshape(-1).tolist(), strict=True):
         members[at].append(subject)
+    # bounds once per distinct reading, not per group
+    bounds = [[_bounds(r, kinds[name]) for r in col.readings] for name, col in zip(names, columns, strict=True)]
     for at, row in enumerate(rows.tolist()):
-        read_now = {name: col.readings[code] for name, col, code in zip(names, columns, row, strict=True)}
+        read_now, values = {}, {}
+        for name, col, told, code in zip(names, columns, bounds, row, strict=True):
+            read_now[name], values[name] = col.readings[code], told[code]
         groups[f"#{at}", key] = _Group(award_id, criteria, read_now, members[at])
-        batch.append(Facts(f"#{at}", key, {name: _bounds(r, kinds[name]) for name, r in read_now.items()}))
+        batch.append(Facts(f"#{at}", key, values))
 
 
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
@@ -372,14 +377,17 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     results: dict[tuple[str, str], AwardVerdict] = {}
     gather = _gather_columns if (use_columns if use_columns is not None else _COLUMNS_BY_DEFAULT) else _gather
     thresholds = _thresholds(version)
+    source = Columns(ctx)
+    weighed: dict[str, list[str]] = {}  # who awards of each kind weigh: the same for every award of the kind
     for stage in version.stages:
         batch: list[Facts] = []
         groups: dict[tuple[str, str], _Group] = {}
         for award_id in (a for a in stage if a in needed):
             ctx.award = award_id
             for key, kind, criteria in _parts(award_id, law.awards[award_id]):
-                weighed = _subjects(dataset, period, kind, within)
-                gather(ctx, award_id, key, criteria, reads[key], weighed, batch, groups)
+                if kind not in weighed:
+                    weighed[kind] = _subjects(dataset, period, kind, within)
+                gather(source, award_id, key, kind, criteria, reads[key], weighed[kind], batch, groups)
         decided: dict[tuple[str, int], Verdict] = {}
         for (label, key), outcomes in matcher.run(batch).items():
             award_id, criteria, readings, members = groups[label, key]

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ktrules import Dataset, KtrulesError, evaluate, load_dataset
-from ktrules.engine.columns import column
+from ktrules.engine.columns import Columns
 from ktrules.engine.evaluate import Evaluation, campaign_ids
 from ktrules.engine.facts import Context
 from tests.conftest import FIXTURES, ROOT, SMALL
@@ -98,6 +98,6 @@ def test_a_column_groups_subjects_that_read_alike() -> None:
     dataset = load_dataset(SMALL)
     people = [p.id for p in dataset.people if dataset.record(p.id, 2024)]
     ctx = Context(dataset, 2024, facts=evaluate(dataset, 2024).version.rules.facts)
-    found = column(ctx, "rating", people)
+    found = Columns(ctx).column("rating", "individual", people)
     assert len(found.readings) < len(people)
     assert [found.readings[c] for c in found.codes] == [ctx.reading("rating", p) for p in people]
