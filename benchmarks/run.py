@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("--data names one dataset: use it without --sweep/--sizes")
     print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
     print(f"jobs={args.jobs}" if args.jobs else "jobs: ktrules' default (all cores from 20,000 people)")
+    if args.check:
+        for n in sizes:
+            for fmt in args.check.split(","):
+                _time_check(args.data or _dataset(n, args.seed, args.period), fmt, args)
+        return
     results = [_run_child(args.data or _dataset(n, args.seed, args.period), args) for n in sizes]
     if len(results) > 1:
         _table(results)
@@ -64,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", default=None, help="a sweep of your own sizes, e.g. 2000,10000")
     p.add_argument("--profile", type=Path, default=None,
                    help="profile evaluate (slower) and write the top 25 by cumulative and own time here")
+    p.add_argument("--check", default=None, metavar="FORMATS",
+                   help="time the product path instead: `ktrules check --format F` for each of these formats "
+                        "(e.g. json,csv), every national award explained, output to /dev/null")
     p.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)  # the child's dataset
     p.add_argument("--result", type=Path, default=None, help=argparse.SUPPRESS)  # where the child writes figures
     return p
@@ -100,6 +108,23 @@ def _run_child(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     figures = json.loads(result.read_text(encoding="utf-8"))
     result.unlink()
     return figures
+
+
+def _time_check(path: Path, fmt: str, args: argparse.Namespace) -> None:
+    """`ktrules check` as a user runs it, in a process of its own: wall time and the peak memory of its
+    largest process (the parent or a worker; ru_maxrss of waited-for descendants)."""
+    command = [sys.executable, "-m", "ktrules", "check", str(path), "--period", str(args.period), "--format", fmt]
+    command += ["--jobs", str(args.jobs)] if args.jobs else []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = perf_counter()
+    with open(os.devnull, "wb") as sink:
+        if subprocess.run(command, stdout=sink).returncode:
+            sys.exit(f"ktrules check {path} failed (its error is above)")
+    wall = perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    print(f"ktrules check --format {fmt} {path.name}: {wall:.2f} s wall, {cpu:.2f} s CPU (all processes), "
+          f"peak {_peak(resource.RUSAGE_CHILDREN):,.0f} MiB (largest process so far)", flush=True)
 
 
 def _table(results: list[dict[str, Any]]) -> None:

@@ -62,9 +62,13 @@ def _reasons(verdict: AwardVerdict, lang: str) -> str:
 
 def criteria_json(verdict: AwardVerdict, lang: str) -> str:
     """The `criteria` of a verdict's row as JSON text, written once per distinct explanation."""
-    return _worded(_CRITERIA_JSON, _explained(verdict, lang), lambda: json.dumps(
-        [_criterion(node, depth, lang) for root in verdict.criteria for depth, node in root.flatten()],
-        ensure_ascii=False, default=str))
+    return _worded(_CRITERIA_JSON, _explained(verdict, lang), lambda: "[" + ", ".join(
+        _criterion_json(node, depth, lang) for root in verdict.criteria for depth, node in root.flatten()) + "]")
+
+
+def _criterion_json(node: CriterionResult, depth: int, lang: str) -> str:
+    return _worded(_CRITERION_JSON, _node_key(node, depth, lang),
+                   lambda: json.dumps(_criterion(node, depth, lang), ensure_ascii=False, default=str))
 
 
 # Explanations repeat: a province of 100,000 people has a few thousand distinct ones per award. The
@@ -73,6 +77,7 @@ def criteria_json(verdict: AwardVerdict, lang: str) -> str:
 # belong to loaded rule versions, which stay loaded (cached).
 _REASONS: dict[tuple, str] = {}
 _CRITERIA_JSON: dict[tuple, str] = {}
+_CRITERION_JSON: dict[tuple, str] = {}  # one criterion's words as JSON text, by `_node_key`
 _CACHE_LIMIT = 200_000  # entries; past it a cache starts again, bounding memory on odd data
 
 
@@ -127,9 +132,12 @@ _WORDED: dict[tuple, dict[str, Any]] = {}
 
 
 def _criterion(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
-    key = (id(node.criterion), node.result, node.reading, type(node.reading and node.reading.value), node.threshold,
-           depth, lang)
-    return _worded(_WORDED, key, lambda: _word(node, depth, lang))
+    return _worded(_WORDED, _node_key(node, depth, lang), lambda: _word(node, depth, lang))
+
+
+def _node_key(node: CriterionResult, depth: int, lang: str) -> tuple:
+    return (id(node.criterion), node.result, node.reading, type(node.reading and node.reading.value), node.threshold,
+            depth, lang)
 
 
 def _word(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
