@@ -55,14 +55,14 @@ def _reasons(verdict: AwardVerdict, lang: str) -> str:
     wanted = OUTCOME_AGAINST.get(verdict.verdict)
     if wanted is None:
         return ""
-    return _worded(_REASONS, (*_explained(verdict, lang), wanted), lambda: "; ".join(
+    return _reused(_REASONS, verdict, lang, wanted, lambda: "; ".join(
         f"{leaf.id} ({show_reading(reading, lang)})" for leaf, outcome, reading in verdict.leaf_results()
         if outcome == wanted))
 
 
 def criteria_json(verdict: AwardVerdict, lang: str) -> str:
     """The `criteria` of a verdict's row as JSON text, written once per distinct explanation."""
-    return _worded(_CRITERIA_JSON, _explained(verdict, lang), lambda: "[" + ", ".join(
+    return _reused(_CRITERIA_JSON, verdict, lang, "criteria", lambda: "[" + ", ".join(
         _criterion_json(node, depth, lang) for root in verdict.criteria for depth, node in root.flatten()) + "]")
 
 
@@ -78,7 +78,23 @@ def _criterion_json(node: CriterionResult, depth: int, lang: str) -> str:
 _REASONS: dict[tuple, str] = {}
 _CRITERIA_JSON: dict[tuple, str] = {}
 _CRITERION_JSON: dict[tuple, str] = {}  # one criterion's words as JSON text, by `_node_key`
+_BY_IDENTITY: dict[tuple, tuple[Any, Any, str]] = {}
 _CACHE_LIMIT = 200_000  # entries; past it a cache starts again, bounding memory on odd data
+_IDENTITY_LIMIT = 50_000  # fewer: its entries keep readings alive (one per subject on the per-subject path)
+
+
+def _reused(cache: dict[tuple, str], verdict: AwardVerdict, lang: str, part: str, word: Any) -> str:
+    """A part of a verdict's explanation from `cache`, made by `word` the first time its key is seen.
+
+    Subjects that read alike share their outcomes and readings objects (`engine.columns`), so the
+    key, costly to hash, is made once per such pair: the entry holds the pair itself, so their ids
+    cannot be reused by other objects while it exists. Outcomes and readings are never changed."""
+    identity = (id(verdict.outcomes), id(verdict.readings), id(verdict.roots), lang, part)
+    found = _BY_IDENTITY.get(identity)
+    if found is None:
+        text = _worded(cache, (*_explained(verdict, lang), part), word)
+        found = _worded(_BY_IDENTITY, identity, lambda: (verdict.outcomes, verdict.readings, text), _IDENTITY_LIMIT)
+    return found[2]
 
 
 def _explained(verdict: AwardVerdict, lang: str) -> tuple:
@@ -87,10 +103,10 @@ def _explained(verdict: AwardVerdict, lang: str) -> tuple:
                                           for _, outcome, reading in verdict.leaf_results())
 
 
-def _worded(cache: dict[tuple, Any], key: tuple, word: Any) -> Any:
+def _worded(cache: dict[tuple, Any], key: tuple, word: Any, limit: int = _CACHE_LIMIT) -> Any:
     found = cache.get(key)
     if found is None:
-        if len(cache) > _CACHE_LIMIT:
+        if len(cache) > limit:
             cache.clear()
         found = cache[key] = word()
     return found
