@@ -5,11 +5,12 @@ a few hundred leave patterns), so a column holds, per subject, the index of its 
 distinct ones. Subjects whose codes coincide for every fact of an award read alike and share one
 verdict, one outcome per leaf and one readings mapping (see `evaluate`).
 
-Operators that read only the subject's own records of the period are grouped by the inputs they
-read (their signature) and the operator of `facts` runs once per distinct signature, so a column
-and the per-subject reading agree by construction. The others (consecutive years, years holding,
-initiatives and their spending, member shares and counts, achievements) are read subject by subject
-through `Context.reading`, their semantics owned by `facts`, and only interned here.
+Operators that read only the subject's own entries (its record of the period, recruitment,
+discipline, achievements and campaign conferrals, or a verdict settled earlier in the run) are
+grouped by the inputs they read (their signature) and the operator of `facts` runs once per distinct
+signature, so a column and the per-subject reading agree by construction. The others (consecutive
+years, years holding, initiatives and their spending, member shares and counts) are read subject by
+subject through `Context.reading`, their semantics owned by `facts`, and only interned here.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 
 from ktrules.engine.facts import Context, Reading, read
 from ktrules.rules import (
+    AchievementsFact,
     AssessmentFact,
     BlocRankFact,
     DisciplineFact,
@@ -125,6 +127,18 @@ def _bloc_rank(spec: BlocRankFact, subject: str, ctx: Context) -> Hashable:
     return record.bloc_rank, unit.bloc if unit else None
 
 
+def _achieved(spec: AchievementsFact, subject: str, ctx: Context) -> Hashable:
+    years = range(spec.since or ctx.period, ctx.period + 1)
+    found = tuple((a.campaign, a.year, a.evidence) for year in years
+                  for a in ctx.dataset.achievements_by_key.get((subject, year), ())
+                  if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign))
+    if not found or not spec.exclude_campaign_rewarded:
+        return found
+    # campaign conferrals decide which achievements were already rewarded
+    return found, tuple((c.award, c.campaign, c.year, c.decision)
+                        for c in ctx.dataset.conferred_by_subject.get(subject, ()) if c.campaign)
+
+
 def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Hashable:
     return ctx.verdicts.get((subject, spec.award))
 
@@ -136,5 +150,6 @@ _SIGNATURES: dict[type, Callable[[Any, str, Context], Hashable]] = {
     DisciplineFact: _discipline,
     AssessmentFact: _assessment,
     BlocRankFact: _bloc_rank,
+    AchievementsFact: _achieved,
     VerdictFact: _verdict,
 }

@@ -55,12 +55,23 @@ def provinces(draw: Any) -> tuple[dict, int, str | None]:
     period, as_of = draw(st.sampled_from(REGIMES))
     data = generate(draw(st.integers(20, 150)), draw(st.integers(0, 10_000)), last_year=period)
     records = data["records"]
+    data.setdefault("conferred", [])
     # past years left unrated and conferrals that do not list what they spent, beyond the generator's share
     for at in draw(st.lists(st.integers(0, len(records) - 1), max_size=30)):
         records[at].pop("rating", None)
     for at in draw(st.lists(st.integers(0, max(len(data["conferred"]) - 1, 0)), max_size=20)):
         if data["conferred"]:
             data["conferred"][at].pop("initiatives", None)
+    # achievements whose campaign already rewarded the subject that year (not counted again), half of
+    # them of the period and resting on one shared document, as a decision listing many people does
+    achieved = [a for a in data.get("achievements", []) if a.get("campaign")]
+    for a in achieved[::2]:
+        a["evidence"], a["year"] = "Quyết định chung", period
+    for at in draw(st.lists(st.integers(0, max(len(achieved) - 1, 0)), max_size=10)):
+        if achieved:
+            a = achieved[at]
+            data["conferred"].append({"subject": a["subject"], "award": "KHEN_THUONG", "year": a["year"],
+                                      "campaign": a["campaign"], "decision": f"QĐ {at}/{a['year']}"})
     return data, period, as_of
 
 
