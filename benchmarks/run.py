@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 SWEEP = (10_000, 100_000, 300_000)
 CACHE = Path(tempfile.gettempdir()) / "ktrules-bench"
 # the columns of `ktrules check --format csv`
+LOOP_AWARDS, LOOP_PERIOD = ("LDTT", "CSTDCS", "TTLDTT"), 2024  # what loop.py decides
 CSV_COLUMNS = ("subject", "name", "unit", "award", "award_name", "period", "verdict", "rules_version", "reasons")
 
 
@@ -46,6 +47,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("--data names one dataset: use it without --sweep/--sizes")
     print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
     print(f"jobs={args.jobs}" if args.jobs else "jobs: ktrules' default (all cores from 20,000 people)")
+    if args.check:
+        for n in sizes:
+            for fmt in args.check.split(","):
+                _time_check(args.data or _dataset(n, args.seed, args.period), fmt, args)
+        return
     results = [_run_child(args.data or _dataset(n, args.seed, args.period), args) for n in sizes]
     if len(results) > 1:
         _table(results)
@@ -63,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", default=None, help="a sweep of your own sizes, e.g. 2000,10000")
     p.add_argument("--profile", type=Path, default=None,
                    help="profile evaluate (slower) and write the top 25 by cumulative and own time here")
+    p.add_argument("--check", default=None, metavar="FORMATS",
+                   help="time the product path instead: `ktrules check --format F` for each of these formats "
+                        "(e.g. json,csv), every national award explained, output to /dev/null")
     p.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)  # the child's dataset
     p.add_argument("--result", type=Path, default=None, help=argparse.SUPPRESS)  # where the child writes figures
     return p
@@ -101,6 +110,23 @@ def _run_child(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
+def _time_check(path: Path, fmt: str, args: argparse.Namespace) -> None:
+    """`ktrules check` as a user runs it, in a process of its own: wall time and the peak memory of its
+    largest process (the parent or a worker; ru_maxrss of waited-for descendants)."""
+    command = [sys.executable, "-m", "ktrules", "check", str(path), "--period", str(args.period), "--format", fmt]
+    command += ["--jobs", str(args.jobs)] if args.jobs else []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = perf_counter()
+    with open(os.devnull, "wb") as sink:
+        if subprocess.run(command, stdout=sink).returncode:
+            sys.exit(f"ktrules check {path} failed (its error is above)")
+    wall = perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    print(f"ktrules check --format {fmt} {path.name}: {wall:.2f} s wall, {cpu:.2f} s CPU (all processes), "
+          f"peak {_peak(resource.RUSAGE_CHILDREN):,.0f} MiB (largest process so far)", flush=True)
+
+
 def _table(results: list[dict[str, Any]]) -> None:
     print("\n      people   parse s  evaluate s  explain s  output s   total s   verdicts  people/s  verdicts/s"
           "  peak MiB")
@@ -127,6 +153,8 @@ def _measure(args: argparse.Namespace) -> None:
     start = perf_counter()
     dataset = load_dataset(args.measure)
     f: dict[str, Any] = {"parse": perf_counter() - start, "peak_parse": _peak(resource.RUSAGE_SELF)}
+    if args.period == LOOP_PERIOD and not args.profile:
+        f |= _versus_loop(dataset, args.period)
     jobs = 1 if args.profile else args.jobs or default_jobs(dataset)
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
@@ -154,6 +182,32 @@ def _measure(args: argparse.Namespace) -> None:
         _write_profile(profiler, args.profile, f)
     if args.result:
         args.result.write_text(json.dumps(f), encoding="utf-8")
+
+
+def _versus_loop(dataset: Any, period: int) -> dict[str, float]:
+    """`ktrules.evaluate` limited to LĐTT, CSTĐCS and TTLĐTT against the hand-written loop of
+    `loop.py`, one process each, on the same parsed data: best of two runs, counts compared. CPU
+    seconds, not wall: on a shared machine they keep the ratio of the two honest."""
+    from ktrules import evaluate
+
+    sys.path.insert(0, str(HERE))
+    import loop  # a sibling script, not a package
+
+    def timed(run: Any) -> tuple[float, Counter]:
+        best, counts = math.inf, Counter()
+        for _ in range(2):
+            started = process_time()
+            counts = run()
+            best = min(best, process_time() - started)
+        return best, counts
+
+    loop_s, expected = timed(lambda: loop.verdicts(dataset, period))
+    ktrules_s, got = timed(lambda: Counter((v.award, v.verdict) for v in evaluate(dataset, period, awards=LOOP_AWARDS)
+                                           .verdicts))
+    print(f"LĐTT, CSTĐCS, TTLĐTT of {period}, one process, CPU s: hand-written loop {loop_s:.2f}, ktrules.evaluate "
+          f"{ktrules_s:.2f}: ratio {ktrules_s / loop_s:.2f}x (target at most 1.5x); "
+          f"verdicts {'agree' if got == expected else f'DIFFER: loop {dict(expected)} ktrules {dict(got)}'}")
+    return {"loop": loop_s, "loop_ktrules": ktrules_s}
 
 
 _spent = 0.0  # CPU seconds of this process when it last finished a partition

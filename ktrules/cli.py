@@ -118,7 +118,7 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
     narrowed = awards or subjects
     for piece in check_pieces(records, period, fmt, lang, jobs, empty=lambda: _nothing_evaluated(period, narrowed),
                               **options):
-        click.echo(piece, nl=False)
+        click.echo(piece, nl=False)  # bytes: written to the binary stream as they are
 
 
 def _nothing_evaluated(period: int, narrowed: tuple[str, ...]) -> None:

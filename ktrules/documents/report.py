@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -62,9 +63,10 @@ def _reasons(verdict: AwardVerdict, lang: str) -> str:
     wanted = OUTCOME_AGAINST.get(verdict.verdict)
     if wanted is None:
         return ""
-    failed = "; ".join(f"{leaf.id} ({show_reading(reading, lang)})"
-                       for leaf, outcome, reading in verdict.leaf_results() if outcome == wanted)
-    return f"{deferral(verdict, lang)}; {failed}" if verdict.deferred else failed
+    failed = _reused(_REASONS, verdict, lang, wanted, lambda: "; ".join(
+        f"{leaf.id} ({show_reading(reading, lang)})" for leaf, outcome, reading in verdict.leaf_results()
+        if outcome == wanted))
+    return f"{deferral(verdict, lang)}; {failed}" if verdict.deferred else failed  # not cached: per subject
 
 
 def verdict_label(verdict: AwardVerdict, lang: str) -> str:
@@ -75,6 +77,64 @@ def verdict_label(verdict: AwardVerdict, lang: str) -> str:
 def deferral(verdict: AwardVerdict, lang: str) -> str:
     """Why a verdict is deferred: the pending matters, and that the council decides when they close."""
     return t("deferred.reason", lang, matters="; ".join(leaf.text.in_(lang) for leaf in verdict.deferred))
+
+
+def criteria_json(verdict: AwardVerdict, lang: str) -> str:
+    """The `criteria` of a verdict's row as JSON text, written once per distinct explanation."""
+    return _reused(_CRITERIA_JSON, verdict, lang, "criteria", lambda: "[" + ", ".join(
+        _criterion_json(node, depth, lang) for root in verdict.criteria for depth, node in root.flatten()) + "]")
+
+
+def _criterion_json(node: CriterionResult, depth: int, lang: str) -> str:
+    return _worded(_CRITERION_JSON, _node_key(node, depth, lang),
+                   lambda: json.dumps(_criterion(node, depth, lang), ensure_ascii=False, default=str))
+
+
+# Explanations repeat: a province of 100,000 people has a few thousand distinct ones per award. The
+# leaves' outcomes and readings settle a verdict's whole explanation (groups follow from leaves), so
+# its words are made once per distinct key below and reused. Keys hold criteria by identity: they
+# belong to loaded rule versions, which stay loaded (cached).
+_REASONS: dict[tuple, str] = {}
+_CRITERIA_JSON: dict[tuple, str] = {}
+_CRITERION_JSON: dict[tuple, str] = {}  # one criterion's words as JSON text, by `_node_key`
+_BY_IDENTITY: dict[tuple, tuple[Any, Any, str]] = {}
+_CACHE_LIMIT = 200_000  # entries; past it a cache starts again, bounding memory on odd data
+_IDENTITY_LIMIT = 50_000  # fewer: its entries keep readings alive (one per subject on the per-subject path)
+
+
+def _reused(cache: dict[tuple, str], verdict: AwardVerdict, lang: str, part: str, word: Any) -> str:
+    """A part of a verdict's explanation from `cache`, made by `word` the first time its key is seen.
+
+    Subjects that read alike share their outcomes and readings objects (`engine.columns`), so the
+    key, costly to hash, is made once per such pair: the entry holds the pair itself, so their ids
+    cannot be reused by other objects while it exists. Outcomes and readings are never changed."""
+    identity = (id(verdict.outcomes), id(verdict.readings), id(verdict.roots), lang, part)
+    found = _BY_IDENTITY.get(identity)
+    if found is None:
+        text = _worded(cache, (*_explained(verdict, lang), part), word)
+        found = _worded(_BY_IDENTITY, identity, lambda: (verdict.outcomes, verdict.readings, text), _IDENTITY_LIMIT)
+    return found[2]
+
+
+def _explained(verdict: AwardVerdict, lang: str) -> tuple:
+    # the value's type too: Reading(12) == Reading(12.0) == Reading(True), which are worded 12, 12.0, true
+    return id(verdict.roots), lang, tuple((outcome, reading, type(reading.value))
+                                          for _, outcome, reading in verdict.leaf_results())
+
+
+def _worded(cache: dict[tuple, Any], key: tuple, word: Any, limit: int = _CACHE_LIMIT) -> Any:
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > limit:
+            cache.clear()
+        found = cache[key] = word()
+    return found
+
+
+def row_json(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
+    """`row` with its criteria as JSON text (one line), the criteria's text reused across verdicts."""
+    head = json.dumps(row(evaluation, verdict, lang, criteria=False), ensure_ascii=False, default=str)
+    return f'{head[:-1]}, "criteria": {criteria_json(verdict, lang)}}}'
 
 
 def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool = True) -> dict[str, Any]:
@@ -108,13 +168,12 @@ _WORDED: dict[tuple, dict[str, Any]] = {}
 
 
 def _criterion(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
-    key = (id(node.criterion), node.result, node.reading, node.threshold, depth, lang)
-    found = _WORDED.get(key)
-    if found is None:
-        if len(_WORDED) > 200_000:
-            _WORDED.clear()
-        found = _WORDED[key] = _word(node, depth, lang)
-    return found
+    return _worded(_WORDED, _node_key(node, depth, lang), lambda: _word(node, depth, lang))
+
+
+def _node_key(node: CriterionResult, depth: int, lang: str) -> tuple:
+    return (id(node.criterion), node.result, node.reading, type(node.reading and node.reading.value), node.threshold,
+            depth, lang)
 
 
 def _word(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ input leaves a verdict `incomplete`, never silently `not_eligible`.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,8 +17,11 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+import numpy as np
+
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
+from ktrules.engine.columns import Columns
 from ktrules.engine.facts import Context, Inferred, Reading
 from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
 from ktrules.records.models import Dataset
@@ -41,6 +45,8 @@ from ktrules.rules import (
 )
 
 CAMPAIGNS = "campaigns"
+# facts as columns unless an operator asks for the per-subject reference (KTRULES_COLUMNS=0)
+_COLUMNS_BY_DEFAULT = os.environ.get("KTRULES_COLUMNS", "1") != "0"
 
 Verdict = Literal["eligible", "not_eligible", "incomplete"]
 VERDICT_OF: dict[Outcome, Verdict] = {"passed": "eligible", "failed": "not_eligible", "undecided": "incomplete"}
@@ -405,6 +411,47 @@ def _deferral(version: LoadedVersion, verdict: AwardVerdict,
     return tuple({leaf.id: leaf for leaves in pending.values() for leaf in leaves}.values())
 
 
+class _Group(NamedTuple):
+    """Subjects of an award that read the same values: one matcher fact, one verdict for all."""
+
+    award: str
+    criteria: list[Criterion]
+    readings: dict[str, Reading]
+    subjects: list[str]
+
+
+def _gather(source: Columns, award_id: str, key: str, kind: str, criteria: list[Criterion], kinds: dict[str, str],
+            subjects: list[str], batch: list[Facts], groups: dict[tuple[str, str], _Group]) -> None:
+    """Subject by subject: each subject's facts read and matched on their own (the reference)."""
+    for subject in subjects:
+        read_now = {name: source.ctx.reading(name, subject) for name in kinds}
+        groups[subject, key] = _Group(award_id, criteria, read_now, [subject])
+        batch.append(Facts(subject, key, {name: _bounds(r, kinds[name]) for name, r in read_now.items()}))
+
+
+def _gather_columns(source: Columns, award_id: str, key: str, kind: str, criteria: list[Criterion],
+                    kinds: dict[str, str], subjects: list[str], batch: list[Facts],
+                    groups: dict[tuple[str, str], _Group]) -> None:
+    """Facts as columns: subjects whose readings coincide fact by fact form one group, matched once."""
+    if not subjects:
+        return
+    names = list(kinds)
+    columns = [source.column(name, kind, subjects) for name in names]
+    codes = np.stack([c.codes for c in columns], axis=1) if columns else np.zeros((len(subjects), 0), np.int32)
+    rows, inverse = np.unique(codes, axis=0, return_inverse=True)
+    members: list[list[str]] = [[] for _ in range(len(rows))]
+    for subject, at in zip(subjects, inverse.reshape(-1).tolist(), strict=True):
+        members[at].append(subject)
+    # bounds once per distinct reading, not per group
+    bounds = [[_bounds(r, kinds[name]) for r in col.readings] for name, col in zip(names, columns, strict=True)]
+    for at, row in enumerate(rows.tolist()):
+        read_now, values = {}, {}
+        for name, col, told, code in zip(names, columns, bounds, row, strict=True):
+            read_now[name], values[name] = col.readings[code], told[code]
+        groups[f"#{at}", key] = _Group(award_id, criteria, read_now, members[at])
+        batch.append(Facts(f"#{at}", key, values))
+
+
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
     for item in given:
         if item not in known:
@@ -414,12 +461,14 @@ def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: s
 def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
              rules: str | Path = DEFAULT_RULES, awards: Sequence[str] = (),
              subjects: Sequence[str] = (), campaign: str | None = None,
-             within: Collection[str] | None = None) -> Evaluation:
+             within: Collection[str] | None = None, use_columns: bool | None = None) -> Evaluation:
     """Every verdict for `period` under the rules in force on `as_of` (default: the period's last day):
     the national pack's, or with `campaign` that campaign pack's.
 
     `awards` and `subjects` narrow what is returned; awards they depend on are still evaluated.
     `within` weighs only those subjects: whole units with their members (see `parallel.partitions`).
+    `use_columns` reads facts as columns (`engine.columns`, the default) or subject by subject, the
+    reference the columns are tested against; KTRULES_COLUMNS=0 makes the latter the default.
     """
     as_of = as_of or date(period, 12, 31)
     version = version_in_force(rules, as_of, campaign)
@@ -439,35 +488,39 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     matcher = _compiled(version)
     reads = _plan(version)
     results: dict[tuple[str, str], AwardVerdict] = {}
+    gather = _gather_columns if (use_columns if use_columns is not None else _COLUMNS_BY_DEFAULT) else _gather
+    thresholds = _thresholds(version)
+    source = Columns(ctx)
+    weighed: dict[str, list[str]] = {}  # who awards of each kind weigh: the same for every award of the kind
     for stage in version.stages:
         batch: list[Facts] = []
-        parts: dict[tuple[str, str], tuple[str, list[Criterion], dict[str, Reading]]] = {}
+        gathered: dict[tuple[str, str], _Group] = {}
         for award_id in (a for a in stage if a in needed):
             ctx.award = award_id
             for key, kind, criteria in _parts(award_id, law.awards[award_id]):
-                kinds = reads[key]
-                for subject in _subjects(dataset, period, kind, within):
-                    read_now = {name: ctx.reading(name, subject) for name in kinds}
-                    parts[subject, key] = (award_id, criteria, read_now)
-                    batch.append(Facts(subject, key, {name: _bounds(r, kinds[name]) for name, r in read_now.items()}))
-        thresholds = _thresholds(version)
+                if kind not in weighed:
+                    weighed[kind] = _subjects(dataset, period, kind, within)
+                gather(source, award_id, key, kind, criteria, reads[key], weighed[kind], batch, gathered)
         decided: dict[tuple[str, int], Verdict] = {}
-        for (subject, key), outcomes in matcher.run(batch).items():
-            award_id, criteria, readings = parts[subject, key]
+        for (label, key), outcomes in matcher.run(batch).items():
+            award_id, criteria, readings, members = gathered[label, key]
             verdict = decided.get((key, id(outcomes)))
             if verdict is None:  # once per profile: identical profiles share their outcomes
                 verdict = decided[key, id(outcomes)] = VERDICT_OF[_decide("all", criteria, outcomes)]
-            result = AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds)
-            if verdict == "eligible" and award_id in ctx.groups:
-                result.used = _spends(version, result.criteria)
-                for initiative in result.used:
-                    ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
-            if verdict == "not_eligible":
-                result.deferred = _deferral(version, result, results)
-            ctx.verdicts[subject, award_id] = verdict
-            results[subject, award_id] = result
+            spends = verdict == "eligible" and award_id in ctx.groups
+            for subject in members:
+                result = AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds)
+                if spends:
+                    result.used = _spends(version, result.criteria)
+                    for initiative in result.used:
+                        ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
+                if verdict == "not_eligible":
+                    result.deferred = _deferral(version, result, results)
+                ctx.verdicts[subject, award_id] = verdict
+                results[subject, award_id] = result
     award_order = {a: i for i, a in enumerate(version.rules.awards)}
     chosen = [v for v in results.values()
               if v.award in wanted and (not subjects or v.subject in subjects)]
-    chosen.sort(key=lambda v: (subject_order(dataset, period, v.subject), award_order[v.award]))
+    places = {subject: subject_order(dataset, period, subject) for subject in {v.subject for v in chosen}}
+    chosen.sort(key=lambda v: (places[v.subject], award_order[v.award]))
     return Evaluation(dataset, period, as_of, version, chosen, ctx)

@@ -12,6 +12,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from ktrules.engine.evaluate import Evaluation, evaluate
@@ -56,10 +57,11 @@ def map_partitions(dataset: Dataset, period: int, work: Callable[[Evaluation], T
     # workers share the parsed dataset and the compiled rules (fork) instead of receiving copies;
     # frozen, the dataset is neither scanned by their collectors nor copied page by page as they run
     gc.freeze()
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap(_run, range(len(parts)))
+        yield from pool.map(_run, range(len(parts)))
     finally:
+        pool.shutdown(cancel_futures=True)  # a caller that stops early (a user error) waits for no more
         _task = None
         gc.unfreeze()
 

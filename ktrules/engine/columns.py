@@ -1,0 +1,155 @@
+"""Facts as columns: one fact of many subjects at once, as codes into the distinct readings.
+
+A province has hundreds of thousands of subjects but few distinct readings of a fact (six ratings,
+a few hundred leave patterns), so a column holds, per subject, the index of its reading among the
+distinct ones. Subjects whose codes coincide for every fact of an award read alike and share one
+verdict, one outcome per leaf and one readings mapping (see `evaluate`).
+
+Operators that read only the subject's own entries (its record of the period, recruitment,
+discipline, achievements and campaign conferrals, or a verdict settled earlier in the run) are
+grouped by the inputs they read (their signature) and the operator of `facts` runs once per distinct
+signature, so a column and the per-subject reading agree by construction. The others (consecutive
+years, years holding, initiatives and their spending, member shares and counts) are read subject by
+subject through `Context.reading`, their semantics owned by `facts`, and only interned here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ktrules.engine.facts import Context, Reading, read
+from ktrules.rules import (
+    AchievementsFact,
+    AssessmentFact,
+    BlocRankFact,
+    DisciplineFact,
+    MonthsSinceRecruitmentFact,
+    MonthsWorkedFact,
+    RatingFact,
+    VerdictFact,
+)
+
+
+class Column(NamedTuple):
+    """A fact of subjects in order: `readings[codes[i]]` is what the i-th subject read."""
+
+    codes: np.ndarray  # int32
+    readings: list[Reading]
+
+
+class Columns:
+    """The columns of one run. A record fact depends on neither the award nor the stage, and a
+    verdict fact is read only once its award is settled, so each is built once for every award of
+    the run that names it; the others are read for each award, as `Context.reading` decides."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._kept: dict[tuple[str, str], Column] = {}
+
+    def column(self, name: str, kind: str, subjects: Sequence[str]) -> Column:
+        """The fact `name` of `subjects`, every subject of this kind weighed in the run, for the award
+        `ctx.award`."""
+        spec = self.ctx.facts[name]
+        signature = _SIGNATURES.get(type(spec))
+        if signature is None:
+            return _interned(self.ctx.reading(name, subject) for subject in subjects)
+        found = self._kept.get((name, kind))
+        if found is None:
+            found = self._kept[name, kind] = _grouped(spec, signature, subjects, self.ctx)
+        return found
+
+
+def _grouped(spec: Any, signature: Callable[[Any, str, Context], Hashable], subjects: Sequence[str],
+             ctx: Context) -> Column:
+    codes, readings, seen = np.empty(len(subjects), dtype=np.int32), [], {}
+    for i, subject in enumerate(subjects):
+        key = signature(spec, subject, ctx)
+        code = seen.get(key)
+        if code is None:
+            code = seen[key] = len(readings)
+            readings.append(read(spec, subject, ctx))  # the first subject of a signature reads for all
+        codes[i] = code
+    return Column(codes, readings)
+
+
+def _interned(found: Any) -> Column:
+    codes, readings, seen = [], [], {}
+    for reading in found:
+        # the value's type too: Reading(1) == Reading(1.0) == Reading(True), which explanations word apart
+        key = (reading, type(reading.value))
+        code = seen.get(key)
+        if code is None:
+            code = seen[key] = len(readings)
+            readings.append(reading)
+        codes.append(code)
+    return Column(np.array(codes, dtype=np.int32), readings)
+
+
+# What each record operator of `facts` reads of a subject, values with their types (12 and 12.0
+# read alike but are written apart). A change to an operator's inputs changes its signature here;
+# the differential test (tests/engine/test_columns.py) holds the two together.
+def _rating(spec: RatingFact, subject: str, ctx: Context) -> Hashable:
+    record = ctx.dataset.record(subject, ctx.period)
+    return None if record is None else (record.rating,)
+
+
+def _recruited(spec: MonthsSinceRecruitmentFact, subject: str, ctx: Context) -> Hashable:
+    person = ctx.dataset.people_by_id.get(subject)
+    return None if person is None else person.recruited
+
+
+def _worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Hashable:
+    record = ctx.dataset.record(subject, ctx.period)
+    if record is None:
+        return None
+    leave = tuple((x.kind, x.months, type(x.months)) for x in record.leave)
+    return record.months_worked, type(record.months_worked), leave
+
+
+def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Hashable:
+    return tuple((d.level, d.date) for d in ctx.dataset.disciplines_by_subject.get(subject, ())
+                 if d.date.year == ctx.period)
+
+
+def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Hashable:
+    record = ctx.dataset.record(subject, ctx.period)
+    return record.assessments.get(spec.key) if record and record.assessments else None
+
+
+def _bloc_rank(spec: BlocRankFact, subject: str, ctx: Context) -> Hashable:
+    record = ctx.dataset.record(subject, ctx.period)
+    if record is None or record.bloc_rank is None:
+        return None
+    unit = ctx.dataset.units_by_id.get(subject)
+    return record.bloc_rank, unit.bloc if unit else None
+
+
+def _achieved(spec: AchievementsFact, subject: str, ctx: Context) -> Hashable:
+    years = range(spec.since or ctx.period, ctx.period + 1)
+    found = tuple((a.campaign, a.year, a.evidence) for year in years
+                  for a in ctx.dataset.achievements_by_key.get((subject, year), ())
+                  if a.criterion == spec.criterion and (spec.campaign is None or a.campaign == spec.campaign))
+    if not found or not spec.exclude_campaign_rewarded:
+        return found
+    # campaign conferrals decide which achievements were already rewarded
+    return found, tuple((c.award, c.campaign, c.year, c.decision)
+                        for c in ctx.dataset.conferred_by_subject.get(subject, ()) if c.campaign)
+
+
+def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Hashable:
+    return ctx.verdicts.get((subject, spec.award))
+
+
+_SIGNATURES: dict[type, Callable[[Any, str, Context], Hashable]] = {
+    RatingFact: _rating,
+    MonthsSinceRecruitmentFact: _recruited,
+    MonthsWorkedFact: _worked,
+    DisciplineFact: _discipline,
+    AssessmentFact: _assessment,
+    BlocRankFact: _bloc_rank,
+    AchievementsFact: _achieved,
+    VerdictFact: _verdict,
+}
