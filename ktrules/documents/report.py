@@ -10,7 +10,7 @@ from ktrules.common.messages import t
 from ktrules.common.vocabulary import DISCIPLINE_RANK
 from ktrules.council.dossier import dossiers
 from ktrules.council.ranking import Candidate, RankedList
-from ktrules.documents.formatting import number, percent
+from ktrules.documents.formatting import day, number, percent
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.engine.facts import Reading
 from ktrules.rules import COMPARISONS, Criterion, Leaf, LoadedVersion
@@ -41,7 +41,8 @@ def _show(value: object, lang: str, share: bool = False) -> str:
 
 
 def show_evidence(reading: Reading, lang: str) -> list[str]:
-    return [t(f"ev.{kind}", lang, v=value) for kind, value in reading.evidence]
+    return [t(f"ev.{kind}", lang, v=day(value, lang) if isinstance(value, date) else value)
+            for kind, value in reading.evidence]
 
 
 def show_reading(reading: Reading, lang: str, share: bool = False) -> str:
@@ -196,9 +197,13 @@ def heading(evaluation: Evaluation, lang: str) -> str:
     """Whose records, which year and which rules; then a notice when the pack may be out of date."""
     rules = evaluation.version.rules
     line = t("heading", lang, org=evaluation.dataset.organization.name, period=evaluation.period,
-             version=evaluation.version.label, title=rules.title.in_(lang), as_of=evaluation.as_of)
+             version=evaluation.version.label, title=rules.title.in_(lang), as_of=day(evaluation.as_of, lang))
     notice = review_notice(evaluation, lang)
     return f"{line}\n{notice}" if notice else line
+
+
+def _until(end: date | None, lang: str) -> str:
+    return day(end, lang) if end else "…"
 
 
 def review_notice(evaluation: Evaluation, lang: str) -> str | None:
@@ -208,7 +213,7 @@ def review_notice(evaluation: Evaluation, lang: str) -> str | None:
     latest = max(evaluation.as_of, date(evaluation.period, 12, 31))
     if reviewed is None or latest <= reviewed:
         return None
-    return t("review.notice", lang, pack=evaluation.version.pack.id, reviewed=reviewed.isoformat())
+    return t("review.notice", lang, pack=evaluation.version.pack.id, reviewed=day(reviewed, lang))
 
 
 def summary(evaluation: Evaluation, lang: str) -> str:
@@ -233,7 +238,8 @@ def explanation(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str
         t("explain.verdict", lang, verdict=verdict_label(verdict, lang)),
         *([deferral(verdict, lang)] if verdict.deferred else []),
         t("explain.rules", lang, version=evaluation.version.label, title=rules.title.in_(lang),
-          start=rules.effective_from, end=rules.effective_to or "…", as_of=evaluation.as_of),
+          start=day(rules.effective_from, lang), end=_until(rules.effective_to, lang),
+          as_of=day(evaluation.as_of, lang)),
         *filter(None, [review_notice(evaluation, lang)]),
         t("explain.sources", lang, sources="; ".join(s.title for s in rules.sources)),
         t("explain.cite", lang, cite=award.cite),
@@ -281,7 +287,7 @@ def rule_rows(versions: list[LoadedVersion], lang: str) -> list[dict[str, Any]]:
     """One row per award of each version: who it is for and its criteria in short."""
     return [{
         "version": version.label,
-        "in_force": f"{version.rules.effective_from} – {version.rules.effective_to or '…'}",
+        "in_force": f"{day(version.rules.effective_from, lang)} – {_until(version.rules.effective_to, lang)}",
         "award": award_id,
         "name": award.name.in_(lang),
         "subject": t(f"kind.{award.subject}", lang),

@@ -222,6 +222,6 @@ def test_a_period_after_the_packs_review_carries_a_notice_in_heading_and_explana
     for period, as_of, noticed in (("2026", [], True), ("2024", [], False), ("2024", ["--as-of", "2025-09-01"], True)):
         for command in (["check"], ["explain", "--subject", "p1", "--award", "LDTT"]):
             out = CliRunner().invoke(cli, [command[0], str(path), "--period", period, *as_of, *command[1:]]).output
-            assert ("đối chiếu với pháp luật đến ngày 2025-08-04" in out) == noticed, (period, as_of, command)
+            assert ("đối chiếu với pháp luật đến ngày 04/08/2025" in out) == noticed, (period, as_of, command)
     english = CliRunner().invoke(cli, ["check", str(path), "--period", "2026", "--lang", "en"]).output
-    assert english.splitlines()[1].startswith("Note: the rule pack vn was checked against the law up to 2025-08-04")
+    assert english.splitlines()[1].startswith("Note: the rule pack vn was checked against the law up to 4 August 2025")
