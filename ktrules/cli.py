@@ -48,7 +48,7 @@ def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except KtrulesError as exc:
             for line in exc.lines():
-                click.echo(f"Error: {line}", err=True)
+                click.echo(t("error.prefix", line=line), err=True)
             sys.exit(exc.exit_code)
         finally:
             LANGUAGE.reset(language)

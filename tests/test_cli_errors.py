@@ -19,7 +19,7 @@ def invoke(*args: object):
 
 def assert_refused(result, *words: str) -> None:
     assert result.exit_code == 2, result.output
-    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    assert result.output.startswith(("Lỗi: ", "Error: ")) and result.output.count("\n") == 1, result.output
     for word in words:
         assert word in result.output
 

@@ -60,4 +60,4 @@ def test_the_command_exits_0_or_2_with_one_line_and_no_traceback(tmp_path: Path,
     result = CliRunner().invoke(cli, ["check", str(write(fresh(tmp_path))), "--period", "2024", "--format", "csv"])
     assert result.exit_code in (0, 1, 2) and not isinstance(result.exception, Exception), result.exception
     if result.exit_code == 2:
-        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("Lỗi: ") and result.stderr.count("\n") == 1, result.stderr

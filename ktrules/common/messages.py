@@ -557,6 +557,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.written": ("Đã ghi {n} văn bản vào {path}: {proposed} đề nghị",
                           "Wrote {n} documents to {path}: {proposed} proposals"),
     # input and output errors (issue 13)
+    "error.prefix": ("Lỗi: {line}", "Error: {line}"),
     "err.unknown_campaign": ("không có phong trào '{value}'", "unknown campaign '{value}'"),
     "err.unread_assessment": ("không quy định nào trong {rules} đọc tiêu chí đánh giá '{name}'",
                               "no rule under {rules} reads the assessment '{name}'"),
@@ -675,6 +676,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                          "write more than 0 months, or clear Loại nghỉ too"),
     "wb.date.hint": ("ghi ngày dạng dd/mm/yyyy, ví dụ 01/06/2023", "write the date as dd/mm/yyyy, e.g. 01/06/2023"),
     "wb.what.year": ("năm", "year"),
+    "wb.what.members": ("số thành viên Hội đồng", "number of council members"),
     "wb.what.rank": ("thứ hạng", "rank"),
     "wb.what.months": ("số tháng", "number of months"),
     "wb.what.date": ("ngày", "date"),

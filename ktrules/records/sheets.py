@@ -121,7 +121,7 @@ def _rank(value: Any) -> int:
 
 
 def _members(value: Any) -> int:
-    return _whole(value, "số thành viên", 1, 99)
+    return _whole(value, "wb.what.members", 1, 99)
 
 
 def _months(value: Any) -> float:

@@ -118,7 +118,7 @@ def test_a_bad_threshold_is_one_line_naming_the_file_before_any_output(ldtt_case
     monkeypatch.chdir(ldtt_cases)
     result = invoke("test", ".", "--coverage")
     assert result.exit_code == 2
-    assert result.output.startswith(f"Error: {ldtt_cases.parent / 'pyproject.toml'}: ")
+    assert result.output.startswith(f"Lỗi: {ldtt_cases.parent / 'pyproject.toml'}: ")
     assert result.output.count("\n") == 1
 
 

@@ -169,7 +169,7 @@ def test_identical_rules_exit_0(same_rules):
 def test_diff_needs_something_to_compare_against():
     result = invoke("diff", SMALL, "--period", "2024")
     assert result.exit_code == 2
-    assert result.output.strip() == ("Error: nothing to compare; give --against-as-of DATE, --against-rules DIR "
+    assert result.output.strip() == ("Lỗi: nothing to compare; give --against-as-of DATE, --against-rules DIR "
                                      "or both")
 
 

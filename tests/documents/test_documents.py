@@ -273,7 +273,7 @@ def test_documents_in_english_keep_english_conventions(tmp_path: Path) -> None:
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str], words: list[str]) -> None:
     out = tmp_path / "ho-so"
     result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out, *args)
-    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("Lỗi: ")
     assert all(w in result.stderr for w in words) and not out.exists()
 
 
@@ -281,7 +281,7 @@ def test_an_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "ho-so.docx"
     out.write_text("x")
     result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out)
-    assert result.exit_code == 2 and f"Error: {out}: not a folder" in result.stderr
+    assert result.exit_code == 2 and f"Lỗi: {out}: not a folder" in result.stderr
 
 
 # ---------------------------------------------------------------- PDF

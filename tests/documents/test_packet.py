@@ -241,7 +241,7 @@ def test_an_unknown_suffix_is_refused_on_one_line_before_anything_is_read(tmp_pa
     result = invoke("report", tmp_path / "not-there.yaml", "--period", 2024, "--out", out)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {out}: ")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Lỗi: {out}: ")
     stem = name.split(".")[0]
     assert f"--out {stem}.html hoặc {stem}.pdf (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx" in result.stderr
     assert not out.exists()

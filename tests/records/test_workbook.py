@@ -386,4 +386,4 @@ def test_a_csv_folder_with_bad_cells_prints_each_on_its_own_line_and_exits_2(tmp
     result = CliRunner().invoke(cli, ["check", str(tmp_path), "--period", "2024"])
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
-    assert len(lines) == 3 and all(line.startswith(f"Error: {ratings}: dòng ") for line in lines)
+    assert len(lines) == 3 and all(line.startswith(f"Lỗi: {ratings}: dòng ") for line in lines)
