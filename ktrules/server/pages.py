@@ -221,11 +221,11 @@ async def packet_pdf(request: Request, settings: Config, run_id: str) -> Respons
 async def documents_zip(request: Request, settings: Config, run_id: str) -> Response:
     """The dossier as Word văn bản, as `ktrules documents` writes them, in one zip."""
     run = _done(request, run_id)
-    lang, today = lang_of(request), date.today()
+    today = date.today()
+    packet = _packet(run, lang_of(request), settings.rules, today)
 
     def zipped() -> bytes:
         with run.using() as evaluation, tempfile.TemporaryDirectory(prefix="ktrules-docs-") as folder:
-            packet = build_packet(evaluation, lang, payer=payer(settings.rules, today))
             written = write_papers(council_papers(evaluation, packet, today), Path(folder), "docx")
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -276,10 +276,10 @@ def _done(request: Request, run_id: str) -> Run:
     return run
 
 
-def _packet(run: Run, lang: str, rules: Path) -> Any:
-    """The packet with the reward money of a decision taken today, as `ktrules report` makes it."""
+def _packet(run: Run, lang: str, rules: Path, decided: date | None = None) -> Any:
+    """The packet with the reward money of a decision taken on `decided` (today), as `ktrules report` makes it."""
     with run.using() as evaluation:
-        return build_packet(evaluation, lang, payer=payer(rules, date.today()))
+        return build_packet(evaluation, lang, payer=payer(rules, decided or date.today()))
 
 
 def _attachment(filename: str) -> dict[str, str]:
