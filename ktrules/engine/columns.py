@@ -18,6 +18,7 @@ semantics owned by `facts`, and only interned here.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -82,10 +83,20 @@ class Columns:
         recruitment) from the dataset's first year when the fact counts a rating, the conferrals of the
         awards it names, and this year's verdict of its award."""
         ratings = self._ratings_of(subject) if spec.min_rating else None
-        named = (spec.award, getattr(spec, "reset_by", None))
-        conferred = tuple((c.award, c.year, c.decision) for c in ctx.dataset.conferred_by_subject.get(subject, ())
-                          if c.award in named)
-        return ratings, conferred, ctx.verdicts.get((subject, spec.award)) if spec.award else None
+        reset = self._conferred.get((subject, spec.reset_by)) if isinstance(spec, ConsecutiveFact) else None
+        if spec.award is None:
+            return ratings, reset
+        return ratings, reset, self._conferred.get((subject, spec.award)), ctx.verdicts.get((subject, spec.award))
+
+    @cached_property
+    def _conferred(self) -> dict[tuple[str, str], tuple]:
+        """(subject, award) -> the (year, decision) of each conferral, oldest first as `Dataset.conferral`
+        weighs them."""
+        found: dict[tuple[str, str], list] = {}
+        for subject, conferred in self.ctx.dataset.conferred_by_subject.items():
+            for c in conferred:
+                found.setdefault((subject, c.award), []).append((c.year, c.decision))
+        return {key: tuple(years) for key, years in found.items()}
 
     def _ratings_of(self, subject: str) -> tuple:
         found = self._ratings.get(subject)
