@@ -18,7 +18,6 @@ semantics owned by `facts`, and only interned here.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from functools import cached_property
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -57,6 +56,7 @@ class Columns:
         self.ctx = ctx
         self._kept: dict[tuple[str, str], Column] = {}
         self._ratings: dict[str, tuple] = {}  # subject -> its ratings and recruitment, for run facts
+        self._conferred: dict[str, dict[str, tuple]] = {}  # subject -> award -> (year, decision)s
         # runs that an initiatives window reads again subject by subject (`years_from`)
         self._windows = {n for spec in ctx.facts.values() if isinstance(spec, InitiativesFact) for n in spec.years_from}
 
@@ -83,20 +83,22 @@ class Columns:
         recruitment) from the dataset's first year when the fact counts a rating, the conferrals of the
         awards it names, and this year's verdict of its award."""
         ratings = self._ratings_of(subject) if spec.min_rating else None
-        reset = self._conferred.get((subject, spec.reset_by)) if isinstance(spec, ConsecutiveFact) else None
+        conferred = self._conferred_of(subject)
+        reset = conferred.get(spec.reset_by) if isinstance(spec, ConsecutiveFact) and spec.reset_by else None
         if spec.award is None:
             return ratings, reset
-        return ratings, reset, self._conferred.get((subject, spec.award)), ctx.verdicts.get((subject, spec.award))
+        return ratings, reset, conferred.get(spec.award), ctx.verdicts.get((subject, spec.award))
 
-    @cached_property
-    def _conferred(self) -> dict[tuple[str, str], tuple]:
-        """(subject, award) -> the (year, decision) of each conferral, oldest first as `Dataset.conferral`
-        weighs them."""
-        found: dict[tuple[str, str], list] = {}
-        for subject, conferred in self.ctx.dataset.conferred_by_subject.items():
-            for c in conferred:
-                found.setdefault((subject, c.award), []).append((c.year, c.decision))
-        return {key: tuple(years) for key, years in found.items()}
+    def _conferred_of(self, subject: str) -> dict[str, tuple]:
+        """The subject's conferrals by award: the (year, decision) of each, oldest first as
+        `Dataset.conferral` weighs them; made once per subject of the run, not for the whole dataset."""
+        found = self._conferred.get(subject)
+        if found is None:
+            by_award: dict[str, list] = {}
+            for c in self.ctx.dataset.conferred_by_subject.get(subject, ()):
+                by_award.setdefault(c.award, []).append((c.year, c.decision))
+            found = self._conferred[subject] = {award: tuple(held) for award, held in by_award.items()}
+        return found
 
     def _ratings_of(self, subject: str) -> tuple:
         found = self._ratings.get(subject)
