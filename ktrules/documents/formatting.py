@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
@@ -19,11 +20,14 @@ def _locale(lang: str) -> str:
     return _LOCALES.get(lang, _LOCALES["vi"])
 
 
+# Babel parses the locale and the pattern on each call; explanations show the same few values again
+@lru_cache(maxsize=4096, typed=True)
 def number(value: float, lang: str) -> str:
     """A number with at most three decimals: 10,571 in Vietnamese."""
     return format_decimal(value, format="#,##0.###", locale=_locale(lang))
 
 
+@lru_cache(maxsize=4096, typed=True)
 def percent(share: float, lang: str) -> str:
     """A share from 0 to 1 as a percentage with at most one decimal: 85,7%."""
     return format_percent(share, format="#,##0.#%", locale=_locale(lang))

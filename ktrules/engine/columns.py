@@ -8,9 +8,11 @@ verdict, one outcome per leaf and one readings mapping (see `evaluate`).
 Operators that read only the subject's own entries (its record of the period, recruitment,
 discipline, achievements and campaign conferrals, or a verdict settled earlier in the run) are
 grouped by the inputs they read (their signature) and the operator of `facts` runs once per distinct
-signature, so a column and the per-subject reading agree by construction. The others (consecutive
-years, years holding, initiatives and their spending, member shares and counts) are read subject by
-subject through `Context.reading`, their semantics owned by `facts`, and only interned here.
+signature, so a column and the per-subject reading agree by construction. Consecutive years and
+years holding are grouped the same way, on the subject's ratings from the dataset's first year, the
+conferrals of the awards they name and this year's verdict. The others (initiatives and their
+spending, member shares and counts) are read subject by subject through `Context.reading`, their
+semantics owned by `facts`, and only interned here.
 """
 
 from __future__ import annotations
@@ -25,12 +27,17 @@ from ktrules.rules import (
     AchievementsFact,
     AssessmentFact,
     BlocRankFact,
+    ConsecutiveFact,
     DisciplineFact,
+    InitiativesFact,
     MonthsSinceRecruitmentFact,
     MonthsWorkedFact,
     RatingFact,
     VerdictFact,
+    YearsHoldingFact,
 )
+
+Signature = Callable[[Any, str, Context], Hashable]
 
 
 class Column(NamedTuple):
@@ -48,22 +55,65 @@ class Columns:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._kept: dict[tuple[str, str], Column] = {}
+        self._ratings: dict[str, tuple] = {}  # subject -> its ratings and recruitment, for run facts
+        self._conferred: dict[str, dict[str, tuple]] = {}  # subject -> award -> (year, decision)s
+        # runs that an initiatives window reads again subject by subject (`years_from`)
+        self._windows = {n for spec in ctx.facts.values() if isinstance(spec, InitiativesFact) for n in spec.years_from}
 
     def column(self, name: str, kind: str, subjects: Sequence[str]) -> Column:
         """The fact `name` of `subjects`, every subject of this kind weighed in the run, for the award
         `ctx.award`."""
         spec = self.ctx.facts[name]
-        signature = _SIGNATURES.get(type(spec))
+        if isinstance(spec, InitiativesFact):
+            for run in spec.years_from:  # read as columns first, so the window finds them kept
+                self.column(run, kind, subjects)
+        signature = self._run_signature if isinstance(spec, ConsecutiveFact | YearsHoldingFact) \
+            else _SIGNATURES.get(type(spec))
         if signature is None:
             return _interned(self.ctx.reading(name, subject) for subject in subjects)
         found = self._kept.get((name, kind))
         if found is None:
             found = self._kept[name, kind] = _grouped(spec, signature, subjects, self.ctx)
+            if name in self._windows:
+                self.ctx.keep(name, subjects, [found.readings[c] for c in found.codes.tolist()])
+        return found
+
+    def _run_signature(self, spec: ConsecutiveFact | YearsHoldingFact, subject: str, ctx: Context) -> Hashable:
+        """What `facts._held` reads of a subject in any year a run or window may reach: ratings (with
+        recruitment) from the dataset's first year when the fact counts a rating, the conferrals of the
+        awards it names, and this year's verdict of its award."""
+        ratings = self._ratings_of(subject) if spec.min_rating else None
+        conferred = self._conferred_of(subject)
+        reset = conferred.get(spec.reset_by) if isinstance(spec, ConsecutiveFact) and spec.reset_by else None
+        if spec.award is None:
+            return ratings, reset
+        return ratings, reset, conferred.get(spec.award), ctx.verdicts.get((subject, spec.award))
+
+    def _conferred_of(self, subject: str) -> dict[str, tuple]:
+        """The subject's conferrals by award: the (year, decision) of each, oldest first as
+        `Dataset.conferral` weighs them; made once per subject of the run, not for the whole dataset."""
+        found = self._conferred.get(subject)
+        if found is None:
+            by_award: dict[str, list] = {}
+            for c in self.ctx.dataset.conferred_by_subject.get(subject, ()):
+                by_award.setdefault(c.award, []).append((c.year, c.decision))
+            found = self._conferred[subject] = {award: tuple(held) for award, held in by_award.items()}
+        return found
+
+    def _ratings_of(self, subject: str) -> tuple:
+        found = self._ratings.get(subject)
+        if found is None:
+            ctx = self.ctx
+            first = min(ctx.dataset.first_year or ctx.period, ctx.period)
+            records = (ctx.dataset.record(subject, year) for year in range(first, ctx.period + 1))
+            person = ctx.dataset.people_by_id.get(subject)
+            recruited = person.recruited.year if person and person.recruited else None
+            # no record ("") and a record without a rating (None) are read apart
+            found = self._ratings[subject] = (recruited, *("" if r is None else r.rating for r in records))
         return found
 
 
-def _grouped(spec: Any, signature: Callable[[Any, str, Context], Hashable], subjects: Sequence[str],
-             ctx: Context) -> Column:
+def _grouped(spec: Any, signature: Signature, subjects: Sequence[str], ctx: Context) -> Column:
     codes, readings, seen = np.empty(len(subjects), dtype=np.int32), [], {}
     for i, subject in enumerate(subjects):
         key = signature(spec, subject, ctx)
@@ -143,7 +193,7 @@ def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Hashable:
     return ctx.verdicts.get((subject, spec.award))
 
 
-_SIGNATURES: dict[type, Callable[[Any, str, Context], Hashable]] = {
+_SIGNATURES: dict[type, Signature] = {
     RatingFact: _rating,
     MonthsSinceRecruitmentFact: _recruited,
     MonthsWorkedFact: _worked,

@@ -325,11 +325,13 @@ def _how_many(node: CriterionResult) -> int:
 def _infer_spending(dataset: Dataset, period: int, rules: str | Path, groups: Collection[str],
                     within: Collection[str] | None) -> dict[str, list[Inferred]]:
     """What conferred awards of a single-use group spent when their records list no `initiatives`,
-    inferred from the rules in force at the end of each conferral's own year (for `within` only)."""
+    inferred from the rules in force at the end of each conferral's own year (for `within` only), of
+    authors only: a verdict of one person reads no one else's, and only authors' initiatives are counted."""
     wanted: dict[tuple[int, str], set[str]] = {}
+    authors = dataset.initiatives_by_author
     for c in dataset.conferred:
         if not c.initiatives and c.campaign is None and c.award in groups and c.year < period \
-                and (within is None or c.subject in within):
+                and c.subject in authors and (within is None or c.subject in within):
             wanted.setdefault((c.year, c.award), set()).add(c.subject)
     out: dict[str, list[Inferred]] = {}
     for (year, award), subjects in sorted(wanted.items()):

@@ -7,7 +7,7 @@ explanation can show exactly what a verdict rests on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -95,6 +95,12 @@ class Context:
         if found is None:
             found = self._readings[key] = read(spec, subject, self)
         return found
+
+    def keep(self, name: str, subjects: Sequence[str], readings: Sequence[Reading]) -> None:
+        """Readings of a fact that does not depend on the award, made elsewhere (a column), so that
+        what reads the fact again subject by subject finds them."""
+        pairs = zip(subjects, readings, strict=True)
+        self._readings.update(((name, subject, ""), reading) for subject, reading in pairs)
 
     def spent_for(self, subject: str) -> dict[str, str]:
         """Initiatives the current award may not count: spent by a conferred award of another
@@ -190,6 +196,8 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     found = sorted((i.year, i.id) for i in authored
                    if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
                    and first <= i.year <= ctx.period)
+    if not found:
+        return _NONE  # what _unspent makes of none, without looking up what was spent
     spent = ctx.spent_for(subject)
     ids = [i for _, i in found if i not in spent]
     listed = tuple(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)
