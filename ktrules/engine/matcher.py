@@ -32,8 +32,8 @@ Op = Literal[">=", ">", "<=", "<", "="]
 # durable_rules keeps at most 1024 live sessions per ruleset; the 1025th raises MemoryError.
 _SESSIONS_PER_BATCH = 1000
 # profiles and representatives kept between runs, about 1 KB each: a server matches the same profiles
-# request after request, and a province holds few hundred; past this many they are forgotten
-_REMEMBERED = 100_000
+# request after request (a department has about a hundred); past this many, some 20 MB, all are forgotten
+_REMEMBERED = 20_000
 _OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt"}
 _NEGATION = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 _names = itertools.count()
