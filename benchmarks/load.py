@@ -6,8 +6,8 @@
 
 Each client posts, waits for the whole answer, and posts again until the time is up (no pause: the
 heaviest load that many clients can give). Prints requests/s, latency p50/p99/max, errors (any answer but
-200 with the same bytes as the first), and the server's resident memory at the start (after a warm-up)
-and at the end. Only loopback addresses are accepted. Figures only: nothing is asserted.
+200 with the same bytes as the first), the server's resident memory at the start (after a warm-up)
+and at the end, and its CPU time per request. Only loopback addresses are accepted. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -79,6 +80,18 @@ def _start_server() -> tuple[subprocess.Popen[bytes], int]:
     sys.exit("the server did not start in 30 s")
 
 
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU time used so far by the server and its worker processes, together: unlike requests/s, it
+    does not depend on what else the machine is running."""
+    if pid is None:
+        return None
+    ticks = 0
+    for process in _family(pid):
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of proc(5)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _memory_mb(pid: int | None) -> float | None:
     """Resident memory of the server and of its worker processes, together."""
     if pid is None:
@@ -102,7 +115,7 @@ async def _load(url: str, body: bytes, args: argparse.Namespace, pid: int | None
         expected = (await client.post(url, content=body)).content
         for _ in range(5):  # warm-up: rules compiled, caches filled, before memory is read
             await client.post(url, content=body)
-        start_mb = _memory_mb(pid)
+        start_mb, start_cpu = _memory_mb(pid), _cpu_seconds(pid)
         latencies: list[float] = []
         errors: list[str] = []
         deadline = time.perf_counter() + args.seconds
@@ -121,8 +134,9 @@ async def _load(url: str, body: bytes, args: argparse.Namespace, pid: int | None
         began = time.perf_counter()
         await asyncio.gather(*(one_client() for _ in range(args.clients)))
         elapsed = time.perf_counter() - began
+        cpu = _cpu_seconds(pid)
     return {"latencies": latencies, "errors": errors, "elapsed": elapsed, "start_mb": start_mb,
-            "end_mb": _memory_mb(pid), "bytes": len(expected)}
+            "end_mb": _memory_mb(pid), "bytes": len(expected), "cpu": cpu - start_cpu if cpu else None}
 
 
 def _print(f: dict, args: argparse.Namespace) -> None:  # type: ignore[type-arg]
@@ -135,6 +149,7 @@ def _print(f: dict, args: argparse.Namespace) -> None:  # type: ignore[type-arg]
     print(f"errors: {len(f['errors'])}" + (f" ({', '.join(sorted(set(f['errors'])))})" if f["errors"] else ""))
     if f["start_mb"] is not None:
         print(f"server memory MB: start {f['start_mb']:.0f}  end {f['end_mb']:.0f}")
+        print(f"server CPU per request ms: {f['cpu'] / max(1, len(latencies)) * 1000:.0f} (server and workers)")
 
 
 if __name__ == "__main__":

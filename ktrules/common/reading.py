@@ -77,6 +77,12 @@ def read_document(path: Path) -> Any:
         raise KtrulesError(t("err.not_found"), file=path, hint=t("err.not_found.hint")) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise KtrulesError(t("err.unreadable", reason=exc), file=path) from None
+    return parse_document(text, path)
+
+
+def parse_document(text: str, path: Path) -> Any:
+    """Parse the text of the .yaml/.yml/.json file `path`, which need not be on disk, refusing as
+    `read_document` does."""
     try:
         return _json(text) if path.suffix.lower() == ".json" else _yaml(text)
     except _Refused as exc:

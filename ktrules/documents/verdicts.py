@@ -30,24 +30,28 @@ def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int |
     processes); `options` go to `evaluate`. The first partition is evaluated before this returns, so that
     user errors (an unknown award, no rules in force) are raised before any text is given out; `empty`
     is called after the last piece when there was no verdict at all."""
-    folder = tempfile.mkdtemp(prefix="ktrules-check-")
+    jobs = jobs or default_jobs(records)
+    # one process (a department, a server's request) keeps its text in memory; several write files
+    folder = tempfile.mkdtemp(prefix="ktrules-check-") if jobs > 1 else None
     try:
-        work = functools.partial(_chunk, lang=lang, fmt=fmt, folder=folder)
-        chunks = map_partitions(records, period, work, jobs=jobs or default_jobs(records), **options)
+        work = functools.partial(_written, folder=folder) if folder else _text
+        chunks = map_partitions(records, period, functools.partial(work, lang=lang, fmt=fmt), jobs=jobs,
+                                **options)
         first = next(chunks)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
-    return _pieces(itertools.chain([first], chunks), fmt, empty, folder)
+    texts = itertools.chain([first], chunks)
+    return _pieces(_read(texts) if folder else (text.encode() for text in texts), fmt, empty, folder)
 
 
-def _pieces(paths: Iterator[str], fmt: str, empty: Callable[[], None] | None, folder: str) -> Iterator[bytes]:
+def _pieces(parts: Iterator[bytes], fmt: str, empty: Callable[[], None] | None,
+            folder: str | None) -> Iterator[bytes]:
     try:
         yield (render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "[").encode()
         written = False
-        for path in paths:
-            part = Path(path).read_bytes()
-            os.unlink(path)
+        for part in parts:
             if part:
                 yield part if fmt == "csv" else (b",\n" if written else b"\n") + part
                 written = True
@@ -56,20 +60,30 @@ def _pieces(paths: Iterator[str], fmt: str, empty: Callable[[], None] | None, fo
         if not written and empty:
             empty()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
-def _chunk(evaluation: Evaluation, lang: str, fmt: str, folder: str) -> str:
-    """A partition's verdicts as CSV lines or JSON objects, written to a file of `folder` by the process
-    that evaluated them: the parent reads the files in order instead of receiving the text through a pipe."""
+def _read(paths: Iterator[str]) -> Iterator[bytes]:
+    for path in paths:
+        yield Path(path).read_bytes()
+        os.unlink(path)
+
+
+def _text(evaluation: Evaluation, lang: str, fmt: str) -> str:
+    """A partition's verdicts as CSV lines or JSON objects."""
     if fmt == "csv":
         rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts]
-        text = render(rows, "csv", CHECK_COLUMNS_CSV, header=False) + "\n" if rows else ""
-    else:
-        text = ",\n".join(row_json(evaluation, v, lang) for v in evaluation.verdicts)
+        return render(rows, "csv", CHECK_COLUMNS_CSV, header=False) + "\n" if rows else ""
+    return ",\n".join(row_json(evaluation, v, lang) for v in evaluation.verdicts)
+
+
+def _written(evaluation: Evaluation, lang: str, fmt: str, folder: str) -> str:
+    """`_text` written to a file of `folder` by the process that evaluated the partition: the parent
+    reads the files in order instead of receiving the text through a pipe."""
     handle, path = tempfile.mkstemp(dir=folder)
     with open(handle, "w", encoding="utf-8") as part:
-        part.write(text)
+        part.write(_text(evaluation, lang, fmt))
     return path
 
 

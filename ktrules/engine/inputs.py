@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.reading import line_of
-from ktrules.records.models import Dataset, dataset_from_file
+from ktrules.records.models import Dataset, dataset_from_file, sound_dataset
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, AchievementsFact, AssessmentFact, load_pack
 
 CAMPAIGNS = "campaigns"
@@ -95,13 +95,16 @@ class UploadTooLarge(KtrulesError):
 
 def load_upload(name: str, content: bytes, unpacked_limit: int, rules: str | Path = DEFAULT_RULES) -> Dataset:
     """A dataset that arrived as bytes (an upload or a request body) named `name`: a workbook, YAML, JSON,
-    or a zip of the CSV folder. It is written into a temporary folder, removed afterwards, and read as
-    `load_dataset` reads files, so errors are the same; they name the upload, never the temporary folder."""
+    or a zip of the CSV folder. YAML and JSON are read in memory; anything else, and any of them with a
+    problem, is written into a temporary folder, removed afterwards, and read as `load_dataset` reads
+    files, so errors are the same; they name the upload, never the temporary folder."""
     shown = PurePosixPath(name.replace("\\", "/")).name or "dataset"
     suffix = PurePosixPath(shown).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise KtrulesError(f"cannot read a dataset from a '{suffix or shown}' file", file=shown,
                            hint="upload an .xlsx workbook, a .yaml or .json file, or a .zip of the CSV files")
+    if suffix in (".yaml", ".yml", ".json") and (dataset := _in_memory(content, suffix, rules)):
+        return dataset
     with tempfile.TemporaryDirectory(prefix="ktrules-upload-") as folder:
         # the name on disk is ours: an uploaded name never becomes a path
         target = Path(folder) / ("dataset-csv" if suffix == ".zip" else f"dataset{suffix}")
@@ -113,6 +116,17 @@ def load_upload(name: str, content: bytes, unpacked_limit: int, rules: str | Pat
             return load_dataset(target, rules)
         except KtrulesError as exc:
             raise _renamed(exc, str(target), shown) from None
+
+
+def _in_memory(content: bytes, suffix: str, rules: str | Path) -> Dataset | None:
+    """The dataset in a YAML or JSON body, or None when it has a problem: a request or upload is then
+    read again from a file, for the line its error names."""
+    with io.TextIOWrapper(io.BytesIO(content), encoding="utf-8") as text:  # as Path.read_text reads a file
+        try:
+            dataset = sound_dataset(text.read(), Path(f"dataset{suffix}"))
+        except UnicodeDecodeError:
+            return None
+    return dataset if dataset is not None and next(unread_keys(dataset, rules), None) is None else None
 
 
 def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:

@@ -8,7 +8,9 @@ asserted: a firing that did not run is an error, never a silent verdict.
 
 A value matters to the rules only through which side of each threshold it lies on, so values are
 first reduced to one representative per interval between thresholds; subjects whose facts then
-coincide are matched once. A province has many thousand people and few hundred such profiles.
+coincide are matched once. A province has many thousand people and few hundred such profiles, and
+a profile's outcomes, once matched, are remembered for the matcher's life: a server sees the same ones
+request after request.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 from durable import engine as durable_engine
@@ -28,6 +31,9 @@ Op = Literal[">=", ">", "<=", "<", "="]
 
 # durable_rules keeps at most 1024 live sessions per ruleset; the 1025th raises MemoryError.
 _SESSIONS_PER_BATCH = 1000
+# profiles and representatives kept between runs, about 1 KB each: a server matches the same profiles
+# request after request (a department has about a hundred); past this many, some 20 MB, all are forgotten
+_REMEMBERED = 20_000
 _OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt"}
 _NEGATION = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 _names = itertools.count()
@@ -109,6 +115,7 @@ class Matcher:
             cuts.setdefault(cond.fact, set()).add(cond.threshold)
         self._cuts = {fact: sorted(values) for fact, values in cuts.items()}
         self._representatives: dict[tuple, tuple] = {}
+        self._known: dict[tuple, Mapping[str, Outcome]] = {}  # profile -> outcomes, read-only once matched
         self._fired: set[tuple[str, str, str, Outcome]] = set()
         self._seen: set[tuple[str, str]] = set()
         rules: dict[str, dict] = {"seen": {"all": [{"m": {"$ex": {"award": 1}}}], "run": self._on_fact}}
@@ -136,7 +143,7 @@ class Matcher:
             self._fired.add((c.m.sid, award, criterion, outcome))  # type: ignore[attr-defined]
         return record
 
-    def run(self, facts: Iterable[Facts]) -> dict[tuple[str, str], dict[str, Outcome]]:
+    def run(self, facts: Iterable[Facts]) -> dict[tuple[str, str], Mapping[str, Outcome]]:
         """The outcome of every leaf for every (subject, award) given."""
         profiles: dict[tuple, list[str]] = {}
         representatives = self._representatives
@@ -149,12 +156,27 @@ class Matcher:
                     found = representatives[fact, bounds] = (fact, *map(partial(self._representative, fact), bounds))
                 values.append(found)
             profiles.setdefault((item.award, tuple(values)), []).append(item.subject)
+        known = self._known
+        outcomes = {profile: known[profile] for profile in profiles if profile in known}
+        outcomes.update(self._learn([profile for profile in profiles if profile not in outcomes]))
+        return {(subject, profile[0]): outcomes[profile] for profile, subjects in profiles.items()
+                for subject in subjects}
+
+    def _learn(self, profiles: list[tuple]) -> dict[tuple, Mapping[str, Outcome]]:
+        """The outcomes of `profiles` (award, values) from durable_rules, remembered: they depend on
+        nothing but the profile and the rules, and are read-only so that runs can share them."""
+        if not profiles:
+            return {}
         unique = [Facts(f"v{i}", award, {fact: (low, high) for fact, low, high in values})
                   for i, (award, values) in enumerate(profiles)]
         with self._lock:
             matched = self._match(unique)
-        return {(subject, award): matched[f"v{i}", award]
-                for i, ((award, _), subjects) in enumerate(profiles.items()) for subject in subjects}
+        learnt = {(award, values): MappingProxyType(matched[f"v{i}", award])
+                  for i, (award, values) in enumerate(profiles)}
+        if len(self._known) + len(learnt) > _REMEMBERED:
+            self._known, self._representatives = {}, {}
+        self._known.update(learnt)
+        return learnt
 
     def _representative(self, fact: str, value: float | None) -> float | None:
         """A value that compares with every threshold of `fact` as `value` does."""

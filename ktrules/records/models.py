@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from ktrules.common.errors import KtrulesError, suggest
 from ktrules.common.messages import t
-from ktrules.common.reading import line_of, load_model, validation_error
+from ktrules.common.reading import line_of, load_model, parse_document, validation_error
 from ktrules.common.vocabulary import (
     NATIONAL_AWARDS,
     DisciplineLevel,
@@ -356,6 +356,18 @@ def dataset_from_file(path: Path) -> Dataset:
     """Read and validate a dataset file in the contract's format (YAML or JSON)."""
     with _no_collection():
         return check_dataset(load_model(path, Dataset, _vocabulary()), path)
+
+
+def sound_dataset(text: str, path: Path) -> Dataset | None:
+    """The dataset in `text`, the contents of the YAML or JSON file `path` that need not be on disk, or
+    None when `dataset_from_file` would refuse it: its error's line is found only in a file."""
+    with _no_collection():
+        try:
+            data = parse_document(text, path)
+            dataset = Dataset.model_validate(data) if isinstance(data, dict) else None
+        except (KtrulesError, ValidationError):
+            return None
+        return dataset if dataset is not None and next(dataset.problems(), None) is None else None
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ktrules.records.models import Dataset
 from ktrules.server import api, pages, problems, workers
@@ -46,19 +47,35 @@ def create_app(settings: Settings) -> FastAPI:
     app.get("/docs", include_in_schema=False)(_docs)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
-    @app.middleware("http")
-    async def version_header(request: Any, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers["x-ktrules-version"] = settings.version
-        response.headers["x-content-type-options"] = "nosniff"
-        return response
-
+    app.add_middleware(Stamp, headers={"x-ktrules-version": settings.version, "x-content-type-options": "nosniff"})
     # the last added runs first: the Host header, the token before anything reads the body, then its size
     app.add_middleware(BodyLimit, limit=settings.max_upload)
     app.add_middleware(TokenGuard, token=settings.token)
     if settings.hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.hosts))
     return app
+
+
+class Stamp:
+    """Headers set on every answer the app gives. Plain ASGI: the http middleware decorator passed each
+    answer through a stream and a task of its own, work the server did again for every request."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = [(name.encode(), value.encode()) for name, value in headers.items()]
+        self.names = {name for name, _ in self.headers}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in self.names]
+                message = {**message, "headers": [*kept, *self.headers]}
+            await send(message)
+
+        await self.app(scope, receive, stamped)
 
 
 async def _docs() -> HTMLResponse:

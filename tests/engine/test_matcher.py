@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,3 +41,15 @@ def test_more_subjects_than_durable_rules_keeps_sessions_for_all_get_verdicts():
     results = MATCHER.run(facts)
     assert len(results) == 2500
     assert results["s2499", "A"]["c0"] == "passed" and results["s2496", "A"]["c0"] == "failed"
+
+
+def test_a_profile_is_matched_in_durable_rules_once_and_its_outcomes_shared_read_only(monkeypatch):
+    matcher = Matcher({"A": CONDITIONS})
+    facts = [Facts("s0", "A", {"x": (1, 1)}), Facts("s1", "A", {"x": (3, 3)})]
+    first = matcher.run(facts)
+    matched: list[int] = []
+    monkeypatch.setattr(matcher, "_match", lambda unique: matched.append(len(unique)) or {})
+    again = matcher.run([*facts, Facts("s2", "A", {"x": (1, 1)})])
+    assert matched == [] and again["s2", "A"] == first["s0", "A"] and again["s1", "A"] == first["s1", "A"]
+    with pytest.raises(TypeError):
+        again["s2", "A"]["c0"] = "passed"  # type: ignore[index]
