@@ -4,6 +4,7 @@ an image; reward money on each side of a change of lương cơ sở; Vietnamese 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import unicodedata
 from datetime import date
@@ -313,6 +314,21 @@ def test_the_pdf_decision_holds_every_nominee_page_numbers_and_embedded_fonts(pd
     assert all(evaluation_2024.dataset.people_by_id[s].name in flat for s in eligible)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip())  # emb
+
+
+HEADING = re.compile(r"^\s*ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH {2,}CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$", re.M)
+
+
+def test_the_pdf_heading_keeps_the_agency_and_the_quoc_hieu_in_their_own_columns(pdfs: Path, tmp_path: Path) -> None:
+    """NĐ 30: the agency block on the left wraps in its own column, apart from the Quốc hiệu on the right."""
+    for name in ("du-thao-quyet-dinh-2024.pdf", "bien-ban-hop-xet-2024.pdf", "to-trinh-2024-1.pdf"):
+        text = pdf_text(pdfs / name)
+        assert HEADING.search(text), text[:300]
+    packet = tmp_path / "hop.pdf"
+    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", packet, "--award", "LDTT", "--no-appendix",
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    assert HEADING.search(pdf_text(packet)), pdf_text(packet)[:300]
 
 
 def test_a_pdf_page_renders_as_an_a4_image(pdfs: Path, tmp_path: Path) -> None:
