@@ -580,7 +580,7 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
 @cli.command("documents")
 @_evaluation_options
 @click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="The folder to write into (created if needed); files of the same name are replaced.")
+              help="The folder to write into: new or empty (created if needed).")
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
 @DECISION_DATE
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True)
@@ -603,6 +603,9 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
 
     if out.exists() and not out.is_dir():
         raise KtrulesError("not a folder", file=out, hint="give --out a folder name, e.g. ho-so-2024")
+    if out.is_dir() and any(out.iterdir()):  # stale files of an earlier run would pass for this one's
+        raise KtrulesError(t("documents.out_not_empty", lang), file=out,
+                           hint=t("documents.out_not_empty.hint", lang, suggestion=f"ho-so-{period}-moi"))
     decided = _decided(decision_date)
     pays = payer(rules_dir, decided)
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)

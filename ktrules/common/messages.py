@@ -556,6 +556,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.sheet.decided": ("; tiền thưởng tính theo ngày quyết định {date}", "; reward money as of {date}"),
     "documents.written": ("Đã ghi {n} văn bản vào {path}: {proposed} đề nghị",
                           "Wrote {n} documents to {path}: {proposed} proposals"),
+    # văn bản review fixes
+    "documents.out_not_empty": ("thư mục đã có tệp (có thể từ lần ghi trước)", "the folder already holds files "
+                                "(perhaps from an earlier run)"),
+    "documents.out_not_empty.hint": ("chọn một thư mục trống hoặc thư mục mới, ví dụ {suggestion}",
+                                     "choose an empty or new folder, e.g. {suggestion}"),
     # input and output errors (issue 13)
     "error.prefix": ("Lỗi: {line}", "Error: {line}"),
     "err.unknown_campaign": ("không có phong trào '{value}'", "unknown campaign '{value}'"),

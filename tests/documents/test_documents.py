@@ -285,6 +285,30 @@ def test_an_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2 and f"Lỗi: {out}: not a folder" in result.stderr
 
 
+
+@pytest.mark.parametrize("lang, words", [("vi", ["Lỗi: ", "thư mục trống hoặc thư mục mới"]),
+                                         ("en", ["Error: ", "empty or new folder"])])
+def test_a_folder_that_already_holds_files_is_refused_and_left_alone(tmp_path: Path, lang: str,
+                                                                     words: list[str]) -> None:
+    """A second run into the first run's folder would mix stale báo cáo with the new dossier."""
+    out = tmp_path / "ho-so"
+    (out / "bao-cao-thanh-tich").mkdir(parents=True)
+    stale = out / "bao-cao-thanh-tich" / "p99-nguoi-cu.docx"
+    stale.write_text("x")
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out, "--lang", lang)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(words[0]) and words[1] in result.stderr and str(out) in result.stderr
+    assert [p.name for p in out.rglob("*")] == ["bao-cao-thanh-tich", "p99-nguoi-cu.docx"]
+    assert stale.read_text() == "x"
+
+
+def test_an_empty_folder_is_written_into(tmp_path: Path) -> None:
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", tmp_path, "--award", "TTLDXS",
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "bien-ban-hop-xet-2024.docx").exists()
+
+
 # ---------------------------------------------------------------- PDF
 
 
