@@ -484,8 +484,12 @@ def ballot(period: int, award: str, members: int, yes: int, as_of: Any, rules_di
                                "verified": result.ballot.verified, "rules_version": version.label},
                               ensure_ascii=False, indent=2))
         return
-    click.echo(t("ballot.result", lang, award=award, yes=yes, members=members, share=f"{float(result.share):.1%}",
-                 threshold=f"{result.ballot.share:.0%}", cite=result.ballot.cite,
+    from ktrules.documents.formatting import percent  # Babel writes the reader's percentages: 77,8% / 77.8%
+
+    known = version.rules.awards.get(award)
+    click.echo(t("ballot.result", lang, award=known.name.in_(lang) if known else award, yes=yes, members=members,
+                 share=percent(float(result.share), lang), threshold=percent(float(result.ballot.share), lang),
+                 cite=result.ballot.cite,
                  unverified="" if result.ballot.verified else f" ({t('flag.unverified', lang)})",
                  outcome=t("ballot.passed" if result.passed else "ballot.failed", lang)))
 
