@@ -192,7 +192,7 @@ def test_the_minutes_list_each_award_with_the_ballot_columns_and_the_threshold(w
     lists = [rows(t) for t in document.tables[1:-1]]
     assert all(table[0][3:] == ["Số phiếu đồng ý", "Tỷ lệ %", "Đạt / Không đạt"] for table in lists)
     cstdcs = next(i for i, line in enumerate(lines) if line == "2. Chiến sĩ thi đua cơ sở")
-    assert "[NĐ 98/2023/NĐ-CP, Điều 30, khoản 7]" in lines[cstdcs + 1]
+    assert "theo khoản 7 Điều 30 Nghị định số 98/2023/NĐ-CP." in lines[cstdcs + 1]
     assert lists[1][1][5] == "Đạt nếu từ 80% trở lên"
     assert "Phan Thị Bích Ngọc" in [r[1] for r in lists[1]]
 
@@ -217,10 +217,68 @@ def test_the_draft_decision_has_three_articles_and_lists_the_money_with_totals(w
 def test_the_proposal_goes_to_the_province_with_the_awards_it_decides(word: Path) -> None:
     document = Document(str(word / "to-trinh-2024-1.docx"))
     lines = texts(document)
-    assert "TỜ TRÌNH" in lines and "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh (hoặc Bộ trưởng)" in lines
+    assert "TỜ TRÌNH" in lines and "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Bình Định" in lines
     for award in ("1. Tập thể lao động xuất sắc", "2. Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh"):
         assert award in lines
     assert not any(line.startswith("Lao động tiên tiến") for line in lines)
+
+
+
+WORKING_NOTES = ("(hoặc", "bộ quy tắc", "chưa đối chiếu số điều", "Thẩm quyền:", "verified", "[", "vn/2024")
+
+
+def body_of(document: Any) -> list[str]:
+    """The paragraphs of the văn bản's text (not its tables), the closing notes († ...) left out."""
+    return [p.text for p in document.paragraphs if p.text.strip() and not p.text.startswith("†")]
+
+
+@pytest.mark.parametrize("name", ["du-thao-quyet-dinh-2024", "to-trinh-2024-1", "bien-ban-hop-xet-2024"])
+def test_the_body_reads_as_prose_without_working_notes(word: Path, name: str) -> None:
+    """No rule-file jargon, bracketed citations or † inside a clause; a body sentence ends with a full stop."""
+    lines = body_of(Document(str(word / f"{name}.docx")))
+    for line in lines:
+        assert not any(note in line for note in WORKING_NOTES), line
+        assert "†" not in line, line
+    cited = [line for line in lines if "lần mức lương cơ sở" in line or line.startswith("Biểu quyết")]
+    assert cited and all(line.endswith(".") for line in cited)
+    assert all("Điều 50 Nghị định số 152/2025/NĐ-CP" in line for line in cited if "lương cơ sở" in line)
+    assert all("khoản 7 Điều 30 Nghị định số 98/2023/NĐ-CP" in line for line in cited if "80%" in line)
+
+
+def test_the_proposal_ends_with_a_note_on_what_is_not_verified(word: Path) -> None:
+    lines = [p.text for p in Document(str(word / "to-trinh-2024-1.docx")).paragraphs]
+    notes = [line for line in lines if line.startswith("†")]
+    assert any("thẩm quyền" in line for line in notes)
+    assert lines.index(notes[-1]) > max(i for i, line in enumerate(lines) if "lương cơ sở" in line)
+
+
+def test_the_proposal_leaves_the_addressee_blank_when_the_parent_agency_is_unknown(tmp_path: Path) -> None:
+    data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
+    del data["organization"]["parent"]
+    dataset = tmp_path / "ds.yaml"
+    dataset.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "ho-so"
+    result = invoke("documents", dataset, "--period", 2024, "--out", out, "--award", "TTLDXS",
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    lines = texts(Document(str(out / "to-trinh-2024-1.docx")))
+    assert "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh ……" in lines and not any("(hoặc" in line for line in lines)
+
+
+def test_the_minutes_name_the_legal_texts_not_the_rule_pack(word: Path) -> None:
+    lines = texts(Document(str(word / "bien-ban-hop-xet-2024.docx")))
+    content = next(line for line in lines if line.startswith("II. Nội dung"))
+    assert "Luật Thi đua, khen thưởng số 06/2022/QH15" in content and "Nghị định số 98/2023/NĐ-CP" in content
+    assert "vn/2024" not in content and content.endswith("bỏ phiếu kín.")
+
+
+def test_the_decision_has_its_authority_line_and_its_number_in_the_appendix(word: Path, pdfs: Path) -> None:
+    lines = [p.text for p in Document(str(word / "du-thao-quyet-dinh-2024.docx")).paragraphs]
+    authority = lines.index("GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+    assert authority < min(i for i, line in enumerate(lines) if line.startswith("Căn cứ"))
+    assert any("(Kèm theo Quyết định số ……/QĐ-SKHCN ngày" in line for line in lines)
+    flat = " ".join(pdf_text(pdfs / "du-thao-quyet-dinh-2024.pdf").split())
+    assert "GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ Căn cứ Luật" in flat and "QĐ-SKHCN ngày …… tháng" in flat
 
 
 def test_an_achievement_report_is_prefilled_from_the_records_with_blanks_to_write(word: Path) -> None:
