@@ -484,8 +484,12 @@ def ballot(period: int, award: str, members: int, yes: int, as_of: Any, rules_di
                                "verified": result.ballot.verified, "rules_version": version.label},
                               ensure_ascii=False, indent=2))
         return
-    click.echo(t("ballot.result", lang, award=award, yes=yes, members=members, share=f"{float(result.share):.1%}",
-                 threshold=f"{result.ballot.share:.0%}", cite=result.ballot.cite,
+    from ktrules.documents.formatting import percent  # Babel writes the reader's percentages: 77,8% / 77.8%
+
+    known = version.rules.awards.get(award)
+    click.echo(t("ballot.result", lang, award=known.name.in_(lang) if known else award, yes=yes, members=members,
+                 share=percent(float(result.share), lang), threshold=percent(float(result.ballot.share), lang),
+                 cite=result.ballot.cite,
                  unverified="" if result.ballot.verified else f" ({t('flag.unverified', lang)})",
                  outcome=t("ballot.passed" if result.passed else "ballot.failed", lang)))
 
@@ -580,7 +584,7 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
 @cli.command("documents")
 @_evaluation_options
 @click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="The folder to write into (created if needed); files of the same name are replaced.")
+              help="The folder to write into: new or empty (created if needed).")
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
 @DECISION_DATE
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True)
@@ -603,6 +607,9 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
 
     if out.exists() and not out.is_dir():
         raise KtrulesError("not a folder", file=out, hint="give --out a folder name, e.g. ho-so-2024")
+    if out.is_dir() and any(out.iterdir()):  # stale files of an earlier run would pass for this one's
+        raise KtrulesError(t("documents.out_not_empty", lang), file=out,
+                           hint=t("documents.out_not_empty.hint", lang, suggestion=f"ho-so-{period}-moi"))
     decided = _decided(decision_date)
     pays = payer(rules_dir, decided)
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)

@@ -442,10 +442,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.money.total": ("Tổng cộng", "Total"),
     "documents.money.all": ("Tổng tiền thưởng các đề nghị: {amount}, tính theo ngày quyết định {date}.",
                             "Reward money of all proposals: {amount}, as of the decision date {date}."),
-    "documents.money.unverified": ("† Mức tiền thưởng hoặc lương cơ sở chưa kiểm chứng từ văn bản luật "
-                                   "(verified: false); đối chiếu văn bản trước khi ký.",
-                                   "† A reward multiple or base salary not verified against the legal text "
-                                   "(verified: false); check the texts before signing."),
+    "documents.money.unverified": ("† Mức tiền thưởng hoặc lương cơ sở chưa kiểm chứng từ văn bản luật; "
+                                   "đối chiếu văn bản trước khi ký.",
+                                   "† A reward multiple or base salary not verified against the legal text; "
+                                   "check the texts before signing."),
     "documents.left_out": ("{n} trường hợp không đủ điều kiện; tiêu chí thường không đạt: {reasons}.",
                            "{n} not eligible; the criteria most often missing: {reasons}."),
     "documents.left_out.reason": ("{text} ({n})", "{text} ({n})"),
@@ -502,9 +502,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                     "concerned and those named in Article 1 carry it out."),
     "documents.decision.to_article3": ("Như Điều 3;", "As in Article 3;"),
     "documents.decision.appendix": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC CÔNG NHẬN DANH HIỆU THI ĐUA, TẶNG GIẤY KHEN NĂM "
-                                    "{period} (Kèm theo Quyết định số ……/QĐ-…… ngày …… tháng …… năm ……)",
+                                    "{period} (Kèm theo Quyết định số ……/QĐ-{abbreviation} ngày …… tháng …… năm ……)",
                                     "ANNEX: THOSE CONFERRED TITLES AND CERTIFICATES OF MERIT OF {period}"),
-    "documents.decision.total_unknown": ("(chưa đủ mức tiền thưởng trong bộ quy tắc)",
+    "documents.decision.total_unknown": ("(chưa xác định đủ mức tiền thưởng)",
                                          "(the rules lack some reward figures)"),
     "documents.proposal.kind": ("TỜ TRÌNH", "PROPOSAL"),
     "documents.proposal.excerpt": ("Về việc đề nghị khen thưởng năm {period}", "On the awards proposed for {period}"),
@@ -556,6 +556,34 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.sheet.decided": ("; tiền thưởng tính theo ngày quyết định {date}", "; reward money as of {date}"),
     "documents.written": ("Đã ghi {n} văn bản vào {path}: {proposed} đề nghị",
                           "Wrote {n} documents to {path}: {proposed} proposals"),
+    # văn bản review fixes
+    "documents.out_not_empty": ("thư mục đã có tệp (có thể từ lần ghi trước)", "the folder already holds files "
+                                "(perhaps from an earlier run)"),
+    "documents.money.prose": ("Mức tiền thưởng{who} bằng {multiple} lần mức lương cơ sở {base} theo {base_cite}, "
+                              "làm tròn lên hàng chục nghìn đồng theo {rounding}, là {amount} theo {cite}.",
+                              "The reward{who} is {multiple} times the base salary of {base} under {base_cite}, "
+                              "rounded up to 10,000 VND under {rounding}: {amount} under {cite}."),
+    "documents.money.prose_unknown": ("Mức tiền thưởng{who} tại ngày quyết định {date} chưa xác định được.",
+                                      "The reward{who} on the decision date {date} is not yet known."),
+    "documents.authority.unverified": ("† Điều khoản quy định thẩm quyền quyết định khen thưởng chưa được đối "
+                                       "chiếu với văn bản luật; đối chiếu trước khi ký.",
+                                       "† The article on who decides has not been checked against the legal "
+                                       "text; check it before signing."),
+    "documents.proposal.to_unknown": ("Chủ tịch Ủy ban nhân dân tỉnh ……", "……"),
+    "documents.minutes.content_texts": ("II. Nội dung: xét danh hiệu thi đua và hình thức khen thưởng năm {period} "
+                                        "theo {texts}; bỏ phiếu kín.",
+                                        "II. Business: the awards of {period} under {texts}; secret ballot."),
+    "documents.minutes.ballot": ("Biểu quyết: đạt khi được từ {share} tổng số thành viên Hội đồng trở lên đồng ý, "
+                                 "theo {cite}.",
+                                 "Vote: carried with {share} or more of all council members in favour, under {cite}."),
+    "documents.minutes.no_ballot": ("Biểu quyết: văn bản không quy định tỷ lệ biểu quyết.",
+                                    "Vote: the legal texts set no threshold."),
+    "documents.minutes.unverified": ("† Tỷ lệ biểu quyết chưa được đối chiếu với văn bản luật; đối chiếu trước "
+                                     "khi ký.", "† A vote threshold not checked against the legal text; check "
+                                     "it before signing."),
+    "documents.decision.authority": ("{title} {agency}", "{title} {agency}"),
+    "documents.out_not_empty.hint": ("chọn một thư mục trống hoặc thư mục mới, ví dụ {suggestion}",
+                                     "choose an empty or new folder, e.g. {suggestion}"),
     # input and output errors (issue 13)
     "error.prefix": ("Lỗi: {line}", "Error: {line}"),
     "err.unknown_campaign": ("không có phong trào '{value}'", "unknown campaign '{value}'"),

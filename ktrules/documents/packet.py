@@ -110,6 +110,10 @@ class Section:
     decides: bool | None = None  # the agency decides it (True), proposes it upward (False), unknown (None)
     authority: str = ""  # who decides, with the article
     money_basis: tuple[str, ...] = ()  # how the reward is computed, one line per kind of subject
+    money_prose: tuple[str, ...] = ()  # the same as sentences for a văn bản: articles in words, no marks
+    authority_verified: bool = True  # the article behind `authority` is confirmed
+    ballot_prose: str = ""  # `ballot` as a sentence of a văn bản, the article in words, no mark
+    ballot_verified: bool = True
     total: int | None = None  # the proposed subjects' reward money; None when a figure is missing
     total_money: str = ""
     left_out: str = ""  # the not eligible in one line: how many, and the criteria most of them miss
@@ -203,6 +207,9 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         quota=tuple(quota_lines(ranked, lang)) if ranked.candidates else (),
         ballot=t("packet.ballot", lang, share=percent(ballot.share, lang), cite=ballot.cite) + _mark(ballot.verified)
         if ballot else t("packet.no_ballot", lang),
+        ballot_prose=t("documents.minutes.ballot", lang, share=percent(ballot.share, lang),
+                       cite=cite_in_words(ballot.cite, lang)) if ballot else t("documents.minutes.no_ballot", lang),
+        ballot_verified=ballot.verified if ballot else True,
         by_bloc=any(c.group for c in ranked.candidates),
         proposed=_numbered(proposed if _has_quota(ranked) else _in_unit_order(evaluation, proposed)),
         over_quota=_numbered([e for nominated, e in ranked_entries if not nominated]),
@@ -210,6 +217,7 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         deferred=_numbered(deferred), threshold=ballot.share if ballot else None,
         **_authority(evaluation, award_id, lang),
         money_basis=tuple(_money_basis(payer, award_id, award.kinds, lang)) if payer else (),
+        money_prose=tuple(_money_prose(payer, award_id, award.kinds, lang)) if payer else (),
         total=sum(amounts) if payer and None not in amounts else None,  # type: ignore[arg-type]
         total_money=money(sum(amounts), lang) if payer and proposed and None not in amounts else "",  # type: ignore[arg-type]
         left_out=_left_out(left_out["not_eligible"], lang))
@@ -237,7 +245,7 @@ def _authority(evaluation: Evaluation, award_id: str, lang: str) -> dict[str, ob
     if line is None:
         return {"decides": None, "authority": t("documents.authority.unknown", lang)}
     key = "documents.authority.agency" if line.level == "agency" else "documents.authority.upward"
-    return {"decides": line.level == "agency",
+    return {"decides": line.level == "agency", "authority_verified": line.verified,
             "authority": t(key, lang, who=line.who.in_(lang), cite=line.cite) + _mark(line.verified)}
 
 
@@ -254,6 +262,47 @@ def _money_basis(payer: Payer, award_id: str, kinds: list[str], lang: str) -> It
                 base=money(amount.base.amount, lang), base_cite=amount.base.cite, cite=amount.multiple.cite,
                 rounding=amount.rounding_cite, amount=money(amount.amount or 0, lang),
                 date=day(payer.decided, lang)) + _mark(amount.verified)
+
+
+def _money_prose(payer: Payer, award_id: str, kinds: list[str], lang: str) -> Iterator[str]:
+    """`_money_basis` as a văn bản writes it: one sentence per kind, the articles cited in words."""
+    for kind in kinds:
+        amount = payer.amount(award_id, kind)
+        who = f" ({t(f'kind.{kind}', lang)})" if len(kinds) > 1 else ""
+        if not amount.known:
+            yield t("documents.money.prose_unknown", lang, who=who, date=day(payer.decided, lang))
+            continue
+        assert amount.base is not None and amount.multiple is not None
+        yield t("documents.money.prose", lang, who=who, multiple=number(getattr(amount.multiple, kind), lang),
+                base=money(amount.base.amount, lang), base_cite=cite_in_words(amount.base.cite, lang),
+                cite=cite_in_words(amount.multiple.cite, lang), rounding=cite_in_words(amount.rounding_cite, lang),
+                amount=money(amount.amount or 0, lang))
+
+
+_KINDS_OF_TEXT = {"NĐ": ("Nghị định số", "Decree"), "TT": ("Thông tư số", "Circular"),
+                  "QĐ": ("Quyết định số", "Decision")}
+_PARTS = {"Điều": ("Điều", "Article"), "khoản": ("khoản", "clause"), "điểm": ("điểm", "point")}
+
+
+def cite_in_words(cite: str, lang: str) -> str:
+    """A rule file's citation as prose: "NĐ 152/2025/NĐ-CP, Điều 50" gives "Điều 50 Nghị định số
+    152/2025/NĐ-CP" ("Article 50 of Decree 152/2025/NĐ-CP"); the smallest part first, as the law writes it."""
+    en = lang == "en"
+    text, *parts = [p.strip() for p in cite.split(",")]
+    head, _, number = text.partition(" ")
+    if head in _KINDS_OF_TEXT and number:
+        text = f"{_KINDS_OF_TEXT[head][en]} {number}"
+    elif text.startswith("Luật TĐKT"):
+        year = text.removeprefix("Luật TĐKT").strip()
+        text = ("Law on Emulation and Commendation" if en else "Luật Thi đua, khen thưởng") + \
+            (f" {year}" if en else f" năm {year}") * bool(year)
+    words = []
+    for part in parts:
+        name, _, value = part.partition(" ")
+        if name not in _PARTS or not value:
+            return f"{text} ({', '.join(parts)})"  # not an article: the reader sees it as written
+        words.append(f"{_PARTS[name][en]} {value}")
+    return (" of " if en else " ").join([*reversed(words), text])
 
 
 def show_money(amount: Amount, lang: str) -> str:

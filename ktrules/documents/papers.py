@@ -69,10 +69,45 @@ def _archive(agency: Organization, lang: str) -> str:
     return t("vanban.archive", lang, abbreviation=agency.abbreviation or "……")
 
 
-def _unverified_note(sections: list[Section], lang: str) -> list[Block]:
+def _unverified_note(sections: list[Section], lang: str, authority: bool = False) -> list[Block]:
+    """The short notes closing the body on what is not verified († in the lists), never inside a clause."""
     shown = any("†" in e.money for s in sections for e in s.proposed) or any("†" in line for s in sections
                                                                            for line in s.money_basis)
-    return [Paragraph(t("documents.money.unverified", lang), "note")] if shown else []
+    notes = [Paragraph(t("documents.money.unverified", lang), "note")] if shown else []
+    if authority and not all(s.authority_verified for s in sections):
+        notes.append(Paragraph(t("documents.authority.unverified", lang), "note"))
+    return notes
+
+
+def _money_sentences(section: Section, lang: str, named: bool = True) -> Iterator[Paragraph]:
+    """How the award's reward is computed, as sentences of the body: "Lao động tiên tiến: mức tiền thưởng
+    bằng 0,3 lần mức lương cơ sở ... theo Điều 50 Nghị định số 152/2025/NĐ-CP."."""
+    for line in section.money_prose:
+        yield Paragraph(f"{section.name}: {line[:1].lower()}{line[1:]}" if named else line)
+
+
+def _addressee(who: str, agency: Organization, lang: str) -> str:
+    """Whom a tờ trình goes to: the rules' "Chủ tịch Ủy ban nhân dân tỉnh (hoặc Bộ trưởng)" made the actual
+    one from the agency's parent; a blank to fill when the records do not say."""
+    if "(" not in who:
+        return who
+    parent = (agency.parent or "").strip()
+    if parent.lower().startswith(("ủy ban nhân dân", "uỷ ban nhân dân")):
+        return f"The Chairman of {parent}" if lang == "en" else f"Chủ tịch {parent}"
+    if parent.lower().startswith("bộ "):
+        return f"The Minister of {parent}" if lang == "en" else f"Bộ trưởng {parent}"
+    return t("documents.proposal.to_unknown", lang)
+
+
+def _authority_line(agency: Organization, lang: str) -> str:
+    """The quyền hạn of the one who decides, above the căn cứ: "GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ" (the
+    agency's name without its province, as NĐ 30 writes it)."""
+    name = agency.name
+    if agency.place:
+        for prefix in ("tỉnh ", "thành phố ", ""):
+            name = re.sub(rf"\s+{prefix}{re.escape(agency.place)}$", "", name)
+    title = agency.chair_title or t("documents.signer.chair", lang)
+    return t("documents.decision.authority", lang, title=title, agency=name).upper()
 
 
 def _list_table(section: Section, lang: str, with_summary: bool = False) -> Table:
@@ -107,10 +142,13 @@ def minutes(packet: Packet, decided: date) -> VanBan:
         Paragraph(t("documents.minutes.secretary", lang, name=agency.secretary or "……",
                     title=agency.secretary_title or "……")),
         Paragraph(t("documents.minutes.members", lang, members=members), "blank"),
-        Paragraph(t("documents.minutes.content", lang, period=packet.period, version=packet.version), "heading"),
+        Paragraph(t("documents.minutes.content_texts", lang, period=packet.period,
+                    texts="; ".join(source.title for source in packet.sources) or packet.title), "heading"),
     ]
     for i, section in enumerate(packet.sections, start=1):
         body.extend(_ballot_part(i, section, lang))
+    if not all(s.ballot_verified for s in packet.sections):
+        body.append(Paragraph(t("documents.minutes.unverified", lang), "note"))
     body.append(Paragraph(t("documents.minutes.closing", lang), "blank"))
     return VanBan(lang=lang, kind=t("documents.minutes.kind", lang),
                   excerpt=t("documents.minutes.excerpt", lang, period=packet.period), body=tuple(body),
@@ -123,7 +161,7 @@ def minutes(packet: Packet, decided: date) -> VanBan:
 
 def _ballot_part(index: int, section: Section, lang: str) -> Iterator[Block]:
     yield Paragraph(f"{index}. {section.name}", "subheading")
-    yield Paragraph(section.ballot, "body")
+    yield Paragraph(section.ballot_prose, "body")
     if not section.proposed:
         yield Paragraph(t("packet.none_proposed", lang), "body")
         return
@@ -148,12 +186,13 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
     total = money(sum(totals), lang) if None not in totals else t("documents.decision.total_unknown", lang)  # type: ignore[arg-type]
     basis = [Paragraph(t("documents.basis", lang, text=source.title), "basis") for source in packet.sources]
     body: list[Block] = [
+        Paragraph(_authority_line(agency, lang), "center"),
         *basis,
         Paragraph(t("documents.decision.council", lang, agency=agency.name, period=packet.period), "basis"),
         Paragraph(t("documents.decision.decides", lang), "center"),
         Paragraph(t("documents.decision.article1", lang, period=packet.period, awards=names)),
         Paragraph(t("documents.decision.article2", lang, total=total, date=day(decided, lang))),
-        *(Paragraph(f"{s.name}: {line}", "body") for s in sections for line in s.money_basis),
+        *(sentence for s in sections for sentence in _money_sentences(s, lang)),
         Paragraph(t("documents.decision.article3", lang)),
         *_unverified_note(sections, lang),
     ]
@@ -165,7 +204,8 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
                   excerpt=t("documents.decision.excerpt", lang, period=packet.period), body=tuple(body),
                   signers=(_chair(agency, lang),),
                   recipients=(t("documents.decision.to_article3", lang), _archive(agency, lang)),
-                  appendix_title=t("documents.decision.appendix", lang, period=packet.period),
+                  appendix_title=t("documents.decision.appendix", lang, period=packet.period,
+                                   abbreviation=agency.abbreviation or "……"),
                   appendix=tuple(appendix), draft=True, **_heading(packet, "QĐ", decided, decided.year))
 
 
@@ -185,6 +225,7 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
     """Tờ trình đề nghị khen thưởng to one higher authority, with the list of each award."""
     lang, agency = packet.lang, packet.agency
     assert agency is not None
+    who = _addressee(who, agency, lang)
     collective = sum(e.kind == "collective" for s in sections for e in s.proposed)
     individual = sum(len(s.proposed) for s in sections) - collective
     body: list[Block] = [
@@ -194,9 +235,9 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
                     individual=individual, collective=collective)),
     ]
     for i, section in enumerate(sections, start=1):
-        body += [Paragraph(f"{i}. {section.name}", "subheading"), Paragraph(section.authority, "note"),
-                 *(Paragraph(line, "note") for line in section.money_basis), _list_table(section, lang, True)]
-    body += [*_unverified_note(sections, lang), Paragraph(t("documents.proposal.closing", lang, who=who))]
+        body += [Paragraph(f"{i}. {section.name}", "subheading"), *_money_sentences(section, lang, named=False),
+                 _list_table(section, lang, True)]
+    body += [*_unverified_note(sections, lang, True), Paragraph(t("documents.proposal.closing", lang, who=who))]
     return VanBan(lang=lang, kind=t("documents.proposal.kind", lang),
                   excerpt=t("documents.proposal.excerpt", lang, period=packet.period), body=tuple(body),
                   signers=(_chair(agency, lang),), recipients=(t("documents.proposal.recipient", lang, who=who),

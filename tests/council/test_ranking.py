@@ -128,6 +128,17 @@ def test_ballot_json() -> None:
     assert "Điều 30" in got["cite"]
 
 
+
+def test_ballot_text_names_the_award_and_writes_the_readers_percentage() -> None:
+    args = ["ballot", "--period", "2024", "--award", "CSTDCS", "--members", "9", "--yes", "7"]
+    vi = CliRunner().invoke(cli, args)
+    assert vi.exit_code == 0, vi.output
+    assert vi.output.startswith("Chiến sĩ thi đua cơ sở: 7/9 ") and "= 77,8%;" in vi.output
+    assert "80%" in vi.output and "77.8" not in vi.output and "CSTDCS" not in vi.output
+    en = CliRunner().invoke(cli, [*args, "--lang", "en"])
+    assert en.exit_code == 0, en.output
+    assert "= 77.8%;" in en.output and "77,8" not in en.output
+
 # --- properties ----------------------------------------------------------------------------------
 
 people = st.lists(st.tuples(st.sampled_from(["HTT", "HTXS", "HT"]), st.integers(0, 3),

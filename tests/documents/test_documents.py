@@ -4,6 +4,7 @@ an image; reward money on each side of a change of lương cơ sở; Vietnamese 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import unicodedata
 from datetime import date
@@ -191,7 +192,7 @@ def test_the_minutes_list_each_award_with_the_ballot_columns_and_the_threshold(w
     lists = [rows(t) for t in document.tables[1:-1]]
     assert all(table[0][3:] == ["Số phiếu đồng ý", "Tỷ lệ %", "Đạt / Không đạt"] for table in lists)
     cstdcs = next(i for i, line in enumerate(lines) if line == "2. Chiến sĩ thi đua cơ sở")
-    assert "[NĐ 98/2023/NĐ-CP, Điều 30, khoản 7]" in lines[cstdcs + 1]
+    assert "theo khoản 7 Điều 30 Nghị định số 98/2023/NĐ-CP." in lines[cstdcs + 1]
     assert lists[1][1][5] == "Đạt nếu từ 80% trở lên"
     assert "Phan Thị Bích Ngọc" in [r[1] for r in lists[1]]
 
@@ -216,10 +217,68 @@ def test_the_draft_decision_has_three_articles_and_lists_the_money_with_totals(w
 def test_the_proposal_goes_to_the_province_with_the_awards_it_decides(word: Path) -> None:
     document = Document(str(word / "to-trinh-2024-1.docx"))
     lines = texts(document)
-    assert "TỜ TRÌNH" in lines and "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh (hoặc Bộ trưởng)" in lines
+    assert "TỜ TRÌNH" in lines and "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Bình Định" in lines
     for award in ("1. Tập thể lao động xuất sắc", "2. Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh"):
         assert award in lines
     assert not any(line.startswith("Lao động tiên tiến") for line in lines)
+
+
+
+WORKING_NOTES = ("(hoặc", "bộ quy tắc", "chưa đối chiếu số điều", "Thẩm quyền:", "verified", "[", "vn/2024")
+
+
+def body_of(document: Any) -> list[str]:
+    """The paragraphs of the văn bản's text (not its tables), the closing notes († ...) left out."""
+    return [p.text for p in document.paragraphs if p.text.strip() and not p.text.startswith("†")]
+
+
+@pytest.mark.parametrize("name", ["du-thao-quyet-dinh-2024", "to-trinh-2024-1", "bien-ban-hop-xet-2024"])
+def test_the_body_reads_as_prose_without_working_notes(word: Path, name: str) -> None:
+    """No rule-file jargon, bracketed citations or † inside a clause; a body sentence ends with a full stop."""
+    lines = body_of(Document(str(word / f"{name}.docx")))
+    for line in lines:
+        assert not any(note in line for note in WORKING_NOTES), line
+        assert "†" not in line, line
+    cited = [line for line in lines if "lần mức lương cơ sở" in line or line.startswith("Biểu quyết")]
+    assert cited and all(line.endswith(".") for line in cited)
+    assert all("Điều 50 Nghị định số 152/2025/NĐ-CP" in line for line in cited if "lương cơ sở" in line)
+    assert all("khoản 7 Điều 30 Nghị định số 98/2023/NĐ-CP" in line for line in cited if "80%" in line)
+
+
+def test_the_proposal_ends_with_a_note_on_what_is_not_verified(word: Path) -> None:
+    lines = [p.text for p in Document(str(word / "to-trinh-2024-1.docx")).paragraphs]
+    notes = [line for line in lines if line.startswith("†")]
+    assert any("thẩm quyền" in line for line in notes)
+    assert lines.index(notes[-1]) > max(i for i, line in enumerate(lines) if "lương cơ sở" in line)
+
+
+def test_the_proposal_leaves_the_addressee_blank_when_the_parent_agency_is_unknown(tmp_path: Path) -> None:
+    data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
+    del data["organization"]["parent"]
+    dataset = tmp_path / "ds.yaml"
+    dataset.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "ho-so"
+    result = invoke("documents", dataset, "--period", 2024, "--out", out, "--award", "TTLDXS",
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    lines = texts(Document(str(out / "to-trinh-2024-1.docx")))
+    assert "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh ……" in lines and not any("(hoặc" in line for line in lines)
+
+
+def test_the_minutes_name_the_legal_texts_not_the_rule_pack(word: Path) -> None:
+    lines = texts(Document(str(word / "bien-ban-hop-xet-2024.docx")))
+    content = next(line for line in lines if line.startswith("II. Nội dung"))
+    assert "Luật Thi đua, khen thưởng số 06/2022/QH15" in content and "Nghị định số 98/2023/NĐ-CP" in content
+    assert "vn/2024" not in content and content.endswith("bỏ phiếu kín.")
+
+
+def test_the_decision_has_its_authority_line_and_its_number_in_the_appendix(word: Path, pdfs: Path) -> None:
+    lines = [p.text for p in Document(str(word / "du-thao-quyet-dinh-2024.docx")).paragraphs]
+    authority = lines.index("GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+    assert authority < min(i for i, line in enumerate(lines) if line.startswith("Căn cứ"))
+    assert any("(Kèm theo Quyết định số ……/QĐ-SKHCN ngày" in line for line in lines)
+    flat = " ".join(pdf_text(pdfs / "du-thao-quyet-dinh-2024.pdf").split())
+    assert "GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ Căn cứ Luật" in flat and "QĐ-SKHCN ngày …… tháng" in flat
 
 
 def test_an_achievement_report_is_prefilled_from_the_records_with_blanks_to_write(word: Path) -> None:
@@ -284,6 +343,38 @@ def test_an_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2 and f"Lỗi: {out}: not a folder" in result.stderr
 
 
+
+@pytest.mark.parametrize("lang, words", [("vi", ["Lỗi: ", "thư mục trống hoặc thư mục mới"]),
+                                         ("en", ["Error: ", "empty or new folder"])])
+def test_a_folder_that_already_holds_files_is_refused_and_left_alone(tmp_path: Path, lang: str,
+                                                                     words: list[str]) -> None:
+    """A second run into the first run's folder would mix stale báo cáo with the new dossier."""
+    out = tmp_path / "ho-so"
+    (out / "bao-cao-thanh-tich").mkdir(parents=True)
+    stale = out / "bao-cao-thanh-tich" / "p99-nguoi-cu.docx"
+    stale.write_text("x")
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out, "--lang", lang)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(words[0]) and words[1] in result.stderr and str(out) in result.stderr
+    assert [p.name for p in out.rglob("*")] == ["bao-cao-thanh-tich", "p99-nguoi-cu.docx"]
+    assert stale.read_text() == "x"
+
+
+def test_an_empty_folder_is_written_into(tmp_path: Path) -> None:
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", tmp_path, "--award", "TTLDXS",
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "bien-ban-hop-xet-2024.docx").exists()
+
+
+
+def test_the_counts_docs_documents_md_shows_are_todays(evaluation_2024) -> None:
+    """The examples there that write files (not run by tests/readme.py) state today's numbers."""
+    page = (ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
+    shown = re.findall(r"^Đã ghi .*?: (?:\d+ danh hiệu, hình thức; )?(\d+) đề nghị$", page, re.M)
+    assert len(shown) == 3 and set(shown) == {str(build_packet(evaluation_2024, "vi").proposed)}
+
+
 # ---------------------------------------------------------------- PDF
 
 
@@ -313,6 +404,21 @@ def test_the_pdf_decision_holds_every_nominee_page_numbers_and_embedded_fonts(pd
     assert all(evaluation_2024.dataset.people_by_id[s].name in flat for s in eligible)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip())  # emb
+
+
+HEADING = re.compile(r"^\s*ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH {2,}CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$", re.M)
+
+
+def test_the_pdf_heading_keeps_the_agency_and_the_quoc_hieu_in_their_own_columns(pdfs: Path, tmp_path: Path) -> None:
+    """NĐ 30: the agency block on the left wraps in its own column, apart from the Quốc hiệu on the right."""
+    for name in ("du-thao-quyet-dinh-2024.pdf", "bien-ban-hop-xet-2024.pdf", "to-trinh-2024-1.pdf"):
+        text = pdf_text(pdfs / name)
+        assert HEADING.search(text), text[:300]
+    packet = tmp_path / "hop.pdf"
+    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", packet, "--award", "LDTT", "--no-appendix",
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    assert HEADING.search(pdf_text(packet)), pdf_text(packet)[:300]
 
 
 def test_a_pdf_page_renders_as_an_a4_image(pdfs: Path, tmp_path: Path) -> None:
