@@ -602,7 +602,7 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     from ktrules.documents.writers import write_papers
 
     if out.exists() and not out.is_dir():
-        raise KtrulesError("not a folder", file=out, hint="give --out a folder name, e.g. ho-so-2024")
+        raise KtrulesError(t("err.not_folder"), file=out, hint=t("err.not_folder.hint"))
     decided = _decided(decision_date)
     pays = payer(rules_dir, decided)
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)

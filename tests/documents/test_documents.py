@@ -281,7 +281,7 @@ def test_an_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "ho-so.docx"
     out.write_text("x")
     result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out)
-    assert result.exit_code == 2 and f"Lỗi: {out}: not a folder" in result.stderr
+    assert result.exit_code == 2 and f"Lỗi: {out}: không phải thư mục" in result.stderr
 
 
 # ---------------------------------------------------------------- PDF
