@@ -224,3 +224,29 @@ def test_documents_out_not_a_folder_speaks_the_command_language(tmp_path):
     args = ("documents", SMALL, "--period", "2024", "--out", out)
     assert_refused(invoke(*args), "không phải thư mục", "--out phải là tên thư mục")
     assert_refused(invoke(*args, "--lang", "en"), "not a folder", "give --out a folder name")
+
+
+@pytest.mark.parametrize("args", [
+    ("check", SMALL, "--period", "2024", "--as-of"),
+    ("ballot", "--period", "2024", "--award", "CSTDCS", "--members", "9", "--yes", "8", "--as-of"),
+    ("documents", SMALL, "--period", "2024", "--out", "ho-so", "--decision-date"),
+])
+@pytest.mark.parametrize("bad", ["2024-02-30", "30/02/2024", "tomorrow"])
+def test_an_impossible_date_option_is_one_line_in_the_command_language(tmp_path, monkeypatch, args, bad):
+    monkeypatch.chdir(tmp_path)
+    option = args[-1]
+    said = invoke(*args, bad)
+    assert_refused(said, f"Lỗi: {option}: '{bad}' không phải ngày có thật", "YYYY-MM-DD hoặc dd/mm/yyyy")
+    assert_refused(invoke(*args, bad, "--lang", "en"), f"Error: {option}: '{bad}' is not a date that exists",
+                   "YYYY-MM-DD or dd/mm/yyyy")
+    assert not (tmp_path / "ho-so").exists()
+
+
+def test_a_date_option_takes_dd_mm_yyyy_as_well_as_iso(tmp_path):
+    iso = invoke("check", SMALL, "--period", "2024", "--as-of", "2024-06-30", "--format", "json")
+    typed = invoke("check", SMALL, "--period", "2024", "--as-of", "30/06/2024", "--format", "json")
+    assert iso.exit_code == typed.exit_code == 0 and iso.output == typed.output
+    out = tmp_path / "ho-so"
+    made = invoke("documents", SMALL, "--period", "2024", "--out", out, "--decision-date", "30/06/2026")
+    assert made.exit_code == 0, made.output
+    assert any(out.iterdir())

@@ -783,6 +783,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                             "--members counts all council members; --yes is between 0 and --members"),
     "err.not_folder": ("không phải thư mục", "not a folder"),
     "err.not_folder.hint": ("--out phải là tên thư mục, ví dụ ho-so-2024", "give --out a folder name, e.g. ho-so-2024"),
+    "err.option_date": ("{option}: '{value}' không phải ngày có thật", "{option}: '{value}' is not a date that exists"),
+    "err.option_date.hint": ("ghi ngày dạng YYYY-MM-DD hoặc dd/mm/yyyy, ví dụ 2025-01-15 hoặc 15/01/2025",
+                             "write it as YYYY-MM-DD or dd/mm/yyyy, e.g. 2025-01-15 or 15/01/2025"),
 }
 
 
