@@ -754,8 +754,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "val.le": ("phải nhỏ hơn hoặc bằng {limit}", "Input should be less than or equal to {limit}"),
     "val.lt": ("phải nhỏ hơn {limit}", "Input should be less than {limit}"),
     "val.date": ("phải là một ngày có thật, dạng YYYY-MM-DD", "Input should be a date that exists, as YYYY-MM-DD"),
-    "val.too_short": ("phải có ít nhất {n} ký tự hoặc mục", "should have at least {n} characters or items"),
-    "val.too_long": ("có nhiều nhất {n} ký tự hoặc mục", "should have at most {n} characters or items"),
+    "val.too_short": ("phải có ít nhất {n} ký tự hoặc mục", "Input should have at least {n} characters or items"),
+    "val.too_long": ("có nhiều nhất {n} ký tự hoặc mục", "Input should have at most {n} characters or items"),
     "val.pattern": ("không đúng dạng (mẫu {pattern})", "String should match pattern '{pattern}'"),
     "val.invalid": ("giá trị không hợp lệ", "invalid value"),
     "val.not_national": ("'{award}' không phải mã danh hiệu, hình thức khen thưởng cấp Nhà nước ({ids}); "

@@ -268,7 +268,7 @@ def test_documents_in_english_keep_english_conventions(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "words"), [
     (["--award", "LDTX"], ["LDTX", "LDTT"]),
-    (["--decision-date", "2010-01-01"], ["2010-01-01"]),
+    (["--decision-date", "2010-01-01"], ["01/01/2010"]),  # dates said dd/mm/yyyy in Vietnamese
 ])
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str], words: list[str]) -> None:
     out = tmp_path / "ho-so"
