@@ -758,6 +758,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "val.too_long": ("có nhiều nhất {n} ký tự hoặc mục", "Input should have at most {n} characters or items"),
     "val.pattern": ("không đúng dạng (mẫu {pattern})", "String should match pattern '{pattern}'"),
     "val.invalid": ("giá trị không hợp lệ", "invalid value"),
+    "val.tag": ("khóa {discriminator} là '{tag}', không thuộc các loại {expected}",
+                "the key {discriminator} is '{tag}', none of {expected}"),
+    "val.no_tag": ("thiếu khóa {discriminator} cho biết loại",
+                   "the key {discriminator} that gives the kind is missing"),
     "val.not_national": ("'{award}' không phải mã danh hiệu, hình thức khen thưởng cấp Nhà nước ({ids}); "
                          "danh hiệu của phong trào thi đua cần khóa `campaign:`",
                          "'{award}' is not a national award id ({ids}); a campaign's award needs `campaign:`"),

@@ -351,6 +351,11 @@ def _problem(error: Any) -> str:
         return t("val.one_of", expected=_listed(_choices(str(ctx["expected"]))))
     if kind == "string_pattern_mismatch" and "pattern" in ctx:
         return t("val.pattern", pattern=ctx["pattern"])
+    if kind == "union_tag_invalid" and {"discriminator", "tag", "expected_tags"} <= ctx.keys():
+        return t("val.tag", discriminator=ctx["discriminator"], tag=ctx["tag"],
+                 expected=_listed(_choices(str(ctx["expected_tags"]))))
+    if kind == "union_tag_not_found" and "discriminator" in ctx:
+        return t("val.no_tag", discriminator=ctx["discriminator"])
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])  # raised by a validator of ours, already in the user's language
     if kind in _PROBLEMS:

@@ -84,8 +84,15 @@ def _validation(write, data: dict, lang: str) -> KtrulesError:
     from ktrules.common.messages import LANGUAGE
     from ktrules.common.reading import validation_error
 
+    class A(BaseModel):
+        op: Literal["a"]
+
+    class B(BaseModel):
+        op: Literal["b"]
+
     class Model(BaseModel):
         model_config = ConfigDict(extra="forbid")
+        kind: A | B = Field(A(op="a"), discriminator="op")
         n: int = Field(0, ge=1, le=10)
         share: float = Field(0.5, gt=0, lt=1)
         name: str = Field("x", min_length=2)
@@ -116,6 +123,9 @@ def _validation(write, data: dict, lang: str) -> KtrulesError:
     ({"rating": "ht"}, "rating: phải là một trong các giá trị 'HT' hoặc 'KHT'",
      "rating: Input should be 'HT' or 'KHT'"),
     ({"day": "2024-02-30"}, "day: phải là một ngày có thật", "day: Input should be a date that exists"),
+    ({"kind": {"op": "c"}}, "kind: khóa 'op' là 'c', không thuộc các loại 'a' hoặc 'b'",
+     "kind: the key 'op' is 'c', none of 'a' or 'b'"),
+    ({"kind": {}}, "kind: thiếu khóa 'op' cho biết loại", "kind: the key 'op' that gives the kind is missing"),
     ({"token": "zz"}, "token: giá trị không hợp lệ (giá trị: 'zz')", "token: Input should be a valid UUID"),
 ])
 def test_a_validation_error_is_said_in_the_language_by_its_type(write, data, vi, en):
