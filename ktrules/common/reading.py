@@ -375,7 +375,7 @@ def _choices(expected: str) -> list[str]:
 def _listed(choices: Sequence[str]) -> str:
     """'HTXS', 'HTT', 'HT' hoặc 'KHT' (or, in English, 'or')."""
     quoted = [f"'{c}'" for c in choices]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + t("err.or") + quoted[-1]
+    return ", ".join(quoted[:-1]) + t("err.or") + quoted[-1] if len(quoted) > 1 else "".join(quoted)
 
 
 def _in_document(path: Path, loc: Sequence[str | int], document: Any = None) -> list[str | int]:
