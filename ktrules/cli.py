@@ -6,7 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +39,51 @@ from ktrules.engine.inputs import load_dataset
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, rule_schema, select_version
 
 
+class _NotADay:
+    """What a date option holds when its value is no date: refused by `_fail_cleanly` on one line, in the
+    command's language (known only once every option is read), instead of click's usage in English."""
+
+    def __init__(self, option: str, value: str) -> None:
+        self.option, self.value = option, value
+
+    def refusal(self) -> KtrulesError:
+        return KtrulesError(t("err.option_date", option=self.option, value=self.value), hint=t("err.option_date.hint"))
+
+    def date(self) -> date:
+        raise self.refusal()
+
+
+class _Day(click.ParamType):
+    """A date as YYYY-MM-DD or as a secretary types it, dd/mm/yyyy; a datetime, as click.DateTime gives."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime | _NotADay):
+            return value
+        for layout in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(str(value).strip(), layout)
+            except ValueError:
+                pass
+        return _NotADay(param.opts[0] if param is not None and param.opts else "DATE", str(value))
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[YYYY-MM-DD|dd/mm/yyyy]"
+
+
+DAY = _Day()
+
+
 def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
     """A user error prints one line on stderr and exits 2, with nothing half-written on stdout."""
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         language = LANGUAGE.set(kwargs.get("lang") or "vi")  # errors raised in loading speak the command's
         try:
+            for value in kwargs.values():
+                if isinstance(value, _NotADay):
+                    raise value.refusal()
             return command(*args, **kwargs)
         except KtrulesError as exc:
             for line in exc.lines():
@@ -59,8 +98,8 @@ def _evaluation_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.argument("dataset", type=click.Path(path_type=Path)),
         click.option("--period", type=click.IntRange(1945, 2100), required=True, help="The year evaluated."),
-        click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                     help="Date whose rules apply (YYYY-MM-DD); default the period's last day."),
+        click.option("--as-of", type=DAY, default=None,
+                     help="Date whose rules apply (YYYY-MM-DD or dd/mm/yyyy); default the period's last day."),
         click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
                      show_default="the project's rules/", help="Folder of rule packs."),
         click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
@@ -209,7 +248,7 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
 @cli.command("rules")
 @click.option("--period", type=click.IntRange(1945, 2100), default=None,
               help="Only the version in force for this year.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", type=DAY, default=None,
               help="Only the version in force on this date.")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
@@ -336,7 +375,7 @@ def dossier(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
 
 @cli.command("diff")
 @_evaluation_options
-@click.option("--against-as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--against-as-of", type=DAY, default=None,
               help="Date whose rules apply on the after side; default --as-of.")
 @click.option("--against-rules", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of rule packs on the after side (another checkout, say); default --rules.")
@@ -459,8 +498,8 @@ def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
 @click.option("--award", required=True, help="The award voted on, e.g. CSTDCS.")
 @click.option("--members", type=int, required=True, help="All members of the council, present or not.")
 @click.option("--yes", type=int, required=True, help="Votes in favour (absent members vote in writing).")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Date whose rules apply (YYYY-MM-DD); default the period's last day.")
+@click.option("--as-of", type=DAY, default=None,
+              help="Date whose rules apply (YYYY-MM-DD or dd/mm/yyyy); default the period's last day.")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
 @click.option("--campaign", default=None, help="A campaign pack id.")
@@ -495,8 +534,9 @@ def ballot(period: int, award: str, members: int, yes: int, as_of: Any, rules_di
 
 
 DECISION_DATE = click.option(
-    "--decision-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
-    help="Date of the decision (YYYY-MM-DD): reward money uses the lương cơ sở in force then; default today.")
+    "--decision-date", type=DAY, default=None,
+    help="Date of the decision (YYYY-MM-DD or dd/mm/yyyy): reward money uses the lương cơ sở in force then; "
+         "default today.")
 
 
 def _decided(decision_date: Any) -> date:
@@ -606,7 +646,7 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     from ktrules.documents.writers import write_papers
 
     if out.exists() and not out.is_dir():
-        raise KtrulesError("not a folder", file=out, hint="give --out a folder name, e.g. ho-so-2024")
+        raise KtrulesError(t("err.not_folder"), file=out, hint=t("err.not_folder.hint"))
     if out.is_dir() and any(out.iterdir()):  # stale files of an earlier run would pass for this one's
         raise KtrulesError(t("documents.out_not_empty", lang), file=out,
                            hint=t("documents.out_not_empty.hint", lang, suggestion=f"ho-so-{period}-moi"))

@@ -86,7 +86,7 @@ def test_bad_input_exits_2_with_one_line_and_nothing_on_stdout(tmp_path):
 
 
 def test_no_rule_version_for_the_period_exits_2():
-    result = invoke("check", SMALL, "--period", "2016")
+    result = invoke("check", SMALL, "--period", "2016", "--lang", "en")
     assert result.exit_code == 2 and "no rule version" in result.stderr
 
 

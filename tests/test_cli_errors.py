@@ -137,3 +137,116 @@ def test_a_json_dataset_nested_1000_levels_is_one_line(tmp_path):
     data = tmp_path / "d.json"
     data.write_text('{"organization": ' + "[" * 1000 + "]" * 1000 + "}", encoding="utf-8")
     assert_refused(invoke("check", data, "--period", "2024"), f"{data}:1: ")
+
+
+# ---------------------------------------------------------------- localised validation (review fixes)
+
+
+def _small_with(tmp_path, suffix: str = ".yaml", **change):
+    """The small dataset with the first record (or, for `person`, the fourth person) changed."""
+    import json
+
+    import yaml
+
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(data, default=str))
+    for key, value in change.items():
+        if key == "conferred":
+            data.setdefault("conferred", []).append(value)
+        elif key == "recruited":
+            data["people"][3]["recruited"] = value
+        else:
+            data["records"][0][key] = value
+    path = tmp_path / f"x{suffix}"
+    path.write_text(json.dumps(data, ensure_ascii=False) if suffix == ".json"
+                    else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("change", "vi", "en"), [
+    ({"months_worked": "abc"}, ["months_worked: phải là một số", "(giá trị: 'abc')"],
+     ["months_worked: Input should be a valid number", "(given: 'abc')"]),
+    ({"months_worked": -1}, ["phải lớn hơn hoặc bằng 0"], ["greater than or equal to 0"]),
+    ({"rating": "Tốt"}, ["phải là một trong các giá trị 'HTXS', 'HTT', 'HT' hoặc 'KHT'", "dùng 'HTXS'"],
+     ["Input should be 'HTXS', 'HTT', 'HT' or 'KHT'", "use 'HTXS', 'HTT', 'HT' or 'KHT'"]),
+    ({"conferred": {"subject": "p1", "award": "CSTDC", "year": 2023}},
+     ["'CSTDC' không phải mã danh hiệu"], ["'CSTDC' is not a national award id"]),
+])
+def test_validation_errors_speak_the_command_language(tmp_path, change, vi, en):
+    path = _small_with(tmp_path, **change)
+    said = invoke("check", path, "--period", "2024")
+    assert_refused(said, "Lỗi: ", *vi)
+    assert "Input should" not in said.output and "Value error" not in said.output and " or " not in said.output
+    assert_refused(invoke("check", path, "--period", "2024", "--lang", "en"), "Error: ", *en)
+
+
+def test_an_impossible_date_in_json_is_said_in_the_command_language(tmp_path):
+    path = _small_with(tmp_path, ".json", recruited="2024-02-30")
+    said = invoke("check", path, "--period", "2024")
+    assert_refused(said, "people[3].recruited: phải là một ngày có thật", "'2024-02-30'")
+    assert "day value" not in said.output
+    assert_refused(invoke("check", path, "--period", "2024", "--lang", "en"),
+                   "people[3].recruited: Input should be a date")
+
+
+def test_a_syntax_error_names_the_parser_detail_after_a_label(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("units: [a, b\nrecords: 1\n", encoding="utf-8")
+    said = invoke("check", path, "--period", "2024")
+    assert_refused(said, "YAML sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: ")
+    assert_refused(invoke("check", path, "--period", "2024", "--lang", "en"), "malformed YAML: ")
+
+
+@pytest.mark.parametrize(("args", "vi", "en"), [
+    (("check", SMALL, "--period", "1990"),
+     ["không có phiên bản quy định nào của bộ 'vn' có hiệu lực ngày 31/12/1990", "chọn --period"],
+     ["no rule version of pack 'vn' is in force on 1990-12-31", "choose a period"]),
+    (("check", SMALL, "--period", "2030", "--campaign", "dak-nong-20-nam"),
+     ["phong trào 'dak-nong-20-nam' diễn ra từ năm 2022 đến năm 2023, không có năm 2030"],
+     ["the campaign 'dak-nong-20-nam' runs 2022–2023, not in 2030"]),
+    (("ballot", "--period", "2024", "--award", "LDTT", "--members", "9", "--yes", "7"),
+     ["không đặt tỷ lệ phiếu cho 'LDTT'", "các danh hiệu có tỷ lệ phiếu: CSTDCS"],
+     ["set no vote threshold for 'LDTT'", "awards with a threshold: CSTDCS"]),
+    (("ballot", "--period", "2024", "--award", "CSTDCS", "--members", "9", "--yes", "10"),
+     ["10 phiếu đồng ý trên 9 thành viên", "--yes từ 0 đến --members"],
+     ["10 yes votes of 9 members is not a vote count"]),
+])
+def test_engine_and_council_errors_speak_the_command_language(args, vi, en):
+    said = invoke(*args)
+    assert_refused(said, *vi)
+    assert not any(word in said.output for word in en)
+    assert_refused(invoke(*args, "--lang", "en"), *en)
+
+
+def test_documents_out_not_a_folder_speaks_the_command_language(tmp_path):
+    out = tmp_path / "file"
+    out.write_text("x", encoding="utf-8")
+    args = ("documents", SMALL, "--period", "2024", "--out", out)
+    assert_refused(invoke(*args), "không phải thư mục", "--out phải là tên thư mục")
+    assert_refused(invoke(*args, "--lang", "en"), "not a folder", "give --out a folder name")
+
+
+@pytest.mark.parametrize("args", [
+    ("check", SMALL, "--period", "2024", "--as-of"),
+    ("ballot", "--period", "2024", "--award", "CSTDCS", "--members", "9", "--yes", "8", "--as-of"),
+    ("documents", SMALL, "--period", "2024", "--out", "ho-so", "--decision-date"),
+])
+@pytest.mark.parametrize("bad", ["2024-02-30", "30/02/2024", "tomorrow"])
+def test_an_impossible_date_option_is_one_line_in_the_command_language(tmp_path, monkeypatch, args, bad):
+    monkeypatch.chdir(tmp_path)
+    option = args[-1]
+    said = invoke(*args, bad)
+    assert_refused(said, f"Lỗi: {option}: '{bad}' không phải ngày có thật", "YYYY-MM-DD hoặc dd/mm/yyyy")
+    assert_refused(invoke(*args, bad, "--lang", "en"), f"Error: {option}: '{bad}' is not a date that exists",
+                   "YYYY-MM-DD or dd/mm/yyyy")
+    assert not (tmp_path / "ho-so").exists()
+
+
+def test_a_date_option_takes_dd_mm_yyyy_as_well_as_iso(tmp_path):
+    iso = invoke("check", SMALL, "--period", "2024", "--as-of", "2024-06-30", "--format", "json")
+    typed = invoke("check", SMALL, "--period", "2024", "--as-of", "30/06/2024", "--format", "json")
+    assert iso.exit_code == typed.exit_code == 0 and iso.output == typed.output
+    out = tmp_path / "ho-so"
+    made = invoke("documents", SMALL, "--period", "2024", "--out", out, "--decision-date", "30/06/2026")
+    assert made.exit_code == 0, made.output
+    assert any(out.iterdir())

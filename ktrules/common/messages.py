@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import date
 
 LANGS = ("vi", "en")
 
@@ -604,7 +605,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.not_found.hint": ("kiểm tra đường dẫn", "check the path"),
     "err.unreadable": ("không đọc được tệp ({reason})", "cannot read the file ({reason})"),
     "err.fix_line": ("sửa dòng này", "fix that line"),
-    "err.malformed": ("{format} sai cú pháp: {problem}", "malformed {format}: {problem}"),
+    "err.malformed": ("{format} sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: {problem})",
+                      "malformed {format}: {problem}"),
     "err.key_twice": ("khóa '{name}' có hai lần", "key '{name}' is given twice"),
     "err.bad_date": ("ngày '{value}' không có thật", "'{value}' is not a date that exists"),
     "err.long_number": ("số có {digits} chữ số, quá dài", "a number of {digits} digits is too long to read"),
@@ -766,6 +768,56 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.no_verdict.hint": ("kiểm tra --period và --award", "check --period and --award"),
     "err.aliases": ("bí danh (*tên) lặp lại quá nhiều lần", "aliases (*name) repeat too much of the file"),
     "err.too_deep": ("lồng nhau quá {depth} cấp", "nested more than {depth} levels deep"),
+    # localised validation (review fixes)
+    "err.given": (" (giá trị: {value})", " (given: {value})"),
+    "val.number": ("phải là một số", "Input should be a valid number"),
+    "val.integer": ("phải là một số nguyên", "Input should be a valid integer"),
+    "val.bool": ("phải là true hoặc false", "Input should be a valid boolean"),
+    "val.string": ("phải là một chuỗi ký tự", "Input should be a valid string"),
+    "val.list": ("phải là một danh sách", "Input should be a valid list"),
+    "val.mapping": ("phải là một bảng khóa: giá trị", "Input should be a valid dictionary"),
+    "val.one_of": ("phải là một trong các giá trị {expected}", "Input should be {expected}"),
+    "val.ge": ("phải lớn hơn hoặc bằng {limit}", "Input should be greater than or equal to {limit}"),
+    "val.gt": ("phải lớn hơn {limit}", "Input should be greater than {limit}"),
+    "val.le": ("phải nhỏ hơn hoặc bằng {limit}", "Input should be less than or equal to {limit}"),
+    "val.lt": ("phải nhỏ hơn {limit}", "Input should be less than {limit}"),
+    "val.date": ("phải là một ngày có thật, dạng YYYY-MM-DD", "Input should be a date that exists, as YYYY-MM-DD"),
+    "val.too_short": ("phải có ít nhất {n} ký tự hoặc mục", "Input should have at least {n} characters or items"),
+    "val.too_long": ("có nhiều nhất {n} ký tự hoặc mục", "Input should have at most {n} characters or items"),
+    "val.pattern": ("không đúng dạng (mẫu {pattern})", "String should match pattern '{pattern}'"),
+    "val.invalid": ("giá trị không hợp lệ", "invalid value"),
+    "val.tag": ("khóa {discriminator} là '{tag}', không thuộc các loại {expected}",
+                "the key {discriminator} is '{tag}', none of {expected}"),
+    "val.no_tag": ("thiếu khóa {discriminator} cho biết loại",
+                   "the key {discriminator} that gives the kind is missing"),
+    "val.not_national": ("'{award}' không phải mã danh hiệu, hình thức khen thưởng cấp Nhà nước ({ids}); "
+                         "danh hiệu của phong trào thi đua cần khóa `campaign:`",
+                         "'{award}' is not a national award id ({ids}); a campaign's award needs `campaign:`"),
+    "val.blank_evidence": ("evidence để trống: ghi văn bản chứng minh thành tích, hoặc bỏ khóa này",
+                           "evidence is blank: name the document that shows the achievement, or leave the key out"),
+    "err.no_version": ("không có phiên bản quy định nào của bộ '{pack}' có hiệu lực ngày {as_of} ({spans})",
+                       "no rule version of pack '{pack}' is in force on {as_of} ({spans})"),
+    "err.no_version.span": ("{version}: từ {start} đến {end}", "{version}: {start} to {end}"),
+    "err.no_version.hint": ("chọn --period hoặc --as-of trong thời gian các phiên bản này có hiệu lực, "
+                            "hoặc thêm một tệp phiên bản", "choose a period or --as-of those versions cover, "
+                            "or add a version file"),
+    "err.campaign_years": ("phong trào '{campaign}' diễn ra từ năm {first} đến năm {last}, không có năm {period}",
+                           "the campaign '{campaign}' runs {first}–{last}, not in {period}"),
+    "err.campaign_years.hint": ("chọn --period trong thời gian của phong trào",
+                                "choose a --period the campaign covers"),
+    "err.no_threshold": ("quy định {version} không đặt tỷ lệ phiếu cho '{award}'",
+                         "the rules {version} set no vote threshold for '{award}'"),
+    "err.no_threshold.hint": ("các danh hiệu có tỷ lệ phiếu: {known}", "awards with a threshold: {known}"),
+    "err.none": ("không có", "none"),
+    "err.vote_count": ("{yes} phiếu đồng ý trên {members} thành viên không phải số phiếu hợp lệ",
+                       "{yes} yes votes of {members} members is not a vote count"),
+    "err.vote_count.hint": ("--members là tổng số thành viên hội đồng; --yes từ 0 đến --members",
+                            "--members counts all council members; --yes is between 0 and --members"),
+    "err.not_folder": ("không phải thư mục", "not a folder"),
+    "err.not_folder.hint": ("--out phải là tên thư mục, ví dụ ho-so-2024", "give --out a folder name, e.g. ho-so-2024"),
+    "err.option_date": ("{option}: '{value}' không phải ngày có thật", "{option}: '{value}' is not a date that exists"),
+    "err.option_date.hint": ("ghi ngày dạng YYYY-MM-DD hoặc dd/mm/yyyy, ví dụ 2025-01-15 hoặc 15/01/2025",
+                             "write it as YYYY-MM-DD or dd/mm/yyyy, e.g. 2025-01-15 or 15/01/2025"),
 }
 
 
@@ -779,3 +831,9 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     lang = lang or LANGUAGE.get()
     vi, en = _MESSAGES[key]
     return (en if lang == "en" else vi).format(**values)
+
+
+def short_date(day: date, lang: str | None = None) -> str:
+    """A date as the reader writes it: dd/mm/yyyy in Vietnamese, YYYY-MM-DD in English (for the layers
+    below documents, which have Babel's `day()`)."""
+    return day.isoformat() if (lang or LANGUAGE.get()) == "en" else day.strftime("%d/%m/%Y")

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ktrules.common.errors import KtrulesError, suggest
-from ktrules.common.messages import t
+from ktrules.common.messages import LANGUAGE, t
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
@@ -322,13 +322,66 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
         hint = t("err.missing_key.hint")
     else:
         given = first.get("input")
-        shown = f" (given: {given!r})" if given is not None and not isinstance(given, dict | list) else ""
-        message = f"{dotted(loc)}: {first['msg']}{shown}"
+        shown = t("err.given", value=repr(given)) if given is not None and not isinstance(given, dict | list) else ""
+        message = f"{dotted(loc)}: {_problem(first)}{shown}"
         expected = first.get("ctx", {}).get("expected")
         if expected and given is not None:
-            choices = [e.strip(" '") for e in expected.replace(" or ", ",").split(",")]
-            hint = suggest(str(given), choices) or t("err.use", expected=expected)
+            choices = _choices(expected)
+            hint = suggest(str(given), choices) or t("err.use", expected=_listed(choices))
     return KtrulesError(message + more, file=path, line=line_of(path, loc), hint=hint)
+
+
+# pydantic's error types, by the message that says them in the user's language; ctx names the limit
+_PROBLEMS: dict[str, tuple[str, str | None]] = {
+    **dict.fromkeys(("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"),
+                    ("val.number", None)),
+    **dict.fromkeys(("int_parsing", "int_type", "int_from_float", "int_parsing_size"), ("val.integer", None)),
+    **dict.fromkeys(("bool_parsing", "bool_type"), ("val.bool", None)),
+    **dict.fromkeys(("string_type", "string_unicode"), ("val.string", None)),
+    **dict.fromkeys(("list_type", "tuple_type", "set_type", "iterable_type"), ("val.list", None)),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), ("val.mapping", None)),
+    **dict.fromkeys(("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type",
+                     "date_future", "date_past"), ("val.date", None)),
+    "greater_than_equal": ("val.ge", "ge"), "greater_than": ("val.gt", "gt"),
+    "less_than_equal": ("val.le", "le"), "less_than": ("val.lt", "lt"),
+    "string_too_short": ("val.too_short", "min_length"), "too_short": ("val.too_short", "min_length"),
+    "string_too_long": ("val.too_long", "max_length"), "too_long": ("val.too_long", "max_length"),
+}
+
+
+def _problem(error: Any) -> str:
+    """What is wrong with one value, in the user's language: by pydantic's error type, with the limits of
+    its ctx; an error type not listed keeps pydantic's English only in English."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in ("literal_error", "enum") and "expected" in ctx:
+        return t("val.one_of", expected=_listed(_choices(str(ctx["expected"]))))
+    if kind == "string_pattern_mismatch" and "pattern" in ctx:
+        return t("val.pattern", pattern=ctx["pattern"])
+    if kind == "union_tag_invalid" and {"discriminator", "tag", "expected_tags"} <= ctx.keys():
+        return t("val.tag", discriminator=ctx["discriminator"], tag=ctx["tag"],
+                 expected=_listed(_choices(str(ctx["expected_tags"]))))
+    if kind == "union_tag_not_found" and "discriminator" in ctx:
+        return t("val.no_tag", discriminator=ctx["discriminator"])
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])  # raised by a validator of ours, already in the user's language
+    if kind in _PROBLEMS:
+        key, limit = _PROBLEMS[kind]
+        if limit is None:
+            return t(key)
+        if limit in ctx:
+            return t(key, limit=ctx[limit], n=ctx[limit])
+    return str(error["msg"]) if LANGUAGE.get() == "en" else t("val.invalid")
+
+
+def _choices(expected: str) -> list[str]:
+    """The values of pydantic's `expected` ("'HTXS', 'HTT', 'HT' or 'KHT'")."""
+    return [e.strip(" '") for e in expected.replace(" or ", ",").split(",") if e.strip(" '")]
+
+
+def _listed(choices: Sequence[str]) -> str:
+    """'HTXS', 'HTT', 'HT' hoặc 'KHT' (or, in English, 'or')."""
+    quoted = [f"'{c}'" for c in choices]
+    return ", ".join(quoted[:-1]) + t("err.or") + quoted[-1] if len(quoted) > 1 else "".join(quoted)
 
 
 def _in_document(path: Path, loc: Sequence[str | int], document: Any = None) -> list[str | int]:

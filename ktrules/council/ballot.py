@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import t
 from ktrules.rules import Ballot, LoadedVersion
 
 
@@ -30,10 +31,9 @@ def vote(version: LoadedVersion, award: str, members: int, yes: int) -> BallotRe
     """Whether `yes` votes of a council of `members` carry a proposal for `award`."""
     ballots = version.rules.ballots
     if award not in ballots:
-        known = ", ".join(ballots) or "none"
-        raise KtrulesError(f"the rules {version.label} set no vote threshold for '{award}'",
-                           file=version.path, hint=f"awards with a threshold: {known}")
+        known = ", ".join(ballots) or t("err.none")
+        raise KtrulesError(t("err.no_threshold", version=version.label, award=award),
+                           file=version.path, hint=t("err.no_threshold.hint", known=known))
     if members < 1 or not 0 <= yes <= members:
-        raise KtrulesError(f"{yes} yes votes of {members} members is not a vote count",
-                           hint="--members counts all council members; --yes is between 0 and --members")
+        raise KtrulesError(t("err.vote_count", yes=yes, members=members), hint=t("err.vote_count.hint"))
     return BallotResult(award, members, yes, ballots[award])

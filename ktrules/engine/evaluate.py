@@ -476,8 +476,9 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     version = version_in_force(rules, as_of, campaign)
     plan = version.pack.campaign
     if plan is not None and not plan.first_year <= period <= plan.last_year:
-        raise KtrulesError(f"the campaign '{version.pack.id}' runs {plan.first_year}–{plan.last_year}, not in {period}",
-                           file=version.path.parent / "pack.yaml", hint="choose a --period the campaign covers")
+        raise KtrulesError(t("err.campaign_years", campaign=version.pack.id, first=plan.first_year,
+                             last=plan.last_year, period=period),
+                           file=version.path.parent / "pack.yaml", hint=t("err.campaign_years.hint"))
     given = [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
     _check_ids(awards, given, "award", t("err.in_version", version=version.label, period=period))
     _check_ids(subjects, dataset.subjects(), "subject", t("err.in_dataset"))

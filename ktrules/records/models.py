@@ -128,8 +128,7 @@ class Conferred(Strict):
     @model_validator(mode="after")
     def _national_unless_campaign(self) -> Conferred:
         if self.campaign is None and self.award not in NATIONAL_AWARDS:
-            raise ValueError(f"'{self.award}' is not a national award id ({', '.join(NATIONAL_AWARDS)}); "
-                             "a campaign's award needs `campaign:`")
+            raise ValueError(t("val.not_national", award=self.award, ids=", ".join(NATIONAL_AWARDS)))
         return self
 
 
@@ -146,7 +145,7 @@ class Achievement(Strict):
     @classmethod
     def _not_blank(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
-            raise ValueError("evidence is blank: name the document that shows the achievement, or leave the key out")
+            raise ValueError(t("val.blank_evidence"))
         return value
 
 

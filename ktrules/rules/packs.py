@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ktrules.common.errors import KtrulesError, suggest
-from ktrules.common.messages import t
+from ktrules.common.messages import short_date, t
 from ktrules.common.reading import check_depth, line_of, read_document, validation_error
 from ktrules.rules.checking import award_needs, award_stages, type_check, vocabulary
 from ktrules.rules.models import LoadedVersion, PackInfo, RuleVersion
@@ -118,11 +118,10 @@ def select_version(versions: list[LoadedVersion], as_of: date) -> LoadedVersion:
     for version in versions:
         if version.rules.covers(as_of):
             return version
-    spans = "; ".join(f"{v.rules.version}: {v.rules.effective_from} to {v.rules.effective_to or '…'}"
-                      for v in versions)
-    raise KtrulesError(f"no rule version of pack '{versions[0].pack.id}' is in force on {as_of} ({spans})",
-                       file=versions[0].path.parent,
-                       hint="choose a period or --as-of those versions cover, or add a version file")
+    spans = "; ".join(t("err.no_version.span", version=v.rules.version, start=short_date(v.rules.effective_from),
+                        end=short_date(v.rules.effective_to) if v.rules.effective_to else "…") for v in versions)
+    raise KtrulesError(t("err.no_version", pack=versions[0].pack.id, as_of=short_date(as_of), spans=spans),
+                       file=versions[0].path.parent, hint=t("err.no_version.hint"))
 
 
 def rule_schema() -> dict[str, Any]:

@@ -4,6 +4,8 @@ with the file, line and hint apart for a program; never a stack trace."""
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,11 +32,25 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None, **e
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def from_error(exc: KtrulesError) -> JSONResponse:
+def from_error(exc: KtrulesError, rules: Path | None = None) -> JSONResponse:
     """A user error: 413 for too much, 400 for a request the server does not take, else 422 (the dataset
-    or an option is wrong); `detail` is exactly what the CLI prints after 'Error: '."""
+    or an option is wrong); `detail` is exactly what the CLI prints after 'Error: ', except that a path
+    under the server's `rules` folder is said from the folder on (`vn`, `vn/2024.yaml`): a caller learns
+    which pack, never where the server keeps it."""
     status = 413 if isinstance(exc, UploadTooLarge) else 400 if isinstance(exc, BadRequest) else 422
-    return problem(status, str(exc), file=exc.file, line=exc.line, hint=exc.hint)
+    detail, file, hint = str(exc), exc.file, exc.hint
+    if rules is not None:
+        detail, file, hint = (_without_folder(text, rules) for text in (detail, file, hint))
+    return problem(status, detail, file=file, line=exc.line, hint=hint)
+
+
+def _without_folder(text: str | None, rules: Path) -> str | None:
+    """`text` with every mention of the rules folder made relative to it (the folder itself: its name)."""
+    if text is None:
+        return None
+    for folder in dict.fromkeys((str(rules), str(rules.resolve()))):
+        text = text.replace(folder + os.sep, "").replace(folder, rules.name)
+    return text
 
 
 def install(app: FastAPI) -> None:
@@ -47,7 +63,8 @@ def install(app: FastAPI) -> None:
 
 async def _ktrules_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KtrulesError)
-    return from_error(exc)
+    settings = getattr(request.app.state, "settings", None)
+    return from_error(exc, getattr(settings, "rules", None))
 
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:

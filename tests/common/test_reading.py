@@ -69,3 +69,77 @@ def test_a_key_given_twice_is_found_however_the_json_is_spelt(write, text):
 
 def test_quotes_and_colons_inside_strings_are_not_keys(write):
     assert read_document(write("d.json", '{"s":"x\\":y","t":"\\u0022:"}')) == {"s": 'x":y', "t": '":'}
+
+
+# ---------------------------------------------------------------- localised validation (review fixes)
+
+
+def _validation(write, data: dict, lang: str) -> KtrulesError:
+    from datetime import date
+    from typing import Literal
+    from uuid import UUID
+
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    from ktrules.common.messages import LANGUAGE
+    from ktrules.common.reading import validation_error
+
+    class A(BaseModel):
+        op: Literal["a"]
+
+    class B(BaseModel):
+        op: Literal["b"]
+
+    class Model(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        kind: A | B = Field(A(op="a"), discriminator="op")
+        n: int = Field(0, ge=1, le=10)
+        share: float = Field(0.5, gt=0, lt=1)
+        name: str = Field("x", min_length=2)
+        rating: Literal["HT", "KHT"] = "HT"
+        day: date = date(2024, 1, 1)
+        token: UUID | None = None
+
+    path = write("m.json", json.dumps(data))
+    language = LANGUAGE.set(lang)
+    try:
+        try:
+            Model.model_validate(data)
+        except ValidationError as exc:
+            return validation_error(exc, path, Model.model_fields)
+        raise AssertionError("valid")
+    finally:
+        LANGUAGE.reset(language)
+
+
+@pytest.mark.parametrize(("data", "vi", "en"), [
+    ({"n": 11}, "n: phải nhỏ hơn hoặc bằng 10 (giá trị: 11)",
+     "n: Input should be less than or equal to 10 (given: 11)"),
+    ({"n": 0}, "n: phải lớn hơn hoặc bằng 1", "n: Input should be greater than or equal to 1"),
+    ({"n": "x"}, "n: phải là một số nguyên", "n: Input should be a valid integer"),
+    ({"share": 1}, "share: phải nhỏ hơn 1", "share: Input should be less than 1"),
+    ({"share": 0}, "share: phải lớn hơn 0", "share: Input should be greater than 0"),
+    ({"name": "a"}, "name: phải có ít nhất 2 ký tự", "name: Input should have at least 2 characters"),
+    ({"rating": "ht"}, "rating: phải là một trong các giá trị 'HT' hoặc 'KHT'",
+     "rating: Input should be 'HT' or 'KHT'"),
+    ({"day": "2024-02-30"}, "day: phải là một ngày có thật", "day: Input should be a date that exists"),
+    ({"kind": {"op": "c"}}, "kind: khóa 'op' là 'c', không thuộc các loại 'a' hoặc 'b'",
+     "kind: the key 'op' is 'c', none of 'a' or 'b'"),
+    ({"kind": {}}, "kind: thiếu khóa 'op' cho biết loại", "kind: the key 'op' that gives the kind is missing"),
+    ({"token": "zz"}, "token: giá trị không hợp lệ (giá trị: 'zz')", "token: Input should be a valid UUID"),
+])
+def test_a_validation_error_is_said_in_the_language_by_its_type(write, data, vi, en):
+    assert _validation(write, data, "vi").message.startswith(vi)
+    assert _validation(write, data, "en").message.startswith(en)
+    assert "Input should" not in str(_validation(write, data, "vi"))  # the fallback is never mixed
+
+
+def test_a_syntax_error_keeps_the_parsers_words_after_a_label(write):
+    from ktrules.common.messages import LANGUAGE
+
+    language = LANGUAGE.set("vi")
+    try:
+        error = refused(write("s.yaml", "a: [1, 2\nb: 3\n"))
+    finally:
+        LANGUAGE.reset(language)
+    assert error.message.startswith("YAML sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: ")

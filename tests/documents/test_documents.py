@@ -327,7 +327,7 @@ def test_documents_in_english_keep_english_conventions(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("args", "words"), [
     (["--award", "LDTX"], ["LDTX", "LDTT"]),
-    (["--decision-date", "2010-01-01"], ["2010-01-01"]),
+    (["--decision-date", "2010-01-01"], ["01/01/2010"]),  # dates said dd/mm/yyyy in Vietnamese
 ])
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, args: list[str], words: list[str]) -> None:
     out = tmp_path / "ho-so"
@@ -340,7 +340,7 @@ def test_an_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "ho-so.docx"
     out.write_text("x")
     result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out)
-    assert result.exit_code == 2 and f"Lỗi: {out}: not a folder" in result.stderr
+    assert result.exit_code == 2 and f"Lỗi: {out}: không phải thư mục" in result.stderr
 
 
 
