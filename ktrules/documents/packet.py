@@ -216,8 +216,8 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         not_eligible=_numbered(left_out["not_eligible"]), incomplete=_numbered(left_out["incomplete"]),
         deferred=_numbered(deferred), threshold=ballot.share if ballot else None,
         **_authority(evaluation, award_id, lang),
-        money_basis=tuple(_money_basis(payer, award_id, award.kinds, lang)) if payer else (),
-        money_prose=tuple(_money_prose(payer, award_id, award.kinds, lang)) if payer else (),
+        money_basis=tuple(_money_lines(payer, award_id, award.kinds, lang)) if payer else (),
+        money_prose=tuple(_money_lines(payer, award_id, award.kinds, lang, prose=True)) if payer else (),
         total=sum(amounts) if payer and None not in amounts else None,  # type: ignore[arg-type]
         total_money=money(sum(amounts), lang) if payer and proposed and None not in amounts else "",  # type: ignore[arg-type]
         left_out=_left_out(left_out["not_eligible"], lang))
@@ -249,34 +249,24 @@ def _authority(evaluation: Evaluation, award_id: str, lang: str) -> dict[str, ob
             "authority": t(key, lang, who=line.who.in_(lang), cite=line.cite) + _mark(line.verified)}
 
 
-def _money_basis(payer: Payer, award_id: str, kinds: list[str], lang: str) -> Iterator[str]:
-    """How the reward is reached: multiple × lương cơ sở on the decision date, rounded up, with articles."""
+def _money_lines(payer: Payer, award_id: str, kinds: list[str], lang: str, prose: bool = False) -> Iterator[str]:
+    """How the reward is reached: multiple × lương cơ sở on the decision date, rounded up, with articles;
+    `prose` words it as a văn bản does, one sentence per kind with the articles cited in words."""
+    cited = (lambda cite: cite_in_words(cite, lang)) if prose else (lambda cite: cite)
+    basis, unknown = ("documents.money.prose", "documents.money.prose_unknown") if prose else \
+        ("documents.money.basis", "documents.money.unknown")
     for kind in kinds:
         amount = payer.amount(award_id, kind)
-        who = f"({t(f'kind.{kind}', lang)}) " if len(kinds) > 1 else ""
+        who = (" ({})" if prose else "({}) ").format(t(f"kind.{kind}", lang)) if len(kinds) > 1 else ""
         if not amount.known:
-            yield t("documents.money.unknown", lang, who=who, date=day(payer.decided, lang))
+            yield t(unknown, lang, who=who, date=day(payer.decided, lang))
             continue
         assert amount.base is not None and amount.multiple is not None
-        yield t("documents.money.basis", lang, who=who, multiple=number(getattr(amount.multiple, kind), lang),
-                base=money(amount.base.amount, lang), base_cite=amount.base.cite, cite=amount.multiple.cite,
-                rounding=amount.rounding_cite, amount=money(amount.amount or 0, lang),
-                date=day(payer.decided, lang)) + _mark(amount.verified)
-
-
-def _money_prose(payer: Payer, award_id: str, kinds: list[str], lang: str) -> Iterator[str]:
-    """`_money_basis` as a văn bản writes it: one sentence per kind, the articles cited in words."""
-    for kind in kinds:
-        amount = payer.amount(award_id, kind)
-        who = f" ({t(f'kind.{kind}', lang)})" if len(kinds) > 1 else ""
-        if not amount.known:
-            yield t("documents.money.prose_unknown", lang, who=who, date=day(payer.decided, lang))
-            continue
-        assert amount.base is not None and amount.multiple is not None
-        yield t("documents.money.prose", lang, who=who, multiple=number(getattr(amount.multiple, kind), lang),
-                base=money(amount.base.amount, lang), base_cite=cite_in_words(amount.base.cite, lang),
-                cite=cite_in_words(amount.multiple.cite, lang), rounding=cite_in_words(amount.rounding_cite, lang),
-                amount=money(amount.amount or 0, lang))
+        text = t(basis, lang, who=who, multiple=number(getattr(amount.multiple, kind), lang),
+                 base=money(amount.base.amount, lang), base_cite=cited(amount.base.cite),
+                 cite=cited(amount.multiple.cite), rounding=cited(amount.rounding_cite),
+                 amount=money(amount.amount or 0, lang), date=day(payer.decided, lang))
+        yield text if prose else text + _mark(amount.verified)  # a văn bản notes the unverified apart
 
 
 _KINDS_OF_TEXT = {"NĐ": ("Nghị định số", "Decree"), "TT": ("Thông tư số", "Circular"),
