@@ -818,6 +818,26 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.option_date": ("{option}: '{value}' không phải ngày có thật", "{option}: '{value}' is not a date that exists"),
     "err.option_date.hint": ("ghi ngày dạng YYYY-MM-DD hoặc dd/mm/yyyy, ví dụ 2025-01-15 hoặc 15/01/2025",
                              "write it as YYYY-MM-DD or dd/mm/yyyy, e.g. 2025-01-15 or 15/01/2025"),
+    # remaining messages in both languages
+    "err.pack.top_mapping": ("đầu tệp phải là một bảng khóa: giá trị",
+                             "expected a mapping of keys at the top of the file"),
+    "err.pack.cycle": ("các danh hiệu phụ thuộc lẫn nhau thành vòng: {cycle}",
+                       "awards depend on each other in a cycle: {cycle}"),
+    "err.pack.cycle.hint": ("một danh hiệu không thể cần kết quả của chính nó", "an award cannot need its own verdict"),
+    "err.pack.no_folder": ("không có thư mục bộ quy định này", "no such rule pack folder"),
+    "err.pack.no_folder.hint": ("kiểm tra --rules", "check --rules"),
+    "err.pack.no_info": ("thư mục bộ quy định cần có tệp pack.yaml", "a rule pack folder needs a pack.yaml"),
+    "err.pack.no_info.hint": ("thêm tệp này, ghi id và title", "add one with id and title"),
+    "err.pack.no_versions": ("bộ quy định không có tệp phiên bản nào", "the rule pack has no version files"),
+    "err.pack.no_versions.hint": ("thêm một tệp, ví dụ 2024.yaml", "add one, e.g. 2024.yaml"),
+    "err.pack.not_award": ("'{award}' không phải danh hiệu của {version}", "'{award}' is not an award of {version}"),
+    "err.pack.needs": ("{award} của {version} cần {needs}", "{award} of {version} needs {needs}"),
+    "err.pack.needs.hint": ("lấy cả các danh hiệu đó", "include those awards too"),
+    "err.pack.differs.facts": ("dữ kiện '{name}' khác với dữ kiện cùng tên của {version}",
+                               "fact '{name}' differs from the one of {version}"),
+    "err.pack.differs.parameters": ("tham số '{name}' khác với tham số cùng tên của {version}",
+                                    "parameter '{name}' differs from the one of {version}"),
+    "err.pack.differs.hint": ("đổi tên, hoặc khai báo giống hệt", "rename it or declare it alike"),
 }
 
 

@@ -24,7 +24,7 @@ def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
     data = read_document(path)
     check_depth(data, path)  # the models of criteria nest: a JSON file could otherwise nest them 900 deep
     if not isinstance(data, dict):
-        raise KtrulesError("expected a mapping of keys at the top of the file", file=path, line=1)
+        raise KtrulesError(t("err.pack.top_mapping"), file=path, line=1)
     try:
         rules = RuleVersion.model_validate(data)
     except ValidationError as exc:
@@ -34,8 +34,8 @@ def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
     needs = award_needs(rules)
     stages = award_stages(needs)
     if isinstance(stages, str):
-        raise KtrulesError(f"awards depend on each other in a cycle: {stages}", file=path,
-                           line=line_of(path, ("awards",)), hint="an award cannot need its own verdict")
+        raise KtrulesError(t("err.pack.cycle", cycle=stages), file=path,
+                           line=line_of(path, ("awards",)), hint=t("err.pack.cycle.hint"))
     return LoadedVersion(pack, path, rules, stages, needs)
 
 
@@ -43,9 +43,9 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
     """Every version of a pack, oldest first."""
     info_path = folder / "pack.yaml"
     if not folder.is_dir():
-        raise KtrulesError("no such rule pack folder", file=folder, hint="check --rules")
+        raise KtrulesError(t("err.pack.no_folder"), file=folder, hint=t("err.pack.no_folder.hint"))
     if not info_path.exists():
-        raise KtrulesError("a rule pack folder needs a pack.yaml", file=folder, hint="add one with id and title")
+        raise KtrulesError(t("err.pack.no_info"), file=folder, hint=t("err.pack.no_info.hint"))
     info_data = read_document(info_path)
     try:
         info = PackInfo.model_validate(info_data if isinstance(info_data, dict) else {})
@@ -54,7 +54,7 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
     files = sorted(p for p in folder.glob("*.y*ml") if p.name != "pack.yaml") + sorted(folder.glob("*.json"))
     versions = sorted((load_version(p, info) for p in files), key=lambda v: v.rules.effective_from)
     if not versions:
-        raise KtrulesError("the rule pack has no version files", file=folder, hint="add one, e.g. 2024.yaml")
+        raise KtrulesError(t("err.pack.no_versions"), file=folder, hint=t("err.pack.no_versions.hint"))
     _refuse_overlaps(versions)
     return versions
 
@@ -78,17 +78,18 @@ def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion
     assert include is not None
     for i, award_id in enumerate(include.awards):
         if award_id not in law.awards:
-            raise KtrulesError(f"'{award_id}' is not an award of {base.label}", file=version.path,
+            raise KtrulesError(t("err.pack.not_award", award=award_id, version=base.label), file=version.path,
                                line=line_of(version.path, ("include", "awards", i)), hint=suggest(award_id, law.awards))
         missing = base.needs[award_id] - set(include.awards)
         if missing:
-            raise KtrulesError(f"{award_id} of {base.label} needs {', '.join(sorted(missing))}", file=version.path,
-                               line=line_of(version.path, ("include", "awards", i)), hint="include those awards too")
+            raise KtrulesError(t("err.pack.needs", award=award_id, version=base.label,
+                                 needs=", ".join(sorted(missing))), file=version.path,
+                               line=line_of(version.path, ("include", "awards", i)), hint=t("err.pack.needs.hint"))
     for part in ("facts", "parameters"):
         for name, value in getattr(own, part).items():
             if getattr(law, part).get(name, value) != value:
-                raise KtrulesError(f"{part[:-1]} '{name}' differs from the one of {base.label}", file=version.path,
-                                   line=line_of(version.path, (part, name)), hint="rename it or declare it alike")
+                raise KtrulesError(t("err.pack.differs." + part, name=name, version=base.label), file=version.path,
+                                   line=line_of(version.path, (part, name)), hint=t("err.pack.differs.hint"))
     chosen = set(include.awards)
     rules = own.model_copy(update={
         "version": f"{own.version}+{base.label}",
