@@ -53,7 +53,7 @@ def test_serve_off_loopback_generates_prints_and_requires_a_token(monkeypatch: p
 
 
 def test_serve_refuses_a_rules_folder_that_is_not_one(tmp_path) -> None:  # noqa: ANN001
-    result = CliRunner().invoke(cli, ["serve", "--rules", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["serve", "--rules", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 2 and "no such rule pack folder" in result.output
 
 
