@@ -82,8 +82,40 @@ def deferral(verdict: AwardVerdict, lang: str) -> str:
 
 def criteria_json(verdict: AwardVerdict, lang: str) -> str:
     """The `criteria` of a verdict's row as JSON text, written once per distinct explanation."""
-    return _reused(_CRITERIA_JSON, verdict, lang, "criteria", lambda: "[" + ", ".join(
-        _criterion_json(node, depth, lang) for root in verdict.criteria for depth, node in root.flatten()) + "]")
+    return _reused(_CRITERIA_JSON, verdict, lang, "criteria", lambda: _criteria_text(verdict, lang))
+
+
+def _criteria_text(verdict: AwardVerdict, lang: str) -> str:
+    """The criteria as JSON text, without building the tree: the groups' words depend only on the
+    leaves' outcomes, so they are written once per (criteria, outcomes) as a shape with a place for each
+    leaf, and each leaf's words once per (leaf, outcome, reading)."""
+    found = list(verdict.leaf_results())
+    shape = _worded(_SHAPES, (id(verdict.roots), tuple(outcome for _, outcome, _ in found), lang),
+                    lambda: _shape(verdict, lang))
+    parts = []
+    for part in shape:
+        if isinstance(part, str):
+            parts.append(part)
+            continue
+        leaf, outcome, reading = found[part[0]]
+        node = CriterionResult(leaf, outcome, reading, verdict.thresholds[id(leaf)])
+        parts.append(_criterion_json(node, part[1], lang))
+    return f"[{', '.join(parts)}]"
+
+
+def _shape(verdict: AwardVerdict, lang: str) -> list[str | tuple[int, int]]:
+    """The criteria in the order of the tree: a group's words as JSON text, a leaf as (its place among
+    the leaves, its depth)."""
+    shape: list[str | tuple[int, int]] = []
+    leaves = 0
+    for root in verdict.criteria:
+        for depth, node in root.flatten():
+            if isinstance(node.criterion, Leaf):
+                shape.append((leaves, depth))
+                leaves += 1
+            else:
+                shape.append(_criterion_json(node, depth, lang))
+    return shape
 
 
 def _criterion_json(node: CriterionResult, depth: int, lang: str) -> str:
@@ -98,6 +130,7 @@ def _criterion_json(node: CriterionResult, depth: int, lang: str) -> str:
 _REASONS: dict[tuple, str] = {}
 _CRITERIA_JSON: dict[tuple, str] = {}
 _CRITERION_JSON: dict[tuple, str] = {}  # one criterion's words as JSON text, by `_node_key`
+_SHAPES: dict[tuple, list] = {}  # criteria's words with a place for each leaf, by (criteria, outcomes, language)
 _BY_IDENTITY: dict[tuple, tuple[Any, Any, str]] = {}
 _CACHE_LIMIT = 200_000  # entries; past it a cache starts again, bounding memory on odd data
 _IDENTITY_LIMIT = 50_000  # fewer: its entries keep readings alive (one per subject on the per-subject path)
@@ -132,22 +165,23 @@ def _worded(cache: dict[tuple, Any], key: tuple, word: Any, limit: int = _CACHE_
     return found
 
 
-def row_json(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
-    """`row` with its criteria as JSON text (one line), the criteria's text reused across verdicts."""
-    head = json.dumps(row(evaluation, verdict, lang, criteria=False), ensure_ascii=False, default=str)
-    return f'{head[:-1]}, "criteria": {criteria_json(verdict, lang)}}}'
+SUBJECT_FIELDS = ("subject", "name", "unit")  # the fields of a row that belong to its subject, first in every row
 
 
-def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool = True) -> dict[str, Any]:
-    """One verdict as a record: the flat columns of check and, unless `criteria` is false, its
-    criteria for JSON."""
-    award = evaluation.award(verdict.award)
+def subject_fields(evaluation: Evaluation, subject: str) -> dict[str, Any]:
+    """The subject's fields of its rows: id, name and, for a person, the unit of the period."""
     ds = evaluation.dataset
-    unit = ds.unit_of(verdict.subject, verdict.period) if verdict.subject in ds.people_by_id else None
+    unit = ds.unit_of(subject, evaluation.period) if subject in ds.people_by_id else None
+    return {"subject": subject, "name": subject_name(evaluation, subject), "unit": unit}
+
+
+def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool = True,
+        subject: bool = True) -> dict[str, Any]:
+    """One verdict as a record: the flat columns of check and, unless `criteria` is false, its
+    criteria for JSON; without the subject's fields (`SUBJECT_FIELDS`) when `subject` is false."""
+    award = evaluation.award(verdict.award)
     return {
-        "subject": verdict.subject,
-        "name": subject_name(evaluation, verdict.subject),
-        "unit": unit,
+        **(subject_fields(evaluation, verdict.subject) if subject else {}),
         "award": verdict.award,
         "award_name": award.name.in_(lang),
         "period": verdict.period,

@@ -3,8 +3,11 @@ API sends them, so both give the same bytes for the same input."""
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import itertools
+import json
 import os
 import shutil
 import tempfile
@@ -14,14 +17,16 @@ from typing import Any
 
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
-from ktrules.common.output import render
-from ktrules.documents.report import row, row_json
+from ktrules.common.output import neutralised, render
+from ktrules.documents.report import SUBJECT_FIELDS, criteria_json, row, subject_fields
 from ktrules.engine.evaluate import AwardVerdict, Evaluation
 from ktrules.engine.parallel import default_jobs, map_partitions
 from ktrules.records.models import Dataset
 
 CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_name", "period", "verdict",
                                     "rules_version", "reasons", "deferred")}
+
+_SHARED_CSV = [k for k in CHECK_COLUMNS_CSV if k not in SUBJECT_FIELDS]  # the CSV columns after the subject's
 
 
 def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int | None = None,
@@ -72,10 +77,58 @@ def _read(paths: Iterator[str]) -> Iterator[bytes]:
 
 def _text(evaluation: Evaluation, lang: str, fmt: str) -> str:
     """A partition's verdicts as CSV lines or JSON objects."""
+    rows = _Rows(evaluation, lang)
     if fmt == "csv":
-        rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts]
-        return render(rows, "csv", CHECK_COLUMNS_CSV, header=False) + "\n" if rows else ""
-    return ",\n".join(row_json(evaluation, v, lang) for v in evaluation.verdicts)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows.cells(v) for v in evaluation.verdicts)
+        return buffer.getvalue()
+    return ",\n".join(rows.json(v) for v in evaluation.verdicts)
+
+
+class _Rows:
+    """The rows of one evaluation's verdicts. Beyond its subject's id, name and unit, a row depends only on
+    what the subject read, which subjects that read alike share (`engine.columns`): that part is written
+    once for each of them and joined to each subject's own. Keys hold objects of the evaluation by
+    identity, so a `_Rows` lives no longer than the call that writes the evaluation."""
+
+    def __init__(self, evaluation: Evaluation, lang: str) -> None:
+        self.evaluation, self.lang = evaluation, lang
+        self._heads: dict[tuple[str, str], Any] = {}  # (subject, format) -> its fields written
+        self._json: dict[tuple, str] = {}
+        self._cells: dict[tuple, list[str]] = {}
+
+    def json(self, verdict: AwardVerdict) -> str:
+        key = _shared(verdict)
+        tail = self._json.get(key)
+        if tail is None:
+            text = json.dumps(self._tail(verdict), ensure_ascii=False, default=str)
+            tail = self._json[key] = f", {text[1:-1]}, \"criteria\": {criteria_json(verdict, self.lang)}}}"
+        return self._head(verdict.subject, "json") + tail
+
+    def cells(self, verdict: AwardVerdict) -> list[str]:
+        key = _shared(verdict)
+        tail = self._cells.get(key)
+        if tail is None:
+            shared = self._tail(verdict)
+            tail = self._cells[key] = [neutralised(shared.get(k, "")) for k in _SHARED_CSV]
+        return self._head(verdict.subject, "csv") + tail
+
+    def _head(self, subject: str, fmt: str) -> Any:
+        """The subject's fields as the start of a JSON object, or as CSV cells."""
+        found = self._heads.get((subject, fmt))
+        if found is None:
+            fields = subject_fields(self.evaluation, subject)
+            found = self._heads[subject, fmt] = json.dumps(fields, ensure_ascii=False)[:-1] if fmt == "json" \
+                else [neutralised(x) for x in fields.values()]
+        return found
+
+    def _tail(self, verdict: AwardVerdict) -> dict[str, Any]:
+        return row(self.evaluation, verdict, self.lang, criteria=False, subject=False)
+
+
+def _shared(verdict: AwardVerdict) -> tuple:
+    """What a verdict's row says beyond its subject, by the identity of what its group shares."""
+    return id(verdict.outcomes), id(verdict.readings), verdict.award, verdict.verdict, verdict.used, verdict.deferred
 
 
 def _written(evaluation: Evaluation, lang: str, fmt: str, folder: str) -> str:

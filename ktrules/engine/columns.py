@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ktrules.engine.facts import Context, Reading, read
+from ktrules.engine.facts import NO_INITIATIVES, Context, Reading, read
+from ktrules.records.models import Record
 from ktrules.rules import (
     AchievementsFact,
     AssessmentFact,
@@ -37,7 +38,8 @@ from ktrules.rules import (
     YearsHoldingFact,
 )
 
-Signature = Callable[[Any, str, Context], Hashable]
+# what an operator reads of a subject, given the subject's record of the period (looked up once per run)
+Signature = Callable[[Any, str, Record | None, Context], Hashable]
 
 
 class Column(NamedTuple):
@@ -55,8 +57,8 @@ class Columns:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._kept: dict[tuple[str, str], Column] = {}
-        self._ratings: dict[str, tuple] = {}  # subject -> its ratings and recruitment, for run facts
-        self._conferred: dict[str, dict[str, tuple]] = {}  # subject -> award -> (year, decision)s
+        # by the id of a list of subjects, kept with it: what each of them has, for the facts read
+        self._lists: dict[tuple[int, str], tuple[Sequence[str], list[Any]]] = {}
         # runs that an initiatives window reads again subject by subject (`years_from`)
         self._windows = {n for spec in ctx.facts.values() if isinstance(spec, InitiativesFact) for n in spec.years_from}
 
@@ -67,60 +69,84 @@ class Columns:
         if isinstance(spec, InitiativesFact):
             for run in spec.years_from:  # read as columns first, so the window finds them kept
                 self.column(run, kind, subjects)
-        signature = self._run_signature if isinstance(spec, ConsecutiveFact | YearsHoldingFact) \
-            else _SIGNATURES.get(type(spec))
-        if signature is None:
+            return self._initiatives(name, subjects)
+        signature = _SIGNATURES.get(type(spec))
+        if signature is None and not isinstance(spec, ConsecutiveFact | YearsHoldingFact):
             return _interned(self.ctx.reading(name, subject) for subject in subjects)
         found = self._kept.get((name, kind))
         if found is None:
-            found = self._kept[name, kind] = _grouped(spec, signature, subjects, self.ctx)
+            keys = self._run_keys(spec, subjects) if signature is None else \
+                [signature(spec, subject, record, self.ctx) for subject, record in zip(subjects, self.records(subjects),
+                                                                                      strict=True)]
+            found = self._kept[name, kind] = _grouped(spec, keys, subjects, self.ctx)
             if name in self._windows:
                 self.ctx.keep(name, subjects, [found.readings[c] for c in found.codes.tolist()])
         return found
 
-    def _run_signature(self, spec: ConsecutiveFact | YearsHoldingFact, subject: str, ctx: Context) -> Hashable:
-        """What `facts._held` reads of a subject in any year a run or window may reach: ratings (with
+    def records(self, subjects: Sequence[str]) -> list[Record | None]:
+        """The period's record of each subject, in order."""
+        by_key, period = self.ctx.dataset.records_by_key, self.ctx.period
+        return self._per_subject(subjects, "record", lambda subject: by_key.get((subject, period)))
+
+    def _initiatives(self, name: str, subjects: Sequence[str]) -> Column:
+        """Initiatives are read subject by subject (`facts`), but only of authors: most people author none
+        and read the one shared reading of none (code 0)."""
+        authored = self.ctx.dataset.initiatives_by_author
+        authors = [i for i, subject in enumerate(subjects) if subject in authored]
+        found = _interned([NO_INITIATIVES, *(self.ctx.reading(name, subjects[i]) for i in authors)])
+        codes = np.zeros(len(subjects), dtype=np.int32)
+        codes[authors] = found.codes[1:]
+        return Column(codes, found.readings)
+
+    def _run_keys(self, spec: ConsecutiveFact | YearsHoldingFact, subjects: Sequence[str]) -> list[Hashable]:
+        """What `facts._held` reads of each subject in any year a run or window may reach: ratings (with
         recruitment) from the dataset's first year when the fact counts a rating, the conferrals of the
         awards it names, and this year's verdict of its award."""
-        ratings = self._ratings_of(subject) if spec.min_rating else None
-        conferred = self._conferred_of(subject)
-        reset = conferred.get(spec.reset_by) if isinstance(spec, ConsecutiveFact) and spec.reset_by else None
+        conferred = self._per_subject(subjects, "conferred", self._conferred_of)
+        ratings = self._per_subject(subjects, "ratings", self._ratings_of) if spec.min_rating \
+            else [None] * len(subjects)
+        by = spec.reset_by if isinstance(spec, ConsecutiveFact) else None
+        resets = [held.get(by) for held in conferred] if by else [None] * len(subjects)
         if spec.award is None:
-            return ratings, reset
-        return ratings, reset, conferred.get(spec.award), ctx.verdicts.get((subject, spec.award))
+            return list(zip(ratings, resets, strict=True))
+        award, verdicts = spec.award, self.ctx.verdicts
+        return [(rated, reset, held.get(award), verdicts.get((subject, award)))
+                for subject, rated, reset, held in zip(subjects, ratings, resets, conferred, strict=True)]
+
+    def _per_subject(self, subjects: Sequence[str], what: str, make: Callable[[str], Any]) -> list[Any]:
+        """`make` of each subject, in order; made once for each list of subjects."""
+        found = self._lists.get((id(subjects), what))
+        if found is None or found[0] is not subjects:
+            found = self._lists[id(subjects), what] = (subjects, [make(subject) for subject in subjects])
+        return found[1]
 
     def _conferred_of(self, subject: str) -> dict[str, tuple]:
         """The subject's conferrals by award: the (year, decision) of each, oldest first as
-        `Dataset.conferral` weighs them; made once per subject of the run, not for the whole dataset."""
-        found = self._conferred.get(subject)
-        if found is None:
-            by_award: dict[str, list] = {}
-            for c in self.ctx.dataset.conferred_by_subject.get(subject, ()):
-                by_award.setdefault(c.award, []).append((c.year, c.decision))
-            found = self._conferred[subject] = {award: tuple(held) for award, held in by_award.items()}
-        return found
+        `Dataset.conferral` weighs them."""
+        by_award: dict[str, list] = {}
+        for c in self.ctx.dataset.conferred_by_subject.get(subject, ()):
+            by_award.setdefault(c.award, []).append((c.year, c.decision))
+        return {award: tuple(held) for award, held in by_award.items()}
 
     def _ratings_of(self, subject: str) -> tuple:
-        found = self._ratings.get(subject)
-        if found is None:
-            ctx = self.ctx
-            first = min(ctx.dataset.first_year or ctx.period, ctx.period)
-            records = (ctx.dataset.record(subject, year) for year in range(first, ctx.period + 1))
-            person = ctx.dataset.people_by_id.get(subject)
-            recruited = person.recruited.year if person and person.recruited else None
-            # no record ("") and a record without a rating (None) are read apart
-            found = self._ratings[subject] = (recruited, *("" if r is None else r.rating for r in records))
-        return found
+        ctx = self.ctx
+        first = min(ctx.dataset.first_year or ctx.period, ctx.period)
+        by_key = ctx.dataset.records_by_key
+        records = (by_key.get((subject, year)) for year in range(first, ctx.period + 1))
+        person = ctx.dataset.people_by_id.get(subject)
+        recruited = person.recruited.year if person and person.recruited else None
+        # no record ("") and a record without a rating (None) are read apart
+        return recruited, *("" if r is None else r.rating for r in records)
 
 
-def _grouped(spec: Any, signature: Signature, subjects: Sequence[str], ctx: Context) -> Column:
+def _grouped(spec: Any, keys: Sequence[Hashable], subjects: Sequence[str], ctx: Context) -> Column:
+    """Subjects coded by their keys (what the operator reads of each): the first subject of a key reads for all."""
     codes, readings, seen = np.empty(len(subjects), dtype=np.int32), [], {}
-    for i, subject in enumerate(subjects):
-        key = signature(spec, subject, ctx)
+    for i, key in enumerate(keys):
         code = seen.get(key)
         if code is None:
             code = seen[key] = len(readings)
-            readings.append(read(spec, subject, ctx))  # the first subject of a signature reads for all
+            readings.append(read(spec, subjects[i], ctx))
         codes[i] = code
     return Column(codes, readings)
 
@@ -141,43 +167,39 @@ def _interned(found: Any) -> Column:
 # What each record operator of `facts` reads of a subject, values with their types (12 and 12.0
 # read alike but are written apart). A change to an operator's inputs changes its signature here;
 # the differential test (tests/engine/test_columns.py) holds the two together.
-def _rating(spec: RatingFact, subject: str, ctx: Context) -> Hashable:
-    record = ctx.dataset.record(subject, ctx.period)
+def _rating(spec: RatingFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
     return None if record is None else (record.rating,)
 
 
-def _recruited(spec: MonthsSinceRecruitmentFact, subject: str, ctx: Context) -> Hashable:
+def _recruited(spec: MonthsSinceRecruitmentFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
     person = ctx.dataset.people_by_id.get(subject)
     return None if person is None else person.recruited
 
 
-def _worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Hashable:
-    record = ctx.dataset.record(subject, ctx.period)
+def _worked(spec: MonthsWorkedFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
     if record is None:
         return None
     leave = tuple((x.kind, x.months, type(x.months)) for x in record.leave)
     return record.months_worked, type(record.months_worked), leave
 
 
-def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Hashable:
+def _discipline(spec: DisciplineFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
     return tuple((d.level, d.date) for d in ctx.dataset.disciplines_by_subject.get(subject, ())
                  if d.date.year == ctx.period)
 
 
-def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Hashable:
-    record = ctx.dataset.record(subject, ctx.period)
+def _assessment(spec: AssessmentFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
     return record.assessments.get(spec.key) if record and record.assessments else None
 
 
-def _bloc_rank(spec: BlocRankFact, subject: str, ctx: Context) -> Hashable:
-    record = ctx.dataset.record(subject, ctx.period)
+def _bloc_rank(spec: BlocRankFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
     if record is None or record.bloc_rank is None:
         return None
     unit = ctx.dataset.units_by_id.get(subject)
     return record.bloc_rank, unit.bloc if unit else None
 
 
-def _achieved(spec: AchievementsFact, subject: str, ctx: Context) -> Hashable:
+def _achieved(spec: AchievementsFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
     years = range(spec.since or ctx.period, ctx.period + 1)
     found = tuple((a.campaign, a.year, a.evidence) for year in years
                   for a in ctx.dataset.achievements_by_key.get((subject, year), ())
@@ -189,7 +211,7 @@ def _achieved(spec: AchievementsFact, subject: str, ctx: Context) -> Hashable:
                         for c in ctx.dataset.conferred_by_subject.get(subject, ()) if c.campaign)
 
 
-def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Hashable:
+def _verdict(spec: VerdictFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
     return ctx.verdicts.get((subject, spec.award))
 
 

@@ -96,7 +96,7 @@ class AwardVerdict:
     def criteria(self) -> tuple[CriterionResult, ...]:
         """Every criterion with its result and, for leaves, the values read and the threshold."""
         if self._tree is None:
-            self._tree = tuple(_explain(node, self.outcomes, self.readings, self.thresholds) for node in self.roots)
+            self._tree = _explained(self.roots, self.outcomes, self.readings, self.thresholds)
         return self._tree
 
 
@@ -204,6 +204,11 @@ def _kleene(kind: str, results: Sequence[Outcome]) -> Outcome:
     if decisive in results:
         return decisive  # type: ignore[return-value]
     return "undecided" if "undecided" in results else other  # type: ignore[return-value]
+
+
+def _explained(roots: Sequence[Criterion], outcomes: Mapping[str, Outcome], readings: Mapping[str, Reading],
+               thresholds: Mapping[int, object]) -> tuple[CriterionResult, ...]:
+    return tuple(_explain(node, outcomes, readings, thresholds) for node in roots)
 
 
 def _explain(node: Criterion, outcomes: Mapping[str, Outcome], readings: Mapping[str, Reading],
@@ -350,10 +355,16 @@ def _inferred_in(dataset: Dataset, year: int, award: str, subjects: list[str],
     if spec is None or "individual" not in spec.kinds or (spec.years is not None and year not in spec.years):
         return
     past = evaluate(dataset, year, rules=rules, awards=[award], within=frozenset(subjects))
+    needed: dict[tuple[int, int], tuple[tuple[str, ...], int, int] | None] = {}  # by a group's shared reading
     for subject in subjects:
         verdict = past.get(subject, award)
-        criteria = verdict.criteria if verdict else _unrecorded(version, award, subject, past.context)
-        found = _needed_initiatives(version, criteria)
+        if verdict is None:
+            found = _needed_initiatives(version, _unrecorded(version, award, subject, past.context))
+        else:
+            group = (id(verdict.outcomes), id(verdict.readings))  # alive in `past` while this runs
+            if group not in needed:
+                needed[group] = _needed_initiatives(version, verdict.criteria)
+            found = needed[group]
         if found:
             yield subject, found
 
@@ -369,7 +380,7 @@ def _unrecorded(version: LoadedVersion, award: str, subject: str, ctx: Context) 
         op = version.rules.facts[leaf.fact].op
         reading = readings[leaf.fact] = ctx.reading(leaf.fact, subject) if op == "initiatives" else Reading(None)
         outcomes[leaf.id] = _compare(reading, leaf, thresholds[id(leaf)], FACT_TYPES[op])
-    return tuple(_explain(node, outcomes, readings, thresholds) for node in criteria)
+    return _explained(criteria, outcomes, readings, thresholds)
 
 
 def _compare(reading: Reading, leaf: Leaf, threshold: object, kind: str) -> Outcome:
@@ -393,19 +404,29 @@ def _deferring(version: LoadedVersion) -> tuple[frozenset[str], dict[str, str]]:
             {name: spec.award for name, spec in facts if isinstance(spec, VerdictFact)})
 
 
-def _deferral(version: LoadedVersion, verdict: AwardVerdict,
-              settled: Mapping[tuple[str, str], AwardVerdict]) -> tuple[Leaf, ...]:
-    """The pending-matter criteria a refusal rests on alone: those failed on an assessment that
-    defers, or on this subject's verdict of another award that was itself deferred; none when the
-    verdict fails without them."""
-    defers, reads = _deferring(version)
+def _pending(deferring: tuple[frozenset[str], dict[str, str]], roots: Sequence[Criterion],
+             outcomes: Mapping[str, Outcome], verdict: Verdict) -> list[Leaf]:
+    """The failed leaves a refusal's deferral may rest on (`deferring` is `_deferring` of the version):
+    those on an assessment that defers, or on a verdict of another award (deferred or not, subject by
+    subject)."""
+    if verdict != "not_eligible":
+        return []
+    defers, reads = deferring
+    return [leaf for leaf in _leaves_of(roots)
+            if outcomes[leaf.id] == "failed" and (leaf.fact in defers or leaf.fact in reads)]
+
+
+def _deferral(deferring: tuple[frozenset[str], dict[str, str]], verdict: AwardVerdict,
+              settled: Mapping[tuple[str, str], AwardVerdict], failed: Sequence[Leaf]) -> tuple[Leaf, ...]:
+    """The pending-matter criteria a refusal rests on alone: those of its `failed` leaves (`_pending`)
+    on an assessment that defers, or on this subject's verdict of another award that was itself
+    deferred; none when the verdict fails without them."""
+    defers, reads = deferring
     pending: dict[str, tuple[Leaf, ...]] = {}
-    for leaf in _leaves_of(verdict.roots):
-        if verdict.outcomes[leaf.id] != "failed":
-            continue
+    for leaf in failed:
         if leaf.fact in defers:
             pending[leaf.id] = (leaf,)
-        elif leaf.fact in reads and (other := settled.get((verdict.subject, reads[leaf.fact]))) and other.deferred:
+        elif (other := settled.get((verdict.subject, reads[leaf.fact]))) and other.deferred:
             pending[leaf.id] = other.deferred
     if not pending or _decide("all", verdict.roots, {**verdict.outcomes, **dict.fromkeys(pending, "passed")}) \
             == "failed":
@@ -440,10 +461,11 @@ def _gather_columns(source: Columns, award_id: str, key: str, kind: str, criteri
     names = list(kinds)
     columns = [source.column(name, kind, subjects) for name in names]
     codes = np.stack([c.codes for c in columns], axis=1) if columns else np.zeros((len(subjects), 0), np.int32)
-    rows, inverse = np.unique(codes, axis=0, return_inverse=True)
-    members: list[list[str]] = [[] for _ in range(len(rows))]
-    for subject, at in zip(subjects, inverse.reshape(-1).tolist(), strict=True):
-        members[at].append(subject)
+    rows, inverse = _distinct(codes, [len(c.readings) for c in columns])
+    # the subjects of each group, in their order: sorted by group, cut where the group changes
+    cuts = np.cumsum(np.bincount(inverse, minlength=len(rows)))[:-1]
+    ordered = np.asarray(subjects, dtype=object)[np.argsort(inverse, kind="stable")]
+    members = [part.tolist() for part in np.split(ordered, cuts)]
     # bounds once per distinct reading, not per group
     bounds = [[_bounds(r, kinds[name]) for r in col.readings] for name, col in zip(names, columns, strict=True)]
     for at, row in enumerate(rows.tolist()):
@@ -452,6 +474,19 @@ def _gather_columns(source: Columns, award_id: str, key: str, kind: str, criteri
             read_now[name], values[name] = col.readings[code], told[code]
         groups[f"#{at}", key] = _Group(award_id, criteria, read_now, members[at])
         batch.append(Facts(f"#{at}", key, values))
+
+
+def _distinct(codes: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of `codes` and the index of each row among them, as `np.unique(axis=0)` gives
+    them but faster: a row's codes packed into one integer (codes of column j are below `sizes[j]`)."""
+    if math.prod(sizes) >= 2**62:
+        rows, inverse = np.unique(codes, axis=0, return_inverse=True)
+        return rows, inverse.reshape(-1)
+    packed = np.zeros(len(codes), dtype=np.int64)
+    for j, size in enumerate(sizes):
+        packed = packed * size + codes[:, j]
+    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+    return codes[first], inverse
 
 
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
@@ -493,6 +528,7 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     results: dict[tuple[str, str], AwardVerdict] = {}
     gather = _gather_columns if (use_columns if use_columns is not None else _COLUMNS_BY_DEFAULT) else _gather
     thresholds = _thresholds(version)
+    deferring = _deferring(version)
     source = Columns(ctx)
     weighed: dict[str, list[str]] = {}  # who awards of each kind weigh: the same for every award of the kind
     for stage in version.stages:
@@ -504,26 +540,30 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
                 if kind not in weighed:
                     weighed[kind] = _subjects(dataset, period, kind, within)
                 gather(source, award_id, key, kind, criteria, reads[key], weighed[kind], batch, gathered)
-        decided: dict[tuple[str, int], Verdict] = {}
+        decided: dict[tuple[str, int], tuple[Verdict, list[Leaf]]] = {}
         for (label, key), outcomes in matcher.run(batch).items():
             award_id, criteria, readings, members = gathered[label, key]
-            verdict = decided.get((key, id(outcomes)))
-            if verdict is None:  # once per profile: identical profiles share their outcomes
-                verdict = decided[key, id(outcomes)] = VERDICT_OF[_decide("all", criteria, outcomes)]
-            spends = verdict == "eligible" and award_id in ctx.groups
+            found = decided.get((key, id(outcomes)))
+            if found is None:  # once per profile: identical profiles share their outcomes
+                verdict = VERDICT_OF[_decide("all", criteria, outcomes)]
+                found = decided[key, id(outcomes)] = verdict, _pending(deferring, criteria, outcomes, verdict)
+            verdict, pending = found
+            # a group reads alike, so it spends alike; a deferral may also rest on each subject's other verdicts
+            used = _spends(version, _explained(criteria, outcomes, readings, thresholds)) \
+                if verdict == "eligible" and award_id in ctx.groups else ()
             for subject in members:
-                result = AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds)
-                if spends:
-                    result.used = _spends(version, result.criteria)
-                    for initiative in result.used:
-                        ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
-                if verdict == "not_eligible":
-                    result.deferred = _deferral(version, result, results)
+                result = AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds,
+                                      used)
+                for initiative in used:
+                    ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
+                if pending:
+                    result.deferred = _deferral(deferring, result, results, pending)
                 ctx.verdicts[subject, award_id] = verdict
                 results[subject, award_id] = result
     award_order = {a: i for i, a in enumerate(version.rules.awards)}
     chosen = [v for v in results.values()
               if v.award in wanted and (not subjects or v.subject in subjects)]
-    places = {subject: subject_order(dataset, period, subject) for subject in {v.subject for v in chosen}}
-    chosen.sort(key=lambda v: (places[v.subject], award_order[v.award]))
+    listed = sorted({v.subject for v in chosen}, key=lambda subject: subject_order(dataset, period, subject))
+    place = {subject: i * len(award_order) for i, subject in enumerate(listed)}
+    chosen.sort(key=lambda v: place[v.subject] + award_order[v.award])
     return Evaluation(dataset, period, as_of, version, chosen, ctx)

@@ -184,20 +184,20 @@ def _discipline(spec: DisciplineFact, subject: str, ctx: Context) -> Reading:
     return _heaviest([("", level, day) for level, day in _disciplines(ctx, subject)])
 
 
-_NONE = Reading(0)  # most people author no initiative: one shared reading
+NO_INITIATIVES = Reading(0)  # most people author no initiative: one shared reading
 
 
 def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     authored = ctx.dataset.initiatives_by_author.get(subject)
     if not authored:
-        return _NONE
+        return NO_INITIATIVES
     runs = [_run_length(ctx.reading(name, subject), ctx) for name in spec.years_from]
     first = ctx.period - max([spec.years, *runs]) + 1
     found = sorted((i.year, i.id) for i in authored
                    if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
                    and first <= i.year <= ctx.period)
     if not found:
-        return _NONE  # what _unspent makes of none, without looking up what was spent
+        return NO_INITIATIVES  # what _unspent makes of none, without looking up what was spent
     spent = ctx.spent_for(subject)
     ids = [i for _, i in found if i not in spent]
     listed = tuple(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)

@@ -1,4 +1,4 @@
-"""Rows of check: words reused across verdicts read exactly as words made for each verdict alone."""
+"""Rows of check: words shared across verdicts read exactly as words made for each verdict alone."""
 
 from __future__ import annotations
 
@@ -7,19 +7,25 @@ import json
 import pytest
 
 from ktrules import evaluate, load_dataset
+from ktrules.common.output import render
 from ktrules.documents import report
-from ktrules.documents.report import row, row_json
+from ktrules.documents.report import row
+from ktrules.documents.verdicts import CHECK_COLUMNS_CSV, check_pieces
 from tests.conftest import DEPARTMENT, SMALL
 
 
 @pytest.mark.parametrize("period", [2023, 2024, 2025])
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_a_json_row_made_from_reused_words_is_the_row_dumped_whole(period: int, lang: str) -> None:
+def test_check_rows_made_from_shared_words_are_the_rows_written_whole(period: int, lang: str) -> None:
     for path in (SMALL, DEPARTMENT):
-        evaluation = evaluate(load_dataset(path), period)
-        for verdict in evaluation.verdicts:
-            whole = json.dumps(row(evaluation, verdict, lang), ensure_ascii=False, default=str)
-            assert row_json(evaluation, verdict, lang) == whole
+        dataset = load_dataset(path)
+        evaluation = evaluate(dataset, period)
+        rows = [row(evaluation, verdict, lang) for verdict in evaluation.verdicts]
+        whole = ",\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in rows)
+        listed = f"\n{whole}" if rows else ""
+        assert b"".join(check_pieces(dataset, period, "json", lang, jobs=1)).decode() == f"[{listed}\n]\n"
+        flat = render(rows, "csv", CHECK_COLUMNS_CSV)
+        assert b"".join(check_pieces(dataset, period, "csv", lang, jobs=1)).decode() == f"{flat}\n"
 
 
 def test_values_equal_in_python_but_written_apart_are_not_confused() -> None:
