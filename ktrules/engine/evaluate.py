@@ -263,14 +263,6 @@ def _subjects(dataset: Dataset, period: int, kind: str, within: Collection[str] 
             and (dataset.record(s, period) or dataset.members(s, period))]
 
 
-def subject_order(dataset: Dataset, period: int, subject: str) -> tuple[int, int, int]:
-    """Where a subject's verdicts are listed: unit by unit, each unit before its members of the period."""
-    place = dataset.position
-    if subject in dataset.units_by_id:
-        return place[subject], 0, 0
-    return place[dataset.unit_of(subject, period)], 1, place[subject]
-
-
 def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
     """The awards asked for and every award they must follow, transitively."""
     todo, needed = list(awards), set()
@@ -327,19 +319,19 @@ def _how_many(node: CriterionResult) -> int:
     return math.floor(threshold) + 1 if op == "more_than" else max(1, math.ceil(threshold))
 
 
-def _infer_spending(dataset: Dataset, period: int, rules: str | Path, groups: Collection[str],
+def _infer_spending(dataset: Dataset, year: int, rules: str | Path, groups: Collection[str],
                     within: Collection[str] | None) -> dict[str, list[Inferred]]:
-    """What conferred awards of a single-use group spent when their records list no `initiatives`,
-    inferred from the rules in force at the end of each conferral's own year (for `within` only), of
+    """What conferred awards of `year` in a single-use group spent when their records list no
+    `initiatives`, inferred from the rules in force at the end of that year (for `within` only), of
     authors only: a verdict of one person reads no one else's, and only authors' initiatives are counted."""
-    wanted: dict[tuple[int, str], set[str]] = {}
+    wanted: dict[str, set[str]] = {}
     authors = dataset.initiatives_by_author
     for c in dataset.conferred:
-        if not c.initiatives and c.campaign is None and c.award in groups and c.year < period \
+        if c.year == year and not c.initiatives and c.campaign is None and c.award in groups \
                 and c.subject in authors and (within is None or c.subject in within):
-            wanted.setdefault((c.year, c.award), set()).add(c.subject)
+            wanted.setdefault(c.award, set()).add(c.subject)
     out: dict[str, list[Inferred]] = {}
-    for (year, award), subjects in sorted(wanted.items()):
+    for award, subjects in sorted(wanted.items()):
         for subject, found in _inferred_in(dataset, year, award, sorted(subjects), rules):
             out.setdefault(subject, []).append(Inferred(award, year, *found))
     return out
@@ -522,7 +514,7 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     law = version.rules
     groups = {a: i for i, group in enumerate(law.single_use) for a in group}
     ctx = Context(dataset, period, groups=groups, facts=law.facts,
-                  infer=lambda: _infer_spending(dataset, period, rules, groups, within))
+                  infer=lambda year: _infer_spending(dataset, year, rules, groups, within))
     matcher = _compiled(version)
     reads = _plan(version)
     results: dict[tuple[str, str], AwardVerdict] = {}
@@ -560,10 +552,26 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
                     result.deferred = _deferral(deferring, result, results, pending)
                 ctx.verdicts[subject, award_id] = verdict
                 results[subject, award_id] = result
-    award_order = {a: i for i, a in enumerate(version.rules.awards)}
-    chosen = [v for v in results.values()
-              if v.award in wanted and (not subjects or v.subject in subjects)]
-    listed = sorted({v.subject for v in chosen}, key=lambda subject: subject_order(dataset, period, subject))
-    place = {subject: i * len(award_order) for i, subject in enumerate(listed)}
-    chosen.sort(key=lambda v: place[v.subject] + award_order[v.award])
-    return Evaluation(dataset, period, as_of, version, chosen, ctx)
+    listed = _listed(results, [a for a in law.awards if a in wanted], set(subjects), weighed, source)
+    return Evaluation(dataset, period, as_of, version, listed, ctx)
+
+
+def _listed(results: Mapping[tuple[str, str], AwardVerdict], wanted: Sequence[str], subjects: Collection[str],
+            weighed: Mapping[str, list[str]], source: Columns) -> list[AwardVerdict]:
+    """The verdicts of the `wanted` awards (in the order of the rule files) and `subjects` (all when
+    empty), in the order of listings: unit by unit, each unit before its members of the period, units
+    and people by `Dataset.position`."""
+    awards = {a: i for i, a in enumerate(wanted)}
+    dataset, place = source.ctx.dataset, source.ctx.dataset.position
+    where = {unit: (place[unit], 0, 0) for unit in weighed.get("collective", ())}
+    people = weighed.get("individual", [])
+    for person, record in zip(people, source.records(people), strict=True):
+        unit = (record.unit if record and record.unit else None) or dataset.people_by_id[person].unit
+        where[person] = (place[unit], 1, place[person])
+    order = {subject: i for i, subject in enumerate(sorted(where, key=where.__getitem__))}
+    # each (subject, award) has its slot: filled in place, no sorting of verdicts
+    slots: list[AwardVerdict | None] = [None] * (len(order) * len(awards))
+    for (subject, award), verdict in results.items():
+        if award in awards and (not subjects or subject in subjects):
+            slots[order[subject] * len(awards) + awards[award]] = verdict
+    return [v for v in slots if v is not None]

@@ -80,10 +80,11 @@ class Context:
     spent: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # subject -> initiative -> (award, year)
     award: str = ""  # the award being evaluated
     facts: Mapping[str, Any] = field(default_factory=dict)  # the version's declared facts, by name
-    # conferrals that list no initiatives: what they spent, inferred on first need (it evaluates past years)
-    infer: Callable[[], Mapping[str, list[Inferred]]] | None = None
+    # conferrals of a year that list no initiatives: what they spent, inferred on first need (it
+    # evaluates that year), by subject
+    infer: Callable[[int], Mapping[str, list[Inferred]]] | None = None
     _readings: dict[tuple, Reading] = field(default_factory=dict)
-    _inferred: Mapping[str, list[Inferred]] | None = None
+    _inferred: dict[int, Mapping[str, list[Inferred]]] = field(default_factory=dict)
 
     def reading(self, name: str, subject: str) -> Reading:
         """A declared fact of a subject, read once per run: what a fact reads of other awards is
@@ -118,16 +119,20 @@ class Context:
                 if self.groups.get(award, group) < group}
         return out
 
-    def inferred_for(self, subject: str) -> list[Inferred]:
-        """What the subject's conferrals that list no initiatives spent, as far as the current award
-        may not count it (the same rule as `spent_for`)."""
+    def inferred_for(self, subject: str, since: int) -> list[Inferred]:
+        """What the subject's conferrals from `since` on that list no initiatives spent, as far as the
+        current award may not count it (the same rule as `spent_for`). An earlier conferral spent only
+        initiatives of its own window, all before `since`, so its year is not evaluated."""
         group = self.groups.get(self.award)
         if group is None or self.infer is None:
             return []
-        if self._inferred is None:
-            self._inferred = self.infer()
-        return [x for x in self._inferred.get(subject, [])
-                if x.award == self.award or self.groups.get(x.award, group) != group]
+        found: list[Inferred] = []
+        for year in range(since, self.period):
+            if year not in self._inferred:
+                self._inferred[year] = self.infer(year)
+            found.extend(x for x in self._inferred[year].get(subject, [])
+                         if x.award == self.award or self.groups.get(x.award, group) != group)
+        return found
 
 
 def read(spec: Any, subject: str, ctx: Context) -> Reading:
@@ -201,7 +206,7 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     spent = ctx.spent_for(subject)
     ids = [i for _, i in found if i not in spent]
     listed = tuple(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)
-    return _unspent(ids, ctx.inferred_for(subject), listed)
+    return _unspent(ids, ctx.inferred_for(subject, since=found[0][0]), listed)
 
 
 def _unspent(ids: list[str], inferred: list[Inferred], listed: tuple[Evidence, ...]) -> Reading:

@@ -3,7 +3,7 @@
 A unit and the people who are its members in the period depend on nothing outside them: a person's
 criteria read the person's own records, a unit's read its members' verdicts. So partitions of whole
 units give exactly the verdicts of a single run, and in the same order (unit by unit, see
-`engine.subject_order`), while each process holds one partition's verdicts at a time.
+`evaluate._listed`), while each process holds one partition's verdicts at a time.
 """
 
 from __future__ import annotations
