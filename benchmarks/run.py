@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import csv
 import hashlib
-import io
 import json
 import math
 import os
@@ -32,9 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 SWEEP = (10_000, 100_000, 300_000)
 CACHE = Path(tempfile.gettempdir()) / "ktrules-bench"
-# the columns of `ktrules check --format csv`
 LOOP_AWARDS, LOOP_PERIOD = ("LDTT", "CSTDCS", "TTLDTT"), 2024  # what loop.py decides
-CSV_COLUMNS = ("subject", "name", "unit", "award", "award_name", "period", "verdict", "rules_version", "reasons")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -161,7 +157,6 @@ def _measure(args: argparse.Namespace) -> None:
         profiler.enable()
     sums: Counter[str] = Counter()
     with open(os.devnull, "w", encoding="utf-8") as sink:
-        sink.write(",".join(CSV_COLUMNS) + "\n")
         for text, figures in map_partitions(dataset, args.period, _partition, jobs=jobs):
             sink.write(text)
             sums.update(figures)
@@ -214,25 +209,21 @@ _spent = 0.0  # CPU seconds of this process when it last finished a partition
 
 
 def _partition(evaluation: Any) -> tuple[str, dict[str, float]]:
-    """One partition, in the process that evaluated it: every verdict explained (its report row with
-    every criterion) and written as CSV; CPU seconds of each phase, evaluation included."""
+    """One partition, in the process that evaluated it: every verdict explained as `check --format json`
+    writes it (its row with every criterion), then written as the CSV lines of `check --format csv`; CPU
+    seconds of each phase, evaluation included."""
     global _spent
-    from ktrules.documents.report import row
+    from ktrules.documents.verdicts import check_text
 
     started = process_time()
-    lines, explain, output = io.StringIO(), 0.0, 0.0
-    writer = csv.writer(lines, lineterminator="\n")
-    for verdict in evaluation.verdicts:
-        t0 = process_time()
-        record = row(evaluation, verdict, "vi")
-        t1 = process_time()
-        writer.writerow([record.get(k, "") for k in CSV_COLUMNS])
-        explain, output = explain + t1 - t0, output + process_time() - t1
+    check_text(evaluation, "vi", "json")
+    explained = process_time()
+    lines = check_text(evaluation, "vi", "csv")
     figures = Counter(v.verdict for v in evaluation.verdicts)
-    figures.update({"evaluate": started - _spent, "explain": explain, "output": output,
-                    "verdicts": len(evaluation.verdicts)})
+    figures.update({"evaluate": started - _spent, "explain": explained - started,
+                    "output": process_time() - explained, "verdicts": len(evaluation.verdicts)})
     _spent = process_time()
-    return lines.getvalue(), dict(figures)
+    return lines, dict(figures)
 
 
 def _peak(who: int) -> float:

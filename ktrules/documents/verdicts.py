@@ -39,7 +39,7 @@ def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int |
     # one process (a department, a server's request) keeps its text in memory; several write files
     folder = tempfile.mkdtemp(prefix="ktrules-check-") if jobs > 1 else None
     try:
-        work = functools.partial(_written, folder=folder) if folder else _text
+        work = functools.partial(_written, folder=folder) if folder else check_text
         chunks = map_partitions(records, period, functools.partial(work, lang=lang, fmt=fmt), jobs=jobs,
                                 **options)
         first = next(chunks)
@@ -75,8 +75,8 @@ def _read(paths: Iterator[str]) -> Iterator[bytes]:
         os.unlink(path)
 
 
-def _text(evaluation: Evaluation, lang: str, fmt: str) -> str:
-    """A partition's verdicts as CSV lines or JSON objects."""
+def check_text(evaluation: Evaluation, lang: str, fmt: str) -> str:
+    """An evaluation's verdicts as the CSV lines or JSON objects of `check` (no header, no brackets)."""
     rows = _Rows(evaluation, lang)
     if fmt == "csv":
         buffer = io.StringIO()
@@ -132,11 +132,11 @@ def _shared(verdict: AwardVerdict) -> tuple:
 
 
 def _written(evaluation: Evaluation, lang: str, fmt: str, folder: str) -> str:
-    """`_text` written to a file of `folder` by the process that evaluated the partition: the parent
+    """`check_text` written to a file of `folder` by the process that evaluated the partition: the parent
     reads the files in order instead of receiving the text through a pipe."""
     handle, path = tempfile.mkstemp(dir=folder)
     with open(handle, "w", encoding="utf-8") as part:
-        part.write(_text(evaluation, lang, fmt))
+        part.write(check_text(evaluation, lang, fmt))
     return path
 
 
