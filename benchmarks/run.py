@@ -156,6 +156,8 @@ def _measure(args: argparse.Namespace) -> None:
     if profiler:
         profiler.enable()
     sums: Counter[str] = Counter()
+    global _spent
+    _spent = os.getpid(), process_time()  # parsing is not evaluation when partitions run in this process
     with open(os.devnull, "w", encoding="utf-8") as sink:
         for text, figures in map_partitions(dataset, args.period, _partition, jobs=jobs):
             sink.write(text)
@@ -205,7 +207,9 @@ def _versus_loop(dataset: Any, period: int) -> dict[str, float]:
     return {"loop": loop_s, "loop_ktrules": ktrules_s}
 
 
-_spent = 0.0  # CPU seconds of this process when it last finished a partition
+# (process, its CPU seconds) when a partition was last finished or evaluation began: a forked worker
+# starts its own count from zero
+_spent = (0, 0.0)
 
 
 def _partition(evaluation: Any) -> tuple[str, dict[str, float]]:
@@ -216,13 +220,14 @@ def _partition(evaluation: Any) -> tuple[str, dict[str, float]]:
     from ktrules.documents.verdicts import check_text
 
     started = process_time()
+    since = _spent[1] if _spent[0] == os.getpid() else 0.0
     check_text(evaluation, "vi", "json")
     explained = process_time()
     lines = check_text(evaluation, "vi", "csv")
     figures = Counter(v.verdict for v in evaluation.verdicts)
-    figures.update({"evaluate": started - _spent, "explain": explained - started,
+    figures.update({"evaluate": started - since, "explain": explained - started,
                     "output": process_time() - explained, "verdicts": len(evaluation.verdicts)})
-    _spent = process_time()
+    _spent = os.getpid(), process_time()
     return lines, dict(figures)
 
 

@@ -48,7 +48,7 @@ def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int |
             shutil.rmtree(folder, ignore_errors=True)
         raise
     texts = itertools.chain([first], chunks)
-    return _pieces(_read(texts) if folder else (text.encode() for text in texts), fmt, empty, folder)
+    return _pieces(_read(texts) if folder else texts, fmt, empty, folder)
 
 
 def _pieces(parts: Iterator[bytes], fmt: str, empty: Callable[[], None] | None,
@@ -75,14 +75,17 @@ def _read(paths: Iterator[str]) -> Iterator[bytes]:
         os.unlink(path)
 
 
-def check_text(evaluation: Evaluation, lang: str, fmt: str) -> str:
-    """An evaluation's verdicts as the CSV lines or JSON objects of `check` (no header, no brackets)."""
+def check_text(evaluation: Evaluation, lang: str, fmt: str) -> bytes:
+    """An evaluation's verdicts as the CSV lines or JSON objects of `check` (no header, no brackets), in UTF-8."""
     rows = _Rows(evaluation, lang)
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows.cells(v) for v in evaluation.verdicts)
-        return buffer.getvalue()
-    return ",\n".join(rows.json(v) for v in evaluation.verdicts)
+        return buffer.getvalue().encode()
+    pieces: list[bytes] = []
+    for verdict in evaluation.verdicts:  # joined once: a province's JSON is hundreds of megabytes
+        pieces += (b",\n", rows.head(verdict.subject, "json"), rows.json(verdict))
+    return b"".join(pieces[1:])
 
 
 class _Rows:
@@ -94,16 +97,17 @@ class _Rows:
     def __init__(self, evaluation: Evaluation, lang: str) -> None:
         self.evaluation, self.lang = evaluation, lang
         self._heads: dict[tuple[str, str], Any] = {}  # (subject, format) -> its fields written
-        self._json: dict[tuple, str] = {}
+        self._json: dict[tuple, bytes] = {}
         self._cells: dict[tuple, list[str]] = {}
 
-    def json(self, verdict: AwardVerdict) -> str:
+    def json(self, verdict: AwardVerdict) -> bytes:
+        """The row after the subject's fields, to the closing brace, in UTF-8."""
         key = _shared(verdict)
         tail = self._json.get(key)
         if tail is None:
             text = json.dumps(self._tail(verdict), ensure_ascii=False, default=str)
-            tail = self._json[key] = f", {text[1:-1]}, \"criteria\": {criteria_json(verdict, self.lang)}}}"
-        return self._head(verdict.subject, "json") + tail
+            tail = self._json[key] = f", {text[1:-1]}, \"criteria\": {criteria_json(verdict, self.lang)}}}".encode()
+        return tail
 
     def cells(self, verdict: AwardVerdict) -> list[str]:
         key = _shared(verdict)
@@ -111,15 +115,15 @@ class _Rows:
         if tail is None:
             shared = self._tail(verdict)
             tail = self._cells[key] = [neutralised(shared.get(k, "")) for k in _SHARED_CSV]
-        return self._head(verdict.subject, "csv") + tail
+        return self.head(verdict.subject, "csv") + tail
 
-    def _head(self, subject: str, fmt: str) -> Any:
-        """The subject's fields as the start of a JSON object, or as CSV cells."""
+    def head(self, subject: str, fmt: str) -> Any:
+        """The subject's fields: the start of a JSON object in UTF-8, or CSV cells."""
         found = self._heads.get((subject, fmt))
         if found is None:
             fields = subject_fields(self.evaluation, subject)
-            found = self._heads[subject, fmt] = json.dumps(fields, ensure_ascii=False)[:-1] if fmt == "json" \
-                else [neutralised(x) for x in fields.values()]
+            found = self._heads[subject, fmt] = json.dumps(fields, ensure_ascii=False)[:-1].encode() \
+                if fmt == "json" else [neutralised(x) for x in fields.values()]
         return found
 
     def _tail(self, verdict: AwardVerdict) -> dict[str, Any]:
@@ -135,7 +139,7 @@ def _written(evaluation: Evaluation, lang: str, fmt: str, folder: str) -> str:
     """`check_text` written to a file of `folder` by the process that evaluated the partition: the parent
     reads the files in order instead of receiving the text through a pipe."""
     handle, path = tempfile.mkstemp(dir=folder)
-    with open(handle, "w", encoding="utf-8") as part:
+    with open(handle, "wb") as part:
         part.write(check_text(evaluation, lang, fmt))
     return path
 
