@@ -460,12 +460,11 @@ def _gather_columns(source: Columns, award_id: str, key: str, kind: str, criteri
     members = [part.tolist() for part in np.split(ordered, cuts)]
     # bounds once per distinct reading, not per group
     bounds = [[_bounds(r, kinds[name]) for r in col.readings] for name, col in zip(names, columns, strict=True)]
+    readings = [col.readings for col in columns]
     for at, row in enumerate(rows.tolist()):
-        read_now, values = {}, {}
-        for name, col, told, code in zip(names, columns, bounds, row, strict=True):
-            read_now[name], values[name] = col.readings[code], told[code]
+        read_now = dict(zip(names, map(list.__getitem__, readings, row), strict=True))
         groups[f"#{at}", key] = _Group(award_id, criteria, read_now, members[at])
-        batch.append(Facts(f"#{at}", key, values))
+        batch.append(Facts(f"#{at}", key, dict(zip(names, map(list.__getitem__, bounds, row), strict=True))))
 
 
 def _distinct(codes: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
