@@ -206,7 +206,10 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     spent = ctx.spent_for(subject)
     ids = [i for _, i in found if i not in spent]
     listed = tuple(("spent", f"{i} ({spent[i]})") for _, i in found if i in spent)
-    return _unspent(ids, ctx.inferred_for(subject, since=found[0][0]), listed)
+    inferred = ctx.inferred_for(subject, since=found[0][0])
+    if not inferred:  # what _unspent makes of no inferred spending, without its sets
+        return Reading(len(ids), (*(("id", i) for i in ids), *listed))
+    return _unspent(ids, inferred, listed)
 
 
 def _unspent(ids: list[str], inferred: list[Inferred], listed: tuple[Evidence, ...]) -> Reading:
