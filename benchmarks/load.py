@@ -1,13 +1,14 @@
 """Load on `ktrules serve`: concurrent clients posting the 49-person department to /api/check on loopback.
 
     python benchmarks/load.py                          # 50 clients, 30 s, a server of its own on a free port
-    python benchmarks/load.py --clients 10 --seconds 5
+    python benchmarks/load.py --clients 10 --seconds 5 --workers 1
     python benchmarks/load.py --url http://127.0.0.1:8000 --pid 1234    # a server already running
 
 Each client posts, waits for the whole answer, and posts again until the time is up (no pause: the
 heaviest load that many clients can give). Prints requests/s, latency p50/p99/max, errors (any answer but
 200 with the same bytes as the first), the server's resident memory at the start (after a warm-up)
-and at the end, and its CPU time per request. Only loopback addresses are accepted. Figures only: nothing is asserted.
+and at the end, its CPU time per request, and the CPU time of this client per request (it runs on the
+same cores as the server). Only loopback addresses are accepted. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     if urlsplit(args.url or "http://127.0.0.1").hostname not in LOOPBACK:
         sys.exit("load.py runs against loopback only (127.0.0.1, localhost, ::1)")
     body = _body()
-    server = None if args.url else _start_server()
+    server = None if args.url else _start_server(args.workers)
     url, pid = (args.url, args.pid) if args.url else (f"http://127.0.0.1:{server[1]}", server[0].pid)
     try:
         figures = asyncio.run(_load(f"{url}/api/check?period={args.period}", body, args, pid))
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--period", type=int, default=2024)
     parser.add_argument("--url", help="a server already running on loopback; default start one")
     parser.add_argument("--pid", type=int, help="its process id, for its memory")
+    parser.add_argument("--workers", type=int, help="the started server's --workers; default its own default")
     return parser
 
 
@@ -64,12 +66,13 @@ def _body() -> bytes:
     return json.dumps(load_dataset(DEPARTMENT).model_dump(mode="json", exclude_none=True)).encode()
 
 
-def _start_server() -> tuple[subprocess.Popen[bytes], int]:
+def _start_server(workers: int | None) -> tuple[subprocess.Popen[bytes], int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    chosen = ["--workers", str(workers)] if workers else []
     process = subprocess.Popen([sys.executable, "-m", "ktrules", "serve", "--host", "127.0.0.1", "--port",
-                                str(port)], stdout=subprocess.DEVNULL)
+                                str(port), *chosen], stdout=subprocess.DEVNULL)
     for _ in range(300):  # at most 30 s to start
         try:
             httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
@@ -105,7 +108,8 @@ def _memory_mb(pid: int | None) -> float | None:
 
 
 def _family(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    # children of every thread: the server starts its workers from a thread
+    children = [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
     return [pid, *(p for child in children for p in _family(int(child)))]
 
 
@@ -115,7 +119,7 @@ async def _load(url: str, body: bytes, args: argparse.Namespace, pid: int | None
         expected = (await client.post(url, content=body)).content
         for _ in range(5):  # warm-up: rules compiled, caches filled, before memory is read
             await client.post(url, content=body)
-        start_mb, start_cpu = _memory_mb(pid), _cpu_seconds(pid)
+        start_mb, start_cpu, start_client = _memory_mb(pid), _cpu_seconds(pid), time.process_time()
         latencies: list[float] = []
         errors: list[str] = []
         deadline = time.perf_counter() + args.seconds
@@ -134,9 +138,10 @@ async def _load(url: str, body: bytes, args: argparse.Namespace, pid: int | None
         began = time.perf_counter()
         await asyncio.gather(*(one_client() for _ in range(args.clients)))
         elapsed = time.perf_counter() - began
-        cpu = _cpu_seconds(pid)
+        cpu, client_cpu = _cpu_seconds(pid), time.process_time() - start_client
     return {"latencies": latencies, "errors": errors, "elapsed": elapsed, "start_mb": start_mb,
-            "end_mb": _memory_mb(pid), "bytes": len(expected), "cpu": cpu - start_cpu if cpu else None}
+            "end_mb": _memory_mb(pid), "bytes": len(expected), "cpu": cpu - start_cpu if cpu else None,
+            "client_cpu": client_cpu}
 
 
 def _print(f: dict, args: argparse.Namespace) -> None:  # type: ignore[type-arg]
@@ -149,7 +154,8 @@ def _print(f: dict, args: argparse.Namespace) -> None:  # type: ignore[type-arg]
     print(f"errors: {len(f['errors'])}" + (f" ({', '.join(sorted(set(f['errors'])))})" if f["errors"] else ""))
     if f["start_mb"] is not None:
         print(f"server memory MB: start {f['start_mb']:.0f}  end {f['end_mb']:.0f}")
-        print(f"server CPU per request ms: {f['cpu'] / max(1, len(latencies)) * 1000:.0f} (server and workers)")
+        print(f"server CPU per request ms: {f['cpu'] / max(1, len(latencies)) * 1000:.1f} (server and workers)")
+    print(f"load client CPU per request ms: {f['client_cpu'] / max(1, len(latencies)) * 1000:.1f} (on the same cores)")
 
 
 if __name__ == "__main__":

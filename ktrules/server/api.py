@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -19,7 +18,7 @@ from ktrules.engine.inputs import load_upload
 from ktrules.rules import select_version
 from ktrules.server.problems import MEDIA_TYPE, BadRequest
 from ktrules.server.state import Config
-from ktrules.server.workers import run
+from ktrules.server.workers import Pool, run
 
 router = APIRouter(prefix="/api", tags=["api"])
 BODY_NAME = "dataset.json"  # what errors call the request body
@@ -44,7 +43,7 @@ def only(*names: str) -> Any:
     the server starts, and no request names a file."""
     allowed = set(names)
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:  # async: a plain function would run in a thread, per call
         for name in request.query_params:
             if name not in allowed:
                 raise BadRequest(f"unknown query parameter '{name}'",
@@ -57,7 +56,7 @@ def _json(text: str | bytes) -> Response:
     return Response(text, media_type="application/json")
 
 
-def _work(request: Request) -> ProcessPoolExecutor:
+def _work(request: Request) -> Pool:
     return request.app.state.workers
 
 

@@ -32,9 +32,10 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # the API's work in processes of their own; the pages' runs in threads; both gone when the server stops
-        with workers.start(settings.workers, settings.rules) as pool, Runs() as runs:
-            app.state.workers, app.state.runs = pool, runs
-            yield
+        async with workers.start(settings.workers, settings.rules) as pool:
+            with Runs() as runs:
+                app.state.workers, app.state.runs = pool, runs
+                yield
 
     app = FastAPI(title="ktrules", version=settings.version, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Explained verdicts on emulation titles and commendations (thi đua, khen thưởng).")

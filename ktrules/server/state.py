@@ -33,7 +33,7 @@ class Settings:
                    workers or default_size(), hosts)
 
 
-def settings_of(connection: HTTPConnection) -> Settings:
+async def settings_of(connection: HTTPConnection) -> Settings:  # async: a plain function would run in a thread
     return connection.app.state.settings
 
 
