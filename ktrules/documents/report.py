@@ -90,7 +90,7 @@ def _criteria_text(verdict: AwardVerdict, lang: str) -> str:
     leaves' outcomes, so they are written once per (criteria, outcomes) as a shape with a place for each
     leaf, and each leaf's words once per (leaf, outcome, reading)."""
     found = list(verdict.leaf_results())
-    shape = _worded(_SHAPES, (id(verdict.roots), tuple(outcome for _, outcome, _ in found), lang),
+    shape = worded(_SHAPES, (id(verdict.roots), tuple(outcome for _, outcome, _ in found), lang),
                     lambda: _shape(verdict, lang))
     parts = []
     for part in shape:
@@ -119,7 +119,7 @@ def _shape(verdict: AwardVerdict, lang: str) -> list[str | tuple[int, int]]:
 
 
 def _criterion_json(node: CriterionResult, depth: int, lang: str) -> str:
-    return _worded(_CRITERION_JSON, _node_key(node, depth, lang),
+    return worded(_CRITERION_JSON, _node_key(node, depth, lang),
                    lambda: json.dumps(_criterion(node, depth, lang), ensure_ascii=False, default=str))
 
 
@@ -133,7 +133,9 @@ _CRITERION_JSON: dict[tuple, str] = {}  # one criterion's words as JSON text, by
 _SHAPES: dict[tuple, list] = {}  # criteria's words with a place for each leaf, by (criteria, outcomes, language)
 _BY_IDENTITY: dict[tuple, tuple[Any, Any, str]] = {}
 _CACHE_LIMIT = 200_000  # entries; past it a cache starts again, bounding memory on odd data
-_IDENTITY_LIMIT = 50_000  # fewer: its entries keep readings alive (one per subject on the per-subject path)
+# fewer: its entries keep readings alive, and a server's requests never share them (check's rows are
+# found by identity in `verdicts._Rows`, for the call only)
+_IDENTITY_LIMIT = 4_096
 
 
 def _reused(cache: dict[tuple, str], verdict: AwardVerdict, lang: str, part: str, word: Any) -> str:
@@ -145,18 +147,20 @@ def _reused(cache: dict[tuple, str], verdict: AwardVerdict, lang: str, part: str
     identity = (id(verdict.outcomes), id(verdict.readings), id(verdict.roots), lang, part)
     found = _BY_IDENTITY.get(identity)
     if found is None:
-        text = _worded(cache, (*_explained(verdict, lang), part), word)
-        found = _worded(_BY_IDENTITY, identity, lambda: (verdict.outcomes, verdict.readings, text), _IDENTITY_LIMIT)
+        text = worded(cache, (*explanation_key(verdict, lang), part), word)
+        found = worded(_BY_IDENTITY, identity, lambda: (verdict.outcomes, verdict.readings, text), _IDENTITY_LIMIT)
     return found[2]
 
 
-def _explained(verdict: AwardVerdict, lang: str) -> tuple:
+def explanation_key(verdict: AwardVerdict, lang: str) -> tuple:
+    """What settles a verdict's explanation in `lang`: its criteria and each leaf's outcome and reading."""
     # the value's type too: Reading(12) == Reading(12.0) == Reading(True), which are worded 12, 12.0, true
     return id(verdict.roots), lang, tuple((outcome, reading, type(reading.value))
                                           for _, outcome, reading in verdict.leaf_results())
 
 
-def _worded(cache: dict[tuple, Any], key: tuple, word: Any, limit: int = _CACHE_LIMIT) -> Any:
+def worded(cache: dict[tuple, Any], key: tuple, word: Any, limit: int = _CACHE_LIMIT) -> Any:
+    """`cache[key]`, made by `word()` the first time; past `limit` entries the cache starts again."""
     found = cache.get(key)
     if found is None:
         if len(cache) > limit:
@@ -203,7 +207,7 @@ _WORDED: dict[tuple, dict[str, Any]] = {}
 
 
 def _criterion(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
-    return _worded(_WORDED, _node_key(node, depth, lang), lambda: _word(node, depth, lang))
+    return worded(_WORDED, _node_key(node, depth, lang), lambda: _word(node, depth, lang))
 
 
 def _node_key(node: CriterionResult, depth: int, lang: str) -> tuple:

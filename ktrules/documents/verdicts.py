@@ -18,7 +18,7 @@ from typing import Any
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
 from ktrules.common.output import neutralised, render
-from ktrules.documents.report import SUBJECT_FIELDS, criteria_json, row, subject_fields
+from ktrules.documents.report import SUBJECT_FIELDS, criteria_json, explanation_key, row, subject_fields, worded
 from ktrules.engine.evaluate import AwardVerdict, Evaluation
 from ktrules.engine.parallel import default_jobs, map_partitions
 from ktrules.records.models import Dataset
@@ -27,6 +27,8 @@ CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_n
                                     "rules_version", "reasons", "deferred")}
 
 _SHARED_CSV = [k for k in CHECK_COLUMNS_CSV if k not in SUBJECT_FIELDS]  # the CSV columns after the subject's
+_TAILS: dict[tuple, bytes] = {}  # JSON rows beyond their subject, by `_Rows._content`
+_TAILS_LIMIT = 20_000  # entries of a few kilobytes: tens of megabytes at most
 
 
 def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int | None = None,
@@ -105,9 +107,20 @@ class _Rows:
         key = _shared(verdict)
         tail = self._json.get(key)
         if tail is None:
-            text = json.dumps(self._tail(verdict), ensure_ascii=False, default=str)
-            tail = self._json[key] = f", {text[1:-1]}, \"criteria\": {criteria_json(verdict, self.lang)}}}".encode()
+            tail = self._json[key] = worded(_TAILS, self._content(verdict), lambda: self._tail_json(verdict),
+                                            _TAILS_LIMIT)
         return tail
+
+    def _tail_json(self, verdict: AwardVerdict) -> bytes:
+        text = json.dumps(self._tail(verdict), ensure_ascii=False, default=str)
+        return f", {text[1:-1]}, \"criteria\": {criteria_json(verdict, self.lang)}}}".encode()
+
+    def _content(self, verdict: AwardVerdict) -> tuple:
+        """What the row beyond its subject says, by content: the same words in another call (a partition,
+        a server's next request) are found again. Rule versions stay loaded, so their ids stay theirs."""
+        evaluation = self.evaluation
+        return (explanation_key(verdict, self.lang), verdict.award, verdict.verdict, verdict.used, verdict.deferred,
+                id(evaluation.version), evaluation.period, evaluation.as_of)
 
     def cells(self, verdict: AwardVerdict) -> list[str]:
         key = _shared(verdict)
