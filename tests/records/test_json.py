@@ -1,0 +1,93 @@
+"""JSON datasets: read by pydantic straight from the bytes, yet refused exactly as any other file is,
+with the line of the problem, and never accepted when a key is given twice."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from ktrules import load_dataset
+from tests.conftest import SMALL, assert_one_line_error
+
+DATA = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+# one key a line, as an office's export would be: every problem has its own line
+PRETTY = json.dumps(DATA, default=str, ensure_ascii=False, indent=2)
+
+
+def _line(text: str, fragment: str) -> int:
+    """The line of the first occurrence of `fragment` in `text`."""
+    return text[:text.index(fragment)].count("\n") + 1
+
+
+def test_json_loads_the_same_as_yaml_whatever_its_layout(write):
+    compact = json.dumps(DATA, default=str)  # \u escapes, no spaces
+    spaced = PRETTY.replace('": ', '" : ')  # a space before every colon
+    for name, text in (("pretty", PRETTY), ("compact", compact), ("spaced", spaced)):
+        assert load_dataset(write(f"{name}.json", text)) == load_dataset(SMALL), name
+
+
+def test_colons_and_quotes_in_strings_are_read_as_written(write):
+    title = 'Sáng kiến: "sổ: điện tử" \\: x'
+    text = PRETTY.replace('"Số hóa sổ theo dõi thi đua"', json.dumps(title, ensure_ascii=False))
+    assert load_dataset(write("colons.json", text)).initiatives[0].title == title
+
+
+@pytest.mark.parametrize("title", ["Số hóa sổ", "Số hóa: sổ", 'Số "hóa": sổ', "Số hóa\\u003a sổ"])
+@pytest.mark.parametrize("space", ["", " "])
+def test_a_key_given_twice_is_refused_at_its_line(write, title, space):
+    escaped = title.replace('"', '\\"')
+    text = PRETTY.replace('"Số hóa sổ theo dõi thi đua"', f'"{escaped}"')
+    second = f'"unit"{space}: "kt"'
+    text = text.replace('"unit": "vp",', f'"unit": "vp",\n      {second},', 1)
+    path = write("twice.json", text)
+    assert_one_line_error(lambda: load_dataset(path), f"{path}:{_line(text, second)}: ", ["key 'unit' is given twice"])
+
+
+def test_an_assessment_given_twice_is_refused(write):
+    text = PRETTY.replace('"doan_ket": true', '"doan_ket": true,\n        "doan_ket": false')
+    path = write("twice.json", text)
+    line = _line(text, '"doan_ket": false')
+    assert_one_line_error(lambda: load_dataset(path), f"{path}:{line}: ",
+                          ["key 'doan_ket' is given twice"])
+
+
+def test_a_part_given_twice_is_refused(write):
+    text = PRETTY[:-2] + ',\n  "units": []\n}'
+    path = write("twice.json", text)
+    line = _line(text, '"units": []')
+    assert_one_line_error(lambda: load_dataset(path), f"{path}:{line}: ",
+                          ["key 'units' is given twice"])
+
+
+@pytest.mark.parametrize(("old", "new", "at", "words"), [
+    ('"gender": "female"', '"gendr": "female"', '"gendr"', ["unknown key 'gendr'", "did you mean 'gender'"]),
+    ('"rating": "HTXS"', '"rating": "Tot"', '"Tot"', ["records[0].rating", "'Tot'", "HTXS"]),
+    ('"months_worked": 7', '"months_worked": "seven"', '"seven"', ["records[1].months_worked", "number"]),
+    ('"subject": "p04"', '"subject": "p44"', '"p44"', ["unknown subject 'p44'", "'p04'"]),
+    ('"unit": "kt"', '"unit": "ktt"', '"ktt"', ["unknown unit 'ktt'", "'kt'"]),
+    ('"authors": [\n        "p01"', '"authors": [\n        "p09"', '"p09"', ["unknown author 'p09'"]),
+    ('"recruited": "2015-03-01"', '"recruited": "2025-02-01"', '"year": 2024',
+     ["a record for 2024, but 'p01' was recruited on 2025-02-01"]),
+    ('"name": "Nguyễn Thị An"', '"name": "  "', '"  "', ["people[0].name", "a name cannot be empty or blank"]),
+    ('"months_worked": 7', '"months_worked": 9', '"months_worked": 9', ["exceed 12"]),
+    ('"award": "CSTDCS"', '"award": "CSTD"', '{\n      "subject": "p01",\n      "award": "CSTD"',
+     ["conferred[0]: 'CSTD' is not a national award id"]),
+    ('"year": 2023,\n      "campaign"', '"year": 1800,\n      "campaign"', "1800", ["achievements[0].year", "1945"]),
+    ('"doan_ket": true', '"doan_kett": true', "doan_kett", ["reads the assessment 'doan_kett'", "'doan_ket'"]),
+    ('"rating": "HTXS",\n      "assessments"', '"rating": "HTXS",\n      "bloc_rank": 100000000000000000000000,\n'
+     '      "assessments"', "bloc_rank", ["records[4].bloc_rank", "integer"]),
+    ('"months_worked": 12', '"months_worked": NaN', "NaN", ["malformed JSON"]),
+])
+def test_bad_json_names_file_line_and_key(write, old, new, at, words):
+    assert old in PRETTY
+    text = PRETTY.replace(old, new, 1)
+    path = write("records.json", text)
+    assert_one_line_error(lambda: load_dataset(path), f"{path}:{_line(text, at)}: ", words)
+
+
+def test_the_largest_bloc_rank_json_can_hold_as_an_integer_loads(write):
+    text = PRETTY.replace('"rating": "HTXS",\n      "assessments"',
+                          f'"rating": "HTXS",\n      "bloc_rank": {2**64 - 1},\n      "assessments"')
+    assert load_dataset(write("rank.json", text)).record("vp", 2024).bloc_rank == 2**64 - 1
