@@ -158,7 +158,7 @@ def _measure(args: argparse.Namespace) -> None:
     sums: Counter[str] = Counter()
     global _spent
     _spent = os.getpid(), process_time()  # parsing is not evaluation when partitions run in this process
-    with open(os.devnull, "w", encoding="utf-8") as sink:
+    with open(os.devnull, "wb") as sink:
         for text, figures in map_partitions(dataset, args.period, _partition, jobs=jobs):
             sink.write(text)
             sums.update(figures)
