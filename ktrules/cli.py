@@ -399,7 +399,7 @@ def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
         ktrules diff fixtures/datasets/so-khcn-binh-dinh.yaml --period 2023 --against-as-of 2024-01-01
     """
     if against_as_of is None and against_rules is None:
-        raise KtrulesError("nothing to compare", hint="give --against-as-of DATE, --against-rules DIR or both")
+        raise KtrulesError(t("err.diff.nothing"), hint=t("err.diff.nothing.hint"))
     records = load_dataset(dataset, rules_dir)
     day: date | None = as_of.date() if as_of else None
     narrow = {"campaign": campaign, "awards": awards, "subjects": subjects}

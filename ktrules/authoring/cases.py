@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import t
 from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.common.writing import write_atomically
 from ktrules.engine.evaluate import AwardVerdict, Evaluation, evaluate
@@ -64,10 +65,9 @@ def case_files(paths: Iterable[str | Path]) -> list[Path]:
         elif given.exists():
             found.append(given)
         else:
-            raise KtrulesError("no such file or folder", file=given, hint="check the path")
+            raise KtrulesError(t("err.case.no_path"), file=given, hint=t("err.not_found.hint"))
     if not found:
-        raise KtrulesError("no case files found", file=", ".join(map(str, paths)),
-                           hint="case files end in .yaml or .yml")
+        raise KtrulesError(t("err.case.none"), file=", ".join(map(str, paths)), hint=t("err.case.none.hint"))
     return found
 
 
@@ -78,7 +78,7 @@ def _cases(path: Path) -> Iterator[tuple[int | None, dict[str, Any]]]:
     elif isinstance(data, list) and data:
         yield from enumerate(data)
     else:
-        raise KtrulesError("a case file holds one case (a mapping) or a list of them", file=path, line=1)
+        raise KtrulesError(t("err.case.shape"), file=path, line=1)
 
 
 def _dataset(case: Case, path: Path, prefix: tuple, cache: dict[Path, Dataset], rules: Path) -> Dataset:
@@ -96,7 +96,7 @@ def _check(case: Case, evaluation: Evaluation, path: Path, prefix: tuple) -> lis
     for i, exp in enumerate(case.expect):
         loc = (*prefix, "expect", i)
         if exp.award not in evaluation.version.rules.awards:
-            raise KtrulesError(f"unknown award '{exp.award}' in rule version {evaluation.version.label}",
+            raise KtrulesError(t("err.award_not_in_version", award=exp.award, version=evaluation.version.label),
                                file=path, line=line_of(path, (*loc, "award")))
         got = evaluation.get(exp.subject, exp.award)
         where = f"{exp.subject} {exp.award}"
@@ -161,8 +161,8 @@ def frozen_case(evaluation: Evaluation, dataset: Path, out: Path, *, name: str, 
                 rules: Path | None = None, campaign: str | None = None) -> dict[str, Any]:
     """Every verdict of `evaluation`, each with all its criteria results, as a case to be written at `out`."""
     if not evaluation.verdicts:
-        raise KtrulesError(f"no verdict to freeze: no subject has a record for {evaluation.period}",
-                           file=dataset, hint="check --period, --award and --subject")
+        raise KtrulesError(t("err.case.nothing_to_freeze", period=evaluation.period), file=dataset,
+                           hint=t("err.case.nothing_to_freeze.hint"))
     case: dict[str, Any] = {"name": name, "dataset": _relative(dataset, out), "period": evaluation.period}
     if as_of is not None:
         case["as_of"] = as_of
@@ -180,8 +180,7 @@ def update_case(path: Path) -> None:
     """Rewrite a golden case file (one case, a dataset file) with the verdicts the rules give today."""
     data = read_document(path)
     if not isinstance(data, dict) or not isinstance(data.get("dataset"), str):
-        raise KtrulesError("only a case file holding one case with a dataset file can be updated", file=path,
-                           line=1, hint="write a new golden file with `ktrules freeze`")
+        raise KtrulesError(t("err.case.not_updatable"), file=path, line=1, hint=t("err.case.not_updatable.hint"))
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
@@ -199,13 +198,12 @@ def update_case(path: Path) -> None:
 def write_case(case: dict[str, Any], out: Path) -> None:
     """Write a case file atomically: a reader sees the old file or the whole new one, never half of it."""
     if out.suffix not in (".yaml", ".yml"):
-        raise KtrulesError("a case file ends in .yaml or .yml", file=out,
-                           hint="e.g. --out fixtures/cases/golden/x.yaml")
+        raise KtrulesError(t("err.case.suffix"), file=out, hint=t("err.case.suffix.hint"))
     text = ("# Written by `ktrules freeze`: the verdicts the rules give today, each with its criteria.\n"
             "# After a rule change, `ktrules test` shows what moved; freeze again and review the diff of this file.\n"
             + yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=120))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)  # a new folder of golden files
     except OSError as exc:
-        raise KtrulesError(f"cannot make the folder ({exc.strerror or exc})", file=out.parent) from None
+        raise KtrulesError(t("err.cannot_make_folder", reason=exc.strerror or exc), file=out.parent) from None
     write_atomically(out, lambda target: target.write_text(text, encoding="utf-8"))

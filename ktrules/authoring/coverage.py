@@ -136,13 +136,13 @@ def threshold(minimum: float | None, start: Path | None = None) -> Threshold | N
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise KtrulesError(f"cannot read the coverage threshold ({exc})", file=path, hint="fix the TOML") from None
+        raise KtrulesError(t("err.coverage.unreadable", reason=exc), file=path,
+                           hint=t("err.coverage.unreadable.hint")) from None
     value: Any = data.get("tool", {}).get("ktrules", {}).get("coverage_min")
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-        raise KtrulesError(f"[tool.ktrules] coverage_min must be a percent from 0 to 100, not {value!r}", file=path,
-                           hint="e.g. coverage_min = 60")
+        raise KtrulesError(t("err.coverage.min", value=repr(value)), file=path, hint=t("err.coverage.min.hint"))
     return Threshold(float(value), f"{path.name} [tool.ktrules] coverage_min")
 
 

@@ -99,11 +99,10 @@ def lint(folder: Path) -> list[Finding]:
 def lint_report(folder: Path) -> LintReport:
     """The findings, and how many criteria of each version are unverified readings of the law."""
     if not folder.is_dir():
-        raise KtrulesError("no such rule folder", file=folder, hint="give a folder of rule packs, e.g. rules/")
+        raise KtrulesError(t("err.lint.no_folder"), file=folder, hint=t("err.lint.no_folder.hint"))
     packs = sorted({p.parent for p in folder.rglob("pack.yaml")})
     if not packs:
-        raise KtrulesError("no rule pack in this folder", file=folder,
-                           hint="a rule pack is a folder with a pack.yaml and version files")
+        raise KtrulesError(t("err.lint.no_pack"), file=folder, hint=t("err.lint.no_pack.hint"))
     findings: list[Finding] = []
     unverified: dict[str, int] = {}
     for pack in packs:
@@ -182,9 +181,9 @@ def _load_problems(path: Path, rules: RuleVersion) -> Iterator[Finding]:
     for loc, message, hint in problems:
         yield _load_finding(KtrulesError(message, file=path, line=line_of(path, loc), hint=hint), path)
     if not problems and isinstance(cycle := award_stages(award_needs(rules)), str):
-        yield _load_finding(KtrulesError(f"awards depend on each other in a cycle: {cycle}", file=path,
+        yield _load_finding(KtrulesError(t("err.pack.cycle", cycle=cycle), file=path, code="cycle",
                                          line=line_of(path, ("awards", cycle.split(", ")[0])),
-                                         hint="an award cannot need its own verdict"), path)
+                                         hint=t("err.pack.cycle.hint")), path)
 
 
 def _load_finding(exc: KtrulesError, path: Path, codes: tuple = _LOAD_CODES, other: str = "invalid") -> Finding:
@@ -232,9 +231,9 @@ def _includes(folder: Path, versions: list[_Version]) -> Iterator[Finding]:
                 yield _load_finding(exc, v.path, _INCLUDE_CODES, "include-missing")
                 continue
             if isinstance(merged.stages, str):
-                yield _load_finding(KtrulesError(f"with the awards of {law.label}, awards depend on each other in a "
-                                                 f"cycle: {merged.stages}", file=v.path,
-                                                 line=line_of(v.path, ("include", "awards"))), v.path)
+                yield _load_finding(KtrulesError(t("err.pack.cycle_with", version=law.label, cycle=merged.stages),
+                                                 file=v.path, line=line_of(v.path, ("include", "awards")),
+                                                 code="cycle"), v.path)
 
 
 def _in_force_together(a: RuleVersion, b: RuleVersion) -> bool:

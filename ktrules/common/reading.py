@@ -340,7 +340,7 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
     else:
         given = first.get("input")
         shown = t("err.given", value=repr(given)) if given is not None and not isinstance(given, dict | list) else ""
-        message = f"{dotted(loc)}: {_problem(first)}{shown}"
+        message = f"{dotted(loc)}: {value_problem(first)}{shown}"
         expected = first.get("ctx", {}).get("expected")
         if expected and given is not None:
             choices = _choices(expected)
@@ -359,6 +359,7 @@ _PROBLEMS: dict[str, tuple[str, str | None]] = {
     **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), ("val.mapping", None)),
     **dict.fromkeys(("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type",
                      "date_future", "date_past"), ("val.date", None)),
+    "missing": ("val.missing", None),  # a query parameter; a missing key of a file has its own message
     "greater_than_equal": ("val.ge", "ge"), "greater_than": ("val.gt", "gt"),
     "less_than_equal": ("val.le", "le"), "less_than": ("val.lt", "lt"),
     "string_too_short": ("val.too_short", "min_length"), "too_short": ("val.too_short", "min_length"),
@@ -366,7 +367,7 @@ _PROBLEMS: dict[str, tuple[str, str | None]] = {
 }
 
 
-def _problem(error: Any) -> str:
+def value_problem(error: Any) -> str:
     """What is wrong with one value, in the user's language: by pydantic's error type, with the limits of
     its ctx; an error type not listed keeps pydantic's English only in English."""
     kind, ctx = error["type"], error.get("ctx") or {}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.messages import t
 from ktrules.engine.evaluate import AwardVerdict, Evaluation, encode, holds
 from ktrules.engine.facts import Reading
 from ktrules.rules import COMPARISONS, FACT_TYPES, Quota, Ranking, ScoreItem, TieBreak
@@ -71,19 +72,18 @@ def rank(evaluation: Evaluation, award: str, bloc: str | None = None) -> RankedL
     """The award's eligible subjects in order, each with its score, rank and whether it is proposed."""
     rules = evaluation.version.rules
     if award not in rules.awards:
-        raise KtrulesError(f"unknown award '{award}' in rule version {evaluation.version.label}",
+        raise KtrulesError(t("err.award_not_in_version", award=award, version=evaluation.version.label),
                            hint=suggest(award, rules.awards))
     ranking = ranking_of(evaluation, award)
     ties = (*rules.tie_breaks, *ranking.tie_breaks)
     by_bloc = _groups_by_bloc(evaluation, award, ranking)
     if bloc is not None and not by_bloc:
-        raise KtrulesError(f"{award} is ranked across the organization, not within a khối thi đua",
-                           hint="leave out --bloc")
+        raise KtrulesError(t("err.rank.not_by_bloc", award=award), hint=t("err.rank.not_by_bloc.hint"))
     if bloc is not None:
         blocs = sorted({u.bloc for u in evaluation.dataset.units if u.bloc})
         if bloc not in blocs:
-            raise KtrulesError(f"no unit is in the bloc '{bloc}'", hint=suggest(bloc, blocs) or
-                               f"blocs: {', '.join(blocs) or 'none recorded'}")
+            raise KtrulesError(t("err.rank.no_bloc", bloc=bloc), hint=suggest(bloc, blocs) or
+                               t("err.rank.blocs", blocs=", ".join(blocs) or t("err.rank.no_blocs")))
     evaluation.context.award = award
     scored: dict[str, list[tuple[tuple, AwardVerdict, float, tuple[ScorePart, ...]]]] = {}
     for verdict in evaluation.verdicts:

@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import t
 from ktrules.common.output import neutralised
 from ktrules.common.writing import write_atomically
 from ktrules.records.models import Dataset
@@ -157,7 +158,7 @@ def write_template(path: str | Path, force: bool = False) -> None:
     """An empty workbook to fill in: every sheet with its headers, lists of choices and one example row."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise KtrulesError("tệp mẫu phải có đuôi .xlsx", file=path, hint="ví dụ: ktrules template ho-so.xlsx")
+        raise KtrulesError(t("err.template.suffix"), file=path, hint=t("err.template.suffix.hint"))
     if path.exists() and not force:
-        raise KtrulesError("tệp đã có", file=path, hint="chọn tên khác, hoặc thêm --force để ghi đè")
+        raise KtrulesError(t("err.template.exists"), file=path, hint=t("err.template.exists.hint"))
     dataset_to_workbook(EXAMPLE, path)

@@ -105,8 +105,7 @@ def load_upload(name: str, content: bytes, unpacked_limit: int, rules: str | Pat
     shown = PurePosixPath(name.replace("\\", "/")).name or "dataset"
     suffix = PurePosixPath(shown).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise KtrulesError(f"cannot read a dataset from a '{suffix or shown}' file", file=shown,
-                           hint="upload an .xlsx workbook, a .yaml or .json file, or a .zip of the CSV files")
+        raise KtrulesError(t("err.upload.suffix", suffix=suffix or shown), file=shown, hint=t("err.upload.suffix.hint"))
     if suffix in (".yaml", ".yml", ".json") and (dataset := _in_memory(content, suffix, rules)):
         return dataset
     with tempfile.TemporaryDirectory(prefix="ktrules-upload-") as folder:
@@ -135,20 +134,21 @@ def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
-        raise KtrulesError("not a zip archive", file=shown, hint="zip the folder of CSV files again") from None
+        raise KtrulesError(t("err.zip.bad"), file=shown, hint=t("err.zip.bad.hint")) from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")
                    and not m.filename.startswith("__MACOSX/")]
         if not members:
-            raise KtrulesError("the zip holds no CSV file", file=shown, hint="zip the folder of CSV files")
+            raise KtrulesError(t("err.zip.no_csv"), file=shown, hint=t("err.zip.no_csv.hint"))
         if sum(m.file_size for m in members) > limit:
-            raise UploadTooLarge(f"the CSV files unpack to more than {limit // 2**20} MB", file=shown,
-                                 hint="split the records or raise --max-upload-mb")
+            raise UploadTooLarge(t("err.zip.too_large", mb=limit // 2**20), file=shown,
+                                 hint=t("err.zip.too_large.hint"))
         folder.mkdir()
         for member in members:
             path = folder / PurePosixPath(member.filename).name
             if path.exists():
-                raise KtrulesError(f"two files named '{path.name}'", file=shown, hint="keep one CSV file per sheet")
+                raise KtrulesError(t("err.zip.name_twice", name=path.name), file=shown,
+                                   hint=t("err.zip.name_twice.hint"))
             path.write_bytes(archive.read(member))  # reads at most the declared size, CRC checked
 
 

@@ -284,11 +284,12 @@ class Dataset(Strict):
         if len(self.blocs_by_id) < len(self.blocs):
             for i, bloc in enumerate(self.blocs):
                 if self.blocs_by_id[bloc.id] is not bloc:
-                    yield ("blocs", i, "id"), f"bloc '{bloc.id}' is listed twice", "ids must be unique"
+                    yield ("blocs", i, "id"), t("ds.bloc_twice", value=bloc.id), t("ds.id_twice.hint")
         if self.blocs and not {u.bloc for u in self.units} - {None} <= self.blocs_by_id.keys():
             for i, unit in enumerate(self.units):  # blocs, once named, must all be named
                 if unit.bloc is not None and unit.bloc not in self.blocs_by_id:
-                    yield ("units", i, "bloc"), f"unknown bloc '{unit.bloc}'", suggest(unit.bloc, self.blocs_by_id)
+                    yield (("units", i, "bloc"), t("ds.unknown_bloc", value=unit.bloc),
+                           suggest(unit.bloc, self.blocs_by_id))
         if not set(map(_UNIT, self.people)) <= units.keys():
             for i, person in enumerate(self.people):
                 if person.unit not in units:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from ktrules.common.messages import t
 from ktrules.common.output import render
 from ktrules.council.ranking import rank
 from ktrules.documents.report import rank_rows, row, rule_rows
@@ -16,7 +17,7 @@ from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import evaluate
 from ktrules.engine.inputs import load_upload
 from ktrules.rules import select_version
-from ktrules.server.problems import MEDIA_TYPE, BadRequest
+from ktrules.server.problems import MEDIA_TYPE, BadRequest, lang_of
 from ktrules.server.state import Config
 from ktrules.server.workers import Pool, run
 
@@ -46,9 +47,10 @@ def only(*names: str) -> Any:
     async def check(request: Request) -> None:  # async: a plain function would run in a thread, per call
         for name in request.query_params:
             if name not in allowed:
-                raise BadRequest(f"unknown query parameter '{name}'",
-                                 hint=f"this call takes {', '.join(sorted(allowed)) or 'none'}; the rules folder "
-                                      "is fixed when the server starts and datasets come only in the body")
+                lang = lang_of(request)
+                raise BadRequest(t("err.query.unknown", lang, name=name),
+                                 hint=t("err.query.unknown.hint", lang,
+                                        names=", ".join(sorted(allowed)) or t("err.none", lang)))
     return Depends(check)
 
 

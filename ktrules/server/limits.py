@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ktrules.server.problems import problem
+from ktrules.common.messages import t
+from ktrules.documents.formatting import number
+from ktrules.server.problems import lang_of, problem
 
 
 class BodyLimit:
@@ -45,7 +48,7 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        mb = self.limit / 2**20
-        response = problem(413, f"the upload is larger than the limit of {mb:g} MB",
-                           hint="split the records, or start the server with a larger --max-upload-mb")
+        lang = lang_of(Request(scope))
+        response = problem(413, t("err.upload.too_large", lang, mb=number(self.limit / 2**20, lang)),
+                           hint=t("err.upload.too_large.hint", lang))
         await response(scope, receive, send)

@@ -30,6 +30,7 @@ from ktrules.engine.evaluate import campaign_ids
 from ktrules.engine.inputs import load_dataset, load_upload
 from ktrules.records.models import Dataset
 from ktrules.rules import select_version
+from ktrules.server.problems import lang_of
 from ktrules.server.runs import KEPT, Asked, Run
 from ktrules.server.security import CSRF_COOKIE, CSRF_FIELD, new_csrf, same
 from ktrules.server.state import Config, Settings
@@ -45,12 +46,6 @@ POLICY = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancest
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("ktrules.server", "templates"), autoescape=True,
                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
-
-def lang_of(request: Request) -> str:
-    """The language asked for in the address (a switch link), else the one remembered, else Vietnamese."""
-    asked = request.query_params.get("lang") or request.cookies.get("lang")
-    return asked if asked in LANGS else "vi"
 
 
 def _page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:

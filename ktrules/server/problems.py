@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import LANGS, LANGUAGE, t
+from ktrules.common.reading import value_problem
 from ktrules.engine.inputs import UploadTooLarge
 
 MEDIA_TYPE = "application/problem+json"
@@ -24,6 +26,12 @@ log = logging.getLogger("ktrules.server")
 
 class BadRequest(KtrulesError):
     """A request that asks for something the server does not take (an unknown query parameter)."""
+
+
+def lang_of(request: Request) -> str:
+    """The language asked for in the address (a switch link), else the one remembered, else Vietnamese."""
+    asked = request.query_params.get("lang") or request.cookies.get("lang")
+    return asked if asked in LANGS else "vi"
 
 
 def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
@@ -69,14 +77,14 @@ async def _ktrules_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    LANGUAGE.set(lang_of(request))  # this request's task only: the answer speaks the language asked for
     first = exc.errors()[0]
     where = ".".join(str(step) for step in first["loc"][1:]) or str(first["loc"][0])
     given = first.get("input")
-    shown = f" (given: {given!r})" if isinstance(given, str | int | float) else ""
+    shown = t("err.given", value=repr(given)) if isinstance(given, str | int | float) else ""
     more = len(exc.errors()) - 1
-    return problem(400, f"{first['loc'][0]} parameter '{where}': {first['msg']}{shown}"
-                        + (f" (and {more} more problem{'s' * (more > 1)})" if more else ""),
-                   hint="see /docs for the parameters")
+    return problem(400, t("err.query.invalid", place=first["loc"][0], name=where, problem=value_problem(first))
+                   + shown + (t("err.more", n=more) if more else ""), hint=t("err.query.invalid.hint"))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -87,4 +95,4 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # the trace goes to the server's log for whoever runs it; the caller learns only that it failed
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(500, "an unexpected error; the server's log has the details")
+    return problem(500, t("err.unexpected", lang_of(request)))

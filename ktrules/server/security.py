@@ -8,11 +8,12 @@ import ipaddress
 import secrets
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.requests import cookie_parser
+from starlette.requests import Request, cookie_parser
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ktrules.server.problems import problem
+from ktrules.common.messages import t
+from ktrules.server.problems import lang_of, problem
 
 TOKEN_COOKIE = "ktrules_token"
 CSRF_COOKIE = "ktrules_csrf"
@@ -73,6 +74,5 @@ class TokenGuard:
             response = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), status_code=303)
             response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
             return await response(scope, receive, send)
-        response = problem(401, "a token is required: send 'Authorization: Bearer <token>', or open the address "
-                                "`ktrules serve` printed", headers={"www-authenticate": "Bearer"})
+        response = problem(401, t("err.token", lang_of(Request(scope))), headers={"www-authenticate": "Bearer"})
         await response(scope, receive, send)

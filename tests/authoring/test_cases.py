@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from click.testing import CliRunner
+
 from ktrules.authoring import cases
+from ktrules.cli import cli
 from tests.conftest import FIXTURES, SMALL
 
 
@@ -47,3 +51,21 @@ def test_a_broken_case_file_fails_with_its_line_and_the_others_still_run(write):
     assert "did you mean 'period'?" in by_file["b.yaml"].failures[0]
     assert by_file["c.yaml"].passed
     assert "d.yaml:4: unknown award 'LDTX'" in by_file["d.yaml"].failures[0]
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("vi", "Lỗi: {missing}: không có tệp hoặc thư mục này; kiểm tra đường dẫn"),
+    ("en", "Error: {missing}: no such file or folder; check the path")])
+def test_a_missing_case_path_is_refused_in_the_language_asked_for(tmp_path, lang, line):
+    missing = tmp_path / "khong-co"
+    result = CliRunner().invoke(cli, ["test", str(missing), "--lang", lang])
+    assert result.exit_code == 2
+    assert result.output == line.format(missing=missing) + "\n"
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("vi", "x.yaml:1: tệp ca kiểm thử phải chứa một ca (các cặp khóa: giá trị) hoặc một danh sách các ca"),
+    ("en", "x.yaml:1: a case file holds one case (a mapping) or a list of them")])
+def test_a_case_file_of_the_wrong_shape_fails_in_the_language_asked_for(write, lang, words):
+    result = CliRunner().invoke(cli, ["test", str(write("x.yaml", "42\n")), "--lang", lang])
+    assert result.exit_code == 1 and words in result.output

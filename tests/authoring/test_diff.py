@@ -169,8 +169,10 @@ def test_identical_rules_exit_0(same_rules):
 def test_diff_needs_something_to_compare_against():
     result = invoke("diff", SMALL, "--period", "2024")
     assert result.exit_code == 2
-    assert result.output.strip() == ("Lỗi: nothing to compare; give --against-as-of DATE, --against-rules DIR "
-                                     "or both")
+    assert result.output.strip() == ("Lỗi: không có gì để so sánh; thêm --against-as-of NGÀY, --against-rules "
+                                     "THƯ_MỤC hoặc cả hai")
+    english = invoke("diff", SMALL, "--period", "2024", "--lang", "en")
+    assert english.output.strip() == "Error: nothing to compare; give --against-as-of DATE, --against-rules DIR or both"
 
 
 # --- golden outputs: `ktrules freeze` ---------------------------------------------------------------
@@ -228,5 +230,9 @@ def test_freeze_replaces_a_file_whole_or_not_at_all(tmp_path, monkeypatch):
 
 def test_freeze_refuses_a_file_test_would_not_read(tmp_path):
     result = invoke("freeze", SMALL, "--period", "2024", "--out", tmp_path / "x.txt")
-    assert result.exit_code == 2 and "a case file ends in .yaml or .yml" in result.output
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"Lỗi: {tmp_path / 'x.txt'}: tệp ca kiểm thử phải có đuôi .yaml hoặc .yml; "
+                                     "ví dụ: --out fixtures/cases/golden/x.yaml")
+    english = invoke("freeze", SMALL, "--period", "2024", "--out", tmp_path / "x.txt", "--lang", "en")
+    assert english.output.startswith(f"Error: {tmp_path / 'x.txt'}: a case file ends in .yaml or .yml; e.g. --out")
     assert not (tmp_path / "x.txt").exists()

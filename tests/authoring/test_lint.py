@@ -292,5 +292,5 @@ def test_a_table_in_vietnamese_names_severity_and_code(tmp_path: Path):
 def test_a_folder_without_packs_is_a_one_line_error(tmp_path: Path):
     result = invoke(tmp_path)
     assert result.exit_code == 2
-    assert result.output.strip() == f"Lỗi: {tmp_path}: no rule pack in this folder; a rule pack is a folder " \
-                                    "with a pack.yaml and version files"
+    assert result.output.strip() == f"Lỗi: {tmp_path}: thư mục này không có bộ quy định nào; mỗi bộ quy định " \
+                                    "là một thư mục có tệp pack.yaml và các tệp phiên bản"

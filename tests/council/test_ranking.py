@@ -105,7 +105,22 @@ def test_bloc_filter_and_unknown_bloc() -> None:
     assert {"subject", "award", "rank", "score", "nominated", "reason"} <= rows[0].keys()
     bad = CliRunner().invoke(cli, ["rank", str(DEPARTMENT), "--period", "2023", "--award", "TTLDXS",
                                    "--bloc", "khoi-phongg"])
-    assert bad.exit_code == 2 and "khoi-phong" in bad.output
+    assert bad.exit_code == 2
+    assert bad.output == "Lỗi: không có đơn vị nào thuộc khối 'khoi-phongg'; có phải 'khoi-phong' hoặc 'khoi-don-vi'?\n"
+    english = CliRunner().invoke(cli, ["rank", str(DEPARTMENT), "--period", "2023", "--award", "TTLDXS",
+                                       "--bloc", "khoi-phongg", "--lang", "en"])
+    assert english.output == ("Error: no unit is in the bloc 'khoi-phongg'; did you mean 'khoi-phong' or "
+                              "'khoi-don-vi'?\n")
+
+
+def test_a_bloc_for_an_award_ranked_across_the_organization_is_refused() -> None:
+    asked = ["rank", str(DEPARTMENT), "--period", "2023", "--award", "CSTDCS", "--bloc", "khoi-phong"]
+    out = CliRunner().invoke(cli, asked)
+    assert out.exit_code == 2
+    assert out.output == "Lỗi: CSTDCS được xếp hạng trong toàn cơ quan, không theo khối thi đua; bỏ --bloc\n"
+    english = CliRunner().invoke(cli, [*asked, "--lang", "en"])
+    assert english.output == ("Error: CSTDCS is ranked across the organization, not within a khối thi đua; "
+                              "leave out --bloc\n")
 
 
 def test_ballot_thresholds_of_each_regime() -> None:

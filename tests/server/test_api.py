@@ -125,7 +125,13 @@ def test_malformed_json_and_bad_options_are_problems(client: TestClient) -> None
     unknown = _problem(client.post("/api/check?lang=en&period=2024&award=LDT", content=body(SMALL)), 422)
     assert "did you mean 'LDTT'" in unknown["detail"]
     assert "'period'" in _problem(client.post("/api/check?lang=en", content=body(SMALL)), 400)["detail"]
-    assert "abc" in _problem(client.post("/api/check?period=abc", content=body(SMALL)), 400)["detail"]
+    assert _problem(client.post("/api/check?period=abc&lang=en", content=body(SMALL)), 400)["detail"] == \
+        "query parameter 'period': Input should be a valid integer (given: 'abc')"
+    vietnamese = _problem(client.post("/api/check?period=abc", content=body(SMALL)), 400)
+    assert vietnamese["detail"] == "tham số 'period' (query): phải là một số nguyên (giá trị: 'abc')"
+    assert vietnamese["hint"] == "xem các tham số ở /docs"
+    assert _problem(client.post("/api/check", content=body(SMALL)), 400)["detail"] == \
+        "tham số 'period' (query): bắt buộc phải có"
     assert _problem(client.post("/api/check?period=2024&lang=fr", content=body(SMALL)), 400)
     nobody = _problem(client.post("/api/explain?lang=en&period=2024&subject=p01&award=TTLDXS", content=body(SMALL)),
                       422)
@@ -134,8 +140,13 @@ def test_malformed_json_and_bad_options_are_problems(client: TestClient) -> None
 
 @pytest.mark.parametrize("query", ["rules=/etc", "dataset=/etc/passwd", "path=../rules", "out=/tmp/x.html"])
 def test_no_request_can_name_a_file(client: TestClient, query: str) -> None:
+    name = query.split("=")[0]
     problem = _problem(client.post(f"/api/check?period=2024&{query}", content=body(SMALL)), 400)
-    assert f"unknown query parameter '{query.split('=')[0]}'" in problem["detail"]
+    assert problem["detail"].startswith(f"không nhận tham số truy vấn '{name}'; ")  # Vietnamese unless asked
+    assert problem["hint"].startswith("lệnh gọi này nhận: as_of, award, campaign, lang, period, subject; ")
+    english = _problem(client.post(f"/api/check?period=2024&lang=en&{query}", content=body(SMALL)), 400)
+    assert english["detail"].startswith(f"unknown query parameter '{name}'; ")
+    assert english["hint"].startswith("this call takes as_of, award, campaign, lang, period, subject; ")
     assert _problem(client.get(f"/api/rules?{query}"), 400)
 
 
@@ -149,7 +160,9 @@ def test_a_body_over_the_limit_is_refused_with_413() -> None:
         fits = small.post("/api/check?period=2024", content=body(DEPARTMENT))
         assert fits.status_code == 200
         problem = _problem(small.post("/api/check?period=2024", content=b" " * (2**20 + 1)), 413)
-        assert "1 MB" in problem["detail"]
+        assert problem["detail"] == "dữ liệu gửi lên vượt giới hạn 1 MB"
+        english = _problem(small.post("/api/check?period=2024&lang=en", content=b" " * (2**20 + 1)), 413)
+        assert english["detail"] == "the upload is larger than the limit of 1 MB"
 
         def chunks():  # no Content-Length: the limit is counted as the body arrives
             for _ in range(3):
@@ -164,12 +177,13 @@ def test_a_zip_that_unpacks_over_the_limit_is_refused() -> None:
     with serve(max_upload_mb=1) as small:
         page = submit(small, files={"dataset": ("ho-so.zip", packed.getvalue(), "application/zip")})
     assert page.status_code == 422
-    assert "ho-so.zip: the CSV files unpack to more than 1 MB" in page.text
+    assert "ho-so.zip: các tệp CSV giải nén ra hơn 1 MB; chia nhỏ hồ sơ hoặc tăng --max-upload-mb" in page.text
 
 
 def test_the_token_is_required_when_set() -> None:
     with serve(token="s3cret-token") as guarded:
-        assert _problem(guarded.get("/api/health"), 401)["detail"].startswith("a token is required")
+        assert _problem(guarded.get("/api/health"), 401)["detail"].startswith("cần mã truy cập: gửi 'Authorization")
+        assert _problem(guarded.get("/api/health?lang=en"), 401)["detail"].startswith("a token is required")
         assert _problem(guarded.get("/api/health", headers={"Authorization": "Bearer wrong"}), 401)
         assert _problem(guarded.get("/", headers={"Authorization": "Bearer s3cret-token-and-more"}), 401)
         assert _problem(guarded.post("/api/check?period=2024", content=body(SMALL)), 401)
