@@ -48,9 +48,6 @@ _LOAD_CODES = (("is used twice", "duplicate-id"), ("given twice", "duplicate-key
                ("unknown award", "unknown-award"), ("unknown parameter", "unknown-parameter"),
                ("unknown fact", "unknown-fact"), ("years_holding fact of this version", "unknown-fact"),
                ("cycle", "cycle"))
-# merge_included's: an included award missing from the other pack, needing awards not included, or a fact
-# or parameter declared unlike the other pack's.
-_INCLUDE_CODES = (("is not an award of", "unknown-award"), ("differs from the one of", "include-conflict"))
 _SYMBOLS = {"at_least": "≥", "more_than": ">", "at_most": "≤", "less_than": "<", "equals": "="}
 # The values a numeric fact can take (months_worked: the dataset refuses more than 12 with leave).
 _NUMBER_RANGES: dict[str, tuple[float, float]] = {"member_share": (0, 1), "months_worked": (0, 12),
@@ -186,9 +183,9 @@ def _load_problems(path: Path, rules: RuleVersion) -> Iterator[Finding]:
                                          hint=t("err.pack.cycle.hint")), path)
 
 
-def _load_finding(exc: KtrulesError, path: Path, codes: tuple = _LOAD_CODES, other: str = "invalid") -> Finding:
+def _load_finding(exc: KtrulesError, path: Path) -> Finding:
     problem = exc.message + (f"; {exc.hint}" if exc.hint else "")
-    code = exc.code or next((code for words, code in codes if words in exc.message), other)
+    code = exc.code or next((code for words, code in _LOAD_CODES if words in exc.message), "invalid")
     return Finding("error", Path(exc.file) if exc.file else path, exc.line, code, "lint.load", {"problem": problem})
 
 
@@ -228,7 +225,7 @@ def _includes(folder: Path, versions: list[_Version]) -> Iterator[Finding]:
             try:
                 merged = merge_included(v.loaded, law)
             except KtrulesError as exc:
-                yield _load_finding(exc, v.path, _INCLUDE_CODES, "include-missing")
+                yield _load_finding(exc, v.path)  # merge_included codes its refusals
                 continue
             if isinstance(merged.stages, str):
                 yield _load_finding(KtrulesError(t("err.pack.cycle_with", version=law.label, cycle=merged.stages),

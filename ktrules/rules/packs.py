@@ -79,17 +79,20 @@ def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion
     for i, award_id in enumerate(include.awards):
         if award_id not in law.awards:
             raise KtrulesError(t("err.pack.not_award", award=award_id, version=base.label), file=version.path,
-                               line=line_of(version.path, ("include", "awards", i)), hint=suggest(award_id, law.awards))
+                               line=line_of(version.path, ("include", "awards", i)), hint=suggest(award_id, law.awards),
+                               code="unknown-award")
         missing = base.needs[award_id] - set(include.awards)
         if missing:
             raise KtrulesError(t("err.pack.needs", award=award_id, version=base.label,
                                  needs=", ".join(sorted(missing))), file=version.path,
-                               line=line_of(version.path, ("include", "awards", i)), hint=t("err.pack.needs.hint"))
+                               line=line_of(version.path, ("include", "awards", i)), hint=t("err.pack.needs.hint"),
+                               code="include-missing")
     for part in ("facts", "parameters"):
         for name, value in getattr(own, part).items():
             if getattr(law, part).get(name, value) != value:
                 raise KtrulesError(t("err.pack.differs." + part, name=name, version=base.label), file=version.path,
-                                   line=line_of(version.path, (part, name)), hint=t("err.pack.differs.hint"))
+                                   line=line_of(version.path, (part, name)), hint=t("err.pack.differs.hint"),
+                                   code="include-conflict")
     chosen = set(include.awards)
     rules = own.model_copy(update={
         "version": f"{own.version}+{base.label}",

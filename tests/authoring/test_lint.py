@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from ktrules.authoring.lint import Finding, lint, lint_report
 from ktrules.cli import cli
+from ktrules.common.messages import LANGUAGE
 from ktrules.rules import DEFAULT_RULES
 
 PACK = DEFAULT_RULES / "vn"
@@ -294,3 +295,18 @@ def test_a_folder_without_packs_is_a_one_line_error(tmp_path: Path):
     assert result.exit_code == 2
     assert result.output.strip() == f"Lỗi: {tmp_path}: thư mục này không có bộ quy định nào; mỗi bộ quy định " \
                                     "là một thư mục có tệp pack.yaml và các tệp phiên bản"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_included_award_that_is_not_one_has_its_code_in_either_language(tmp_path: Path, lang: str):
+    # scripts sort findings by code, whatever language the messages are in
+    shutil.copytree(PACK, tmp_path / "rules" / "vn")
+    write_pack(tmp_path / "rules" / "campaigns" / "c1",
+               {"2024.yaml": minimal_version("2024", "2024-01-01", extra="include: {pack: vn, awards: [GIAY_KHEM]}\n")})
+    language = LANGUAGE.set(lang)
+    try:
+        findings = [f for f in lint(tmp_path / "rules") if f.severity == "error"]
+    finally:
+        LANGUAGE.reset(language)
+    assert {f.code for f in findings} == {"unknown-award"}
+    assert ("không phải danh hiệu của" if lang == "vi" else "is not an award of") in findings[0].message(lang)
