@@ -156,8 +156,7 @@ def _measure(args: argparse.Namespace) -> None:
     if profiler:
         profiler.enable()
     sums: Counter[str] = Counter()
-    global _spent
-    _spent = os.getpid(), process_time()  # parsing is not evaluation when partitions run in this process
+    _mark()  # parsing is not evaluation when partitions run in this process
     with open(os.devnull, "wb") as sink:
         for text, figures in map_partitions(dataset, args.period, _partition, jobs=jobs):
             sink.write(text)
@@ -212,11 +211,15 @@ def _versus_loop(dataset: Any, period: int) -> dict[str, float]:
 _spent = (0, 0.0)
 
 
+def _mark() -> None:
+    global _spent
+    _spent = os.getpid(), process_time()
+
+
 def _partition(evaluation: Any) -> tuple[str, dict[str, float]]:
     """One partition, in the process that evaluated it: every verdict explained as `check --format json`
     writes it (its row with every criterion), then written as the CSV lines of `check --format csv`; CPU
     seconds of each phase, evaluation included."""
-    global _spent
     from ktrules.documents.verdicts import check_text
 
     started = process_time()
@@ -227,7 +230,7 @@ def _partition(evaluation: Any) -> tuple[str, dict[str, float]]:
     figures = Counter(v.verdict for v in evaluation.verdicts)
     figures.update({"evaluate": started - since, "explain": explained - started,
                     "output": process_time() - explained, "verdicts": len(evaluation.verdicts)})
-    _spent = os.getpid(), process_time()
+    _mark()
     return lines, dict(figures)
 
 
