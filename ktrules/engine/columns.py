@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ktrules.engine.facts import NO_INITIATIVES, Context, Reading, read
+from ktrules.engine.facts import NO_INITIATIVES, Context, Reading, earliest_held, may_count, read
 from ktrules.records.models import Record
 from ktrules.rules import (
     AchievementsFact,
@@ -38,8 +38,8 @@ from ktrules.rules import (
     YearsHoldingFact,
 )
 
-# what an operator reads of a subject, given the subject's record of the period (looked up once per run)
-Signature = Callable[[Any, str, Record | None, Context], Hashable]
+# what an operator reads of each subject, given their records of the period (looked up once per run)
+Signature = Callable[[Any, Sequence[str], Sequence[Record | None], Context], list]
 
 
 class Column(NamedTuple):
@@ -76,8 +76,7 @@ class Columns:
         found = self._kept.get((name, kind))
         if found is None:
             keys = self._run_keys(spec, subjects) if signature is None else \
-                [signature(spec, subject, record, self.ctx) for subject, record in zip(subjects, self.records(subjects),
-                                                                                      strict=True)]
+                signature(spec, subjects, self.records(subjects), self.ctx)
             found = self._kept[name, kind] = _grouped(spec, keys, subjects, self.ctx)
             if name in self._windows:
                 self.ctx.keep(name, subjects, [found.readings[c] for c in found.codes.tolist()])
@@ -89,10 +88,11 @@ class Columns:
         return self._per_subject(subjects, "record", lambda subject: by_key.get((subject, period)))
 
     def _initiatives(self, name: str, subjects: Sequence[str]) -> Column:
-        """Initiatives are read subject by subject (`facts`), but only of authors: most people author none
-        and read the one shared reading of none (code 0)."""
-        authored = self.ctx.dataset.initiatives_by_author
-        authors = [i for i, subject in enumerate(subjects) if subject in authored]
+        """Initiatives are read subject by subject (`facts`), but only of authors of one the fact may count:
+        most people author none and read the one shared reading of none (code 0)."""
+        authored, spec, period = self.ctx.dataset.initiatives_by_author, self.ctx.facts[name], self.ctx.period
+        authors = [i for i, subject in enumerate(subjects)
+                   if subject in authored and may_count(spec, authored[subject], period)]
         found = _interned([NO_INITIATIVES, *(self.ctx.reading(name, subjects[i]) for i in authors)])
         codes = np.zeros(len(subjects), dtype=np.int32)
         codes[authors] = found.codes[1:]
@@ -103,21 +103,33 @@ class Columns:
         recruitment) from the dataset's first year when the fact counts a rating, the conferrals of the
         awards it names, and this year's verdict of its award."""
         conferred = self._per_subject(subjects, "conferred", self._conferred_of)
-        ratings = self._per_subject(subjects, "ratings", self._ratings_of) if spec.min_rating \
-            else [None] * len(subjects)
-        by = spec.reset_by if isinstance(spec, ConsecutiveFact) else None
-        resets = [held.get(by) for held in conferred] if by else [None] * len(subjects)
+        ratings = self._employed_ratings(spec, subjects) if spec.min_rating else [None] * len(subjects)
+        by, period = spec.reset_by if isinstance(spec, ConsecutiveFact) else None, self.ctx.period
+        # a run reads only the last year a reset spent before this one
+        resets = [max((year for year, _ in held.get(by, ()) if year < period), default=None) for held in conferred] \
+            if by else [None] * len(subjects)
         if spec.award is None:
             return list(zip(ratings, resets, strict=True))
         award, verdicts = spec.award, self.ctx.verdicts
         return [(rated, reset, held.get(award), verdicts.get((subject, award)))
                 for subject, rated, reset, held in zip(subjects, ratings, resets, conferred, strict=True)]
 
+    def _employed_ratings(self, spec: ConsecutiveFact | YearsHoldingFact, subjects: Sequence[str]) -> list[tuple]:
+        """`_ratings`, with the years of recruitment that `facts._held` reads alike for this fact made one:
+        most people were recruited before any year it reads, and then read as those with no date."""
+        lowest, after = earliest_held(spec, self.ctx), self.ctx.period + 1
+        return [(lowest if recruited is None else min(max(recruited, lowest), after), *rated)
+                for recruited, *rated in self._per_list(subjects, "ratings", self._ratings)]
+
     def _per_subject(self, subjects: Sequence[str], what: str, make: Callable[[str], Any]) -> list[Any]:
         """`make` of each subject, in order; made once for each list of subjects."""
+        return self._per_list(subjects, what, lambda subjects: [make(subject) for subject in subjects])
+
+    def _per_list(self, subjects: Sequence[str], what: str, make: Callable[[Sequence[str]], list[Any]]) -> list[Any]:
+        """`make` of a list of subjects, one item a subject; made once for each list."""
         found = self._lists.get((id(subjects), what))
         if found is None or found[0] is not subjects:
-            found = self._lists[id(subjects), what] = (subjects, [make(subject) for subject in subjects])
+            found = self._lists[id(subjects), what] = (subjects, make(subjects))
         return found[1]
 
     def _conferred_of(self, subject: str) -> dict[str, tuple]:
@@ -128,15 +140,16 @@ class Columns:
             by_award.setdefault(c.award, []).append((c.year, c.decision))
         return {award: tuple(held) for award, held in by_award.items()}
 
-    def _ratings_of(self, subject: str) -> tuple:
+    def _ratings(self, subjects: Sequence[str]) -> list[tuple]:
+        """Each subject's year of recruitment and rating of every year from the dataset's first to the
+        period, year by year over all subjects."""
         ctx = self.ctx
-        first = min(ctx.dataset.first_year or ctx.period, ctx.period)
-        by_key = ctx.dataset.records_by_key
-        records = (by_key.get((subject, year)) for year in range(first, ctx.period + 1))
-        person = ctx.dataset.people_by_id.get(subject)
-        recruited = person.recruited.year if person and person.recruited else None
+        by_key, people = ctx.dataset.records_by_key, ctx.dataset.people_by_id
+        recruited = [p.recruited.year if (p := people.get(s)) and p.recruited else None for s in subjects]
         # no record ("") and a record without a rating (None) are read apart
-        return recruited, *("" if r is None else r.rating for r in records)
+        years = [["" if (r := by_key.get((s, year))) is None else r.rating for s in subjects]
+                 for year in range(min(ctx.dataset.first_year or ctx.period, ctx.period), ctx.period + 1)]
+        return list(zip(recruited, *years, strict=True))
 
 
 def _grouped(spec: Any, keys: Sequence[Hashable], subjects: Sequence[str], ctx: Context) -> Column:
@@ -164,42 +177,53 @@ def _interned(found: Any) -> Column:
     return Column(np.array(codes, dtype=np.int32), readings)
 
 
-# What each record operator of `facts` reads of a subject, values with their types (12 and 12.0
-# read alike but are written apart). A change to an operator's inputs changes its signature here;
-# the differential test (tests/engine/test_columns.py) holds the two together.
-def _rating(spec: RatingFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
-    return None if record is None else (record.rating,)
+# What each record operator of `facts` reads of each subject, values with their types (12 and 12.0
+# read alike but are written apart), for a whole list of subjects at once: one call, not one per
+# subject. A change to an operator's inputs changes its signature here; the differential test
+# (tests/engine/test_columns.py) holds the two together.
+def _rating(spec: RatingFact, subjects: Sequence[str], records: Sequence[Record | None], ctx: Context) -> list:
+    return [None if record is None else (record.rating,) for record in records]
 
 
-def _recruited(spec: MonthsSinceRecruitmentFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
-    person = ctx.dataset.people_by_id.get(subject)
-    return None if person is None else person.recruited
+def _recruited(spec: MonthsSinceRecruitmentFact, subjects: Sequence[str], records: Sequence[Record | None],
+               ctx: Context) -> list:
+    people = ctx.dataset.people_by_id
+    return [None if (person := people.get(subject)) is None else person.recruited for subject in subjects]
 
 
-def _worked(spec: MonthsWorkedFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
-    if record is None:
-        return None
-    leave = tuple((x.kind, x.months, type(x.months)) for x in record.leave)
-    return record.months_worked, type(record.months_worked), leave
+def _worked(spec: MonthsWorkedFact, subjects: Sequence[str], records: Sequence[Record | None], ctx: Context) -> list:
+    return [None if record is None else
+            (record.months_worked, type(record.months_worked),
+             tuple((x.kind, x.months, type(x.months)) for x in record.leave) if record.leave else ())
+            for record in records]
 
 
-def _discipline(spec: DisciplineFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
-    return tuple((d.level, d.date) for d in ctx.dataset.disciplines_by_subject.get(subject, ())
-                 if d.date.year == ctx.period)
+def _discipline(spec: DisciplineFact, subjects: Sequence[str], records: Sequence[Record | None],
+                ctx: Context) -> list:
+    found, period = ctx.dataset.disciplines_by_subject, ctx.period
+    return [tuple((d.level, d.date) for d in found[subject] if d.date.year == period) if subject in found else ()
+            for subject in subjects]
 
 
-def _assessment(spec: AssessmentFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
-    return record.assessments.get(spec.key) if record and record.assessments else None
+def _assessment(spec: AssessmentFact, subjects: Sequence[str], records: Sequence[Record | None],
+                ctx: Context) -> list:
+    key = spec.key
+    return [record.assessments.get(key) if record and record.assessments else None for record in records]
 
 
-def _bloc_rank(spec: BlocRankFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
-    if record is None or record.bloc_rank is None:
-        return None
-    unit = ctx.dataset.units_by_id.get(subject)
-    return record.bloc_rank, unit.bloc if unit else None
+def _bloc_rank(spec: BlocRankFact, subjects: Sequence[str], records: Sequence[Record | None], ctx: Context) -> list:
+    units = ctx.dataset.units_by_id
+    return [None if record is None or record.bloc_rank is None else
+            (record.bloc_rank, unit.bloc if (unit := units.get(subject)) else None)
+            for subject, record in zip(subjects, records, strict=True)]
 
 
-def _achieved(spec: AchievementsFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
+def _achieved(spec: AchievementsFact, subjects: Sequence[str], records: Sequence[Record | None],
+              ctx: Context) -> list:
+    return [_achieved_by(spec, subject, ctx) for subject in subjects]
+
+
+def _achieved_by(spec: AchievementsFact, subject: str, ctx: Context) -> Hashable:
     years = range(spec.since or ctx.period, ctx.period + 1)
     found = tuple((a.campaign, a.year, a.evidence) for year in years
                   for a in ctx.dataset.achievements_by_key.get((subject, year), ())
@@ -211,8 +235,9 @@ def _achieved(spec: AchievementsFact, subject: str, record: Record | None, ctx: 
                         for c in ctx.dataset.conferred_by_subject.get(subject, ()) if c.campaign)
 
 
-def _verdict(spec: VerdictFact, subject: str, record: Record | None, ctx: Context) -> Hashable:
-    return ctx.verdicts.get((subject, spec.award))
+def _verdict(spec: VerdictFact, subjects: Sequence[str], records: Sequence[Record | None], ctx: Context) -> list:
+    award, verdicts = spec.award, ctx.verdicts
+    return [verdicts.get((subject, award)) for subject in subjects]
 
 
 _SIGNATURES: dict[type, Signature] = {

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from ktrules.common.collector import no_collection
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.engine.columns import Column, Columns
@@ -261,10 +262,12 @@ def _plan(version: LoadedVersion) -> dict[str, dict[str, str]]:
 def _subjects(dataset: Dataset, period: int, kind: str, within: Collection[str] | None) -> list[str]:
     """Who an award is weighed for: people with a record in the period; units with a record or members."""
     candidates = within if within is not None else dataset.subjects()
+    recorded = dataset.records_by_key
     if kind == "individual":
-        return [s for s in candidates if s in dataset.people_by_id and dataset.record(s, period)]
+        people = dataset.people_by_id
+        return [s for s in candidates if s in people and (s, period) in recorded]
     return [s for s in candidates if s in dataset.units_by_id
-            and (dataset.record(s, period) or dataset.members(s, period))]
+            and ((s, period) in recorded or dataset.members(s, period))]
 
 
 def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
@@ -285,19 +288,25 @@ def _forced(node: CriterionResult, failed: set[str]) -> Outcome:
     return _kleene(node.criterion.combinator[0], [_forced(c, failed) for c in node.children])  # type: ignore[union-attr]
 
 
-def _spends(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tuple[str, ...]:
-    """The initiatives an eligible verdict needs: none when it holds without them (HTXS instead of a
-    sáng kiến), else the oldest ones each passing initiative criterion requires."""
+def _spending(version: LoadedVersion, criteria: Sequence[Criterion], outcomes: Mapping[str, Outcome]) -> list[Leaf]:
+    """The passing initiative criteria an eligible verdict rests on, once per profile: none when it holds
+    without them (HTXS instead of a sáng kiến)."""
     facts = version.rules.facts
-    nodes = [n for root in criteria for _, n in root.flatten()
-             if isinstance(n.criterion, Leaf) and facts[n.criterion.fact].op == "initiatives" and n.result == "passed"]
-    ids = {n.criterion.id for n in nodes}
-    if not nodes or _kleene("all", [_forced(root, ids) for root in criteria]) == "passed":
-        return ()
+    found = [leaf for leaf in _leaves_of(criteria)
+             if facts[leaf.fact].op == "initiatives" and outcomes[leaf.id] == "passed"]
+    if not found or _decide("all", criteria, {**outcomes, **dict.fromkeys((leaf.id for leaf in found), "failed")}) \
+            == "passed":
+        return []
+    return found
+
+
+def _spends(spending: Sequence[Leaf], readings: Mapping[str, Reading], thresholds: Mapping[int, object]) \
+        -> tuple[str, ...]:
+    """The initiatives an eligible verdict spends: the oldest ones each of its `spending` criteria requires."""
     used: list[str] = []
-    for node in nodes:
-        counted = [value for kind, value in node.reading.evidence if kind == "id"]  # type: ignore[union-attr]
-        used.extend(i for i in counted[:_how_many(node)] if i not in used)
+    for leaf in spending:
+        counted = [value for kind, value in readings[leaf.fact].evidence if kind == "id"]
+        used.extend(i for i in counted[:_how_many(leaf, thresholds[id(leaf)])] if i not in used)
     return tuple(used)
 
 
@@ -313,29 +322,37 @@ def _needed_initiatives(version: LoadedVersion, criteria: tuple[CriterionResult,
         return None
     candidates = tuple(dict.fromkeys(v for n in nodes for kind, v in n.reading.evidence  # type: ignore[union-attr]
                                      if kind == "id"))
-    most = min(len(candidates), max(_how_many(n) for n in nodes))
+    most = min(len(candidates), max(_how_many(n.criterion, n.threshold) for n in nodes))  # type: ignore[arg-type]
     return candidates, 0 if held_without == "undecided" else most, most
 
 
-def _how_many(node: CriterionResult) -> int:
+def _how_many(leaf: Leaf, threshold: object) -> int:
     """How many initiatives a passing initiative criterion needs."""
-    op, threshold = node.criterion.comparison[0], float(node.threshold)  # type: ignore[union-attr, arg-type]
-    return math.floor(threshold) + 1 if op == "more_than" else max(1, math.ceil(threshold))
+    op, at_least = leaf.comparison[0], float(threshold)  # type: ignore[arg-type]
+    return math.floor(at_least) + 1 if op == "more_than" else max(1, math.ceil(at_least))
 
 
-def _infer_spending(dataset: Dataset, year: int, rules: str | Path, groups: Collection[str],
-                    within: Collection[str] | None) -> dict[str, list[Inferred]]:
-    """What conferred awards of `year` in a single-use group spent when their records list no
-    `initiatives`, inferred from the rules in force at the end of that year (for `within` only), of
-    authors only: a verdict of one person reads no one else's, and only authors' initiatives are counted."""
-    wanted: dict[str, set[str]] = {}
-    authors = dataset.initiatives_by_author
-    for c in dataset.conferred:
-        if c.year == year and not c.initiatives and c.campaign is None and c.award in groups \
-                and c.subject in authors and (within is None or c.subject in within):
-            wanted.setdefault(c.award, set()).add(c.subject)
+def _unlisted(dataset: Dataset, groups: Collection[str],
+              within: Collection[str] | None) -> dict[int, dict[str, set[str]]]:
+    """The conferrals of awards in a single-use group whose records list no `initiatives`, by year and
+    award: their subjects, of authors only (a verdict of one person reads no one else's, and only
+    authors' initiatives are counted), of `within` only (a partition's, not every conferral of the
+    province for each partition)."""
+    found: dict[int, dict[str, set[str]]] = {}
+    authors, conferred = dataset.initiatives_by_author, dataset.conferred_by_subject
+    for subject in authors if within is None else (s for s in within if s in authors):
+        for c in conferred.get(subject, ()):
+            if not c.initiatives and c.campaign is None and c.award in groups:
+                found.setdefault(c.year, {}).setdefault(c.award, set()).add(subject)
+    return found
+
+
+def _infer_spending(dataset: Dataset, year: int, rules: str | Path,
+                    unlisted: Mapping[str, set[str]]) -> dict[str, list[Inferred]]:
+    """What the conferrals of `year` that list no initiatives (`unlisted`: subjects by award, see
+    `_unlisted`) spent, inferred from the rules in force at the end of that year."""
     out: dict[str, list[Inferred]] = {}
-    for award, subjects in sorted(wanted.items()):
+    for award, subjects in sorted(unlisted.items()):
         for subject, found in _inferred_in(dataset, year, award, sorted(subjects), rules):
             out.setdefault(subject, []).append(Inferred(award, year, *found))
     return out
@@ -509,16 +526,22 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
     given = [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
     _check_ids(awards, given, "award", t("err.in_version", version=version.label, period=period))
     _check_ids(subjects, dataset.subjects(), "subject", t("err.in_dataset"))
-    wanted = list(awards) or given
+    with no_collection():
+        return _run(dataset, period, as_of, version, list(awards) or given, subjects, rules, within,
+                    _gather_columns if (use_columns if use_columns is not None else _COLUMNS_BY_DEFAULT) else _gather)
+
+
+def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wanted: list[str],
+         subjects: Sequence[str], rules: str | Path, within: Collection[str] | None, gather: Callable) -> Evaluation:
     needed = _needed(version, wanted)
     law = version.rules
     groups = {a: i for i, group in enumerate(law.single_use) for a in group}
+    unlisted = cache(lambda: _unlisted(dataset, groups, within))  # on first need, for every year
     ctx = Context(dataset, period, groups=groups, facts=law.facts,
-                  infer=lambda year: _infer_spending(dataset, year, rules, groups, within))
+                  infer=lambda year: _infer_spending(dataset, year, rules, unlisted().get(year, {})))
     matcher = _compiled(version)
     reads = _plan(version)
     results: dict[tuple[str, str], AwardVerdict] = {}
-    gather = _gather_columns if (use_columns if use_columns is not None else _COLUMNS_BY_DEFAULT) else _gather
     thresholds = _thresholds(version)
     deferring = _deferring(version)
     source = Columns(ctx)
@@ -532,17 +555,19 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
                 if kind not in weighed:
                     weighed[kind] = _subjects(dataset, period, kind, within)
                 gather(source, award_id, key, kind, criteria, reads[key], weighed[kind], batch, gathered)
-        decided: dict[tuple[str, int], tuple[Verdict, list[Leaf]]] = {}
+        decided: dict[tuple[str, int], tuple[Verdict, list[Leaf], list[Leaf]]] = {}
         for (label, key), outcomes in matcher.run(batch).items():
             award_id, criteria, readings, members = gathered[label, key]
             found = decided.get((key, id(outcomes)))
             if found is None:  # once per profile: identical profiles share their outcomes
                 verdict = VERDICT_OF[_decide("all", criteria, outcomes)]
-                found = decided[key, id(outcomes)] = verdict, _pending(deferring, criteria, outcomes, verdict)
-            verdict, pending = found
+                spending = _spending(version, criteria, outcomes) \
+                    if verdict == "eligible" and award_id in ctx.groups else []
+                found = decided[key, id(outcomes)] = \
+                    verdict, _pending(deferring, criteria, outcomes, verdict), spending
+            verdict, pending, spending = found
             # a group reads alike, so it spends alike; a deferral may also rest on each subject's other verdicts
-            used = _spends(version, _explained(criteria, outcomes, readings, thresholds)) \
-                if verdict == "eligible" and award_id in ctx.groups else ()
+            used = _spends(spending, readings, thresholds) if spending else ()
             for subject in members:
                 result = AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds,
                                       used)
@@ -561,17 +586,21 @@ def _listed(results: Mapping[tuple[str, str], AwardVerdict], wanted: Sequence[st
     """The verdicts of the `wanted` awards (in the order of the rule files) and `subjects` (all when
     empty), in the order of listings: unit by unit, each unit before its members of the period, units
     and people by `Dataset.position`."""
-    awards = {a: i for i, a in enumerate(wanted)}
+    awards, width = {a: i for i, a in enumerate(wanted)}, len(wanted)
     dataset, place = source.ctx.dataset, source.ctx.dataset.position
-    where = {unit: (place[unit], 0, 0) for unit in weighed.get("collective", ())}
-    people = weighed.get("individual", [])
+    # a subject's place as one number, cheaper to sort by than a tuple: its unit's, a unit before its
+    # members, then the person's own
+    after = len(place) + 1
+    where = {unit: place[unit] * 2 * after for unit in weighed.get("collective", ())}
+    people, by_id = weighed.get("individual", []), dataset.people_by_id
     for person, record in zip(people, source.records(people), strict=True):
-        unit = (record.unit if record and record.unit else None) or dataset.people_by_id[person].unit
-        where[person] = (place[unit], 1, place[person])
+        unit = (record.unit if record and record.unit else None) or by_id[person].unit
+        where[person] = (place[unit] * 2 + 1) * after + place[person]
     order = {subject: i for i, subject in enumerate(sorted(where, key=where.__getitem__))}
     # each (subject, award) has its slot: filled in place, no sorting of verdicts
-    slots: list[AwardVerdict | None] = [None] * (len(order) * len(awards))
+    slots: list[AwardVerdict | None] = [None] * (len(order) * width)
     for (subject, award), verdict in results.items():
-        if award in awards and (not subjects or subject in subjects):
-            slots[order[subject] * len(awards) + awards[award]] = verdict
+        at = awards.get(award)
+        if at is not None and (not subjects or subject in subjects):
+            slots[order[subject] * width + at] = verdict
     return [v for v in slots if v is not None]

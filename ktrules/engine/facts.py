@@ -7,13 +7,13 @@ explanation can show exactly what a verdict rests on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
 from ktrules.common.vocabulary import DISCIPLINE_RANK, RATING_RANK, SCOPE_RANK
-from ktrules.records.models import Dataset
+from ktrules.records.models import Dataset, Initiative
 from ktrules.rules import (
     AchievementsFact,
     AssessmentFact,
@@ -198,9 +198,7 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
         return NO_INITIATIVES
     runs = [_run_length(ctx.reading(name, subject), ctx) for name in spec.years_from]
     first = ctx.period - max([spec.years, *runs]) + 1
-    found = sorted((i.year, i.id) for i in authored
-                   if i.kind in spec.kinds and SCOPE_RANK[i.scope] >= SCOPE_RANK[spec.min_scope]
-                   and first <= i.year <= ctx.period)
+    found = sorted((i.year, i.id) for i in authored if _fits(spec, i, first, ctx.period))
     if not found:
         return NO_INITIATIVES  # what _unspent makes of none, without looking up what was spent
     spent = ctx.spent_for(subject)
@@ -210,6 +208,20 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     if not inferred:  # what _unspent makes of no inferred spending, without its sets
         return Reading(len(ids), (*(("id", i) for i in ids), *listed))
     return _unspent(ids, inferred, listed)
+
+
+def _fits(spec: InitiativesFact, initiative: Initiative, first: int, period: int) -> bool:
+    """Whether the fact counts an initiative of this kind and scope, from year `first` to the period."""
+    return initiative.kind in spec.kinds and SCOPE_RANK[initiative.scope] >= SCOPE_RANK[spec.min_scope] \
+        and first <= initiative.year <= period
+
+
+def may_count(spec: InitiativesFact, authored: Iterable[Initiative], period: int) -> bool:
+    """Whether the fact could count any of these initiatives in the longest window it may have (its runs
+    of years may stretch it to any year): an author of none reads what `_initiatives` finds of none,
+    `NO_INITIATIVES`, without the runs and spending being read."""
+    first = 0 if spec.years_from else period - spec.years + 1
+    return any(_fits(spec, i, first, period) for i in authored)
 
 
 def _unspent(ids: list[str], inferred: list[Inferred], listed: tuple[Evidence, ...]) -> Reading:
@@ -248,8 +260,11 @@ def _run_length(run: Reading, ctx: Context) -> int:
     return high or 0
 
 
+_TRI: dict[str | None, bool] = {"eligible": True, "not_eligible": False}
+
+
 def _tri(verdict: str | None) -> bool | None:
-    return {"eligible": True, "not_eligible": False}.get(verdict or "")
+    return _TRI.get(verdict)
 
 
 def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Reading:
@@ -275,6 +290,16 @@ def _held(spec: ConsecutiveFact | YearsHoldingFact, subject: str, year: int, ctx
     still_open = (spec.award is not None and ctx.verdicts.get((subject, spec.award)) == "incomplete") or (
         spec.min_rating is not None and record is not None and record.rating is None)
     return None if still_open else False
+
+
+def earliest_held(spec: ConsecutiveFact | YearsHoldingFact, ctx: Context) -> int:
+    """The earliest year `_held` is asked about for the fact: a run stops at the first year it reaches
+    before the dataset's first (nothing is recorded there), a window where it starts. Years of
+    recruitment up to this one read alike (`_employed`)."""
+    if isinstance(spec, ConsecutiveFact):
+        return min(ctx.dataset.first_year or ctx.period, ctx.period) - spec.every
+    last = ctx.period - 1 if spec.before else ctx.period
+    return last - spec.years + 1 if spec.years else min(ctx.dataset.first_year or last, last)
 
 
 def _employed(subject: str, year: int, ctx: Context) -> bool:
@@ -393,7 +418,9 @@ def _member_discipline(spec: MemberDisciplineFact, subject: str, ctx: Context) -
     members = _members_or_none(subject, ctx)
     if members is None:
         return Reading(None, note="no_members")
-    return _heaviest([(f"{m}: ", level, day) for m in sorted(members) for level, day in _disciplines(ctx, m)])
+    disciplined = ctx.dataset.disciplines_by_subject  # few members are: the others are not looked into
+    return _heaviest([(f"{m}: ", level, day) for m in sorted(members) if m in disciplined
+                      for level, day in _disciplines(ctx, m)])
 
 
 def _assessment(spec: AssessmentFact, subject: str, ctx: Context) -> Reading:

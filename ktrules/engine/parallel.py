@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from ktrules.common.collector import no_collection
 from ktrules.engine.evaluate import Evaluation, evaluate
 from ktrules.records.models import Dataset
 
@@ -46,13 +47,16 @@ def default_jobs(dataset: Dataset) -> int:
 def map_partitions(dataset: Dataset, period: int, work: Callable[[Evaluation], T], *, jobs: int = 1,
                    size: int | None = None, **options: Any) -> Iterator[T]:
     """`work` applied to the evaluation of each partition, results in order; `options` go to `evaluate`."""
+    if jobs > 1:
+        _warm(dataset)
     parts = partitions(dataset, period, size or PART_SIZE)
     if jobs <= 1 or len(parts) == 1:
         for part in parts:
             yield work(evaluate(dataset, period, within=part, **options))
         return
     global _task
-    _warm(dataset)
+    # a run of no one: the rules are loaded and compiled once, before forking, for every worker
+    evaluate(dataset, period, within=frozenset(), **options)
     _task = (dataset, period, work, parts, options)
     # workers share the parsed dataset and the compiled rules (fork) instead of receiving copies;
     # frozen, the dataset is neither scanned by their collectors nor copied page by page as they run
@@ -67,13 +71,17 @@ def map_partitions(dataset: Dataset, period: int, work: Callable[[Evaluation], T
 
 
 def _warm(dataset: Dataset) -> None:
-    # build the indexes once, before forking, so that every worker inherits them
-    for index in ("records_by_key", "initiatives_by_author", "disciplines_by_subject", "conferred_by_subject",
-                  "achievements_by_key", "first_year", "_conferrals", "position", "_subject_ids"):
-        getattr(dataset, index)
+    # build the indexes once, before forking, so that every worker inherits them; they last as long as
+    # the dataset, and without the collector going through it again and again (0.98 s down to 0.5 s
+    # for 20,000 people)
+    with no_collection(lasting=True):
+        for index in ("records_by_key", "initiatives_by_author", "disciplines_by_subject", "conferred_by_subject",
+                      "achievements_by_key", "first_year", "_conferrals", "position", "_subject_ids", "_members"):
+            getattr(dataset, index)
 
 
 def _run(index: int) -> Any:
     assert _task is not None
     dataset, period, work, parts, options = _task
-    return work(evaluate(dataset, period, within=parts[index], **options))
+    with no_collection():  # rows are made of an evaluation's objects too: no cyclic garbage to find
+        return work(evaluate(dataset, period, within=parts[index], **options))

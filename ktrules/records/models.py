@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
 from itertools import chain, compress, repeat
@@ -17,6 +15,7 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ktrules.common.collector import no_collection
 from ktrules.common.errors import KtrulesError, suggest
 from ktrules.common.messages import t
 from ktrules.common.reading import decoded, json_model, line_of, load_model, parse_document, validation_error
@@ -404,7 +403,7 @@ def check_dataset(dataset: Dataset, path: Path, prefix: tuple[str | int, ...] = 
 
 def dataset_from_file(path: Path) -> Dataset:
     """Read and validate a dataset file in the contract's format (YAML or JSON)."""
-    with _no_collection():
+    with no_collection(lasting=True):
         return check_dataset(load_model(path, Dataset, _vocabulary(), _keys), path)
 
 
@@ -421,7 +420,7 @@ def _keys(dataset: Dataset) -> int:
 def sound_dataset(content: bytes, path: Path) -> Dataset | None:
     """The dataset in `content`, the bytes of the YAML or JSON file `path` that need not be on disk, or
     None when `dataset_from_file` would refuse it: its error's line is found only in a file."""
-    with _no_collection():
+    with no_collection(lasting=True):
         try:
             if path.suffix.lower() == ".json":
                 dataset = json_model(content, Dataset, _keys, path)
@@ -431,24 +430,6 @@ def sound_dataset(content: bytes, path: Path) -> Dataset | None:
         except (UnicodeDecodeError, KtrulesError, ValidationError):
             return None
         return dataset if dataset is not None and next(dataset.problems(), None) is None else None
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Parsing creates millions of objects and no garbage: the cyclic collector, run again and again
-    over them, took half of the time of loading a province."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # The objects made are all in the youngest generation, which the first collection after this would
-        # go through at once (half a second for a province); they live as long as the dataset, so they are
-        # moved to the oldest generation instead, as surviving collections would have moved them.
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def dataset_from_mapping(data: dict[str, Any], path: Path, prefix: tuple[str | int, ...]) -> Dataset:
