@@ -403,7 +403,7 @@ def check_dataset(dataset: Dataset, path: Path, prefix: tuple[str | int, ...] = 
 
 def dataset_from_file(path: Path) -> Dataset:
     """Read and validate a dataset file in the contract's format (YAML or JSON)."""
-    with no_collection(lasting=True):
+    with no_collection():
         return check_dataset(load_model(path, Dataset, _vocabulary(), _keys), path)
 
 
@@ -420,7 +420,7 @@ def _keys(dataset: Dataset) -> int:
 def sound_dataset(content: bytes, path: Path) -> Dataset | None:
     """The dataset in `content`, the bytes of the YAML or JSON file `path` that need not be on disk, or
     None when `dataset_from_file` would refuse it: its error's line is found only in a file."""
-    with no_collection(lasting=True):
+    with no_collection():
         try:
             if path.suffix.lower() == ".json":
                 dataset = json_model(content, Dataset, _keys, path)

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ktrules.common.collector import freeze
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGUAGE
 from ktrules.engine.evaluate import version_in_force
@@ -214,7 +215,7 @@ def _warm(rules: Path) -> None:
         with suppress(KtrulesError):  # no version in force that day: requests will say so
             version_in_force(rules, day)
     # what is loaded now lives as long as the worker: kept out of every collection from here on
-    gc.freeze()
+    freeze()
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
 
 
