@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ktrules.engine.facts import NO_INITIATIVES, Context, Reading, earliest_held, may_count, read
+from ktrules.engine.facts import NO_INITIATIVES, Context, Reading, earliest_held, latest_countable, read, window_start
 from ktrules.records.models import Record
 from ktrules.rules import (
     AchievementsFact,
@@ -90,9 +90,11 @@ class Columns:
     def _initiatives(self, name: str, subjects: Sequence[str]) -> Column:
         """Initiatives are read subject by subject (`facts`), but only of authors of one the fact may count:
         most people author none and read the one shared reading of none (code 0)."""
-        authored, spec, period = self.ctx.dataset.initiatives_by_author, self.ctx.facts[name], self.ctx.period
+        ctx = self.ctx
+        spec = ctx.facts[name]
+        latest = latest_countable(spec, ctx)
         authors = [i for i, subject in enumerate(subjects)
-                   if subject in authored and may_count(spec, authored[subject], period)]
+                   if subject in latest and latest[subject] >= window_start(spec, subject, ctx)]
         found = _interned([NO_INITIATIVES, *(self.ctx.reading(name, subjects[i]) for i in authors)])
         codes = np.zeros(len(subjects), dtype=np.int32)
         codes[authors] = found.codes[1:]

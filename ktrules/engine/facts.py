@@ -7,7 +7,7 @@ explanation can show exactly what a verdict rests on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
@@ -196,8 +196,7 @@ def _initiatives(spec: InitiativesFact, subject: str, ctx: Context) -> Reading:
     authored = ctx.dataset.initiatives_by_author.get(subject)
     if not authored:
         return NO_INITIATIVES
-    runs = [_run_length(ctx.reading(name, subject), ctx) for name in spec.years_from]
-    first = ctx.period - max([spec.years, *runs]) + 1
+    first = window_start(spec, subject, ctx)
     found = sorted((i.year, i.id) for i in authored if _fits(spec, i, first, ctx.period))
     if not found:
         return NO_INITIATIVES  # what _unspent makes of none, without looking up what was spent
@@ -216,12 +215,26 @@ def _fits(spec: InitiativesFact, initiative: Initiative, first: int, period: int
         and first <= initiative.year <= period
 
 
-def may_count(spec: InitiativesFact, authored: Iterable[Initiative], period: int) -> bool:
-    """Whether the fact could count any of these initiatives in the longest window it may have (its runs
-    of years may stretch it to any year): an author of none reads what `_initiatives` finds of none,
-    `NO_INITIATIVES`, without the runs and spending being read."""
-    first = 0 if spec.years_from else period - spec.years + 1
-    return any(_fits(spec, i, first, period) for i in authored)
+def window_start(spec: InitiativesFact, subject: str, ctx: Context) -> int:
+    """The first year of the subject's window: `years` back from the period, or as far as the longest of
+    its runs (`years_from`, read before)."""
+    runs = [_run_length(ctx.reading(name, subject), ctx) for name in spec.years_from]
+    return ctx.period - max([spec.years, *runs]) + 1
+
+
+def latest_countable(spec: InitiativesFact, ctx: Context) -> dict[str, int]:
+    """Each author's latest initiative the fact could count, by kind and scope, not after the period:
+    an author whose latest is before the window reads `NO_INITIATIVES`, as `_initiatives` finds. Made
+    once per dataset, for all subjects."""
+    key = ("latest initiatives", tuple(spec.kinds), spec.min_scope, ctx.period)
+    found = ctx.dataset.derived.get(key)
+    if found is None:
+        found = ctx.dataset.derived[key] = {}
+        for initiative in ctx.dataset.initiatives:
+            if _fits(spec, initiative, 0, ctx.period):
+                for author in initiative.authors:
+                    found[author] = max(initiative.year, found.get(author, initiative.year))
+    return found
 
 
 def _unspent(ids: list[str], inferred: list[Inferred], listed: tuple[Evidence, ...]) -> Reading:

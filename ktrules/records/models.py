@@ -266,6 +266,12 @@ class Dataset(Strict):
     def _subject_ids(self) -> frozenset[str]:
         return frozenset(self.units_by_id) | frozenset(self.people_by_id)
 
+    @cached_property
+    def derived(self) -> dict[Any, Any]:
+        """What evaluation derives from the records alone, by a key of its own: made once per dataset (in
+        a parent before it forks, or a worker's first run) and kept as long as the records."""
+        return {}
+
     def problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
         """Broken references and contradictions: (location, message, hint) for each, in the order of the
         file's parts. Each kind of problem is first looked for over whole columns at once (sets, C-level
