@@ -211,8 +211,9 @@ class Dataset(Strict):
     @cached_property
     def _conferrals(self) -> dict[tuple[str, str, int], str]:
         found: dict[tuple[str, str, int], str] = {}
-        for c in sorted(self.conferred, key=_conferral_order):
-            found.setdefault((c.subject, c.award, c.year), c.decision or c.award)
+        for subject, conferred in self.conferred_by_subject.items():  # in order already: not sorted again
+            for c in conferred:
+                found.setdefault((subject, c.award, c.year), c.decision or c.award)
         return found
 
     def conferral(self, subject: str, award: str, year: int) -> str | None:
@@ -241,8 +242,9 @@ class Dataset(Strict):
 
     @cached_property
     def _members(self) -> dict[tuple[str, int], list[str]]:
-        return _group(((self.unit_of(r.subject, r.year), r.year), r.subject)
-                      for r in self.records if r.subject in self.people_by_id)
+        people = self.people_by_id  # `unit_of`, with each record at hand
+        return _group((((r.unit or people[r.subject].unit), r.year), r.subject) for r in self.records
+                      if r.subject in people)
 
     def record(self, subject: str, year: int) -> Record | None:
         return self.records_by_key.get((subject, year))
