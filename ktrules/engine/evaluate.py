@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
+from itertools import repeat
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -568,15 +569,16 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
             verdict, pending, spending = found
             # a group reads alike, so it spends alike; a deferral may also rest on each subject's other verdicts
             used = _spends(spending, readings, thresholds) if spending else ()
-            for subject in members:
-                result = AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds,
-                                      used)
+            keys = [(subject, award_id) for subject in members]
+            made = [AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds, used)
+                    for subject in members]
+            ctx.verdicts.update(zip(keys, repeat(verdict)))
+            results.update(zip(keys, made, strict=True))
+            for result in made if used or pending else ():
                 for initiative in used:
-                    ctx.spent.setdefault(subject, {}).setdefault(initiative, (award_id, period))
+                    ctx.spent.setdefault(result.subject, {}).setdefault(initiative, (award_id, period))
                 if pending:
                     result.deferred = _deferral(deferring, result, results, pending)
-                ctx.verdicts[subject, award_id] = verdict
-                results[subject, award_id] = result
     listed = _listed(results, [a for a in law.awards if a in wanted], set(subjects), weighed, source)
     return Evaluation(dataset, period, as_of, version, listed, ctx)
 
