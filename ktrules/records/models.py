@@ -206,7 +206,11 @@ class Dataset(Strict):
     @cached_property
     def conferred_by_subject(self) -> dict[str, list[Conferred]]:
         """Each subject's conferrals, oldest first whatever their order in the file."""
-        return _group((c.subject, c) for c in sorted(self.conferred, key=_conferral_order))
+        found = _group((c.subject, c) for c in self.conferred)
+        for conferred in found.values():  # a few each: cheaper than sorting them all together
+            if len(conferred) > 1:
+                conferred.sort(key=_conferral_order)
+        return found
 
     @cached_property
     def _conferrals(self) -> dict[tuple[str, str, int], str]:
