@@ -59,6 +59,16 @@ def provinces(draw: Any) -> tuple[dict, int, str | None]:
     # past years left unrated and conferrals that do not list what they spent, beyond the generator's share
     for at in draw(st.lists(st.integers(0, len(records) - 1), max_size=30)):
         records[at].pop("rating", None)
+    # recruited in the years a run reads or just before them, never after a record of their own: runs
+    # read years of recruitment alike only before the earliest year they reach
+    first_record = {}
+    for r in records:
+        first_record[r["subject"]] = min(r["year"], first_record.get(r["subject"], r["year"]))
+    people = [p for p in data["people"] if p["id"] in first_record]
+    for at in draw(st.lists(st.integers(0, len(people) - 1), max_size=20)):
+        person = people[at]
+        year = draw(st.integers(min(first_record.values()) - 4, first_record[person["id"]]))
+        person["recruited"] = f"{year}-{draw(st.integers(1, 12)):02d}-01"
     for at in draw(st.lists(st.integers(0, max(len(data["conferred"]) - 1, 0)), max_size=20)):
         if data["conferred"]:
             data["conferred"][at].pop("initiatives", None)
