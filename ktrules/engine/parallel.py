@@ -19,7 +19,7 @@ from ktrules.engine.evaluate import Evaluation, evaluate
 from ktrules.records.models import Dataset
 
 T = TypeVar("T")
-PART_SIZE = 5000  # people per partition: small enough to stream, large enough to keep processes busy
+PART_SIZE = 2000  # people per partition: 20,000 people in 3.6 s against 4.4 s with 5,000 (balanced, smaller pages)
 PARALLEL_FROM = 20000  # people; below this one process is quicker than starting others
 
 _task: tuple[Dataset, int, Callable[[Evaluation], Any], list[frozenset[str]], dict[str, Any]] | None = None
