@@ -45,3 +45,39 @@ def test_a_bug_in_a_call_is_raised_with_its_trace_and_the_worker_goes_on() -> No
                 await workers.run(pool, int, "x")
             return await workers.run(pool, str.upper, "went on")
     assert asyncio.run(calls()) == "WENT ON"
+
+
+def test_calls_get_a_free_worker_in_the_order_they_came() -> None:
+    """A call that comes as a worker is freed waits behind those already waiting: with asyncio.Queue it
+    took the worker first, and under load some requests waited seconds."""
+    async def order() -> list[str]:
+        pool, worker = workers.Pool(1, DEFAULT_RULES), object()
+        pool._release(worker)  # type: ignore[arg-type]
+        taken = await pool._acquire()
+        served: list[str] = []
+
+        async def call(name: str) -> None:
+            got = await pool._acquire()
+            served.append(name)
+            pool._release(got)
+
+        first = asyncio.ensure_future(call("waited"))
+        await asyncio.sleep(0)  # it waits for the worker
+        later = asyncio.ensure_future(call("came later"))  # a request that runs before the waiting one wakes
+        pool._release(taken)
+        await asyncio.gather(first, later)
+        return served
+    assert asyncio.run(order()) == ["waited", "came later"]
+
+
+def test_a_call_given_up_while_waiting_passes_the_worker_on() -> None:
+    async def handed() -> bool:
+        pool, worker = workers.Pool(1, DEFAULT_RULES), object()
+        pool._release(worker)  # type: ignore[arg-type]
+        taken = await pool._acquire()
+        given_up, next_one = asyncio.ensure_future(pool._acquire()), asyncio.ensure_future(pool._acquire())
+        await asyncio.sleep(0)
+        pool._release(taken)  # handed to the first waiting call, which is then given up
+        given_up.cancel()
+        return await asyncio.wait_for(next_one, 5) is worker
+    assert asyncio.run(handed())
