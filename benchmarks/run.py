@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.data and len(sizes) > 1:
         sys.exit("--data names one dataset: use it without --sweep/--sizes")
     print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
-    print(f"jobs={args.jobs}" if args.jobs else "jobs: ktrules' default (all cores from 20,000 people)")
+    print(f"jobs={args.jobs}" if args.jobs else "jobs: ktrules' default (all cores from 2,000 people)")
     if args.check:
         for n in sizes:
             for fmt in args.check.split(","):
@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     p.add_argument("--period", type=int, default=2024, help="year evaluated (default 2024)")
     p.add_argument("--jobs", type=int, default=None,
-                   help="processes (default: ktrules.parallel.default_jobs, all cores from 20,000 people)")
+                   help="processes (default: ktrules.parallel.default_jobs, all cores from 2,000 people)")
     p.add_argument("--data", type=Path, default=None, help="time this dataset file instead of a generated one")
     p.add_argument("--sweep", action="store_true", help=f"run N = {', '.join(f'{n:,}' for n in SWEEP)}")
     p.add_argument("--sizes", default=None, help="a sweep of your own sizes, e.g. 2000,10000")

@@ -130,7 +130,7 @@ def cli() -> None:
 @click.option("--subject", "subjects", multiple=True, help="Only this person or unit id (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Processes for CSV and JSON; default 1, or the cores for 20,000 people or more.")
+              help="Processes for CSV and JSON; default 1, or the cores for 2,000 people or more.")
 @_fail_cleanly
 def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
           awards: tuple[str, ...], subjects: tuple[str, ...], fmt: str, jobs: int | None) -> None:

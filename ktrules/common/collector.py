@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_frozen = False  # objects are frozen (`freeze`): forked workers share their pages, a collection never thaws them
+_frozen = 0  # how many `freeze` are in effect: objects frozen are shared with forked workers, never thawed by us
 
 
 def freeze() -> None:
@@ -14,13 +14,16 @@ def freeze() -> None:
     is then neither scanned by their collectors nor copied page by page as they run."""
     global _frozen
     gc.freeze()
-    _frozen = True
+    _frozen += 1
 
 
 def unfreeze() -> None:
+    """The end of a `freeze`; objects are thawed by the last (a server's worker, frozen since it
+    started, stays frozen after a large request's workers are done)."""
     global _frozen
-    gc.unfreeze()
-    _frozen = False
+    _frozen -= 1
+    if not _frozen:
+        gc.unfreeze()
 
 
 @contextmanager

@@ -74,7 +74,7 @@ async def check(request: Request, settings: Config, period: Period, as_of: AsOf 
 
 
 def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> bytes:
-    # processes as the command uses them (several from 20,000 people): forking is safe here, in a worker
+    # processes as the command uses them (several from 2,000 people): forking is safe here, in a worker
     # process that runs one call at a time on one thread
     records = load_upload(BODY_NAME, body, limit, options["rules"])
     return b"".join(check_pieces(records, period, "json", lang, **options))

@@ -126,7 +126,7 @@ class Pool:
         """A worker started fresh (spawn: forking a threaded server is unsafe), once it has read the rules."""
         ours, theirs = socket.socketpair()
         with theirs:
-            # not a daemon: a call on 20,000 people or more evaluates in processes of its own
+            # not a daemon: a call on 2,000 people or more evaluates in processes of its own
             process = multiprocessing.get_context("spawn").Process(target=_serve, args=(theirs, self.rules))
             await asyncio.to_thread(process.start)
         reader, writer = await asyncio.open_connection(sock=ours)
