@@ -95,7 +95,7 @@ class Columns:
         latest = latest_countable(spec, ctx)
         authors = [i for i, subject in enumerate(subjects)
                    if subject in latest and latest[subject] >= window_start(spec, subject, ctx)]
-        found = _interned([NO_INITIATIVES, *(self.ctx.reading(name, subjects[i]) for i in authors)])
+        found = _interned([NO_INITIATIVES, *(ctx.reading(name, subjects[i]) for i in authors)])
         codes = np.zeros(len(subjects), dtype=np.int32)
         codes[authors] = found.codes[1:]
         return Column(codes, found.readings)

@@ -282,23 +282,20 @@ def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
     return needed
 
 
-def _forced(node: CriterionResult, failed: set[str]) -> Outcome:
-    """The node's result had the leaves in `failed` failed."""
-    if not node.children:
-        return "failed" if node.criterion.id in failed else node.result
-    return _kleene(node.criterion.combinator[0], [_forced(c, failed) for c in node.children])  # type: ignore[union-attr]
+def _initiative_leaves(version: LoadedVersion, criteria: Sequence[Criterion],
+                       outcomes: Mapping[str, Outcome]) -> tuple[list[Leaf], Outcome]:
+    """The passing initiative criteria, and what the criteria give with them failed."""
+    facts = version.rules.facts
+    found = [leaf for leaf in _leaves_of(criteria)
+             if facts[leaf.fact].op == "initiatives" and outcomes[leaf.id] == "passed"]
+    return found, _decide("all", criteria, {**outcomes, **dict.fromkeys((leaf.id for leaf in found), "failed")})
 
 
 def _spending(version: LoadedVersion, criteria: Sequence[Criterion], outcomes: Mapping[str, Outcome]) -> list[Leaf]:
     """The passing initiative criteria an eligible verdict rests on, once per profile: none when it holds
     without them (HTXS instead of a sáng kiến)."""
-    facts = version.rules.facts
-    found = [leaf for leaf in _leaves_of(criteria)
-             if facts[leaf.fact].op == "initiatives" and outcomes[leaf.id] == "passed"]
-    if not found or _decide("all", criteria, {**outcomes, **dict.fromkeys((leaf.id for leaf in found), "failed")}) \
-            == "passed":
-        return []
-    return found
+    found, held_without = _initiative_leaves(version, criteria, outcomes)
+    return [] if held_without == "passed" else found
 
 
 def _spends(spending: Sequence[Leaf], readings: Mapping[str, Reading], thresholds: Mapping[int, object]) \
@@ -311,19 +308,16 @@ def _spends(spending: Sequence[Leaf], readings: Mapping[str, Reading], threshold
     return tuple(used)
 
 
-def _needed_initiatives(version: LoadedVersion, criteria: tuple[CriterionResult, ...]) -> tuple[tuple[str, ...], int,
-                                                                                               int] | None:
-    """(candidates, fewest, most spent) of an award conferred on these criteria results: none when it
-    held without initiatives, at most the most any one initiative criterion required."""
-    facts = version.rules.facts
-    nodes = [n for root in criteria for _, n in root.flatten()
-             if isinstance(n.criterion, Leaf) and facts[n.criterion.fact].op == "initiatives" and n.result == "passed"]
-    held_without = _kleene("all", [_forced(root, {n.criterion.id for n in nodes}) for root in criteria])
-    if not nodes or held_without == "passed":
+def _needed_initiatives(version: LoadedVersion, criteria: Sequence[Criterion], outcomes: Mapping[str, Outcome],
+                        readings: Mapping[str, Reading]) -> tuple[tuple[str, ...], int, int] | None:
+    """(candidates, fewest, most spent) of an award conferred with these leaf outcomes and readings: none
+    when it held without initiatives, at most the most any one initiative criterion required."""
+    found, held_without = _initiative_leaves(version, criteria, outcomes)
+    if not found or held_without == "passed":
         return None
-    candidates = tuple(dict.fromkeys(v for n in nodes for kind, v in n.reading.evidence  # type: ignore[union-attr]
-                                     if kind == "id"))
-    most = min(len(candidates), max(_how_many(n.criterion, n.threshold) for n in nodes))  # type: ignore[arg-type]
+    candidates = tuple(dict.fromkeys(v for leaf in found for kind, v in readings[leaf.fact].evidence if kind == "id"))
+    thresholds = _thresholds(version)
+    most = min(len(candidates), max(_how_many(leaf, thresholds[id(leaf)]) for leaf in found))
     return candidates, 0 if held_without == "undecided" else most, most
 
 
@@ -373,18 +367,20 @@ def _inferred_in(dataset: Dataset, year: int, award: str, subjects: list[str],
     for subject in subjects:
         verdict = past.get(subject, award)
         if verdict is None:
-            found = _needed_initiatives(version, _unrecorded(version, award, subject, past.context))
+            found = _needed_initiatives(version, *_unrecorded(version, award, subject, past.context))
         else:
             group = (id(verdict.outcomes), id(verdict.readings))  # alive in `past` while this runs
             if group not in needed:
-                needed[group] = _needed_initiatives(version, verdict.criteria)
+                needed[group] = _needed_initiatives(version, verdict.roots, verdict.outcomes, verdict.readings)
             found = needed[group]
         if found:
             yield subject, found
 
 
-def _unrecorded(version: LoadedVersion, award: str, subject: str, ctx: Context) -> tuple[CriterionResult, ...]:
-    """An award's criteria for a subject with no record of the year: what initiatives it had, the rest undecided."""
+def _unrecorded(version: LoadedVersion, award: str, subject: str,
+                ctx: Context) -> tuple[list[Criterion], dict[str, Outcome], dict[str, Reading]]:
+    """An award's criteria for a subject with no record of the year, with each leaf's outcome and reading:
+    what initiatives it had, the rest undecided."""
     criteria = next(c for _, kind, c in _parts(award, version.rules.awards[award]) if kind == "individual")
     ctx.award = award
     readings: dict[str, Reading] = {}
@@ -394,7 +390,7 @@ def _unrecorded(version: LoadedVersion, award: str, subject: str, ctx: Context) 
         op = version.rules.facts[leaf.fact].op
         reading = readings[leaf.fact] = ctx.reading(leaf.fact, subject) if op == "initiatives" else Reading(None)
         outcomes[leaf.id] = _compare(reading, leaf, thresholds[id(leaf)], FACT_TYPES[op])
-    return _explained(criteria, outcomes, readings, thresholds)
+    return criteria, outcomes, readings
 
 
 def _compare(reading: Reading, leaf: Leaf, threshold: object, kind: str) -> Outcome:

@@ -274,8 +274,8 @@ class Dataset(Strict):
 
     @cached_property
     def derived(self) -> dict[Any, Any]:
-        """What evaluation derives from the records alone, by a key of its own: made once per dataset (in
-        a parent before it forks, or a worker's first run) and kept as long as the records."""
+        """What evaluation derives from the records alone, by a key of its own: made once per dataset and
+        process, and kept as long as the records."""
         return {}
 
     def problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
