@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_frozen = 0  # how many `freeze` are in effect: objects frozen are shared with forked workers, never thawed by us
+_frozen = 0  # how many `freeze` are in effect: frozen objects are shared with forked workers, not to be thawed
 
 
 def freeze() -> None:
@@ -29,7 +29,7 @@ def unfreeze() -> None:
 @contextmanager
 def no_collection() -> Iterator[None]:
     """Parsing a province or evaluating it makes millions of objects and almost no cyclic garbage: the
-    collector, run again and again over them and over the dataset, took half of loading and 40 % of
+    collector, run again and again over them and over the dataset, took half of loading and 28-44 % of
     evaluating (20,000 people, one process). Nested uses keep it off until the outermost ends.
 
     The objects made, in the youngest generation, would all be gone through by the first collection
