@@ -36,6 +36,7 @@ from ktrules.documents.report import (
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import Evaluation, campaign_packs, evaluate, version_in_force
 from ktrules.engine.inputs import load_dataset
+from ktrules.engine.parallel import PARALLEL_FROM
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, rule_schema, select_version
 
 
@@ -130,7 +131,7 @@ def cli() -> None:
 @click.option("--subject", "subjects", multiple=True, help="Only this person or unit id (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Processes for CSV and JSON; default 1, or the cores for 2,000 people or more.")
+              help=f"Processes for CSV and JSON; default 1, or the cores for {PARALLEL_FROM:,} people or more.")
 @_fail_cleanly
 def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
           awards: tuple[str, ...], subjects: tuple[str, ...], fmt: str, jobs: int | None) -> None:
