@@ -163,7 +163,10 @@ def _yaml(text: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _Refused(t("err.malformed", format="YAML", problem=problem), mark.line + 1 if mark else None) from None
+        line = mark.line + 1 if mark else None
+        if "maximum nesting depth" in problem:  # PyYAML 6.0.4 stops deep nesting before `_check_depth` does
+            raise _Refused(t("err.too_deep", depth=MAX_DEPTH), line) from None
+        raise _Refused(t("err.malformed", format="YAML", problem=problem), line) from None
 
 
 def _check_depth(text: str) -> None:
