@@ -15,6 +15,7 @@ import click
 from ktrules.authoring import cases
 from ktrules.authoring import coverage as coverage_of
 from ktrules.authoring import diff as differ
+from ktrules.common import command_line
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.common.output import FORMATS, render
@@ -119,7 +120,7 @@ def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign:
     return evaluate(load_dataset(dataset, rules_dir), period, as_of=day, rules=rules_dir, campaign=campaign, **narrow)
 
 
-@click.group()
+@click.group(cls=command_line.Group)
 @click.version_option(package_name="ktrules")
 def cli() -> None:
     """Explained verdicts on emulation titles and commendations (thi đua, khen thưởng)."""
@@ -131,7 +132,7 @@ def cli() -> None:
 @click.option("--subject", "subjects", multiple=True, help="Only this person or unit id (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help=f"Processes for CSV and JSON; default 1, or the cores for {PARALLEL_FROM:,} people or more.")
+              help=command_line.processes_help(PARALLEL_FROM))
 @_fail_cleanly
 def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
           awards: tuple[str, ...], subjects: tuple[str, ...], fmt: str, jobs: int | None) -> None:

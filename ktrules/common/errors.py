@@ -51,11 +51,12 @@ def suggest_or_list(word: str, choices: Iterable[str], shown: int = 12) -> str:
     return suggest(word, listed) or t("err.known", ids=", ".join(listed[:shown]) + more)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str | None:
-    """A 'did you mean' hint for a misspelt id or key, or None when nothing is close."""
+def suggest(word: str, choices: Iterable[str], lang: str | None = None) -> str | None:
+    """A 'did you mean' hint for a misspelt id or key, or None when nothing is close; in `lang`, by default
+    the command's language."""
     close = difflib.get_close_matches(str(word), sorted(set(choices)), n=3, cutoff=0.6)
     if not close:
         return None
     from ktrules.common.messages import t  # here: messages may one day raise a KtrulesError
 
-    return t("err.did_you_mean", words=t("err.or").join(f"'{c}'" for c in close))
+    return t("err.did_you_mean", lang, words=t("err.or", lang).join(f"'{c}'" for c in close))
