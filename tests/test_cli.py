@@ -48,7 +48,7 @@ def test_check_csv_one_row_per_subject_and_award_filtered():
     # rows follow unit ids (kh-tc before qlcn), not the order of the file (docs/verdicts.md)
     assert [(r["subject"], r["award"], r["verdict"]) for r in rows] == [
         ("p29", "LDTT", "eligible"), ("p22", "LDTT", "not_eligible")]
-    assert "no_discipline" in rows[1]["reasons"]
+    assert rows[1]["reasons"] == "Không bị kỷ luật trong năm xét tặng (khiển trách)"  # the words, not the id
 
 
 def test_explain_shows_every_criterion_with_values_citation_and_version():

@@ -32,6 +32,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                       "Rules applied: {version}, {title}; in force {start} to {end}; as of {as_of}"),
     "explain.sources": ("Văn bản: {sources}", "Legal texts: {sources}"),
     "explain.cite": ("Căn cứ: {cite}", "Legal basis: {cite}"),
+    "explain.value": ("Giá trị đọc được: {value}; yêu cầu {condition}", "Value read: {value}; required {condition}"),
     "explain.read": ("Giá trị đọc được: {fact} = {value}; yêu cầu {condition}",
                      "Value read: {fact} = {value}; required {condition}"),
     "explain.evidence": ("Dữ liệu: {evidence}", "Records: {evidence}"),

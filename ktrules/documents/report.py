@@ -60,12 +60,13 @@ def condition(leaf: Leaf, threshold: object, lang: str, share: bool = False) -> 
 
 
 def _reasons(verdict: AwardVerdict, lang: str) -> str:
-    """The leaves that kept a verdict from being eligible, shortest form: `id (value)`; a deferral first."""
+    """The leaves that kept a verdict from being eligible, by their words and the value read; a deferral
+    first. Words, not criterion ids: a secretary reads this column, and `explain` gives the ids."""
     wanted = OUTCOME_AGAINST.get(verdict.verdict)
     if wanted is None:
         return ""
     failed = _reused(_REASONS, verdict, lang, wanted, lambda: "; ".join(
-        f"{leaf.id} ({show_reading(reading, lang)})" for leaf, outcome, reading in verdict.leaf_results()
+        f"{leaf.text.in_(lang)} ({show_reading(reading, lang)})" for leaf, outcome, reading in verdict.leaf_results()
         if outcome == wanted))
     return f"{deferral(verdict, lang)}; {failed}" if verdict.deferred else failed  # not cached: per subject
 
@@ -299,7 +300,7 @@ def _node_lines(node: CriterionResult, indent: str, lang: str) -> list[str]:
     lines.append(pad + t("explain.cite", lang, cite=c.cite))
     if isinstance(c, Leaf) and node.reading is not None:
         reading = node.reading
-        lines.append(pad + t("explain.read", lang, fact=c.fact, value=show_reading(reading, lang),
+        lines.append(pad + t("explain.value", lang, value=show_reading(reading, lang),
                              condition=condition(c, node.threshold, lang)))
         if reading.evidence:
             lines.append(pad + t("explain.evidence", lang, evidence=", ".join(show_evidence(reading, lang))))
