@@ -83,9 +83,7 @@ def check_text(evaluation: Evaluation, lang: str, fmt: str) -> bytes:
     rows = _Rows(evaluation, lang)
     with no_collection():  # words and pieces, no cyclic garbage: the collector cost a third of this
         if fmt == "csv":
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows(rows.cells(v) for v in evaluation.verdicts)
-            return buffer.getvalue().encode()
+            return "".join([rows.line(v) for v in evaluation.verdicts]).encode()
         pieces: list[bytes] = []
         for verdict in evaluation.verdicts:  # joined once: a province's JSON is hundreds of megabytes
             pieces += (b",\n", rows.head(verdict.subject, "json"), rows.json(verdict))
@@ -102,7 +100,9 @@ class _Rows:
         self.evaluation, self.lang = evaluation, lang
         self._heads: dict[tuple[str, str], Any] = {}  # (subject, format) -> its fields written
         self._json: dict[tuple, bytes] = {}
-        self._cells: dict[tuple, list[str]] = {}
+        self._lines: dict[tuple, str] = {}
+        self._buffer = io.StringIO()
+        self._csv = csv.writer(self._buffer, lineterminator="")
 
     def json(self, verdict: AwardVerdict) -> bytes:
         """The row after the subject's fields, to the closing brace, in UTF-8."""
@@ -124,22 +124,32 @@ class _Rows:
         return (explanation_key(verdict, self.lang), verdict.award, verdict.verdict, verdict.used, verdict.deferred,
                 id(evaluation.version), evaluation.period, evaluation.as_of)
 
-    def cells(self, verdict: AwardVerdict) -> list[str]:
+    def line(self, verdict: AwardVerdict) -> str:
+        """The verdict's CSV line. Cells are quoted one by one, so the cells after the subject's are
+        written once for all who share them, and the line is joined from text (the reasons are long:
+        quoting them again for each subject was most of the CSV)."""
         key = _shared(verdict)
-        tail = self._cells.get(key)
+        tail = self._lines.get(key)
         if tail is None:
             shared = self._tail(verdict)
-            tail = self._cells[key] = [neutralised(shared.get(k, "")) for k in _SHARED_CSV]
-        return self.head(verdict.subject, "csv") + tail
+            tail = self._lines[key] = self._cells([neutralised(shared.get(k, "")) for k in _SHARED_CSV]) + "\n"
+        return f"{self.head(verdict.subject, 'csv')},{tail}"
 
     def head(self, subject: str, fmt: str) -> Any:
-        """The subject's fields: the start of a JSON object in UTF-8, or CSV cells."""
+        """The subject's fields: the start of a JSON object in UTF-8, or CSV cells as text."""
         found = self._heads.get((subject, fmt))
         if found is None:
             fields = subject_fields(self.evaluation, subject)
             found = self._heads[subject, fmt] = json.dumps(fields, ensure_ascii=False)[:-1].encode() \
-                if fmt == "json" else [neutralised(x) for x in fields.values()]
+                if fmt == "json" else self._cells([neutralised(x) for x in fields.values()])
         return found
+
+    def _cells(self, cells: list[Any]) -> str:
+        """Cells as CSV text, quoted as `csv.writer` quotes a whole line."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._csv.writerow(cells)
+        return self._buffer.getvalue()
 
     def _tail(self, verdict: AwardVerdict) -> dict[str, Any]:
         return row(self.evaluation, verdict, self.lang, criteria=False, subject=False)
