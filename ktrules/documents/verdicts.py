@@ -11,8 +11,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ktrules.common.collector import no_collection
@@ -30,6 +29,7 @@ CHECK_COLUMNS_CSV = {k: k for k in ("subject", "name", "unit", "award", "award_n
 _SHARED_CSV = [k for k in CHECK_COLUMNS_CSV if k not in SUBJECT_FIELDS]  # the CSV columns after the subject's
 _TAILS: dict[tuple, bytes] = {}  # JSON rows beyond their subject, by `_Rows._content`
 _TAILS_LIMIT = 20_000  # entries of a few kilobytes: tens of megabytes at most
+_CHUNK = 1 << 20  # bytes of a partition's file written or read at a time
 
 
 def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int | None = None,
@@ -51,18 +51,20 @@ def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int |
             shutil.rmtree(folder, ignore_errors=True)
         raise
     texts = itertools.chain([first], chunks)
-    return _pieces(_read(texts) if folder else texts, fmt, empty, folder)
+    return _pieces(_read(texts) if folder else ([text] for text in texts), fmt, empty, folder)
 
 
-def _pieces(parts: Iterator[bytes], fmt: str, empty: Callable[[], None] | None,
+def _pieces(parts: Iterator[Iterable[bytes]], fmt: str, empty: Callable[[], None] | None,
             folder: str | None) -> Iterator[bytes]:
     try:
         yield (render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "[").encode()
         written = False
         for part in parts:
-            if part:
-                yield part if fmt == "csv" else (b",\n" if written else b"\n") + part
+            for at, chunk in enumerate(filter(None, part)):
+                if at == 0 and fmt == "json":
+                    yield b",\n" if written else b"\n"
                 written = True
+                yield chunk
         if fmt == "json":
             yield b"\n]\n"
         if not written and empty:
@@ -72,22 +74,40 @@ def _pieces(parts: Iterator[bytes], fmt: str, empty: Callable[[], None] | None,
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _read(paths: Iterator[str]) -> Iterator[bytes]:
+def _read(paths: Iterator[str]) -> Iterator[Iterator[bytes]]:
     for path in paths:
-        yield Path(path).read_bytes()
+        yield _chunks(path)
+
+
+def _chunks(path: str) -> Iterator[bytes]:
+    """A partition's file a megabyte at a time: reading a province's hundreds of megabytes whole cost the
+    parent a page fault for every 4 KB of it."""
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(_CHUNK):
+                yield chunk
+    finally:
         os.unlink(path)
 
 
 def check_text(evaluation: Evaluation, lang: str, fmt: str) -> bytes:
     """An evaluation's verdicts as the CSV lines or JSON objects of `check` (no header, no brackets), in UTF-8."""
+    return b"".join(_check_parts(evaluation, lang, fmt))
+
+
+def _check_parts(evaluation: Evaluation, lang: str, fmt: str) -> list[bytes]:
+    """`check_text` in pieces, not joined: a partition's text is tens of megabytes, and writing it from
+    its pieces is quicker than making it whole first."""
     rows = _Rows(evaluation, lang)
+    pieces: list[bytes] = []
     with no_collection():  # words and pieces, no cyclic garbage: the collector cost a third of this
         if fmt == "csv":
-            return "".join([rows.line(v) for v in evaluation.verdicts]).encode()
-        pieces: list[bytes] = []
-        for verdict in evaluation.verdicts:  # joined once: a province's JSON is hundreds of megabytes
+            for verdict in evaluation.verdicts:
+                pieces += (rows.head(verdict.subject, "csv"), rows.line(verdict))
+            return pieces
+        for verdict in evaluation.verdicts:
             pieces += (b",\n", rows.head(verdict.subject, "json"), rows.json(verdict))
-        return b"".join(pieces[1:])
+        return pieces[1:]
 
 
 class _Rows:
@@ -100,7 +120,7 @@ class _Rows:
         self.evaluation, self.lang = evaluation, lang
         self._heads: dict[tuple[str, str], Any] = {}  # (subject, format) -> its fields written
         self._json: dict[tuple, bytes] = {}
-        self._lines: dict[tuple, str] = {}
+        self._lines: dict[tuple, bytes] = {}
         self._buffer = io.StringIO()
         self._csv = csv.writer(self._buffer, lineterminator="")
 
@@ -124,24 +144,25 @@ class _Rows:
         return (explanation_key(verdict, self.lang), verdict.award, verdict.verdict, verdict.used, verdict.deferred,
                 id(evaluation.version), evaluation.period, evaluation.as_of)
 
-    def line(self, verdict: AwardVerdict) -> str:
-        """The verdict's CSV line. Cells are quoted one by one, so the cells after the subject's are
-        written once for all who share them, and the line is joined from text (the reasons are long:
+    def line(self, verdict: AwardVerdict) -> bytes:
+        """The verdict's CSV line after the subject's cells (`head`), from the comma on. Cells are quoted
+        one by one, so these cells are written once for all who share them (the reasons are long:
         quoting them again for each subject was most of the CSV)."""
         key = _shared(verdict)
         tail = self._lines.get(key)
         if tail is None:
             shared = self._tail(verdict)
-            tail = self._lines[key] = self._cells([neutralised(shared.get(k, "")) for k in _SHARED_CSV]) + "\n"
-        return f"{self.head(verdict.subject, 'csv')},{tail}"
+            cells = self._cells([neutralised(shared.get(k, "")) for k in _SHARED_CSV])
+            tail = self._lines[key] = f",{cells}\n".encode()
+        return tail
 
     def head(self, subject: str, fmt: str) -> Any:
-        """The subject's fields: the start of a JSON object in UTF-8, or CSV cells as text."""
+        """The subject's fields: the start of a JSON object, or the first CSV cells, in UTF-8."""
         found = self._heads.get((subject, fmt))
         if found is None:
             fields = subject_fields(self.evaluation, subject)
             found = self._heads[subject, fmt] = json.dumps(fields, ensure_ascii=False)[:-1].encode() \
-                if fmt == "json" else self._cells([neutralised(x) for x in fields.values()])
+                if fmt == "json" else self._cells([neutralised(x) for x in fields.values()]).encode()
         return found
 
     def _cells(self, cells: list[Any]) -> str:
@@ -164,8 +185,8 @@ def _written(evaluation: Evaluation, lang: str, fmt: str, folder: str) -> str:
     """`check_text` written to a file of `folder` by the process that evaluated the partition: the parent
     reads the files in order instead of receiving the text through a pipe."""
     handle, path = tempfile.mkstemp(dir=folder)
-    with open(handle, "wb") as part:
-        part.write(check_text(evaluation, lang, fmt))
+    with open(handle, "wb", buffering=_CHUNK) as part:
+        part.writelines(_check_parts(evaluation, lang, fmt))
     return path
 
 
