@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ktrules.common.collector import no_collection
 from ktrules.common.errors import KtrulesError, suggest
@@ -40,8 +48,10 @@ def _not_blank(name: str) -> str:
 
 
 Name = Annotated[str, AfterValidator(_not_blank)]
-Year = Annotated[int, Field(ge=1945, le=2100)]
-Months = Annotated[float, Field(ge=0, le=12)]
+# Strict: `months_worked: yes` is no month and `bloc_rank: true` no rank (lax pydantic reads both as 1);
+# YAML and JSON give numbers as numbers, and the workbook's cells are converted before (`sheets`)
+Year = Annotated[int, Field(ge=1945, le=2100, strict=True)]
+Months = Annotated[float, Field(ge=0, le=12, strict=True)]
 
 
 class Strict(BaseModel):
@@ -60,7 +70,7 @@ class Organization(Strict):
     chair_title: str | None = None
     secretary: str | None = None  # the council's secretary, who signs the minutes
     secretary_title: str | None = None
-    council_members: Annotated[int, Field(ge=1, le=99)] | None = None  # all members, present or not
+    council_members: Annotated[int, Field(ge=1, le=99, strict=True)] | None = None  # all members, present or not
 
 
 class Bloc(Strict):
@@ -86,7 +96,7 @@ class Person(Strict):
 
 class Leave(Strict):
     kind: LeaveKind
-    months: Annotated[float, Field(gt=0, le=12)]
+    months: Annotated[float, Field(gt=0, le=12, strict=True)]
 
 
 class Discipline(Strict):
@@ -107,7 +117,7 @@ class Record(Strict):
     assessments: dict[str, bool] | None = None
     # a unit's place in its khối thi đua that year. The bound refuses in JSON what was always refused there:
     # orjson reads a larger integer as a float, pydantic reading the bytes itself as an integer.
-    bloc_rank: Annotated[int, Field(ge=1, le=2**64 - 1)] | None = None
+    bloc_rank: Annotated[int, Field(ge=1, le=2**64 - 1, strict=True)] | None = None
 
 
 class Initiative(Strict):

@@ -34,6 +34,10 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
     (("rating: HTXS, months_worked: 12}", "rating: Tot, months_worked: 12}"), 12,
      ["records[0].rating", "'Tot'", "HTXS"]),
     (("months_worked: 7,", "months_worked: seven,"), 13, ["records[1].months_worked", "number"]),
+    # yes/no is no number: lax pydantic read it as 1 month, and a verdict changed silently
+    (("months_worked: 7,", "months_worked: yes,"), 13, ["records[1].months_worked", "number", "True"]),
+    (("months: 5}", "months: true}"), 13, ["records[1].leave[0].months", "number", "True"]),
+    (("year: 2024, rating: HTXS", "year: yes, rating: HTXS"), 12, ["records[0].year", "integer", "True"]),
     (("{subject: p04, year: 2024", "{subject: p44, year: 2024"), 16, ["unknown subject 'p44'", "'p04'"]),
     (("authors: [p01]", "authors: [p09]"), 19, ["unknown author 'p09'"]),
     (("unit: kt}", "unit: ktt}"), 16, ["unknown unit 'ktt'", "'kt'"]),
