@@ -481,17 +481,29 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                   "The meeting closed at …… the same day. The minutes were read and approved."),
     "documents.minutes.presiding": ("Chủ trì", "Presiding"),
     "documents.decision.kind": ("QUYẾT ĐỊNH", "DECISION"),
-    "documents.decision.excerpt": ("Về việc công nhận danh hiệu thi đua và tặng Giấy khen năm {period}",
-                                   "On the emulation titles and certificates of merit of {period}"),
+    "documents.decision.excerpt.both": ("Về việc công nhận danh hiệu thi đua và tặng Giấy khen năm {period}",
+                                        "On the emulation titles and certificates of merit of {period}"),
+    "documents.decision.excerpt.titles": ("Về việc công nhận danh hiệu thi đua năm {period}",
+                                          "On the emulation titles of {period}"),
+    "documents.decision.excerpt.forms": ("Về việc tặng Giấy khen năm {period}",
+                                         "On the certificates of merit of {period}"),
     "documents.decision.council": ("Xét đề nghị của Hội đồng Thi đua - Khen thưởng {agency} về kết quả bình xét "
                                    "thi đua, khen thưởng năm {period}.",
                                    "On the proposal of the Emulation and Commendation Council of {agency} for "
                                    "{period}."),
     "documents.decision.decides": ("QUYẾT ĐỊNH:", "DECIDES:"),
-    "documents.decision.article1": ("Điều 1. Công nhận danh hiệu thi đua, tặng Giấy khen năm {period} cho các cá "
-                                    "nhân, tập thể có tên trong danh sách kèm theo: {awards}.",
-                                    "Article 1. The titles and certificates of merit of {period} are conferred on the "
-                                    "persons and collectives listed in the annex: {awards}."),
+    "documents.decision.article1.both": ("Điều 1. Công nhận danh hiệu thi đua, tặng Giấy khen năm {period} cho các "
+                                         "cá nhân, tập thể có tên trong danh sách kèm theo: {awards}.",
+                                         "Article 1. The titles and certificates of merit of {period} are conferred "
+                                         "on the persons and collectives listed in the annex: {awards}."),
+    "documents.decision.article1.titles": ("Điều 1. Công nhận danh hiệu thi đua năm {period} cho các cá nhân, tập "
+                                           "thể có tên trong danh sách kèm theo: {awards}.",
+                                           "Article 1. The titles of {period} are conferred on the persons and "
+                                           "collectives listed in the annex: {awards}."),
+    "documents.decision.article1.forms": ("Điều 1. Tặng Giấy khen năm {period} cho các cá nhân, tập thể có tên "
+                                          "trong danh sách kèm theo: {awards}.",
+                                          "Article 1. The certificates of merit of {period} are given to the persons "
+                                          "and collectives listed in the annex: {awards}."),
     "documents.decision.article2": ("Điều 2. Tiền thưởng kèm theo danh hiệu, hình thức khen thưởng theo mức ghi "
                                     "trong danh sách; tổng cộng {total}, tính theo lương cơ sở tại ngày {date}, chi "
                                     "từ quỹ thi đua, khen thưởng của cơ quan.",

@@ -17,6 +17,10 @@ NATIONAL_AWARDS = ("LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TOAN_QUOC", "TTLDTT", "T
                    "CO_THI_DUA_TINH", "CO_THI_DUA_CP", "GIAY_KHEN", "BANG_KHEN_TINH", "BANG_KHEN_TTG")
 NationalAward = Literal["LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TOAN_QUOC", "TTLDTT", "TTLDXS",
                         "CO_THI_DUA_TINH", "CO_THI_DUA_CP", "GIAY_KHEN", "BANG_KHEN_TINH", "BANG_KHEN_TTG"]
+# Awards come in two families (shared/domain/law-notes.md): danh hiệu thi đua, titles that are conferred
+# ("công nhận"), and hình thức khen thưởng, forms of commendation that are given ("tặng"). These are the
+# national forms; a campaign's awards are all forms of commendation.
+COMMENDATIONS = frozenset({"GIAY_KHEN", "BANG_KHEN_TINH", "BANG_KHEN_TTG"})
 
 # Orders of the contract, lowest first; discipline 0 means none.
 RATING_RANK = {"KHT": 0, "HT": 1, "HTT": 2, "HTXS": 3}

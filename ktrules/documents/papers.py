@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ktrules.common.messages import t
+from ktrules.common.vocabulary import COMMENDATIONS, NATIONAL_AWARDS
 from ktrules.council.rewards import authority_of
 from ktrules.documents.formatting import day, money, percent, place_and_date
 from ktrules.documents.packet import Entry, Packet, Section
@@ -177,10 +178,12 @@ def _ballot_part(index: int, section: Section, lang: str) -> Iterator[Block]:
 
 
 def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
-    """Dự thảo Quyết định: căn cứ, Điều 1 (công nhận danh hiệu, tặng Giấy khen), Điều 2 (tiền thưởng),
-    Điều 3 (thi hành), and the list with the money attached."""
+    """Dự thảo Quyết định: căn cứ, Điều 1 (công nhận danh hiệu, tặng Giấy khen: what the list holds, no
+    more), Điều 2 (tiền thưởng), Điều 3 (thi hành), and the list with the money attached."""
     lang, agency = packet.lang, packet.agency
     assert agency is not None
+    titles = {s.award in NATIONAL_AWARDS and s.award not in COMMENDATIONS for s in sections}
+    gives = "both" if len(titles) == 2 else "titles" if True in titles else "forms"
     names = "; ".join(f"{s.name} ({len(s.proposed)})" for s in sections)
     totals = [s.total for s in sections]
     total = money(sum(totals), lang) if None not in totals else t("documents.decision.total_unknown", lang)  # type: ignore[arg-type]
@@ -190,7 +193,7 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
         *basis,
         Paragraph(t("documents.decision.council", lang, agency=agency.name, period=packet.period), "basis"),
         Paragraph(t("documents.decision.decides", lang), "center"),
-        Paragraph(t("documents.decision.article1", lang, period=packet.period, awards=names)),
+        Paragraph(t(f"documents.decision.article1.{gives}", lang, period=packet.period, awards=names)),
         Paragraph(t("documents.decision.article2", lang, total=total, date=day(decided, lang))),
         *(sentence for s in sections for sentence in _money_sentences(s, lang)),
         Paragraph(t("documents.decision.article3", lang)),
@@ -201,7 +204,7 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
         appendix += [Paragraph(f"{i}. {section.name}", "subheading"), _list_table(section, lang)]
     appendix.append(Paragraph(t("documents.money.all", lang, amount=total, date=day(decided, lang)), "heading"))
     return VanBan(lang=lang, kind=t("documents.decision.kind", lang),
-                  excerpt=t("documents.decision.excerpt", lang, period=packet.period), body=tuple(body),
+                  excerpt=t(f"documents.decision.excerpt.{gives}", lang, period=packet.period), body=tuple(body),
                   signers=(_chair(agency, lang),),
                   recipients=(t("documents.decision.to_article3", lang), _archive(agency, lang)),
                   appendix_title=t("documents.decision.appendix", lang, period=packet.period,

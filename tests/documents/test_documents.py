@@ -212,6 +212,20 @@ def test_the_draft_decision_has_three_articles_and_lists_the_money_with_totals(w
     assert {r[3] for r in cstdcs[1:-1]} == {"2.340.000 đồng"} and ttldtt[0][1] == "Tên tập thể"
     # only what the agency decides: no Tập thể lao động xuất sắc (proposed to the province)
     assert not any("Tập thể lao động xuất sắc" in line for line in lines)
+    # titles only, so the decision neither names nor gives a Giấy khen
+    assert "Về việc công nhận danh hiệu thi đua năm 2024" in lines
+    assert not any("Giấy khen" in line for line in lines)
+
+
+def test_a_decision_of_certificates_of_merit_only_gives_them_and_confers_no_title(tmp_path: Path) -> None:
+    out = tmp_path / "ho-so"
+    result = invoke("documents", ROOT / "fixtures" / "datasets" / "campaigns" / "bac-kan-ntm.yaml", "--period", 2023,
+                    "--campaign", "bac-kan-ntm-2021-2025", "--out", out)
+    assert result.exit_code == 0, result.output
+    lines = texts(Document(str(out / "du-thao-quyet-dinh-2023.docx")))
+    assert "Về việc tặng Giấy khen năm 2023" in lines
+    assert any(line.startswith("Điều 1. Tặng Giấy khen năm 2023 cho") for line in lines)
+    assert not any("danh hiệu thi đua" in line for line in lines)
 
 
 def test_the_proposal_goes_to_the_province_with_the_awards_it_decides(word: Path) -> None:
