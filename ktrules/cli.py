@@ -121,9 +121,14 @@ def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign:
 
 
 @click.group(cls=command_line.Group)
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of help, messages and output, for any command (as its own --lang).")
 @click.version_option(package_name="ktrules")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
     """Explained verdicts on emulation titles and commendations (thi đua, khen thưởng)."""
+    if lang:  # the command's own --lang defaults to it
+        ctx.default_map = {name: {"lang": lang} for name in cli.commands}
 
 
 @cli.command()
@@ -255,7 +260,7 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def rules_table(period: int | None, as_of: Any, rules_dir: Path, fmt: str, lang: str) -> None:
     """The awards of each rule version with their criteria in short, read from the rule files.
@@ -286,7 +291,7 @@ def schema() -> None:
 @cli.command("lint")
 @click.argument("rules_dir", required=False, type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def lint_rules(rules_dir: Path, fmt: str, lang: str) -> None:
     """Check every rule pack under a folder (default the project's rules/): citations, ids, references,
@@ -333,7 +338,7 @@ def _shown_path(path: Path) -> str:
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def campaigns(rules_dir: Path, fmt: str, lang: str) -> None:
     """Every campaign pack: who issued the plan, the campaign, its period, reviews and forms of reward.
@@ -449,7 +454,7 @@ def freeze(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, c
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
-@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def template(path: Path, force: bool, lang: str) -> None:
     """Write a workbook to fill in: every sheet with its headers, lists of choices and one example row.
@@ -506,7 +511,7 @@ def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
               show_default="the project's rules/", help="Folder of rule packs.")
 @click.option("--campaign", default=None, help="A campaign pack id.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def ballot(period: int, award: str, members: int, yes: int, as_of: Any, rules_dir: Path, campaign: str | None,
            fmt: str, lang: str) -> None:
@@ -589,7 +594,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; any but loopback requires a token (one is generated if not given).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs, fixed for the server's life.")
 @click.option("--token", default=None, envvar="KTRULES_TOKEN",
@@ -598,7 +603,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
               help="Largest upload or request body; larger ones are refused with 413.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes evaluating API calls; default the cores, at most 4.")
-@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True)
+@click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_mb: int, workers: int | None,
           lang: str) -> None:

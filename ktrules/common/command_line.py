@@ -140,6 +140,11 @@ VI: dict[str, str] = {
     """,
     # the options, by their English help
     "Show the version and exit.": "In phiên bản rồi thoát.",
+    "Language of help, messages and output, for any command (as its own --lang).":
+        "Ngôn ngữ của hướng dẫn, thông báo và kết quả, cho mọi lệnh (như --lang của lệnh).",
+    "How the result is printed.": "Cách in kết quả.",
+    "Language of the output.": "Ngôn ngữ của kết quả.",
+    "Port to listen on.": "Cổng lắng nghe.",
     "Show this message and exit.": "In hướng dẫn này rồi thoát.",
     "The year evaluated.": "Năm xét.",
     "Date whose rules apply (YYYY-MM-DD or dd/mm/yyyy); default the period's last day.":
@@ -223,15 +228,15 @@ def processes_help(n: int) -> str:
     return _PROCESSES.format(n=n)
 
 
-def language(args: Sequence[str]) -> str:
-    """The language a command line asks for with `--lang`, before click has read it: Vietnamese unless
-    `--lang en` (or `--lang=en`) is given."""
+def language(args: Sequence[str], parent: click.Context | None = None) -> str:
+    """The language a command line asks for with `--lang`, before click has read it, else the one given
+    to `ktrules --lang` before the command: Vietnamese unless English is asked for."""
     for i, arg in enumerate(args):
         given = arg.partition("=")[2] if arg.startswith("--lang=") else \
             args[i + 1] if arg == "--lang" and i + 1 < len(args) else None
         if given in LANGS:
             return given
-    return "vi"
+    return (parent.params.get("lang") if parent is not None else None) or "vi"
 
 
 class Refusal(click.ClickException):
@@ -290,7 +295,7 @@ class Command(click.Command):
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
         # read before click parses the line: `--help` acts where it stands, maybe before `--lang`
-        self._lang = language(args)
+        self._lang = language(args, parent)
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.UsageError as exc:
@@ -332,7 +337,7 @@ class Group(Command, click.Group):
                                                                            list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            lang = language(args)
+            lang = language(args, ctx)
             hint = suggest(name, self.list_commands(ctx), lang) or t("usage.see_help", lang, command=ctx.command_path)
             raise Refusal(t("error.prefix", lang, line=f"{t('usage.no_command', lang, name=name)}; {hint}"))
         return super().resolve_command(ctx, args)

@@ -76,3 +76,12 @@ def test_a_mistyped_command_line_is_refused_on_one_line(args, vi, en):
         result = invoke(args[0], *(["--lang", "en"] if lang == "en" else []), *args[1:])
         assert result.exit_code == 2, result.output
         assert result.output == expected + "\n"
+
+
+def test_lang_before_the_command_is_the_commands_language():
+    result = invoke("--lang", "en", "check", SMALL, "--period", "2024", "--subject", "p01", "--award", "LDTT")
+    assert result.exit_code == 0, result.output
+    assert "Advanced Worker" in result.output and "Eligible" in result.output
+    refused = invoke("--lang", "en", "chek")
+    assert refused.exit_code == 2 and refused.output.startswith("Error: there is no command 'chek'")
+    assert invoke("--lang", "en", "check", "--help").output.startswith("Usage: ktrules check [OPTIONS]")
