@@ -199,7 +199,7 @@ def test_a_syntax_error_names_the_parser_detail_after_a_label(tmp_path):
 
 @pytest.mark.parametrize(("args", "vi", "en"), [
     (("check", SMALL, "--period", "1990"),
-     ["không có phiên bản quy định nào của bộ 'vn' có hiệu lực ngày 31/12/1990", "chọn --period"],
+     ["không có phiên bản quy định nào của bộ 'vn' có hiệu lực ngày 31/12/1990", "chọn năm xét (period)"],
      ["no rule version of pack 'vn' is in force on 1990-12-31", "choose a period"]),
     (("check", SMALL, "--period", "2030", "--campaign", "dak-nong-20-nam"),
      ["phong trào 'dak-nong-20-nam' diễn ra từ năm 2022 đến năm 2023, không có năm 2030"],

@@ -778,7 +778,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.no_verdict": ("'{subject}' không có kết quả năm {period}: không có bản ghi năm này hoặc không có danh hiệu "
                        "cho loại đối tượng này", "'{subject}' has no verdict for {period}: no record of that year or "
                        "no award for its kind"),
-    "err.no_verdict.hint": ("kiểm tra --period và --award", "check --period and --award"),
+    "err.no_verdict.hint": ("kiểm tra năm xét (period) và danh hiệu (award)", "check the period and the award"),
     "err.aliases": ("bí danh (*tên) lặp lại quá nhiều lần", "aliases (*name) repeat too much of the file"),
     "err.too_deep": ("lồng nhau quá {depth} cấp", "nested more than {depth} levels deep"),
     # localised validation (review fixes)
@@ -812,13 +812,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.no_version": ("không có phiên bản quy định nào của bộ '{pack}' có hiệu lực ngày {as_of} ({spans})",
                        "no rule version of pack '{pack}' is in force on {as_of} ({spans})"),
     "err.no_version.span": ("{version}: từ {start} đến {end}", "{version}: {start} to {end}"),
-    "err.no_version.hint": ("chọn --period hoặc --as-of trong thời gian các phiên bản này có hiệu lực, "
-                            "hoặc thêm một tệp phiên bản", "choose a period or --as-of those versions cover, "
-                            "or add a version file"),
+    "err.no_version.hint": ("chọn năm xét (period) hoặc ngày áp dụng (as-of) trong thời gian các phiên bản này có "
+                            "hiệu lực, hoặc thêm một tệp phiên bản", "choose a period or an as-of date those "
+                            "versions cover, or add a version file"),
     "err.campaign_years": ("phong trào '{campaign}' diễn ra từ năm {first} đến năm {last}, không có năm {period}",
                            "the campaign '{campaign}' runs {first}–{last}, not in {period}"),
-    "err.campaign_years.hint": ("chọn --period trong thời gian của phong trào",
-                                "choose a --period the campaign covers"),
+    "err.campaign_years.hint": ("chọn năm xét (period) trong thời gian của phong trào",
+                                "choose a period the campaign covers"),
     "err.no_threshold": ("quy định {version} không đặt tỷ lệ phiếu cho '{award}'",
                          "the rules {version} set no vote threshold for '{award}'"),
     "err.no_threshold.hint": ("các danh hiệu có tỷ lệ phiếu: {known}", "awards with a threshold: {known}"),
@@ -928,6 +928,27 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "dữ liệu chỉ gửi trong thân yêu cầu",
                                "this call takes {names}; the rules folder is fixed when the server starts "
                                "and datasets come only in the body"),
+    "err.query.twice": ("tham số '{name}' được ghi nhiều lần ({values})",
+                        "the parameter '{name}' is given more than once ({values})"),
+    "err.query.twice.hint": ("ghi '{name}' một lần", "give '{name}' once"),
+    "err.api.json_only": ("API chỉ nhận dữ liệu dạng JSON (nội dung gửi: {kind})",
+                          "the API takes a dataset as JSON only (the body sent: {kind})"),
+    "err.api.json_only.hint": ("gửi tệp JSON theo định dạng dữ liệu với 'Content-Type: application/json'; sổ tính "
+                               ".xlsx, YAML hoặc thư mục CSV nén zip thì tải lên ở trang web",
+                               "send the dataset as JSON with 'Content-Type: application/json'; upload a .xlsx "
+                               "workbook, YAML or a zipped CSV folder on the web page"),
+    "err.http.404": ("không có trang hoặc lệnh gọi '{path}'", "there is no page or call '{path}'"),
+    "err.http.405": ("'{path}' không nhận phương thức {method}", "'{path}' does not take {method}"),
+    "http.400": ("Yêu cầu không hợp lệ", "Bad request"),
+    "http.401": ("Chưa xác thực", "Unauthorized"),
+    "http.403": ("Không được phép", "Forbidden"),
+    "http.404": ("Không tìm thấy", "Not found"),
+    "http.405": ("Phương thức không được nhận", "Method not allowed"),
+    "http.413": ("Nội dung quá lớn", "Content too large"),
+    "http.415": ("Định dạng không được nhận", "Unsupported media type"),
+    "http.422": ("Dữ liệu không xử lý được", "Unprocessable content"),
+    "http.500": ("Lỗi máy chủ", "Internal server error"),
+    "http.other": ("Lỗi", "Error"),
     "err.query.invalid": ("tham số '{name}' ({place}): {problem}", "{place} parameter '{name}': {problem}"),
     "err.query.invalid.hint": ("xem các tham số ở /docs", "see /docs for the parameters"),
     "err.upload.too_large": ("dữ liệu gửi lên vượt giới hạn {mb} MB", "the upload is larger than the limit of {mb} MB"),

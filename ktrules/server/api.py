@@ -17,7 +17,7 @@ from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import evaluate
 from ktrules.engine.inputs import load_upload
 from ktrules.rules import select_version
-from ktrules.server.problems import MEDIA_TYPE, BadRequest, lang_of
+from ktrules.server.problems import MEDIA_TYPE, BadRequest, NotJson, lang_of
 from ktrules.server.state import Config
 from ktrules.server.workers import Pool, run
 
@@ -35,23 +35,46 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"description": text, "content": {MEDIA_TYPE: {}}}
     for status, text in ((400, "A parameter is missing or wrong, or not one the server takes"),
                          (401, "The token is missing or wrong"), (413, "The body is larger than the limit"),
+                         (415, "The body is not JSON (a workbook, YAML or a form's upload)"),
                          (422, "The dataset or an option is wrong: the CLI's one-line message in `detail`"))}
 JSON_ARRAY = {200: {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}
 
 
-def only(*names: str) -> Any:
-    """Refuse a query parameter the route does not take, `rules` above all: the rules folder is fixed when
-    the server starts, and no request names a file."""
+def only(*names: str, repeatable: tuple[str, ...] = ()) -> Any:
+    """Refuse a query parameter the route does not take, `rules` above all (the rules folder is fixed when
+    the server starts, and no request names a file), and one given twice that takes one value: which of
+    `period=2024&period=2023` was meant, the server cannot tell."""
     allowed = set(names)
 
     async def check(request: Request) -> None:  # async: a plain function would run in a thread, per call
-        for name in request.query_params:
+        query = request.query_params
+        for name in query:
+            lang = lang_of(request)
             if name not in allowed:
-                lang = lang_of(request)
                 raise BadRequest(t("err.query.unknown", lang, name=name),
                                  hint=t("err.query.unknown.hint", lang,
                                         names=", ".join(sorted(allowed)) or t("err.none", lang)))
+            if name not in repeatable and len(query.getlist(name)) > 1:
+                raise BadRequest(t("err.query.twice", lang, name=name, values=", ".join(query.getlist(name))),
+                                 hint=t("err.query.twice.hint", lang, name=name))
     return Depends(check)
+
+
+# what a body that is no JSON dataset starts with or says it is: a workbook or a zip of a CSV folder (both
+# zip files), YAML, a form's upload
+_NOT_JSON_START = b"PK\x03\x04"
+_NOT_JSON_TYPES = ("multipart/", "yaml", "spreadsheet", "excel", "zip", "text/csv")
+
+
+async def dataset_body(request: Request) -> bytes:
+    """The body of a call that takes a dataset, refused with 415 when it is plainly no JSON: the API reads
+    JSON only, and a workbook's bytes read as JSON gave a message about UTF-8 instead of saying so."""
+    body = await request.body()
+    kind = request.headers.get("content-type", "").lower()
+    if body.startswith(_NOT_JSON_START) or any(word in kind for word in _NOT_JSON_TYPES):
+        lang = lang_of(request)
+        raise NotJson(t("err.api.json_only", lang, kind=kind or "?"), hint=t("err.api.json_only.hint", lang))
+    return body
 
 
 def _json(text: str | bytes) -> Response:
@@ -63,13 +86,14 @@ def _work(request: Request) -> Pool:
 
 
 @router.post("/check", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
-             dependencies=[only("period", "as_of", "campaign", "award", "subject", "lang")])
+             dependencies=[only("period", "as_of", "campaign", "award", "subject", "lang",
+                                repeatable=("award", "subject"))])
 async def check(request: Request, settings: Config, period: Period, as_of: AsOf = None,
                 campaign: Campaign = None, award: Ids = None, subject: Ids = None, lang: Lang = "vi") -> Response:
     """Every verdict, one object per subject and award: what `ktrules check --format json` prints."""
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
                "subjects": subject or ()}
-    return _json(await run(_work(request), checked, await request.body(), settings.max_upload, period, lang,
+    return _json(await run(_work(request), checked, await dataset_body(request), settings.max_upload, period, lang,
                            options, lang=lang))
 
 
@@ -81,13 +105,13 @@ def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, 
 
 
 @router.post("/explain", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
-             dependencies=[only("period", "subject", "as_of", "campaign", "award", "lang")])
+             dependencies=[only("period", "subject", "as_of", "campaign", "award", "lang", repeatable=("award",))])
 async def explain(request: Request, settings: Config, period: Period, subject: Id, as_of: AsOf = None,
                   campaign: Campaign = None, award: Ids = None, lang: Lang = "vi") -> Response:
     """One subject's verdicts with every criterion: what `ktrules explain --format json` prints."""
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
                "subjects": (subject,)}
-    return _json(await run(_work(request), explained, await request.body(), settings.max_upload, period, lang,
+    return _json(await run(_work(request), explained, await dataset_body(request), settings.max_upload, period, lang,
                            options, lang=lang))
 
 
@@ -103,7 +127,7 @@ async def rank_award(request: Request, settings: Config, period: Period, award: 
                      as_of: AsOf = None, campaign: Campaign = None, lang: Lang = "vi") -> Response:
     """An award's eligible candidates in order, with quota: what `ktrules rank --format json` prints."""
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign}
-    return _json(await run(_work(request), ranked, await request.body(), settings.max_upload, period, lang,
+    return _json(await run(_work(request), ranked, await dataset_body(request), settings.max_upload, period, lang,
                            options, award, bloc, lang=lang))
 
 

@@ -50,5 +50,5 @@ class BodyLimit:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         lang = lang_of(Request(scope))
         response = problem(413, t("err.upload.too_large", lang, mb=number(self.limit / 2**20, lang)),
-                           hint=t("err.upload.too_large.hint", lang))
+                           lang, hint=t("err.upload.too_large.hint", lang))
         await response(scope, receive, send)

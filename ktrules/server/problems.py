@@ -19,13 +19,16 @@ from ktrules.common.reading import value_problem
 from ktrules.engine.inputs import UploadTooLarge
 
 MEDIA_TYPE = "application/problem+json"
-TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-          413: "Content too large", 422: "Unprocessable content", 500: "Internal server error"}
+STATUSES = (400, 401, 403, 404, 405, 413, 415, 422, 500)  # those with a title of their own (`http.N`)
 log = logging.getLogger("ktrules.server")
 
 
 class BadRequest(KtrulesError):
     """A request that asks for something the server does not take (an unknown query parameter)."""
+
+
+class NotJson(KtrulesError):
+    """A body the API cannot take: it reads a dataset as JSON only (415)."""
 
 
 def lang_of(request: Request) -> str:
@@ -34,25 +37,27 @@ def lang_of(request: Request) -> str:
     return asked if asked in LANGS else "vi"
 
 
-def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail,
+def problem(status: int, detail: str, lang: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    title = t(f"http.{status if status in STATUSES else 'other'}", lang)
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
             **{k: v for k, v in extra.items() if v is not None}}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def from_error(exc: KtrulesError, rules: Path | None = None) -> JSONResponse:
-    """A user error: 413 for too much, 400 for a request the server does not take, else 422 (the dataset
-    or an option is wrong); `detail` is exactly what the CLI prints after 'Error: ', except that a path
-    under the server's `rules` folder is said from the folder on (`vn`, `vn/2024.yaml`): a caller learns
-    which pack, never where the server keeps it."""
-    status = 413 if isinstance(exc, UploadTooLarge) else 400 if isinstance(exc, BadRequest) else 422
+def from_error(exc: KtrulesError, lang: str, rules: Path | None = None) -> JSONResponse:
+    """A user error: 413 for too much, 400 for a request the server does not take, 415 for a body that is
+    no JSON, else 422 (the dataset or an option is wrong); `detail` is exactly what the CLI prints after
+    'Error: ', except that a path under the server's `rules` folder is said from the folder on (`vn`,
+    `vn/2024.yaml`): a caller learns which pack, never where the server keeps it."""
+    status = 413 if isinstance(exc, UploadTooLarge) else 400 if isinstance(exc, BadRequest) else \
+        415 if isinstance(exc, NotJson) else 422
     detail, file, hint = str(exc), exc.file, exc.hint
     if rules is not None:
-        detail, file, hint = (_without_folder(text, rules) for text in (detail, file, hint))
-    return problem(status, detail, file=file, line=exc.line, hint=hint)
+        detail, file, hint = (without_folder(text, rules) for text in (detail, file, hint))
+    return problem(status, detail, lang, file=file, line=exc.line, hint=hint)
 
 
-def _without_folder(text: str | None, rules: Path) -> str | None:
+def without_folder(text: str | None, rules: Path) -> str | None:
     """`text` with every mention of the rules folder made relative to it (the folder itself: its name)."""
     if text is None:
         return None
@@ -72,27 +77,33 @@ def install(app: FastAPI) -> None:
 async def _ktrules_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KtrulesError)
     settings = getattr(request.app.state, "settings", None)
-    return from_error(exc, getattr(settings, "rules", None))
+    return from_error(exc, lang_of(request), getattr(settings, "rules", None))
 
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    LANGUAGE.set(lang_of(request))  # this request's task only: the answer speaks the language asked for
+    lang = lang_of(request)
+    LANGUAGE.set(lang)  # this request's task only: the answer speaks the language asked for
     first = exc.errors()[0]
     where = ".".join(str(step) for step in first["loc"][1:]) or str(first["loc"][0])
     given = first.get("input")
     shown = t("err.given", value=repr(given)) if isinstance(given, str | int | float) else ""
     more = len(exc.errors()) - 1
     return problem(400, t("err.query.invalid", place=first["loc"][0], name=where, problem=value_problem(first))
-                   + shown + (t("err.more", n=more) if more else ""), hint=t("err.query.invalid.hint"))
+                   + shown + (t("err.more", n=more) if more else ""), lang, hint=t("err.query.invalid.hint"))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, str(exc.detail), headers=exc.headers)
+    lang = lang_of(request)
+    # starlette's own words for a path or a method no route takes are English: ours say what to do
+    detail = t(f"err.http.{exc.status_code}", lang, path=request.url.path, method=request.method) \
+        if exc.status_code in (404, 405) and exc.detail in ("Not Found", "Method Not Allowed") else str(exc.detail)
+    return problem(exc.status_code, detail, lang, headers=exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # the trace goes to the server's log for whoever runs it; the caller learns only that it failed
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(500, t("err.unexpected", lang_of(request)))
+    lang = lang_of(request)
+    return problem(500, t("err.unexpected", lang), lang)

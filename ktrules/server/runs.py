@@ -14,12 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
 from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import t
 from ktrules.engine.evaluate import Evaluation, evaluate
 from ktrules.records.models import Dataset
+from ktrules.server.problems import without_folder
 
 KEPT = 16  # runs kept in memory; the oldest is dropped first
 WORKERS = 2  # evaluations at once; more wait their turn
@@ -88,8 +91,8 @@ def _evaluate(run: Run, read: Callable[[], Dataset], rules: str) -> None:
         asked = run.asked
         run.evaluation = evaluate(dataset, asked.period, as_of=asked.as_of, rules=rules, campaign=asked.campaign)
         run.phase = "done"
-    except KtrulesError as exc:
-        run.error, run.phase = str(exc), "failed"
+    except KtrulesError as exc:  # as the API says it: the rules folder's place on the server is not shown
+        run.error, run.phase = without_folder(str(exc), Path(rules)), "failed"
     except Exception:  # the page says it failed; the trace is for whoever runs the server
         log.exception("unexpected error evaluating run %s", run.id)
-        run.error, run.phase = "an unexpected error; the server's log has the details", "failed"
+        run.error, run.phase = t("err.unexpected"), "failed"

@@ -74,5 +74,6 @@ class TokenGuard:
             response = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), status_code=303)
             response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
             return await response(scope, receive, send)
-        response = problem(401, t("err.token", lang_of(Request(scope))), headers={"www-authenticate": "Bearer"})
+        lang = lang_of(Request(scope))
+        response = problem(401, t("err.token", lang), lang, headers={"www-authenticate": "Bearer"})
         await response(scope, receive, send)

@@ -118,6 +118,32 @@ def test_a_dataset_error_is_the_commands_one_line_message_as_a_problem(client: T
     assert "có phải 'female'" in vietnamese["hint"]  # the API speaks Vietnamese unless asked otherwise
 
 
+def test_a_parameter_given_twice_is_refused_not_read_as_the_last(client: TestClient) -> None:
+    twice = _problem(client.post("/api/check?period=2024&period=2023&lang=en", content=body(SMALL)), 400)
+    assert twice["detail"] == "the parameter 'period' is given more than once (2024, 2023); give 'period' once"
+    assert twice["title"] == "Bad request" and twice["hint"] == "give 'period' once"
+    vietnamese = _problem(client.post("/api/check?period=2024&period=2023", content=body(SMALL)), 400)
+    assert vietnamese["title"] == "Yêu cầu không hợp lệ" and "được ghi nhiều lần" in vietnamese["detail"]
+    repeated = client.post("/api/check?period=2024&award=LDTT&award=CSTDCS&subject=p01", content=body(SMALL))
+    assert repeated.status_code == 200 and {r["award"] for r in repeated.json()} == {"LDTT", "CSTDCS"}
+
+
+def test_a_workbook_or_yaml_body_is_refused_as_no_json(client: TestClient) -> None:
+    workbook = (DATASETS / "so-khcn-binh-dinh.xlsx").read_bytes()
+    refused = _problem(client.post("/api/check?period=2024&lang=en", content=workbook), 415)
+    assert refused["detail"].startswith("the API takes a dataset as JSON only") and "web page" in refused["hint"]
+    yaml_body = _problem(client.post("/api/check?period=2024", content=SMALL.read_bytes(),
+                                     headers={"content-type": "application/yaml"}), 415)
+    assert yaml_body["title"] == "Định dạng không được nhận" and "utf-8" not in yaml_body["detail"].lower()
+
+
+def test_an_unknown_address_or_method_is_said_in_the_callers_language(client: TestClient) -> None:
+    missing = _problem(client.get("/api/nothing"), 404)
+    assert (missing["title"], missing["detail"]) == ("Không tìm thấy", "không có trang hoặc lệnh gọi '/api/nothing'")
+    wrong = _problem(client.get("/api/check?lang=en"), 405)
+    assert wrong["detail"] == "'/api/check' does not take GET"
+
+
 def test_malformed_json_and_bad_options_are_problems(client: TestClient) -> None:
     malformed = _problem(client.post("/api/check?lang=en&period=2024", content=b'{"organization": {"id": "x",'), 422)
     assert malformed["detail"].startswith("dataset.json:1: malformed JSON")

@@ -27,8 +27,8 @@ def test_paths_under_the_rules_folder_are_made_relative_and_others_kept() -> Non
     rules = DEFAULT_RULES.resolve()
     error = KtrulesError(f"no rule under {rules} reads it", file=rules / "vn" / "2024.yaml", line=3,
                          hint=f"see {rules / 'vn'}")
-    problem = json.loads(from_error(error, rules).body)
+    problem = json.loads(from_error(error, "en", rules).body)
     assert problem["file"] == "vn/2024.yaml" and problem["hint"] == "see vn"
     assert problem["detail"] == "vn/2024.yaml:3: no rule under rules reads it; see vn"
-    kept = json.loads(from_error(KtrulesError("bad", file="dataset.json"), rules).body)
+    kept = json.loads(from_error(KtrulesError("bad", file="dataset.json"), "en", rules).body)
     assert kept["file"] == "dataset.json" and kept["detail"] == "dataset.json: bad"
