@@ -58,7 +58,7 @@ def test_explain_shows_every_criterion_with_values_citation_and_version():
     assert "Kết quả: Không đủ điều kiện" in out and "vn/2024" in out
     for cid in ("rating", "chap_hanh", "recruited_6_months", "months_at_work", "no_discipline", "khong_dang_xem_xet"):
         assert f"[{cid}]" in out
-    assert "khiển trách 2024-09-16" in out  # the value read
+    assert "khiển trách 16/09/2024" in out  # the value read, its date as a Vietnamese reader writes it
     assert "chưa kiểm chứng" in out  # an unverified reading says so
     assert "mặc nhiên đạt" in out  # a presumed qualitative criterion says so
     assert "TT 01/2024/TT-BNV, Điều 1, khoản 5, điểm d" in out

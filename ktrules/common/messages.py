@@ -89,7 +89,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ev.met": ("đạt: {v}", "met: {v}"),
     "ev.not_met": ("không đạt: {v}", "not met: {v}"),
     "ev.undecided": ("chưa xác định: {v}", "undecided: {v}"),
-    "ev.assessment": ("đánh giá của Hội đồng {v}", "council's assessment {v}"),
+    "ev.assessment": ("đánh giá của Hội đồng: {v}", "council's assessment: {v}"),
     "ev.document": ("minh chứng: {v}", "evidence: {v}"),
     "ev.campaign_rewarded": ("đã dùng cho khen thưởng phong trào, không tính lại cho khen thưởng công trạng: {v}",
                              "already used for a campaign award, not counted again for merit: {v}"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -41,8 +42,22 @@ def _show(value: object, lang: str, share: bool = False) -> str:
 
 
 def show_evidence(reading: Reading, lang: str) -> list[str]:
-    return [t(f"ev.{kind}", lang, v=day(value, lang) if isinstance(value, date) else value)
-            for kind, value in reading.evidence]
+    """The records a reading rests on, in words: dates as the reader writes them, a council's yes or no."""
+    return [t(f"ev.{kind}", lang, v=_evidence_value(kind, value, lang)) for kind, value in reading.evidence]
+
+
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _evidence_value(kind: str, value: object, lang: str) -> object:
+    if isinstance(value, date):
+        return day(value, lang)
+    if not isinstance(value, str):
+        return value
+    if kind == "assessment":  # "doan_ket: true": the criterion above names what was assessed
+        return t(f"value.{value.rpartition(': ')[2]}", lang)
+    # the engine keeps dates of evidence as ISO text (recruitment, discipline, "p05: 2024-09-16")
+    return _ISO_DAY.sub(lambda m: day(date(int(m[1]), int(m[2]), int(m[3])), lang), value)
 
 
 def show_reading(reading: Reading, lang: str, share: bool = False) -> str:

@@ -21,6 +21,7 @@ from starlette.datastructures import FormData, UploadFile
 from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.council.ranking import rank
 from ktrules.council.rewards import payer
+from ktrules.documents.formatting import day, number
 from ktrules.documents.packet import build_packet, render_html
 from ktrules.documents.papers import council_papers
 from ktrules.documents.report import quota_lines, rank_rows, row, show_reading, subject_name
@@ -53,7 +54,8 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
     other = "en" if lang == "vi" else "vi"
     switch = request.url.include_query_params(lang=other)
     html = _TEMPLATES.get_template(template).render(
-        t=lambda key, **v: t(key, lang, **v), lang=lang, switch=f"{switch.path}?{switch.query}", **values)
+        t=lambda key, **v: t(key, lang, **v), lang=lang, switch=f"{switch.path}?{switch.query}",
+        day=lambda when: day(when, lang) if when else "…", number=lambda value: number(value, lang), **values)
     response = HTMLResponse(html, status_code=status, headers={"content-security-policy": POLICY})
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, samesite="strict")
