@@ -77,8 +77,12 @@ def read_document(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise KtrulesError(t("err.not_found"), file=path, hint=t("err.not_found.hint")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KtrulesError(t("err.unreadable", reason=exc), file=path) from None
+    except UnicodeDecodeError as exc:  # the byte's line, and what to do, rather than the codec's words
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise KtrulesError(t("err.not_utf8", byte=f"0x{exc.object[exc.start]:02x}"), file=path, line=line,
+                           hint=t("err.not_utf8.hint")) from None
+    except OSError as exc:
+        raise KtrulesError(t("err.unreadable", reason=exc.strerror or exc), file=path) from None
     return parse_document(text, path)
 
 
@@ -370,6 +374,14 @@ _PROBLEMS: dict[str, tuple[str, str | None]] = {
 }
 
 
+def _shown_limit(limit: Any) -> Any:
+    """A bound as the reader writes it: 12, not 12.0 (pydantic's ctx holds floats), and 0,5 in Vietnamese."""
+    if isinstance(limit, float):
+        text = f"{int(limit)}" if limit.is_integer() else f"{limit:g}"
+        return text.replace(".", ",") if LANGUAGE.get() != "en" else text
+    return limit
+
+
 def value_problem(error: Any) -> str:
     """What is wrong with one value, in the user's language: by pydantic's error type, with the limits of
     its ctx; an error type not listed keeps pydantic's English only in English."""
@@ -390,7 +402,7 @@ def value_problem(error: Any) -> str:
         if limit is None:
             return t(key)
         if limit in ctx:
-            return t(key, limit=ctx[limit], n=ctx[limit])
+            return t(key, limit=_shown_limit(ctx[limit]), n=ctx[limit])
     return str(error["msg"]) if LANGUAGE.get() == "en" else t("val.invalid")
 
 

@@ -143,3 +143,12 @@ def test_a_syntax_error_keeps_the_parsers_words_after_a_label(write):
     finally:
         LANGUAGE.reset(language)
     assert error.message.startswith("YAML sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: ")
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+def test_a_file_that_is_not_utf8_names_the_byte_its_line_and_the_fix(tmp_path, suffix):
+    path = tmp_path / f"d.{suffix}"
+    path.write_bytes('{"organization":\n  {"id": "x", "name": "Sở '.encode() + b'\xff"}}\n')
+    error = refused(path)
+    assert (error.line, error.message) == (2, "the file is not UTF-8 text (byte 0xff)")
+    assert "UTF-8" in error.hint and "codec" not in str(error)
