@@ -167,7 +167,9 @@ def _small_with(tmp_path, suffix: str = ".yaml", **change):
     ({"months_worked": "abc"}, ["months_worked: phải là một số", "(giá trị: 'abc')"],
      ["months_worked: Input should be a valid number", "(given: 'abc')"]),
     ({"months_worked": -1}, ["phải lớn hơn hoặc bằng 0"], ["greater than or equal to 0"]),
-    ({"rating": "Tốt"}, ["phải là một trong các giá trị 'HTXS', 'HTT', 'HT' hoặc 'KHT'", "dùng 'HTXS'"],
+    ({"rating": "Tốt"}, ["phải là một trong các giá trị 'HTXS', 'HTT', 'HT' hoặc 'KHT'", "có phải 'HTT'?"],
+     ["Input should be 'HTXS', 'HTT', 'HT' or 'KHT'", "did you mean 'HTT'?"]),  # tốt: HTT, case aside
+    ({"rating": "Giỏi"}, ["phải là một trong các giá trị 'HTXS', 'HTT', 'HT' hoặc 'KHT'", "dùng 'HTXS'"],
      ["Input should be 'HTXS', 'HTT', 'HT' or 'KHT'", "use 'HTXS', 'HTT', 'HT' or 'KHT'"]),
     ({"conferred": {"subject": "p1", "award": "CSTDC", "year": 2023}},
      ["'CSTDC' không phải mã danh hiệu"], ["'CSTDC' is not a national award id"]),

@@ -54,7 +54,11 @@ def suggest_or_list(word: str, choices: Iterable[str], shown: int = 12) -> str:
 def suggest(word: str, choices: Iterable[str], lang: str | None = None) -> str | None:
     """A 'did you mean' hint for a misspelt id or key, or None when nothing is close; in `lang`, by default
     the command's language."""
-    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=3, cutoff=0.6)
+    # compared case-folded: `ldtt` is as close to `LDTT` as a misspelling, though difflib sees no letter alike
+    folded: dict[str, str] = {}
+    for choice in sorted(set(choices)):
+        folded.setdefault(choice.casefold(), choice)
+    close = [folded[c] for c in difflib.get_close_matches(str(word).casefold(), folded, n=3, cutoff=0.6)]
     if not close:
         return None
     from ktrules.common.messages import t  # here: messages may one day raise a KtrulesError
