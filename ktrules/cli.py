@@ -135,7 +135,8 @@ def cli(ctx: click.Context, lang: str | None) -> None:
 @_evaluation_options
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
 @click.option("--subject", "subjects", multiple=True, help="Only this person or unit id (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="How the result is printed.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help=command_line.processes_help(PARALLEL_FROM))
 @_fail_cleanly
@@ -186,7 +187,8 @@ def _table_columns(lang: str) -> dict[str, str]:
 @_evaluation_options
 @click.option("--subject", required=True, help="The person or unit id.")
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable); default every award.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How the result is printed.")
 @_fail_cleanly
 def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
             subject: str, awards: tuple[str, ...], fmt: str) -> None:
@@ -259,7 +261,8 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
               help="Only the version in force on this date.")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="How the result is printed.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def rules_table(period: int | None, as_of: Any, rules_dir: Path, fmt: str, lang: str) -> None:
@@ -290,7 +293,8 @@ def schema() -> None:
 
 @cli.command("lint")
 @click.argument("rules_dir", required=False, type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="How the result is printed.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def lint_rules(rules_dir: Path, fmt: str, lang: str) -> None:
@@ -337,7 +341,8 @@ def _shown_path(path: Path) -> str:
 @cli.command()
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="How the result is printed.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def campaigns(rules_dir: Path, fmt: str, lang: str) -> None:
@@ -357,7 +362,8 @@ def campaigns(rules_dir: Path, fmt: str, lang: str) -> None:
 
 @cli.command()
 @_evaluation_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="How the result is printed.")
 @_fail_cleanly
 def dossier(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
             fmt: str) -> None:
@@ -473,7 +479,8 @@ def template(path: Path, force: bool, lang: str) -> None:
 @_evaluation_options
 @click.option("--award", required=True, help="The award id, e.g. CSTDCS.")
 @click.option("--bloc", default=None, help="Only this khối thi đua (collectives rank within their bloc).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="How the result is printed.")
 @_fail_cleanly
 def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
                  award: str, bloc: str | None, fmt: str) -> None:
@@ -510,7 +517,8 @@ def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
 @click.option("--campaign", default=None, help="A campaign pack id.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How the result is printed.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
 def ballot(period: int, award: str, members: int, yes: int, as_of: Any, rules_dir: Path, campaign: str | None,
@@ -634,7 +642,8 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
               help="The folder to write into: new or empty (created if needed).")
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
 @DECISION_DATE
-@click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True,
+              help="How the result is printed.")
 @_fail_cleanly
 def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
                       out: Path, awards: tuple[str, ...], decision_date: Any, fmt: str) -> None:

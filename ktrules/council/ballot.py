@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ktrules.common.errors import KtrulesError
-from ktrules.common.messages import t
+from ktrules.common.errors import KtrulesError, suggest_or_list
+from ktrules.common.messages import LANGUAGE, t
 from ktrules.rules import Ballot, LoadedVersion
 
 
@@ -29,11 +29,14 @@ class BallotResult:
 
 def vote(version: LoadedVersion, award: str, members: int, yes: int) -> BallotResult:
     """Whether `yes` votes of a council of `members` carry a proposal for `award`."""
-    ballots = version.rules.ballots
-    if award not in ballots:
+    ballots, awards = version.rules.ballots, version.rules.awards
+    if award not in awards:
+        raise KtrulesError(t("err.unknown_award", value=award, where=t("err.in_rules", version=version.label)),
+                           hint=suggest_or_list(award, awards))
+    if award not in ballots:  # the law sets no vote for it: not a fault of the rule file
         known = ", ".join(ballots) or t("err.none")
-        raise KtrulesError(t("err.no_threshold", version=version.label, award=award),
-                           file=version.path, hint=t("err.no_threshold.hint", known=known))
+        raise KtrulesError(t("err.no_threshold", version=version.label, award=awards[award].name.in_(LANGUAGE.get())),
+                           hint=t("err.no_threshold.hint", known=known))
     if members < 1 or not 0 <= yes <= members:
         raise KtrulesError(t("err.vote_count", yes=yes, members=members), hint=t("err.vote_count.hint"))
     return BallotResult(award, members, yes, ballots[award])

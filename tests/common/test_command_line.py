@@ -32,8 +32,9 @@ def test_every_command_helps_in_vietnamese_with_every_option_translated(name):
     shown = flat(result.output)
     assert shown.startswith(f"Cách dùng: ktrules {name} [TÙY CHỌN]")
     assert flat(inspect.cleandoc(VI[name]).partition("\n\n")[0]) in shown
+    assert all(param.help for param in command.params if isinstance(param, click.Option))
     for param in command.params:
-        if isinstance(param, click.Option) and param.help:
+        if isinstance(param, click.Option):
             assert flat(VI[param.help]) in shown, param.help
             assert flat(param.help) not in shown
     assert "In hướng dẫn này rồi thoát." in shown and "[default" not in shown
