@@ -131,7 +131,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                          " — {text} [{cite}]",
                          "{group}: quota {limit} = {share} × {base} ({share_of}) = {exact}, rounded {rounding}"
                          " — {text} [{cite}]"),
-    "rank.quota.none": ("{group}: không có chỉ tiêu, đề nghị tất cả người đủ điều kiện",
+    "rank.quota.none": ("{group}: không có chỉ tiêu, đề nghị tất cả các trường hợp đủ điều kiện",
                         "{group}: no quota, every eligible subject is proposed"),
     "rank.ties": ("Ưu tiên khi bằng điểm: {ties}", "At equal score: {ties}"),
     "rank.empty": ("Không có ai đủ điều kiện {award} năm {period}", "No one is eligible for {award} in {period}"),
@@ -253,8 +253,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                     "In {period}, under rules {version}, {org} gets the verdicts frozen below"),
     "freeze.written": ("Đã ghi {n} kết quả vào {path}", "Wrote {n} verdicts to {path}"),
     # ktrules template
-    "template.written": ("Đã tạo {path}: điền các sheet (thay dòng ví dụ), rồi chạy: ktrules check {path} --period "
-                         "<năm>",
+    "template.written": ("Đã tạo {path}: điền các trang tính (thay dòng ví dụ), rồi chạy: ktrules check {path} "
+                         "--period <năm>",
                          "Wrote {path}: fill in the sheets (replace the example rows), then run: ktrules check "
                          "{path} --period <year>"),
     # ktrules report: the council meeting packet and the proposal workbook
@@ -292,7 +292,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "Eligible but not proposed, over the quota ({n})"),
     "packet.not_eligible": ("Không đủ điều kiện ({n})", "Not eligible ({n})"),
     "packet.incomplete": ("Thiếu dữ liệu ({n})", "Incomplete ({n})"),
-    "packet.read": ("đọc được {value}, yêu cầu {condition}", "read {value}, required {condition}"),
+    "packet.read": ("giá trị: {value}; yêu cầu {condition}", "value: {value}; required {condition}"),
     "packet.footer": ("Kết quả xét theo quy định {version}, áp dụng ngày {as_of}.",
                       "Verdicts under rules {version} in force on {as_of}."),
     "packet.note.presumed": ("tiêu chí định tính mặc nhiên đạt: hồ sơ không ghi nhận đánh giá khác của Hội đồng.",
@@ -751,7 +751,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.missing_key": ("{where}: thiếu khóa '{name}'", "{where}: missing key '{name}'"),
     "err.missing_key.hint": ("thêm khóa này", "add it"),
     "err.use": ("dùng {expected}", "use {expected}"),
-    "err.more": (" (và {n} lỗi khác)", " (and {n} more problems)"),
+    "err.more": (" (và {n} lỗi khác)", " ({n} more problems)"),
     "err.not_mapping": ("đầu tệp phải là các cặp khóa: giá trị", "expected a mapping of keys at the top of the file"),
     "ds.id_twice": ("mã '{value}' dùng hai lần", "id '{value}' is used twice"),
     "ds.id_twice.hint": ("mỗi mã chỉ dùng một lần", "ids must be unique"),

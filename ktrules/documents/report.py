@@ -342,6 +342,9 @@ def rule_rows(versions: list[LoadedVersion], lang: str) -> list[dict[str, Any]]:
     return [{
         "version": version.label,
         "in_force": f"{day(version.rules.effective_from, lang)} – {_until(version.rules.effective_to, lang)}",
+        # the same dates for a program (JSON only: the table and CSV show `in_force`)
+        "effective_from": version.rules.effective_from.isoformat(),
+        "effective_to": version.rules.effective_to.isoformat() if version.rules.effective_to else None,
         "award": award_id,
         "name": award.name.in_(lang),
         "subject": t(f"kind.{award.subject}", lang),

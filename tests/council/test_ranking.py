@@ -130,7 +130,8 @@ def test_ballot_thresholds_of_each_regime() -> None:
     assert not vote(v2024, "CSTD_TINH", 10, 8).passed and vote(v2024, "CSTD_TINH", 10, 9).passed
     v2017 = version_in_force(ROOT / "rules", _day(2023))
     assert vote(v2017, "CSTD_TOAN_QUOC", 10, 9).passed
-    assert_one_line_error(lambda: vote(v2017, "CSTDCS", 9, 9), "the rules vn/2017", ["no vote threshold for Grassroots"])
+    assert_one_line_error(lambda: vote(v2017, "CSTDCS", 9, 9), "the rules vn/2017",
+                          ["no vote threshold for Grassroots"])
     assert_one_line_error(lambda: vote(v2024, "CSTDCS", 9, 10), "10 yes votes of 9", ["--members"])
 
 

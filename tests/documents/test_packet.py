@@ -97,11 +97,11 @@ def test_the_not_eligible_and_incomplete_say_what_is_missing_in_words(packet_202
     ldtt = section(packet_2024, "LDTT")
     (missing,) = entry(ldtt.not_eligible, "p22").missing
     assert (missing.number, missing.text) == ("5", "Không bị kỷ luật trong năm xét tặng")
-    assert missing.detail == "đọc được khiển trách, yêu cầu = không có"
+    assert missing.detail == "giá trị: khiển trách; yêu cầu = không có"
     assert not missing.verified
     (lacking,) = entry(ldtt.incomplete, "p05").missing
     assert lacking.text == "Hoàn thành tốt nhiệm vụ được giao trở lên"
-    assert lacking.detail == "đọc được không có dữ liệu, yêu cầu ≥ HTT"
+    assert lacking.detail == "giá trị: không có dữ liệu; yêu cầu ≥ HTT"
     # an 'any one of' group that failed is listed with each option, since any one would do
     merit = entry(section(packet_2024, "CSTDCS").not_eligible, "p22").missing[-1]
     assert merit.number == "2" and [p.number for p in merit.parts] == ["2.1", "2.2", "2.3"]
@@ -157,7 +157,7 @@ def test_the_packet_in_english(evaluations: dict[int, Evaluation]) -> None:
     for words in ("Emulation and Commendation Council meeting packet", "2. Grassroots Emulation Fighter</h2>",
                   "Vote: at least 80% of all council members must vote yes [NĐ 98/2023/NĐ-CP, Điều 30, khoản 7]",
                   "Vote: no vote threshold is set", "Not eligible (", "Summary of achievements",
-                  "Completed tasks excellently in 2024", "read reprimand, required = none"):
+                  "Completed tasks excellently in 2024", "value: reprimand; required = none"):
         assert words in html, words
     for words in ("Danh sách đề nghị", "Biểu quyết", "Tóm tắt thành tích", "Không đủ điều kiện"):
         assert words not in html, words

@@ -38,7 +38,8 @@ def test_committed_json_schema_is_generated_from_the_models():
 
 
 def test_no_version_in_force_names_the_pack_and_the_fix():
-    with pytest.raises(KtrulesError, match=r"no rule version of pack 'vn' is in force on 2016-12-31.*--as-of"):
+    with pytest.raises(KtrulesError,
+                       match=r"no rule version of pack 'vn' is in force on 2016-12-31.*choose a period or an as-of"):
         evaluate(load_dataset(SMALL), 2016)
 
 
