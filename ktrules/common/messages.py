@@ -347,7 +347,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.error.no_file": ("chưa chọn tệp hồ sơ", "no records file chosen"),
     "server.error.period": ("năm xét phải là số từ 1945 đến 2100", "the year evaluated must be a number from 1945 "
                             "to 2100"),
-    "server.error.as_of": ("ngày áp dụng phải có dạng YYYY-MM-DD", "the date whose rules apply must be YYYY-MM-DD"),
+    "server.error.as_of": ("ngày áp dụng '{value}' không phải ngày có thật dạng YYYY-MM-DD",
+                           "the date whose rules apply, '{value}', is not a date that exists, as YYYY-MM-DD"),
     "server.error.csrf": ("biểu mẫu đã cũ: tải lại trang rồi gửi lại", "the form is stale: reload the page and send "
                           "it again"),
     "server.error.run": ("không còn lượt xét này: máy chủ chỉ giữ {n} lượt gần nhất", "no such evaluation: the "

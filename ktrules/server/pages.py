@@ -24,10 +24,10 @@ from ktrules.council.rewards import payer
 from ktrules.documents.formatting import day, number
 from ktrules.documents.packet import build_packet, render_html
 from ktrules.documents.papers import council_papers
-from ktrules.documents.report import quota_lines, rank_rows, row, show_reading, subject_name
+from ktrules.documents.report import campaign_rows, quota_lines, rank_rows, row, show_reading, subject_name
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.documents.writers import write_papers, write_report
-from ktrules.engine.evaluate import campaign_ids
+from ktrules.engine.evaluate import campaign_packs
 from ktrules.engine.inputs import load_dataset, load_upload
 from ktrules.records.models import Dataset
 from ktrules.rules import select_version
@@ -65,7 +65,9 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
 def _start(request: Request, settings: Settings, error: str | None = None, status: int = 200) -> HTMLResponse:
     csrf = request.cookies.get(CSRF_COOKIE) or new_csrf()
     response = _page(request, "start.html.j2", status, csrf=csrf, csrf_field=CSRF_FIELD, error=error,
-                     campaigns=campaign_ids(settings.rules), year=date.today().year - 1,
+                     campaigns=[(row["id"], row["name"]) for row in campaign_rows(campaign_packs(settings.rules),
+                                                                                 lang_of(request))],
+                     year=date.today().year - 1,
                      mb=settings.max_upload // 2**20)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
     return response
@@ -118,7 +120,7 @@ def _choices(form: FormData, lang: str) -> tuple[int, date | None, str | None]:
     try:
         as_of = date.fromisoformat(str(form["as_of"])) if form.get("as_of") else None
     except ValueError:
-        raise ValueError(t("server.error.as_of", lang)) from None
+        raise ValueError(t("server.error.as_of", lang, value=form["as_of"])) from None
     return period, as_of, str(form.get("campaign") or "") or None
 
 

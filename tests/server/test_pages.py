@@ -18,6 +18,8 @@ def test_the_start_page_offers_upload_example_period_and_campaigns(client: TestC
     assert page.status_code == 200 and 'lang="vi"' in page.text
     assert 'type="file"' in page.text and 'name="csrf"' in page.text and "bac-kan-ntm-2021-2025" in page.text
     assert "Năm xét" in page.text
+    # a campaign by its name, its id the value sent
+    assert '<option value="bac-kan-ntm-2021-2025">' in page.text and "nông thôn mới" in page.text
     assert "script-src 'none'" in page.headers["content-security-policy"]
     english = client.get("/?lang=en")
     assert "Year evaluated" in english.text
