@@ -138,3 +138,12 @@ def test_rules_lists_each_award_of_the_version_with_its_criteria_in_short():
     assert "rating ≥ HTT" in awards["LDTT"]["criteria"]
     assert "months_at_work ≥ 6†" in awards["LDTT"]["criteria"]  # an unverified reading is marked
     assert awards["GIAY_KHEN"]["criteria"].startswith("individual: ")
+
+
+def test_explain_names_a_units_members_as_a_council_member_reads_them():
+    result = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "vp", "--award", "TTLDXS")
+    assert result.exit_code == 0, result.output
+    assert "chưa xác định: Võ Thị Kim Oanh (p05)" in result.output
+    as_data = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "vp", "--award", "TTLDXS",
+                     "--format", "json")
+    assert "chưa xác định: p05" in as_data.output  # JSON keeps the ids, for a program

@@ -41,9 +41,19 @@ def _show(value: object, lang: str, share: bool = False) -> str:
     return str(value)
 
 
-def show_evidence(reading: Reading, lang: str) -> list[str]:
-    """The records a reading rests on, in words: dates as the reader writes them, a council's yes or no."""
-    return [t(f"ev.{kind}", lang, v=_evidence_value(kind, value, lang)) for kind, value in reading.evidence]
+_MEMBERS = frozenset({"met", "not_met", "undecided"})  # evidence that names a member (or a year)
+
+
+def show_evidence(reading: Reading, lang: str, evaluation: Evaluation | None = None) -> list[str]:
+    """The records a reading rests on, in words: dates as the reader writes them, a council's yes or no;
+    given the evaluation, members by their names (`Lê Văn Cường (p05)`), as a council member reads them."""
+    return [t(f"ev.{kind}", lang, v=_named(value, evaluation) if evaluation and kind in _MEMBERS else
+              _evidence_value(kind, value, lang)) for kind, value in reading.evidence]
+
+
+def _named(value: object, evaluation: Evaluation) -> object:
+    name = subject_name(evaluation, value) if isinstance(value, str) else value
+    return f"{name} ({value})" if name != value else value
 
 
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -302,11 +312,11 @@ def explanation(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str
     ]
     for root in verdict.criteria:
         for depth, node in root.flatten():
-            lines.extend(_node_lines(node, "    " * depth, lang))
+            lines.extend(_node_lines(node, "    " * depth, lang, evaluation))
     return "\n".join(lines)
 
 
-def _node_lines(node: CriterionResult, indent: str, lang: str) -> list[str]:
+def _node_lines(node: CriterionResult, indent: str, lang: str, evaluation: Evaluation) -> list[str]:
     c = node.criterion
     flags = [t("flag.qualitative", lang)] * c.qualitative + [t("flag.unverified", lang)] * (not c.verified)
     head = f"{indent}{_MARK[node.result]} {t(node.result, lang)}: {c.text.in_(lang)} [{c.id}]"
@@ -318,7 +328,8 @@ def _node_lines(node: CriterionResult, indent: str, lang: str) -> list[str]:
         lines.append(pad + t("explain.value", lang, value=show_reading(reading, lang),
                              condition=condition(c, node.threshold, lang)))
         if reading.evidence:
-            lines.append(pad + t("explain.evidence", lang, evidence=", ".join(show_evidence(reading, lang))))
+            lines.append(pad + t("explain.evidence", lang,
+                                 evidence=", ".join(show_evidence(reading, lang, evaluation))))
         if reading.note:
             lines.append(pad + t(f"note.{reading.note}", lang))
     else:

@@ -24,7 +24,15 @@ from ktrules.council.rewards import payer
 from ktrules.documents.formatting import day, number
 from ktrules.documents.packet import build_packet, render_html
 from ktrules.documents.papers import council_papers
-from ktrules.documents.report import campaign_rows, quota_lines, rank_rows, row, show_reading, subject_name
+from ktrules.documents.report import (
+    campaign_rows,
+    quota_lines,
+    rank_rows,
+    row,
+    show_evidence,
+    show_reading,
+    subject_name,
+)
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.documents.writers import write_papers, write_report
 from ktrules.engine.evaluate import campaign_packs
@@ -163,9 +171,10 @@ def subject(request: Request, run_id: str, subject: str) -> HTMLResponse:
     with run.using() as evaluation:
         verdicts = subject_verdicts(evaluation, subject)
         explained = [row(evaluation, v, lang) for v in verdicts]
-        # the values read as `explain` words them ("between 2 and 3", "yes"), in the order of the criteria
-        shown = [[show_reading(n.reading, lang) if n.reading else "" for root in v.criteria for _, n in root.flatten()]
-                 for v in verdicts]
+        # the values read and their records as `explain` words them ("between 2 and 3", members by name), in
+        # the order of the criteria
+        shown = [[(show_reading(n.reading, lang), show_evidence(n.reading, lang, evaluation)) if n.reading else
+                  ("", []) for root in v.criteria for _, n in root.flatten()] for v in verdicts]
         awards = {r["award"]: evaluation.award(r["award"]) for r in explained}
         return _page(request, "subject.html.j2", run=run, evaluation=evaluation,
                      rows=list(zip(explained, shown, strict=True)), awards=awards,
