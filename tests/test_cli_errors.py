@@ -255,3 +255,12 @@ def test_a_date_option_takes_dd_mm_yyyy_as_well_as_iso(tmp_path):
     made = invoke("documents", SMALL, "--period", "2024", "--out", out, "--decision-date", "30/06/2026")
     assert made.exit_code == 0, made.output
     assert any(out.iterdir())
+
+
+def test_an_out_folder_that_cannot_be_made_is_one_line_not_a_traceback(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    assert_refused(invoke("documents", SMALL, "--period", "2024", "--out", blocker / "ho-so"),
+                   "không tạo được thư mục (một phần của đường dẫn là tệp, không phải thư mục)")
+    assert_refused(invoke("freeze", SMALL, "--period", "2024", "--out", blocker / "golden" / "g.yaml"),
+                   "không tạo được thư mục")

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
 from ktrules.common.reading import line_of, read_document, validation_error
-from ktrules.common.writing import write_atomically
+from ktrules.common.writing import make_folder, write_atomically
 from ktrules.engine.evaluate import AwardVerdict, Evaluation, evaluate
 from ktrules.engine.inputs import check_vocabulary, load_dataset
 from ktrules.records.models import Dataset, dataset_from_mapping
@@ -202,8 +202,5 @@ def write_case(case: dict[str, Any], out: Path) -> None:
     text = ("# Written by `ktrules freeze`: the verdicts the rules give today, each with its criteria.\n"
             "# After a rule change, `ktrules test` shows what moved; freeze again and review the diff of this file.\n"
             + yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=120))
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)  # a new folder of golden files
-    except OSError as exc:
-        raise KtrulesError(t("err.cannot_make_folder", reason=exc.strerror or exc), file=out.parent) from None
+    make_folder(out.parent)  # a new folder of golden files
     write_atomically(out, lambda target: target.write_text(text, encoding="utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -32,6 +33,18 @@ class KtrulesError(Exception):
     def lines(self) -> list[str]:
         """This problem and those found with it, one line each."""
         return [str(self), *(str(other) for other in self.more)]
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file, in the command's language for the common cases (the system's
+    own words are English)."""
+    from ktrules.common.messages import t  # here: messages may one day raise a KtrulesError
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return t(f"os.{name}") if name in _OS_REASONS else str(exc.strerror or exc)
+
+
+_OS_REASONS = frozenset({"EACCES", "EPERM", "ENOTDIR", "EISDIR", "ENOSPC", "EROFS", "ENOENT", "EEXIST"})
 
 
 def _one_line(text: str) -> str:

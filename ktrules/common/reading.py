@@ -17,7 +17,7 @@ import orjson
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.errors import KtrulesError, os_reason, suggest
 from ktrules.common.messages import LANGUAGE, t
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,7 +82,7 @@ def read_document(path: Path) -> Any:
         raise KtrulesError(t("err.not_utf8", byte=f"0x{exc.object[exc.start]:02x}"), file=path, line=line,
                            hint=t("err.not_utf8.hint")) from None
     except OSError as exc:
-        raise KtrulesError(t("err.unreadable", reason=exc.strerror or exc), file=path) from None
+        raise KtrulesError(t("err.unreadable", reason=os_reason(exc)), file=path) from None
     return parse_document(text, path)
 
 

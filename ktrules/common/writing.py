@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 
-from ktrules.common.errors import KtrulesError
+from ktrules.common.errors import KtrulesError, os_reason
 from ktrules.common.messages import t
 
 
@@ -26,11 +26,21 @@ def write_atomically(path: Path, save: Callable[[Path], None]) -> None:
             save(temporary)
             os.replace(temporary, path)
     except OSError as exc:
-        raise KtrulesError(t("err.cannot_write", reason=exc.strerror or exc), file=path,
+        raise KtrulesError(t("err.cannot_write", reason=os_reason(exc)), file=path,
                            hint=t("err.cannot_write.hint")) from None
     finally:
         with contextlib.suppress(OSError):  # a read-only folder must not turn one line into a traceback
             temporary.unlink(missing_ok=True)
+
+
+def make_folder(folder: Path) -> None:
+    """`folder` and its parents, made if missing: a folder that cannot be made is a user error (the place
+    is read-only, or a file has its name), said on one line."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KtrulesError(t("err.cannot_make_folder", reason=os_reason(exc)), file=folder,
+                           hint=t("err.cannot_write.hint")) from None
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
-from ktrules.common.writing import write_atomically
+from ktrules.common.writing import make_folder, write_atomically
 from ktrules.documents.packet import Packet, render_html
 from ktrules.documents.papers import Paper
 
@@ -53,7 +53,7 @@ def write_papers(papers: list[Paper], folder: Path, fmt: str) -> list[Path]:
     written = []
     for paper in papers:
         path = folder / f"{paper.stem}.{fmt}"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(path.parent)
         write(paper.vanban, path)
         written.append(path)
     return written

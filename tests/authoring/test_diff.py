@@ -223,7 +223,7 @@ def test_freeze_replaces_a_file_whole_or_not_at_all(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", broken_rename)
     result = invoke("freeze", SMALL, "--period", "2024", "--out", out, "--lang", "en")
     assert result.exit_code == 2
-    assert result.output.startswith(f"Error: {out}: cannot write the file (No space left on device)")
+    assert result.output.startswith(f"Error: {out}: cannot write the file (no space left on the disk)")
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]
 

@@ -56,7 +56,7 @@ def test_a_folder_that_refuses_writing_is_one_line_even_when_cleaning_up_fails(t
     monkeypatch.setattr(Path, "unlink", refused)
     with pytest.raises(KtrulesError) as err:
         write_atomically(tmp_path / "x.html", refused)
-    assert "Permission denied" in str(err.value)
+    assert "permission denied" in str(err.value)
 
 
 def test_out_may_not_be_an_input_file_nor_a_file_of_an_input_folder(tmp_path):

@@ -265,7 +265,7 @@ def test_a_failed_write_leaves_the_earlier_file_whole_and_no_partial_file(tmp_pa
     monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
     result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out, "--award", "TTLDXS")
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and "No space left on device" in result.stderr
+    assert result.stderr.count("\n") == 1 and "đĩa đã đầy" in result.stderr  # the system's reason in the user's words
     assert out.read_bytes() == b"the earlier proposal"
     assert [p.name for p in tmp_path.iterdir()] == ["ket-qua.xlsx"]
 
