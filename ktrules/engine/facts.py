@@ -106,13 +106,14 @@ class Context:
     def spent_for(self, subject: str) -> dict[str, str]:
         """Initiatives the current award may not count: spent by a conferred award of another
         single-use group or an earlier conferral of this award, or earlier in this run by an award of
-        an earlier group; initiative -> 'AWARD year'."""
+        an earlier group; initiative -> 'AWARD year'. This award's conferral of the period itself (a
+        year evaluated again) spent nothing before it."""
         group = self.groups.get(self.award)
         if group is None:
             return {}
         out: dict[str, str] = {}
         for c in self.dataset.conferred_by_subject.get(subject, []):  # oldest first: it spent the initiative
-            if c.award == self.award or self.groups.get(c.award, group) != group:
+            if (c.year < self.period if c.award == self.award else self.groups.get(c.award, group) != group):
                 for i in c.initiatives:
                     out.setdefault(i, f"{c.award} {c.year}")
         out |= {i: f"{award} {year}" for i, (award, year) in self.spent.get(subject, {}).items()

@@ -145,6 +145,14 @@ def test_a_sang_kien_spent_on_a_title_is_not_counted_again_for_a_bang_khen():
     assert node.reading.value == 0
 
 
+def test_a_year_evaluated_again_does_not_see_its_own_conferral_spend_its_sang_kien():
+    # CSTĐCS 2024 was conferred on sk-b: evaluating 2024 again must find sk-b there, as it was
+    data = _innovator({2023: "HTT", 2024: "HTT"}, {2024: "sk-b"})
+    data["conferred"] = [{"subject": "p1", "award": "CSTDCS", "year": 2024, "initiatives": ["sk-b"]}]
+    again = evaluate(Dataset.model_validate(data), 2024).get("p1", "CSTDCS")
+    assert again.verdict == "eligible" and again.used == ("sk-b",)
+
+
 def test_cstd_tinh_needs_three_new_cstdcs_years_after_the_last_one():
     data = _innovator({2022: "HTXS", 2023: "HTXS", 2024: "HTXS"}, {2024: "sk-t"})
     data["initiatives"][0]["scope"] = "tinh"
