@@ -516,9 +516,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                     "Article 3. This decision takes effect on signature. The heads of the units "
                                     "concerned and those named in Article 1 carry it out."),
     "documents.decision.to_article3": ("Như Điều 3;", "As in Article 3;"),
-    "documents.decision.appendix": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC CÔNG NHẬN DANH HIỆU THI ĐUA, TẶNG GIẤY KHEN NĂM "
-                                    "{period} (Kèm theo Quyết định số ……/QĐ-{abbreviation} ngày …… tháng …… năm ……)",
-                                    "ANNEX: THOSE CONFERRED TITLES AND CERTIFICATES OF MERIT OF {period}"),
+    "documents.decision.appendix.both": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC CÔNG NHẬN DANH HIỆU THI ĐUA, TẶNG GIẤY KHEN "
+                                         "NĂM {period} (Kèm theo Quyết định số ……/QĐ-{abbreviation} ngày …… tháng …… "
+                                         "năm ……)",
+                                         "ANNEX: THOSE CONFERRED TITLES AND CERTIFICATES OF MERIT OF {period}"),
+    "documents.decision.appendix.titles": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC CÔNG NHẬN DANH HIỆU THI ĐUA NĂM {period} "
+                                           "(Kèm theo Quyết định số ……/QĐ-{abbreviation} ngày …… tháng …… năm ……)",
+                                           "ANNEX: THOSE CONFERRED TITLES OF {period}"),
+    "documents.decision.appendix.forms": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC TẶNG GIẤY KHEN NĂM {period} (Kèm theo "
+                                          "Quyết định số ……/QĐ-{abbreviation} ngày …… tháng …… năm ……)",
+                                          "ANNEX: THOSE GIVEN CERTIFICATES OF MERIT OF {period}"),
     "documents.decision.total_unknown": ("(chưa xác định đủ mức tiền thưởng)",
                                          "(the rules lack some reward figures)"),
     "documents.proposal.kind": ("TỜ TRÌNH", "PROPOSAL"),
@@ -578,6 +585,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                               "làm tròn lên hàng chục nghìn đồng theo {rounding}, là {amount} theo {cite}.",
                               "The reward{who} is {multiple} times the base salary of {base} under {base_cite}, "
                               "rounded up to 10,000 VND under {rounding}: {amount} under {cite}."),
+    "documents.money.prose_rounded": ("Mức tiền thưởng{who} bằng {multiple} lần mức lương cơ sở {base} theo "
+                                      "{base_cite}, làm tròn lên hàng chục nghìn đồng, là {amount} theo {cite}.",
+                                      "The reward{who} is {multiple} times the base salary of {base} under "
+                                      "{base_cite}, rounded up to 10,000 VND: {amount} under {cite}."),
     "documents.money.prose_unknown": ("Mức tiền thưởng{who} tại ngày quyết định {date} chưa xác định được.",
                                       "The reward{who} on the decision date {date} is not yet known."),
     "documents.authority.unverified": ("† Điều khoản quy định thẩm quyền quyết định khen thưởng chưa được đối "

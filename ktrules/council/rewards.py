@@ -24,6 +24,7 @@ class Amount:
     amount: int | None
     rounding_cite: str
     verified: bool  # the multiple, the lương cơ sở and the rounding are all confirmed
+    rounding_verified: bool = False  # the rounding's citation alone is confirmed
 
     @property
     def known(self) -> bool:
@@ -49,7 +50,7 @@ class Payer:
         raw = round(factor * 1000) * base.amount
         amount = -(-raw // (1000 * step)) * step
         return Amount(award, kind, multiple, base, amount, money.rounding_cite,
-                      multiple.verified and base.verified and money.rounding_verified)
+                      multiple.verified and base.verified and money.rounding_verified, money.rounding_verified)
 
 
 def payer(rules: str | Path, decided: date) -> Payer:

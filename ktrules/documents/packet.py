@@ -262,7 +262,10 @@ def _money_lines(payer: Payer, award_id: str, kinds: list[str], lang: str, prose
             yield t(unknown, lang, who=who, date=day(payer.decided, lang))
             continue
         assert amount.base is not None and amount.multiple is not None
-        text = t(basis, lang, who=who, multiple=number(getattr(amount.multiple, kind), lang),
+        # a văn bản cites only what is confirmed: an unconfirmed rounding is stated without its article
+        # (the rule file's note says where it was seen), and `_unverified_note` says the amount needs checking
+        rounded = basis if not prose or amount.rounding_verified else "documents.money.prose_rounded"
+        text = t(rounded, lang, who=who, multiple=number(getattr(amount.multiple, kind), lang),
                  base=money(amount.base.amount, lang), base_cite=cited(amount.base.cite),
                  cite=cited(amount.multiple.cite), rounding=cited(amount.rounding_cite),
                  amount=money(amount.amount or 0, lang), date=day(payer.decided, lang))

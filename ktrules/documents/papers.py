@@ -207,7 +207,7 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
                   excerpt=t(f"documents.decision.excerpt.{gives}", lang, period=packet.period), body=tuple(body),
                   signers=(_chair(agency, lang),),
                   recipients=(t("documents.decision.to_article3", lang), _archive(agency, lang)),
-                  appendix_title=t("documents.decision.appendix", lang, period=packet.period,
+                  appendix_title=t(f"documents.decision.appendix.{gives}", lang, period=packet.period,
                                    abbreviation=agency.abbreviation or "……"),
                   appendix=tuple(appendix), draft=True, **_heading(packet, "QĐ", decided, decided.year))
 
@@ -229,8 +229,10 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
     lang, agency = packet.lang, packet.agency
     assert agency is not None
     who = _addressee(who, agency, lang)
-    collective = sum(e.kind == "collective" for s in sections for e in s.proposed)
-    individual = sum(len(s.proposed) for s in sections) - collective
+    # each person and unit once, however many of the awards it is proposed for
+    proposed = {e.subject: e.kind for s in sections for e in s.proposed}
+    collective = sum(kind == "collective" for kind in proposed.values())
+    individual = len(proposed) - collective
     body: list[Block] = [
         Paragraph(t("documents.proposal.to", lang, who=who), "center"),
         *(Paragraph(t("documents.basis", lang, text=source.title), "basis") for source in packet.sources),

@@ -212,9 +212,21 @@ def test_the_draft_decision_has_three_articles_and_lists_the_money_with_totals(w
     assert {r[3] for r in cstdcs[1:-1]} == {"2.340.000 đồng"} and ttldtt[0][1] == "Tên tập thể"
     # only what the agency decides: no Tập thể lao động xuất sắc (proposed to the province)
     assert not any("Tập thể lao động xuất sắc" in line for line in lines)
-    # titles only, so the decision neither names nor gives a Giấy khen
+    # titles only, so the decision neither names nor gives a Giấy khen, in its annex neither
     assert "Về việc công nhận danh hiệu thi đua năm 2024" in lines
     assert not any("Giấy khen" in line for line in lines)
+    annex = "DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC CÔNG NHẬN DANH HIỆU THI ĐUA NĂM 2024"
+    assert any(line.startswith(annex) for line in lines)
+
+
+def test_a_rounding_the_rules_have_not_confirmed_is_stated_without_an_article(tmp_path: Path) -> None:
+    # a decision of 15/01/2025 pays under the 2024 regime, whose rounding was seen only in NĐ 152/2025
+    out = tmp_path / "ho-so"
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out, "--decision-date", "2025-01-15")
+    assert result.exit_code == 0, result.output
+    lines = texts(Document(str(out / "du-thao-quyet-dinh-2024.docx")))
+    assert not any("chưa đối chiếu" in line or "152/2025" in line for line in lines)  # no note, no later decree
+    assert any("làm tròn lên hàng chục nghìn đồng, là 710.000 đồng theo Điều 54" in line for line in lines)
 
 
 def test_a_decision_of_certificates_of_merit_only_gives_them_and_confers_no_title(tmp_path: Path) -> None:
@@ -232,6 +244,8 @@ def test_the_proposal_goes_to_the_province_with_the_awards_it_decides(word: Path
     document = Document(str(word / "to-trinh-2024-1.docx"))
     lines = texts(document)
     assert "TỜ TRÌNH" in lines and "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Bình Định" in lines
+    # each unit once, though Phòng Quản lý khoa học is proposed for two awards
+    assert any("cho 2 cá nhân và 2 tập thể" in line for line in lines)
     for award in ("1. Tập thể lao động xuất sắc", "2. Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh"):
         assert award in lines
     assert not any(line.startswith("Lao động tiên tiến") for line in lines)
