@@ -147,3 +147,12 @@ def test_explain_names_a_units_members_as_a_council_member_reads_them():
     as_data = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "vp", "--award", "TTLDXS",
                      "--format", "json")
     assert "chưa xác định: p05" in as_data.output  # JSON keeps the ids, for a program
+
+
+def test_a_missing_part_that_did_not_decide_a_criterion_is_said_to_make_no_difference():
+    shown = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "vp", "--award", "TTLDXS", "--lang", "en")
+    blocks = shown.output.split("\n? ") + shown.output.split("\n✓ ")
+    undecided = next(b for b in blocks if b.startswith("Undecided: Every member"))
+    passed = next(b for b in blocks if b.startswith("Passed: At least 70% of members"))
+    assert "some members are undecided\n" in undecided  # the missing part is why: nothing added
+    assert "some members are undecided (it does not decide this criterion)" in passed

@@ -44,6 +44,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "open": ("…", "…"),
     "flag.unverified": ("chưa kiểm chứng từ văn bản luật", "not verified against the legal text"),
     "flag.qualitative": ("tiêu chí định tính", "qualitative criterion"),
+    "note.no_effect": ("{note} (không ảnh hưởng kết quả của tiêu chí này)", "{note} (it does not decide this "
+                       "criterion)"),
     "note.presumed": ("mặc nhiên đạt: hồ sơ không ghi nhận đánh giá khác của Hội đồng",
                       "presumed met: the records carry no contrary judgement of the council"),
     "note.no_record": ("không có bản ghi của năm xét", "no record for the year"),

@@ -251,10 +251,22 @@ def _word(node: CriterionResult, depth: int, lang: str) -> dict[str, Any]:
     if isinstance(c, Leaf) and reading is not None:
         out |= {"fact": c.fact, "value": reading.value, "low": reading.low, "high": reading.high,
                 "condition": condition(c, node.threshold, lang), "evidence": show_evidence(reading, lang),
-                "note": t(f"note.{reading.note}", lang) if reading.note else None}
+                "note": _note(node, lang) if reading.note else None}
     else:
         out |= {"combine": c.combinator[0], "evidence": []}
     return out
+
+
+# notes that say what is missing: under a criterion the missing part did not decide, they say so
+_MISSING = frozenset({"not_recorded", "members_undecided", "depends_on_incomplete", "past_year_not_rated",
+                      "record_conferral_initiatives"})
+
+
+def _note(node: CriterionResult, lang: str) -> str:
+    assert node.reading is not None and node.reading.note
+    note = t(f"note.{node.reading.note}", lang)
+    return t("note.no_effect", lang, note=note) if node.result != "undecided" and node.reading.note in _MISSING \
+        else note
 
 
 def heading(evaluation: Evaluation, lang: str) -> str:
@@ -331,7 +343,7 @@ def _node_lines(node: CriterionResult, indent: str, lang: str, evaluation: Evalu
             lines.append(pad + t("explain.evidence", lang,
                                  evidence=", ".join(show_evidence(reading, lang, evaluation))))
         if reading.note:
-            lines.append(pad + t(f"note.{reading.note}", lang))
+            lines.append(pad + _note(node, lang))
     else:
         lines.append(pad + t(f"explain.group.{c.combinator[0]}", lang))
     return lines
