@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from ktrules.common.messages import t
 from ktrules.common.output import render
+from ktrules.documents.formatting import day
 from ktrules.documents.report import condition, show_evidence, show_reading, subject_name
 from ktrules.engine.evaluate import AwardVerdict, CriterionResult, Evaluation
 from ktrules.rules import Leaf
@@ -211,10 +212,10 @@ def render_diff(before: Evaluation, after: Evaluation, changes: Sequence[Change]
                  for ev, folder in zip((before, after), folders, strict=True)]
         return json.dumps({"before": sides[0], "after": sides[1], "summary": summary, "changes": records},
                           ensure_ascii=False, indent=2, default=str)
-    lines = [t("diff.before", lang, side=t("diff.side", lang, version=before.version.label, as_of=before.as_of,
-                                            rules=folders[0])),
-             t("diff.after", lang, side=t("diff.side", lang, version=after.version.label, as_of=after.as_of,
-                                           rules=folders[1])), ""]
+    lines = [t("diff.before", lang, side=t("diff.side", lang, version=before.version.label,
+                                            as_of=day(before.as_of, lang), rules=folders[0])),
+             t("diff.after", lang, side=t("diff.side", lang, version=after.version.label,
+                                           as_of=day(after.as_of, lang), rules=folders[1])), ""]
     if records and fmt == "table":
         columns = {"subject": t("col.subject", lang), "name": t("col.name", lang),
                    "award_name": t("col.award", lang), "verdict_before": t("diff.col.before", lang),

@@ -59,5 +59,5 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 def dates_in(text: str, lang: str) -> str:
     """`text` with every ISO date in it (a rule file's "2024-01-01 .. 2025-06-30") written as the reader
-    writes dates."""
-    return _ISO.sub(lambda m: day(date(int(m[1]), int(m[2]), int(m[3])), lang), text)
+    writes dates, and a range's ".." as a dash."""
+    return _ISO.sub(lambda m: day(date(int(m[1]), int(m[2]), int(m[3])), lang), text).replace(" .. ", " – ")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from typing import Any
 
@@ -11,7 +10,7 @@ from ktrules.common.messages import t
 from ktrules.common.vocabulary import DISCIPLINE_RANK
 from ktrules.council.dossier import dossiers
 from ktrules.council.ranking import Candidate, RankedList
-from ktrules.documents.formatting import day, number, percent
+from ktrules.documents.formatting import dates_in, day, number, percent
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.engine.facts import Reading
 from ktrules.rules import COMPARISONS, Criterion, Leaf, LoadedVersion
@@ -56,9 +55,6 @@ def _named(value: object, evaluation: Evaluation) -> object:
     return f"{name} ({value})" if name != value else value
 
 
-_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
 def _evidence_value(kind: str, value: object, lang: str) -> object:
     if isinstance(value, date):
         return day(value, lang)
@@ -66,8 +62,7 @@ def _evidence_value(kind: str, value: object, lang: str) -> object:
         return value
     if kind == "assessment":  # "doan_ket: true": the criterion above names what was assessed
         return t(f"value.{value.rpartition(': ')[2]}", lang)
-    # the engine keeps dates of evidence as ISO text (recruitment, discipline, "p05: 2024-09-16")
-    return _ISO_DAY.sub(lambda m: day(date(int(m[1]), int(m[2]), int(m[3])), lang), value)
+    return dates_in(value, lang)  # the engine keeps dates of evidence as ISO text ("p05: 2024-09-16")
 
 
 def show_reading(reading: Reading, lang: str, share: bool = False) -> str:

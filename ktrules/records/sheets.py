@@ -106,8 +106,11 @@ def _number(value: Any, what: str) -> float:
 
 
 def _whole(value: Any, what: str, low: int, high: int) -> int:
-    number = _number(value, what)
-    if not number.is_integer() or not low <= number <= high:
+    try:
+        number: float | None = _number(value, what)
+    except CellError:  # its hint is for months ("12 or 4,5"): a year or a rank gets its own range
+        number = None
+    if number is None or not number.is_integer() or not low <= number <= high:
         raise CellError(t("wb.not_a", value=shown(value), what=t(what)), t("wb.whole.hint", low=low, high=high))
     return int(number)
 

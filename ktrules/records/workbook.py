@@ -47,7 +47,7 @@ class Table:
 
     sheet: Sheet
     file: Path
-    label: str  # "Sheet Xếp loại" in a workbook; empty in a CSV file, whose name says the sheet
+    label: str  # "Trang tính Xếp loại" in a workbook; empty in a CSV file, whose name says the sheet
     header: tuple[Any, ...]
     rows: list[tuple[int, tuple[Any, ...]]]
 
@@ -76,7 +76,8 @@ def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ..
     except Exception as exc:  # a file that is not a workbook fails with zip, XML or openpyxl errors alike
         raise KtrulesError(t("wb.not_excel", reason=type(exc).__name__), file=path,
                            hint=t("wb.not_excel.hint")) from None
-    return {ws.title: (path, f"Sheet {ws.title}", list(ws.iter_rows(values_only=True))) for ws in book.worksheets}
+    return {ws.title: (path, t("wb.sheet", name=ws.title), list(ws.iter_rows(values_only=True)))
+            for ws in book.worksheets}
 
 
 def _csv_grids(folder: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ...]]]]:
@@ -110,7 +111,7 @@ def _tables(path: Path) -> dict[str, Table]:
     """The sheets of a workbook or CSV folder, matched to the layout by name (case and accents aside)."""
     grids = _csv_grids(path) if path.is_dir() else _workbook_grids(path)
     by_key = {folded(s.name): s for s in SHEETS}
-    what = t("wb.file") if path.is_dir() else "sheet"
+    what = t("wb.file") if path.is_dir() else t("wb.a_sheet")
     anything = t("wb.sheets", what=what, names=SHEET_NAMES)
     tables: dict[str, Table] = {}
     for name, (file, label, grid) in grids.items():

@@ -117,8 +117,8 @@ def test_diff_between_two_dates_lists_changes_with_reasons_and_exits_1():
     result = invoke("diff", DEPARTMENT, "--period", "2023", "--as-of", "2023-12-31", "--against-as-of", "2024-01-01")
     assert result.exit_code == 1, result.output
     out = result.output
-    assert out.startswith("Trước: quy định vn/2017, áp dụng ngày 2023-12-31")
-    assert "Sau: quy định vn/2024, áp dụng ngày 2024-01-01" in out
+    assert out.startswith("Trước: quy định vn/2017, áp dụng ngày 31/12/2023")
+    assert "Sau: quy định vn/2024, áp dụng ngày 01/01/2024" in out
     # 2024 lets HTXS alone earn CSTĐCS, which 2017 did not
     assert "Đỗ Văn Phúc (p16), Chiến sĩ thi đua cơ sở (CSTDCS): Không đủ điều kiện → Đủ điều kiện" in out
     block = out.split("(p16), Chiến sĩ thi đua cơ sở")[1].split("\n\n")[0]

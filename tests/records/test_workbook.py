@@ -229,45 +229,47 @@ def test_a_bad_rating_names_sheet_row_and_column_in_vietnamese(book):
     assert_one_line_error(lambda: load_dataset(book), f"{book}: ", [])
     with pytest.raises(KtrulesError) as err:
         load_dataset(book)
-    assert str(err.value) == (f"{book}: Sheet Xếp loại, dòng 5, cột Xếp loại: 'Tốt' không phải là mức xếp loại; "
+    assert str(err.value) == (f"{book}: Trang tính Xếp loại, dòng 5, cột Xếp loại: 'Tốt' không phải là mức xếp loại; "
                               "dùng HTXS, HTT, HT hoặc KHT")
 
 
 @pytest.mark.parametrize(("sheet", "changes", "where", "words"), [
-    ("Cán bộ", {"E3": "31/02/2018"}, "Sheet Cán bộ, dòng 3, cột Ngày tuyển dụng:",
+    ("Cán bộ", {"E3": "31/02/2018"}, "Trang tính Cán bộ, dòng 3, cột Ngày tuyển dụng:",
      ["'31/02/2018' không phải là ngày", "dd/mm/yyyy"]),
-    ("Xếp loại", {"K4": "2023"}, "Sheet Xếp loại, dòng 4, cột Ngày kỷ luật:", ["'2023' không phải là ngày"]),
-    ("Cán bộ", {"D2": "vpp"}, "Sheet Cán bộ, dòng 2, cột Đơn vị:", ["không có đơn vị mã 'vpp'", "có phải 'vp'?"]),
-    ("Xếp loại", {"F5": "ktt"}, "Sheet Xếp loại, dòng 5, cột Đơn vị trong năm:", ["không có đơn vị mã 'ktt'"]),
-    ("Xếp loại", {"A3": "p09"}, "Sheet Xếp loại, dòng 3, cột Mã:", ["không có cán bộ hoặc đơn vị mã 'p09'"]),
-    ("Sáng kiến", {"C2": "p01, p9"}, "Sheet Sáng kiến, dòng 2, cột Tác giả:", ["không có cán bộ mã 'p9'"]),
-    ("Khen thưởng đã có", {"F2": "sk-1"}, "Sheet Khen thưởng đã có, dòng 2, cột Sáng kiến đã dùng:",
+    ("Xếp loại", {"K4": "2023"}, "Trang tính Xếp loại, dòng 4, cột Ngày kỷ luật:", ["'2023' không phải là ngày"]),
+    ("Cán bộ", {"D2": "vpp"}, "Trang tính Cán bộ, dòng 2, cột Đơn vị:", ["không có đơn vị mã 'vpp'", "có phải 'vp'?"]),
+    ("Xếp loại", {"F5": "ktt"}, "Trang tính Xếp loại, dòng 5, cột Đơn vị trong năm:", ["không có đơn vị mã 'ktt'"]),
+    ("Xếp loại", {"A3": "p09"}, "Trang tính Xếp loại, dòng 3, cột Mã:", ["không có cán bộ hoặc đơn vị mã 'p09'"]),
+    ("Sáng kiến", {"C2": "p01, p9"}, "Trang tính Sáng kiến, dòng 2, cột Tác giả:", ["không có cán bộ mã 'p9'"]),
+    ("Khen thưởng đã có", {"F2": "sk-1"}, "Trang tính Khen thưởng đã có, dòng 2, cột Sáng kiến đã dùng:",
      ["không có sáng kiến mã 'sk-1'", "có phải 'sk-01'?"]),
-    ("Khen thưởng đã có", {"D2": "Huân chương"}, "Sheet Khen thưởng đã có, dòng 2, cột Danh hiệu / hình thức:",
+    ("Khen thưởng đã có", {"D2": "Huân chương"}, "Trang tính Khen thưởng đã có, dòng 2, cột Danh hiệu / hình thức:",
      ["'Huân chương' không phải là danh hiệu", "Lao động tiên tiến"]),
-    ("Khen thưởng đã có", {"D2": "BANG_KHEN_NTM"}, "Sheet Khen thưởng đã có, dòng 2, cột Danh hiệu / hình thức:",
+    ("Khen thưởng đã có", {"D2": "BANG_KHEN_NTM"}, "Trang tính Khen thưởng đã có, dòng 2, cột Danh hiệu / hình thức:",
      ["cột Phong trào"]),
-    ("Cán bộ", {"A3": "p01"}, "Sheet Cán bộ, dòng 3, cột Mã:", ["mã 'p01' đã dùng ở Sheet Cán bộ, dòng 2"]),
-    ("Cán bộ", {"A3": "p 02"}, "Sheet Cán bộ, dòng 3, cột Mã:", ["'p 02' không dùng được làm mã"]),
-    ("Xếp loại", {"E3": 9}, "Sheet Xếp loại, dòng 3, cột Số tháng làm việc:", ["(9) cộng số tháng nghỉ (5) quá 12"]),
-    ("Xếp loại", {"E2": 13}, "Sheet Xếp loại, dòng 2, cột Số tháng làm việc:", ["'13' tháng", "0 đến 12"]),
-    ("Xếp loại", {"C2": "năm nay"}, "Sheet Xếp loại, dòng 2, cột Năm:", ["'năm nay' không phải là năm"]),
-    ("Xếp loại", {"C2": None}, "Sheet Xếp loại, dòng 2, cột Năm:", ["ô trống", "bắt buộc"]),
-    ("Xếp loại", {"I3": None}, "Sheet Xếp loại, dòng 3, cột Số tháng nghỉ:",
+    ("Cán bộ", {"A3": "p01"}, "Trang tính Cán bộ, dòng 3, cột Mã:", ["mã 'p01' đã dùng ở Trang tính Cán bộ, dòng 2"]),
+    ("Cán bộ", {"A3": "p 02"}, "Trang tính Cán bộ, dòng 3, cột Mã:", ["'p 02' không dùng được làm mã"]),
+    ("Xếp loại", {"E3": 9}, "Trang tính Xếp loại, dòng 3, cột Số tháng làm việc:",
+     ["(9) cộng số tháng nghỉ (5) quá 12"]),
+    ("Xếp loại", {"E2": 13}, "Trang tính Xếp loại, dòng 2, cột Số tháng làm việc:", ["'13' tháng", "0 đến 12"]),
+    ("Xếp loại", {"C2": "năm nay"}, "Trang tính Xếp loại, dòng 2, cột Năm:", ["'năm nay' không phải là năm"]),
+    ("Xếp loại", {"C2": None}, "Trang tính Xếp loại, dòng 2, cột Năm:", ["ô trống", "bắt buộc"]),
+    ("Xếp loại", {"I3": None}, "Trang tính Xếp loại, dòng 3, cột Số tháng nghỉ:",
      ["ô trống", "ghi đủ cả 'Loại nghỉ' và 'Số tháng nghỉ'"]),
-    ("Xếp loại", {"B2": "Nguyễn Thị Ân"}, "Sheet Xếp loại, dòng 2, cột Cá nhân / tập thể:",
+    ("Xếp loại", {"B2": "Nguyễn Thị Ân"}, "Trang tính Xếp loại, dòng 2, cột Cá nhân / tập thể:",
      ["'Nguyễn Thị Ân' không khớp với tên của mã p01 ('Nguyễn Thị An')"]),
-    ("Xếp loại", {"A7": "p01", "C7": 2024, "D7": "HT"}, "Sheet Xếp loại, dòng 7, cột Xếp loại:",
+    ("Xếp loại", {"A7": "p01", "C7": 2024, "D7": "HT"}, "Trang tính Xếp loại, dòng 7, cột Xếp loại:",
      ["'p01' năm 2024 đã có ở dòng 2", "dòng thêm chỉ ghi nghỉ, kỷ luật hoặc đánh giá"]),
-    ("Xếp loại", {"A7": "vp", "C7": 2024, "L7": "doan_ket", "M7": "Đạt"}, "Sheet Xếp loại, dòng 7, cột Tiêu chí",
+    ("Xếp loại", {"A7": "vp", "C7": 2024, "L7": "doan_ket", "M7": "Đạt"}, "Trang tính Xếp loại, dòng 7, cột Tiêu chí",
      ["'doan_ket' đã được đánh giá"]),
-    ("Xếp loại", {"N1": "Thứ hạng"}, "Sheet Xếp loại, dòng 1, cột N:",
+    ("Xếp loại", {"N1": "Thứ hạng"}, "Trang tính Xếp loại, dòng 1, cột N:",
      ["không biết cột 'Thứ hạng'", "có phải 'Thứ hạng trong khối'?"]),
-    ("Xếp loại", {"N1": "Ghi chú"}, "Sheet Xếp loại, dòng 1, cột N:", ["không biết cột 'Ghi chú'", "các cột: Mã,"]),
-    ("Xếp loại", {"N4": "nhớ hỏi lại"}, "Sheet Xếp loại, dòng 4, cột N:", ["cột không có tiêu đề"]),
-    ("Xếp loại", {"M1": "Năm"}, "Sheet Xếp loại, dòng 1, cột M:", ["cột 'Năm' có hai lần"]),
-    ("Xếp loại", {"C1": None}, "Sheet Xếp loại: thiếu cột 'Năm'", ["dòng tiêu đề"]),
-    ("Cơ quan", {"A3": "khac", "B3": "Cơ quan khác"}, "Sheet Cơ quan, dòng 3:", ["chỉ ghi một cơ quan"]),
+    ("Xếp loại", {"N1": "Ghi chú"}, "Trang tính Xếp loại, dòng 1, cột N:",
+     ["không biết cột 'Ghi chú'", "các cột: Mã,"]),
+    ("Xếp loại", {"N4": "nhớ hỏi lại"}, "Trang tính Xếp loại, dòng 4, cột N:", ["cột không có tiêu đề"]),
+    ("Xếp loại", {"M1": "Năm"}, "Trang tính Xếp loại, dòng 1, cột M:", ["cột 'Năm' có hai lần"]),
+    ("Xếp loại", {"C1": None}, "Trang tính Xếp loại: thiếu cột 'Năm'", ["dòng tiêu đề"]),
+    ("Cơ quan", {"A3": "khac", "B3": "Cơ quan khác"}, "Trang tính Cơ quan, dòng 3:", ["chỉ ghi một cơ quan"]),
 ])
 def test_bad_cells_name_sheet_row_and_column(book, sheet, changes, where, words):
     edit(book, sheet, changes)
@@ -278,7 +280,7 @@ def test_a_missing_sheet_is_named(book):
     wb = openpyxl.load_workbook(book)
     del wb["Xếp loại"]
     wb.save(book)
-    assert_one_line_error(lambda: load_dataset(book), f"{book}: thiếu sheet 'Xếp loại'", ["ktrules template"])
+    assert_one_line_error(lambda: load_dataset(book), f"{book}: thiếu trang tính 'Xếp loại'", ["ktrules template"])
 
 
 def test_an_unknown_sheet_with_data_is_named_with_a_suggestion(book):
@@ -286,7 +288,7 @@ def test_an_unknown_sheet_with_data_is_named_with_a_suggestion(book):
     wb["Sáng kiến"].title = "Sang kien 2024"
     wb.create_sheet("Ghi chú")["A1"] = "họp ngày 15/12"
     wb.save(book)
-    assert_one_line_error(lambda: load_dataset(book), f"{book}: Sheet 'Sang kien 2024' không thuộc mẫu",
+    assert_one_line_error(lambda: load_dataset(book), f"{book}: Trang tính 'Sang kien 2024' không thuộc mẫu",
                           ["có phải 'Sáng kiến'?"])
 
 
@@ -320,7 +322,7 @@ def test_check_on_a_bad_workbook_exits_2_with_one_line(book):
     edit(book, "Xếp loại", {"D2": "Giỏi"})
     result = invoke("check", book, "--period", "2024")
     assert result.exit_code == 2
-    assert result.output.strip().count("\n") == 0 and "Sheet Xếp loại, dòng 2, cột Xếp loại" in result.output
+    assert result.output.strip().count("\n") == 0 and "Trang tính Xếp loại, dòng 2, cột Xếp loại" in result.output
 
 
 # ---------------------------------------------------------------- properties
@@ -374,8 +376,8 @@ def test_every_bad_cell_is_reported_in_one_reading(book):
     with pytest.raises(KtrulesError) as err:
         load_dataset(book)
     assert [line.split(": ")[1] for line in err.value.lines()] == [
-        "Sheet Cán bộ, dòng 3, cột Ngày tuyển dụng", "Sheet Xếp loại, dòng 2, cột Xếp loại",
-        "Sheet Xếp loại, dòng 3, cột Số tháng làm việc", "Sheet Xếp loại, dòng 4, cột Năm"]
+        "Trang tính Cán bộ, dòng 3, cột Ngày tuyển dụng", "Trang tính Xếp loại, dòng 2, cột Xếp loại",
+        "Trang tính Xếp loại, dòng 3, cột Số tháng làm việc", "Trang tính Xếp loại, dòng 4, cột Năm"]
 
 
 def test_a_csv_folder_with_bad_cells_prints_each_on_its_own_line_and_exits_2(tmp_path):
@@ -387,3 +389,9 @@ def test_a_csv_folder_with_bad_cells_prints_each_on_its_own_line_and_exits_2(tmp
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 3 and all(line.startswith(f"Lỗi: {ratings}: dòng ") for line in lines)
+
+
+def test_a_year_that_is_no_number_gets_its_own_range_not_the_months_example(book):
+    edit(book, "Xếp loại", {"C2": "năm 2024"})
+    assert_one_line_error(lambda: load_dataset(book), f"{book}: Trang tính Xếp loại, dòng 2, cột Năm:",
+                          ["'năm 2024' không phải là năm", "1945 đến 2100"])
