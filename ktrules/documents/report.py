@@ -8,7 +8,7 @@ from typing import Any
 
 from ktrules.common.messages import t
 from ktrules.common.vocabulary import DISCIPLINE_RANK
-from ktrules.council.dossier import dossiers
+from ktrules.council.dossier import DossierStatus, dossiers
 from ktrules.council.ranking import Candidate, RankedList
 from ktrules.documents.formatting import dates_in, day, number, percent
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
@@ -397,12 +397,18 @@ def dossier_rows(evaluation: Evaluation, lang: str) -> list[dict[str, Any]]:
     return [{
         "subject": status.subject, "name": subject_name(evaluation, status.subject), "award": status.award,
         "award_name": evaluation.award(status.award).name.in_(lang), "complete": status.complete,
-        "present": "; ".join([", ".join(p for p in status.present if p not in status.unknown),
+        "present": "; ".join([", ".join(_document_names(status, lang)),
                               *(t("dossier.unknown", lang, v=u) for u in status.unknown)]).strip("; "),
         "missing": "; ".join(d.text.in_(lang) for d in status.missing) or t("dossier.complete", lang),
         "missing_ids": [d.id for d in status.missing],
         "unknown": list(status.unknown),
     } for status in dossiers(evaluation)]
+
+
+def _document_names(status: DossierStatus, lang: str) -> list[str]:
+    """The documents a dossier holds that its award asks for, by their names, as those missing are."""
+    names = {d.id: d.text.in_(lang) for d in status.required}
+    return [names[p] for p in status.present if p in names]
 
 
 def _number(value: object, lang: str) -> str:

@@ -122,6 +122,15 @@ def test_the_national_dossier_is_declared_so_dossier_lists_what_each_proposal_la
     assert {r["award"] for r in rows_} >= {"LDTT", "TTLDTT", "CSTD_TINH"}
 
 
+def test_a_dossier_names_the_documents_it_holds_as_it_names_those_missing() -> None:
+    result = invoke("dossier", ROOT / "fixtures" / "datasets" / "campaigns" / "bac-kan-ntm.yaml", "--period", 2023,
+                    "--campaign", "bac-kan-ntm-2021-2025", "--format", "json")
+    assert result.exit_code == 0, result.output
+    held = [r["present"] for r in yaml.safe_load(result.output) if r["present"]]
+    assert held and all("_" not in text for text in held)  # no document ids such as van_ban_de_nghi
+    assert any(text.startswith("Văn bản đề nghị khen thưởng") for text in held)
+
+
 # ---------------------------------------------------------------- Vietnamese conventions
 
 
