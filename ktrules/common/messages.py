@@ -300,10 +300,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.note.presumed": ("tiêu chí định tính mặc nhiên đạt: hồ sơ không ghi nhận đánh giá khác của Hội đồng.",
                              "qualitative criterion presumed met: the records carry no contrary judgement of the "
                              "council."),
-    "packet.note.unverified": ("chưa kiểm chứng từ văn bản luật (verified: false): {n} tiêu chí, cách tính điểm "
+    "packet.note.unverified": ("chưa kiểm chứng từ văn bản luật: {n} tiêu chí, cách tính điểm "
                                "hoặc ngưỡng biểu quyết trong hồ sơ này; Hội đồng đối chiếu văn bản trước khi biểu "
                                "quyết.",
-                               "not verified against the legal text (verified: false): {n} criteria, points or vote "
+                               "not verified against the legal text: {n} criteria, points or vote "
                                "thresholds in this packet; the council checks the texts before voting."),
     "packet.rating.HTXS": ("Hoàn thành xuất sắc nhiệm vụ năm {year}", "Completed tasks excellently in {year}"),
     "packet.rating.HTT": ("Hoàn thành tốt nhiệm vụ năm {year}", "Completed tasks well in {year}"),
@@ -585,11 +585,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                 "(perhaps from an earlier run)"),
     "documents.money.prose": ("Mức tiền thưởng{who} bằng {multiple} lần mức lương cơ sở {base} theo {base_cite}, "
                               "làm tròn lên hàng chục nghìn đồng theo {rounding}, là {amount} theo {cite}.",
-                              "The reward{who} is {multiple} times the base salary of {base} under {base_cite}, "
+                              "The reward{who} is {multiple} × the base salary of {base} under {base_cite}, "
                               "rounded up to 10,000 VND under {rounding}: {amount} under {cite}."),
     "documents.money.prose_rounded": ("Mức tiền thưởng{who} bằng {multiple} lần mức lương cơ sở {base} theo "
                                       "{base_cite}, làm tròn lên hàng chục nghìn đồng, là {amount} theo {cite}.",
-                                      "The reward{who} is {multiple} times the base salary of {base} under "
+                                      "The reward{who} is {multiple} × the base salary of {base} under "
                                       "{base_cite}, rounded up to 10,000 VND: {amount} under {cite}."),
     "documents.money.prose_unknown": ("Mức tiền thưởng{who} tại ngày quyết định {date} chưa xác định được.",
                                       "The reward{who} on the decision date {date} is not yet known."),
