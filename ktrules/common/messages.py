@@ -421,8 +421,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "proposal list)"),
     # documents (issue 15)
     "money.amount": ("{amount} đồng", "{amount} VND"),
-    "vanban.date": ("{place}, ngày {day} tháng {month} năm {year}", "{place}, {date}"),
-    "vanban.date.blank": ("{place}, ngày …… tháng …… năm {year}", "{place}, …… {year}"),
+    "vanban.date": ("ngày {day} tháng {month} năm {year}", "{date}"),
+    "vanban.date.blank": ("ngày …… tháng …… năm {year}", "…… {year}"),
     "vanban.page": ("Trang", "Page"),
     "vanban.draft": ("DỰ THẢO", "DRAFT"),
     "vanban.recipients": ("Nơi nhận:", "Recipients:"),
@@ -519,14 +519,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                     "concerned and those named in Article 1 carry it out."),
     "documents.decision.to_article3": ("Như Điều 3;", "As in Article 3;"),
     "documents.decision.appendix.both": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC CÔNG NHẬN DANH HIỆU THI ĐUA, TẶNG GIẤY KHEN "
-                                         "NĂM {period} (Kèm theo Quyết định số ……/QĐ-{abbreviation} ngày …… tháng …… "
-                                         "năm ……)",
+                                         "NĂM {period} (Kèm theo Quyết định số ……/QĐ-{abbreviation} {day})",
                                          "ANNEX: THOSE CONFERRED TITLES AND CERTIFICATES OF MERIT OF {period}"),
     "documents.decision.appendix.titles": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC CÔNG NHẬN DANH HIỆU THI ĐUA NĂM {period} "
-                                           "(Kèm theo Quyết định số ……/QĐ-{abbreviation} ngày …… tháng …… năm ……)",
+                                           "(Kèm theo Quyết định số ……/QĐ-{abbreviation} {day})",
                                            "ANNEX: THOSE CONFERRED TITLES OF {period}"),
     "documents.decision.appendix.forms": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC TẶNG GIẤY KHEN NĂM {period} (Kèm theo "
-                                          "Quyết định số ……/QĐ-{abbreviation} ngày …… tháng …… năm ……)",
+                                          "Quyết định số ……/QĐ-{abbreviation} {day})",
                                           "ANNEX: THOSE GIVEN CERTIFICATES OF MERIT OF {period}"),
     "documents.decision.total_unknown": ("(chưa xác định đủ mức tiền thưởng)",
                                          "(the rules lack some reward figures)"),

@@ -44,14 +44,17 @@ def day(value: date, lang: str) -> str:
 
 
 def place_and_date(place: str | None, when: date | None, year: int, lang: str) -> str:
-    """The line under the Tiêu ngữ (NĐ 30/2020 Phụ lục I): "Bình Định, ngày 05 tháng 01 năm 2026". Days
-    below 10 and the months January and February take a leading zero; an unknown date is left in dots."""
-    where = place or "……"
+    """The line under the Tiêu ngữ (NĐ 30/2020 Phụ lục I): "Bình Định, ngày 05 tháng 01 năm 2026"."""
+    return f"{place or '……'}, {date_words(when, year, lang)}"
+
+
+def date_words(when: date | None, year: int, lang: str) -> str:
+    """A văn bản's date, "ngày 05 tháng 01 năm 2026": days below 10 and the months January and February
+    take a leading zero; an unknown date is left in dots for the signer."""
     if when is None:
-        return t("vanban.date.blank", lang, place=where, year=year)
+        return t("vanban.date.blank", lang, year=year)
     month = f"{when.month:02d}" if when.month < 3 else str(when.month)
-    return t("vanban.date", lang, place=where, day=f"{when.day:02d}", month=month, year=when.year,
-             date=day(when, lang))
+    return t("vanban.date", lang, day=f"{when.day:02d}", month=month, year=when.year, date=day(when, lang))
 
 
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")

@@ -13,7 +13,7 @@ from datetime import date
 from ktrules.common.messages import t
 from ktrules.common.vocabulary import COMMENDATIONS, NATIONAL_AWARDS
 from ktrules.council.rewards import authority_of
-from ktrules.documents.formatting import day, money, percent, place_and_date
+from ktrules.documents.formatting import date_words, day, money, percent, place_and_date
 from ktrules.documents.packet import Entry, Packet, Section
 from ktrules.documents.vanban import Block, Paragraph, Signer, Table, VanBan
 from ktrules.engine.evaluate import Evaluation
@@ -208,6 +208,7 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
                   signers=(_chair(agency, lang),),
                   recipients=(t("documents.decision.to_article3", lang), _archive(agency, lang)),
                   appendix_title=t(f"documents.decision.appendix.{gives}", lang, period=packet.period,
+                                   day=date_words(decided, decided.year, lang),
                                    abbreviation=agency.abbreviation or "……"),
                   appendix=tuple(appendix), draft=True, **_heading(packet, "QĐ", decided, decided.year))
 

@@ -313,9 +313,10 @@ def test_the_decision_has_its_authority_line_and_its_number_in_the_appendix(word
     lines = [p.text for p in Document(str(word / "du-thao-quyet-dinh-2024.docx")).paragraphs]
     authority = lines.index("GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ")
     assert authority < min(i for i, line in enumerate(lines) if line.startswith("Căn cứ"))
-    assert any("(Kèm theo Quyết định số ……/QĐ-SKHCN ngày" in line for line in lines)
+    # the number is the signer's to fill; the date is the decision's own, as its heading gives it
+    assert any("(Kèm theo Quyết định số ……/QĐ-SKHCN ngày 30 tháng 6 năm 2026)" in line for line in lines)
     flat = " ".join(pdf_text(pdfs / "du-thao-quyet-dinh-2024.pdf").split())
-    assert "GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ Căn cứ Luật" in flat and "QĐ-SKHCN ngày …… tháng" in flat
+    assert "GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ Căn cứ Luật" in flat and "QĐ-SKHCN ngày 30 tháng 6 năm 2026" in flat
 
 
 def test_an_achievement_report_is_prefilled_from_the_records_with_blanks_to_write(word: Path) -> None:
