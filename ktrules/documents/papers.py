@@ -298,8 +298,10 @@ def achievement_report(evaluation: Evaluation, packet: Packet, subject: str, dec
         Paragraph(t("documents.report.results", lang, blank=blank), "blank"),
         Paragraph(t("documents.report.part3", lang), "heading"), _conferred(evaluation, subject, lang),
     ]
-    signer = Signer(t("documents.report.author", lang).upper(), "", entry.name if person else blank)
-    confirm = Signer(t("documents.report.confirm", lang).upper(), "", blank)
+    # a signer's name left for the signer, as a name: the narrative's marker would read as one
+    unsigned = t("vanban.blank_name", lang)
+    signer = Signer(t("documents.report.author", lang).upper(), "", entry.name if person else unsigned)
+    confirm = Signer(t("documents.report.confirm", lang).upper(), "", unsigned)
     heading = _heading(packet, "", None, decided.year)
     return VanBan(lang=lang, kind=t("documents.report.kind", lang),
                   excerpt=t("documents.report.excerpt", lang, awards=awards, period=packet.period),
