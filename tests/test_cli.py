@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import yaml
 from click.testing import CliRunner
 
 from ktrules.cli import cli
@@ -156,3 +157,19 @@ def test_a_missing_part_that_did_not_decide_a_criterion_is_said_to_make_no_diffe
     passed = next(b for b in blocks if b.startswith("Passed: At least 70% of members"))
     assert "some members are undecided\n" in undecided  # the missing part is why: nothing added
     assert "some members are undecided (it does not decide this criterion)" in passed
+
+
+def test_a_cell_with_a_line_break_stays_one_csv_cell_and_an_id_like_a_date_stays_an_id(tmp_path):
+    data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
+    next(p for p in data["people"] if p["id"] == "p13")["name"] = "Phan Thị\nBích Ngọc"  # Alt+Enter in Excel
+    next(i for i in data["initiatives"] if i["id"] == "sk-2022-03")["id"] = "sk-2022-13-45"
+    for conferral in data["conferred"]:
+        conferral["initiatives"] = [x.replace("sk-2022-03", "sk-2022-13-45") for x in conferral.get("initiatives", [])]
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = invoke("check", path, "--period", "2024", "--format", "csv", "--subject", "p13")
+    rows = list(csv.reader(io.StringIO(out.output)))
+    assert {len(r) for r in rows} == {10} and rows[1][1] == "Phan Thị\nBích Ngọc"
+    explained = invoke("explain", path, "--period", "2022", "--subject", "p13", "--award", "CSTDCS")
+    assert explained.exit_code == 0, explained.output
+    assert "sk-2022-13-45" in explained.output

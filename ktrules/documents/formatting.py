@@ -63,4 +63,11 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 def dates_in(text: str, lang: str) -> str:
     """`text` with every ISO date in it (a rule file's "2024-01-01 .. 2025-06-30") written as the reader
     writes dates, and a range's ".." as a dash."""
-    return _ISO.sub(lambda m: day(date(int(m[1]), int(m[2]), int(m[3])), lang), text).replace(" .. ", " – ")
+    return _ISO.sub(lambda m: _day_of(m, lang), text).replace(" .. ", " – ")
+
+
+def _day_of(match: re.Match[str], lang: str) -> str:
+    try:
+        return day(date(int(match[1]), int(match[2]), int(match[3])), lang)
+    except ValueError:  # digits that look like a date and are none (an id "sk-2022-13-45"): as they are
+        return match[0]

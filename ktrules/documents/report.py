@@ -62,7 +62,8 @@ def _evidence_value(kind: str, value: object, lang: str) -> object:
         return value
     if kind == "assessment":  # "doan_ket: true": the criterion above names what was assessed
         return t(f"value.{value.rpartition(': ')[2]}", lang)
-    return dates_in(value, lang)  # the engine keeps dates of evidence as ISO text ("p05: 2024-09-16")
+    # the engine keeps these dates as ISO text ("2013-02-01", "p05: 2024-09-16"); ids are left as given
+    return dates_in(value, lang) if kind == "recruited" or kind.startswith("discipline.") else value
 
 
 def show_reading(reading: Reading, lang: str, share: bool = False) -> str:
@@ -360,7 +361,7 @@ def rule_rows(versions: list[LoadedVersion], lang: str) -> list[dict[str, Any]]:
     return [{
         "version": version.label,
         "in_force": f"{day(version.rules.effective_from, lang)} – {_until(version.rules.effective_to, lang)}",
-        # the same dates for a program (JSON only: the table and CSV show `in_force`)
+        # the same dates for a program (in JSON: the table and CSV show neither)
         "effective_from": version.rules.effective_from.isoformat(),
         "effective_to": version.rules.effective_to.isoformat() if version.rules.effective_to else None,
         "award": award_id,

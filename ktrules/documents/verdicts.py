@@ -122,7 +122,8 @@ class _Rows:
         self._json: dict[tuple, bytes] = {}
         self._lines: dict[tuple, bytes] = {}
         self._buffer = io.StringIO()
-        self._csv = csv.writer(self._buffer, lineterminator="")
+        # the line's own terminator: csv quotes a cell holding a line break only when it ends lines with one
+        self._csv = csv.writer(self._buffer, lineterminator="\n")
 
     def json(self, verdict: AwardVerdict) -> bytes:
         """The row after the subject's fields, to the closing brace, in UTF-8."""
@@ -170,7 +171,7 @@ class _Rows:
         self._buffer.seek(0)
         self._buffer.truncate()
         self._csv.writerow(cells)
-        return self._buffer.getvalue()
+        return self._buffer.getvalue()[:-1]
 
     def _tail(self, verdict: AwardVerdict) -> dict[str, Any]:
         return row(self.evaluation, verdict, self.lang, criteria=False, subject=False)
