@@ -643,7 +643,7 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
 @DECISION_DATE
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True,
-              help="How the result is printed.")
+              help="The kind of file written: Word or PDF.")
 @_fail_cleanly
 def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
                       out: Path, awards: tuple[str, ...], decision_date: Any, fmt: str) -> None:

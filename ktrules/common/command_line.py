@@ -3,7 +3,7 @@ command line refused on one line (`Lỗi: …`, exit 2) instead of click's usage
 
 The commands' help is written in English in cli.py; `VI` holds its Vietnamese, a command's by its name
 and an option's by its English text (as gettext keys messages), so that an option shared by several
-commands is translated once. tests/test_command_line.py fails when a help text has no translation."""
+commands is translated once. tests/common/test_command_line.py fails when a help text has no translation."""
 
 from __future__ import annotations
 
@@ -143,6 +143,7 @@ VI: dict[str, str] = {
     "Language of help, messages and output, for any command (as its own --lang).":
         "Ngôn ngữ của hướng dẫn, thông báo và kết quả, cho mọi lệnh (như --lang của lệnh).",
     "How the result is printed.": "Cách in kết quả.",
+    "The kind of file written: Word or PDF.": "Loại tệp được ghi: Word hoặc PDF.",
     "Language of the output.": "Ngôn ngữ của kết quả.",
     "Port to listen on.": "Cổng lắng nghe.",
     "Show this message and exit.": "In hướng dẫn này rồi thoát.",
@@ -229,14 +230,17 @@ def processes_help(n: int) -> str:
 
 
 def language(args: Sequence[str], parent: click.Context | None = None) -> str:
-    """The language a command line asks for with `--lang`, before click has read it, else the one given
-    to `ktrules --lang` before the command: Vietnamese unless English is asked for."""
+    """The language a command line asks for with `--lang`, before click has read it (the last one given,
+    as click keeps it; none after `--`), else the one given to `ktrules --lang` before the command:
+    Vietnamese unless English is asked for."""
+    found = None
     for i, arg in enumerate(args):
+        if arg == "--":
+            break
         given = arg.partition("=")[2] if arg.startswith("--lang=") else \
             args[i + 1] if arg == "--lang" and i + 1 < len(args) else None
-        if given in LANGS:
-            return given
-    return (parent.params.get("lang") if parent is not None else None) or "vi"
+        found = given if given in LANGS else found
+    return found or (parent.params.get("lang") if parent is not None else None) or "vi"
 
 
 class Refusal(click.ClickException):
@@ -264,6 +268,8 @@ def _allowed(param: click.Parameter | None, lang: str) -> str | None:
         return t("usage.between", lang, low=kind.min, high=kind.max)
     if isinstance(kind, click.IntRange) or kind is click.INT:
         return t("usage.integer", lang)
+    if isinstance(kind, click.Path) and not (kind.file_okay and kind.dir_okay):
+        return t("usage.a_folder" if kind.dir_okay else "usage.a_file", lang)
     return None
 
 
@@ -278,12 +284,16 @@ def refusal(exc: click.UsageError, command: str, lang: str) -> Refusal:
         what = t("usage.no_option", lang, name=exc.option_name)
         hint = t("err.did_you_mean", lang, words=t("err.or", lang).join(f"'{p}'" for p in exc.possibilities)) \
             if exc.possibilities else see
-    elif isinstance(exc, click.BadOptionUsage):
-        what, hint = t("usage.needs_value", lang, name=exc.option_name), see
+    elif isinstance(exc, click.BadOptionUsage):  # click's two cases, told apart by its words only
+        flag = "does not take a value" in exc.message
+        what, hint = t("usage.no_value" if flag else "usage.needs_value", lang, name=exc.option_name), see
     elif isinstance(exc, click.BadParameter):
-        what, hint = t("usage.bad_value", lang, name=_option(exc)), _allowed(exc.param, lang) or see
+        what = t("usage.bad_value", lang, name=_metavars(_option(exc), lang))
+        hint = _allowed(exc.param, lang) or see
     elif exc.message.startswith("Got unexpected extra argument"):
         what, hint = t("usage.extra", lang, args=exc.message.partition("(")[2].rstrip(")")), see
+    elif exc.message == "Missing command.":
+        what, hint = t("usage.missing_command", lang), see
     else:
         what, hint = exc.format_message(), see
     return Refusal(t("error.prefix", lang, line=f"{what}; {hint}"))
@@ -298,11 +308,14 @@ class Command(click.Command):
         self._lang = language(args, parent)
         try:
             return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # `ktrules` alone: the help (in the language asked for), not an error
         except click.UsageError as exc:
             path = f"{parent.command_path} {info_name}" if parent else info_name or "ktrules"
             raise refusal(exc, path, self._lang) from None
 
     def _vi(self) -> bool:
+        # set by `make_context` on the command itself: the help is written before any context holds it
         return getattr(self, "_lang", "vi") == "vi"
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -342,6 +355,12 @@ class Group(Command, click.Group):
             raise Refusal(t("error.prefix", lang, line=f"{t('usage.no_command', lang, name=name)}; {hint}"))
         return super().resolve_command(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:  # "Missing command.": the commands' own are refused already
+            raise refusal(exc, ctx.command_path, self._lang) from None
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_options(ctx, formatter)
         if not self._vi():
@@ -358,7 +377,8 @@ class Group(Command, click.Group):
 
 
 def _short(text: str, limit: int) -> str:
-    """A command's first paragraph on one line of the list, cut between words (as click cuts English)."""
+    """A command's first paragraph on one line of the list, cut between words, as click cuts English
+    (click.utils.make_default_short_help, deprecated in click 8.5 and to go in 9)."""
     words = text.split()
     kept = ""
     for word in words:

@@ -145,9 +145,9 @@ def campaign_ids(rules: str | Path = DEFAULT_RULES) -> list[str]:
     return sorted(p.parent.name for p in folder.glob("*/pack.yaml"))
 
 
-def campaign_packs(rules: str | Path = DEFAULT_RULES) -> list[list[LoadedVersion]]:
-    """Every version of every campaign pack, pack by pack."""
-    return [_pack(Path(rules).resolve() / CAMPAIGNS / c) for c in campaign_ids(rules)]
+def campaign_packs(rules: str | Path = DEFAULT_RULES, ids: Sequence[str] | None = None) -> list[list[LoadedVersion]]:
+    """Every version of every campaign pack (or of those of `ids`), pack by pack."""
+    return [_pack(Path(rules).resolve() / CAMPAIGNS / c) for c in (campaign_ids(rules) if ids is None else ids)]
 
 
 def version_in_force(rules: str | Path, as_of: date, campaign: str | None = None) -> LoadedVersion:

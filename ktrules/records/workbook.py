@@ -362,7 +362,7 @@ class _Builder:
         return self.error(loc, message, None)
 
     def _first_use(self, value: Any) -> str:
-        """'Sheet Cán bộ, dòng 3': where an id is first given."""
+        """'Trang tính Cán bộ, dòng 3': where an id is first given."""
         for part in ("units", "people", "initiatives"):
             for i, item in enumerate(self.data.get(part, [])):
                 place = self.where((part, i)) if item["id"] == value else None

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.council.ranking import rank
 from ktrules.council.rewards import payer
@@ -35,7 +36,7 @@ from ktrules.documents.report import (
 )
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.documents.writers import write_papers, write_report
-from ktrules.engine.evaluate import campaign_packs
+from ktrules.engine.evaluate import campaign_ids, campaign_packs
 from ktrules.engine.inputs import load_dataset, load_upload
 from ktrules.records.models import Dataset
 from ktrules.rules import select_version
@@ -70,11 +71,23 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
     return response
 
 
+def _campaigns(rules: str, lang: str) -> list[tuple[str, str]]:
+    """Each campaign pack's id and name; a pack that does not load is offered by its id, so one broken
+    file does not close the page (choosing it says what is wrong with it)."""
+    offered = []
+    for campaign in campaign_ids(rules):
+        try:
+            rows = campaign_rows(campaign_packs(rules, [campaign]), lang)
+        except KtrulesError:
+            rows = []
+        offered.append((campaign, rows[0]["name"] if rows else campaign))
+    return offered
+
+
 def _start(request: Request, settings: Settings, error: str | None = None, status: int = 200) -> HTMLResponse:
     csrf = request.cookies.get(CSRF_COOKIE) or new_csrf()
     response = _page(request, "start.html.j2", status, csrf=csrf, csrf_field=CSRF_FIELD, error=error,
-                     campaigns=[(row["id"], row["name"]) for row in campaign_rows(campaign_packs(settings.rules),
-                                                                                 lang_of(request))],
+                     campaigns=_campaigns(settings.rules, lang_of(request)),
                      year=date.today().year - 1,
                      mb=settings.max_upload // 2**20)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")

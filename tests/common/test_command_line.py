@@ -86,3 +86,22 @@ def test_lang_before_the_command_is_the_commands_language():
     refused = invoke("--lang", "en", "chek")
     assert refused.exit_code == 2 and refused.output.startswith("Error: there is no command 'chek'")
     assert invoke("--lang", "en", "check", "--help").output.startswith("Usage: ktrules check [OPTIONS]")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--lang", "vi"], "Lỗi: thiếu lệnh; xem `ktrules --help`"),
+    (["--lang", "en"], "Error: a command is missing; see `ktrules --help`"),
+    (["template", "x.xlsx", "--force=1"], "Lỗi: tùy chọn --force không nhận giá trị; xem `ktrules template --help`"),
+    (["check", SMALL, "--period", "2024", "--rules", SMALL],
+     "Lỗi: giá trị của --rules không hợp lệ; ghi đường dẫn một thư mục"),
+    # click keeps the last --lang given: so does the language of its refusal
+    (["check", SMALL, "--period", "abc", "--lang", "vi", "--lang", "en"],
+     "Error: the value of --period is not valid; give a number from 1945 to 2100"),
+])
+def test_the_rest_of_clicks_refusals_are_one_line_too(args, expected):
+    result = invoke(*args)
+    assert result.exit_code == 2 and result.output == expected + "\n"
+
+
+def test_ktrules_alone_prints_its_help():
+    assert invoke().output.startswith("Cách dùng: ktrules [TÙY CHỌN] LỆNH")

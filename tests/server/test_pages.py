@@ -4,11 +4,16 @@ downloads, rules; Vietnamese first, English on a switch; forms refused without t
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
+from pathlib import Path
 
 import openpyxl
 from fastapi.testclient import TestClient
 
+from ktrules.rules import DEFAULT_RULES
+from ktrules.server.app import create_app
+from ktrules.server.state import Settings
 from tests.conftest import DATASETS_DIR, DEPARTMENT
 from tests.server.conftest import submit
 
@@ -82,3 +87,15 @@ def test_downloads_give_the_packet_as_pdf_and_the_dossier_as_word_files(client: 
     names = zipfile.ZipFile(io.BytesIO(dossier.content)).namelist()
     assert "bien-ban-hop-xet-2024.docx" in names
     assert any(name.startswith("bao-cao-thanh-tich/") for name in names), names
+
+
+def test_a_broken_campaign_pack_does_not_close_the_start_page(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    broken = rules / "campaigns" / "bac-kan-ntm-2021-2025" / "2022.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\nbogus: [\n", encoding="utf-8")
+    with TestClient(create_app(Settings.load(rules, None, 50))) as client:
+        page = client.get("/")
+    assert page.status_code == 200
+    assert '<option value="bac-kan-ntm-2021-2025">bac-kan-ntm-2021-2025</option>' in page.text  # by its id
+    assert "Đắk Nông" in page.text  # the other packs by their names
