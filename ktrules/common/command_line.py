@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ktrules.common.errors import suggest
-from ktrules.common.messages import LANGS, t
+from ktrules.common.messages import LANGS, short_number, t
 
 VI: dict[str, str] = {
     # the commands, by name ("" is the group): the first line is the one `ktrules --help` lists
@@ -225,7 +225,7 @@ _PROCESSES_VI = "Số tiến trình khi ghi CSV và JSON; mặc định 1, hoặ
 
 def processes_help(n: int) -> str:
     """`check --jobs`'s help, naming the size from which it runs in parallel (`parallel.PARALLEL_FROM`)."""
-    VI.setdefault(_PROCESSES.format(n=n), _PROCESSES_VI.format(n=f"{n:,}".replace(",", ".")))
+    VI.setdefault(_PROCESSES.format(n=n), _PROCESSES_VI.format(n=short_number(n, "vi")))
     return _PROCESSES.format(n=n)
 
 

@@ -1010,3 +1010,10 @@ def short_date(day: date, lang: str | None = None) -> str:
     """A date as the reader writes it: dd/mm/yyyy in Vietnamese, YYYY-MM-DD in English (for the layers
     below documents, which have Babel's `day()`)."""
     return day.isoformat() if (lang or LANGUAGE.get()) == "en" else day.strftime("%d/%m/%Y")
+
+
+def short_number(value: float, lang: str | None = None) -> str:
+    """A number as the reader writes it, 2.000 and 0,5 in Vietnamese, 2,000 and 0.5 in English, and 12
+    for 12.0 (for the layers below documents, which have Babel's `number()`)."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+    return text.translate(str.maketrans(",.", ".,")) if (lang or LANGUAGE.get()) != "en" else text

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ktrules.common.errors import KtrulesError, os_reason, suggest
-from ktrules.common.messages import LANGUAGE, t
+from ktrules.common.messages import LANGUAGE, short_number, t
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
@@ -374,14 +374,6 @@ _PROBLEMS: dict[str, tuple[str, str | None]] = {
 }
 
 
-def _shown_limit(limit: Any) -> Any:
-    """A bound as the reader writes it: 12, not 12.0 (pydantic's ctx holds floats), and 0,5 in Vietnamese."""
-    if isinstance(limit, float):
-        text = f"{int(limit)}" if limit.is_integer() else f"{limit:g}"
-        return text.replace(".", ",") if LANGUAGE.get() != "en" else text
-    return limit
-
-
 def value_problem(error: Any) -> str:
     """What is wrong with one value, in the user's language: by pydantic's error type, with the limits of
     its ctx; an error type not listed keeps pydantic's English only in English."""
@@ -402,7 +394,9 @@ def value_problem(error: Any) -> str:
         if limit is None:
             return t(key)
         if limit in ctx:
-            return t(key, limit=_shown_limit(ctx[limit]), n=ctx[limit])
+            # pydantic's ctx holds floats: 12, not 12.0
+            shown = short_number(ctx[limit]) if isinstance(ctx[limit], float) else ctx[limit]
+            return t(key, limit=shown, n=ctx[limit])
     return str(error["msg"]) if LANGUAGE.get() == "en" else t("val.invalid")
 
 
