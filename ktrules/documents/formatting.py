@@ -63,7 +63,12 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 def dates_in(text: str, lang: str) -> str:
     """`text` with every ISO date in it (a rule file's "2024-01-01 .. 2025-06-30") written as the reader
     writes dates, and a range's ".." as a dash."""
-    return _ISO.sub(lambda m: _day_of(m, lang), text).replace(" .. ", " – ")
+    # a range's "..", open at either end too (".. 2023-12-31": "… – 31/12/2023"), as the rules table writes it
+    text = _ISO.sub(lambda m: _day_of(m, lang), text).strip()
+    return _RANGE.sub(" – ", f"…{text}" if text.startswith("..") else f"{text}…" if text.endswith("..") else text)
+
+
+_RANGE = re.compile(r"\s*\.\.\s*")
 
 
 def _day_of(match: re.Match[str], lang: str) -> str:

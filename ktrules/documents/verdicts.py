@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ktrules.common.collector import no_collection
-from ktrules.common.errors import KtrulesError
+from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.output import neutralised, render
 from ktrules.documents.report import SUBJECT_FIELDS, criteria_json, explanation_key, row, subject_fields, worded
@@ -194,6 +194,10 @@ def _written(evaluation: Evaluation, lang: str, fmt: str, folder: str) -> str:
 def subject_verdicts(evaluation: Evaluation, subject: str) -> list[AwardVerdict]:
     """The verdicts of the one subject `explain` asks about, or a user error saying why there are none."""
     found = [v for v in evaluation.verdicts if v.subject == subject]
+    subjects = evaluation.dataset.subjects()
+    if not found and subject not in subjects:  # a mistyped id: the period and award are not the cause
+        raise KtrulesError(t("err.unknown_subject", value=subject, where=t("err.in_dataset")),
+                           hint=suggest_or_list(subject, subjects))
     if not found:
         raise KtrulesError(t("err.no_verdict", subject=subject, period=evaluation.period),
                            hint=t("err.no_verdict.hint"))

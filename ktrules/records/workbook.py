@@ -73,8 +73,8 @@ def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ..
         with warnings.catch_warnings():  # openpyxl warns about Excel features it drops; they hold no records
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # a file that is not a workbook fails with zip, XML or openpyxl errors alike
-        raise KtrulesError(t("wb.not_excel", reason=type(exc).__name__), file=path,
+    except Exception:  # a file that is not a workbook fails with zip, XML or openpyxl errors alike
+        raise KtrulesError(t("wb.not_excel"), file=path,
                            hint=t("wb.not_excel.hint")) from None
     return {ws.title: (path, t("wb.sheet", name=ws.title), list(ws.iter_rows(values_only=True)))
             for ws in book.worksheets}

@@ -29,6 +29,7 @@ from ktrules.documents.report import (
     campaign_rows,
     quota_lines,
     rank_rows,
+    review_notice,
     row,
     show_evidence,
     show_reading,
@@ -64,7 +65,8 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
     switch = request.url.include_query_params(lang=other)
     html = _TEMPLATES.get_template(template).render(
         t=lambda key, **v: t(key, lang, **v), lang=lang, switch=f"{switch.path}?{switch.query}",
-        day=lambda when: day(when, lang) if when else "…", number=lambda value: number(value, lang), **values)
+        day=lambda when: day(when, lang) if when else "…", number=lambda value: number(value, lang),
+        notice=lambda evaluation: review_notice(evaluation, lang), **values)
     response = HTMLResponse(html, status_code=status, headers={"content-security-policy": POLICY})
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, samesite="strict")

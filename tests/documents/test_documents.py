@@ -19,7 +19,7 @@ from docx import Document
 from ktrules import Dataset, KtrulesError, evaluate, load_dataset
 from ktrules.cli import cli
 from ktrules.council.rewards import payer
-from ktrules.documents.formatting import money, percent, place_and_date
+from ktrules.documents.formatting import dates_in, money, percent, place_and_date
 from ktrules.documents.packet import build_packet
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, type_check
 from tests.conftest import DEPARTMENT, ROOT
@@ -141,6 +141,10 @@ def test_numbers_money_and_dates_follow_the_reader_language() -> None:
     assert place_and_date("Bình Định", date(2026, 1, 5), 2026, "vi") == "Bình Định, ngày 05 tháng 01 năm 2026"
     assert place_and_date("Bình Định", date(2026, 6, 30), 2026, "vi") == "Bình Định, ngày 30 tháng 6 năm 2026"
     assert place_and_date(None, None, 2026, "vi") == "……, ngày …… tháng …… năm 2026"
+    # a rule file's spans, open at either end too; digits that are no date stay as they are
+    assert dates_in("2024-01-01 .. 2025-06-30", "vi") == "01/01/2024 – 30/06/2025"
+    assert dates_in(".. 2023-12-31", "vi") == "… – 31/12/2023" and dates_in("2025-07-01 ..", "vi") == "01/07/2025 – …"
+    assert dates_in("sk-2022-13-45", "vi") == "sk-2022-13-45"
 
 
 def test_blocs_are_named_and_a_unit_in_an_unnamed_bloc_is_refused(evaluation_2024) -> None:

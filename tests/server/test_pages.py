@@ -99,3 +99,13 @@ def test_a_broken_campaign_pack_does_not_close_the_start_page(tmp_path: Path) ->
     assert page.status_code == 200
     assert '<option value="bac-kan-ntm-2021-2025">bac-kan-ntm-2021-2025</option>' in page.text  # by its id
     assert "Đắk Nông" in page.text  # the other packs by their names
+
+
+def test_results_and_ranking_warn_when_the_rules_may_be_out_of_date(client: TestClient) -> None:
+    # the national pack was checked against the law up to a day in 2025: a later period is warned of
+    run = str(submit(client, example="1", period="2026").url)
+    assert 'id="notice"' in client.get(run).text
+    ranking = client.get(f"{run}/ranking?award=CSTDCS").text
+    assert 'id="notice"' in ranking and "<td>None</td>" not in ranking
+    current = str(submit(client, example="1", period="2024").url)
+    assert 'id="notice"' not in client.get(current).text
