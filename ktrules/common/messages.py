@@ -360,6 +360,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.progress.note": ("Trang tự cập nhật mỗi giây.", "This page updates itself every second."),
     "server.failed": ("Không xét được", "Could not evaluate"),
     "server.again": ("Xét lại", "Try again"),
+    "server.home": ("Về trang đầu", "Back to the start page"),
     "server.results.counts": ("Số kết quả theo danh hiệu, hình thức", "Verdicts per award"),
     "server.results.verdicts": ("Kết quả từng cá nhân, tập thể", "Each person's and collective's verdicts"),
     "server.results.none": ("Không có kết quả nào phù hợp", "No verdict matches"),

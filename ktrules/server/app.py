@@ -40,7 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="ktrules", version=settings.version, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Explained verdicts on emulation titles and commendations (thi đua, khen thưởng).")
     app.state.settings = settings
-    problems.install(app)
+    problems.install(app, pages.error_page)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")

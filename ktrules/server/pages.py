@@ -41,7 +41,7 @@ from ktrules.engine.evaluate import campaign_ids, campaign_packs
 from ktrules.engine.inputs import load_dataset, load_upload
 from ktrules.records.models import Dataset
 from ktrules.rules import select_version
-from ktrules.server.problems import lang_of
+from ktrules.server.problems import lang_of, title_of
 from ktrules.server.runs import KEPT, Asked, Run
 from ktrules.server.security import CSRF_COOKIE, CSRF_FIELD, new_csrf, same
 from ktrules.server.state import Config, Settings
@@ -71,6 +71,11 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, samesite="strict")
     return response
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """An error on the pages as a page: a browser shows it, with the way back (the API answers JSON)."""
+    return _page(request, "error.html.j2", status, title=title_of(status, lang_of(request)), detail=detail)
 
 
 def _campaigns(rules: str, lang: str) -> list[tuple[str, str]]:
@@ -183,6 +188,7 @@ def subject(request: Request, run_id: str, subject: str) -> HTMLResponse:
     """Each award's explanation tree: results, citations, the values read, presumed and unverified marks."""
     run = _done(request, run_id)
     lang = lang_of(request)
+    LANGUAGE.set(lang)  # this request's task only: an unknown id is refused in the page's language
     with run.using() as evaluation:
         verdicts = subject_verdicts(evaluation, subject)
         explained = [row(evaluation, v, lang) for v in verdicts]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from ktrules.common.errors import KtrulesError
@@ -38,10 +39,15 @@ def lang_of(request: Request) -> str:
 
 
 def problem(status: int, detail: str, lang: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    title = t(f"http.{status if status in STATUSES else 'other'}", lang)
+    title = title_of(status, lang)
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
             **{k: v for k, v in extra.items() if v is not None}}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def title_of(status: int, lang: str) -> str:
+    """A status in a few words, in the caller's language (a problem's `title`, an error page's heading)."""
+    return t(f"http.{status if status in STATUSES else 'other'}", lang)
 
 
 def from_error(exc: KtrulesError, lang: str, rules: Path | None = None) -> JSONResponse:
@@ -49,12 +55,16 @@ def from_error(exc: KtrulesError, lang: str, rules: Path | None = None) -> JSONR
     no JSON, else 422 (the dataset or an option is wrong); `detail` is exactly what the CLI prints after
     'Error: ', except that a path under the server's `rules` folder is said from the folder on (`vn`,
     `vn/2024.yaml`): a caller learns which pack, never where the server keeps it."""
-    status = 413 if isinstance(exc, UploadTooLarge) else 400 if isinstance(exc, BadRequest) else \
-        415 if isinstance(exc, NotJson) else 422
+    status = _status_of(exc)
     detail, file, hint = str(exc), exc.file, exc.hint
     if rules is not None:
         detail, file, hint = (without_folder(text, rules) for text in (detail, file, hint))
     return problem(status, detail, lang, file=file, line=exc.line, hint=hint)
+
+
+def _status_of(exc: KtrulesError) -> int:
+    return 413 if isinstance(exc, UploadTooLarge) else 400 if isinstance(exc, BadRequest) else \
+        415 if isinstance(exc, NotJson) else 422
 
 
 def without_folder(text: str | None, rules: Path) -> str | None:
@@ -66,18 +76,32 @@ def without_folder(text: str | None, rules: Path) -> str | None:
     return text
 
 
-def install(app: FastAPI) -> None:
-    """Every error the app can meet answered as problem details."""
+# a page's error for a browser: (request, status, the one-line message) -> an HTML page
+Page = Callable[[Request, int, str], Response]
+
+
+def install(app: FastAPI, page: Page) -> None:
+    """Every error the app can meet answered as problem details, or as `page` to a browser on the pages."""
+    app.state.error_page = page
     app.add_exception_handler(KtrulesError, _ktrules_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
 
 
-async def _ktrules_error(request: Request, exc: Exception) -> JSONResponse:
+def _for_browser(request: Request, status: int) -> bool:
+    """A page (not the API) asked for by a browser: an error there is a page, not JSON."""
+    return (status >= 400 and not request.url.path.startswith(("/api", "/openapi.json"))
+            and "text/html" in request.headers.get("accept", ""))
+
+
+async def _ktrules_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KtrulesError)
     settings = getattr(request.app.state, "settings", None)
-    return from_error(exc, lang_of(request), getattr(settings, "rules", None))
+    rules = getattr(settings, "rules", None)
+    if _for_browser(request, status := _status_of(exc)):
+        return request.app.state.error_page(request, status, without_folder(str(exc), rules) if rules else str(exc))
+    return from_error(exc, lang_of(request), rules)
 
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
@@ -93,12 +117,14 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
                    + shown + (t("err.more", n=more) if more else ""), lang, hint=t("err.query.invalid.hint"))
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     lang = lang_of(request)
     # starlette's own words for a path or a method no route takes are English: ours say what to do
     detail = t(f"err.http.{exc.status_code}", lang, path=request.url.path, method=request.method) \
         if exc.status_code in (404, 405) and exc.detail in ("Not Found", "Method Not Allowed") else str(exc.detail)
+    if _for_browser(request, exc.status_code):
+        return request.app.state.error_page(request, exc.status_code, detail)
     return problem(exc.status_code, detail, lang, headers=exc.headers)
 
 

@@ -109,3 +109,16 @@ def test_results_and_ranking_warn_when_the_rules_may_be_out_of_date(client: Test
     assert 'id="notice"' in ranking and "<td>None</td>" not in ranking
     current = str(submit(client, example="1", period="2024").url)
     assert 'id="notice"' not in client.get(current).text
+
+
+def test_an_error_on_the_pages_is_a_page_for_a_browser_and_json_for_a_program(client: TestClient) -> None:
+    browser = {"accept": "text/html,application/xhtml+xml"}
+    missing = client.get("/runs/nothing", headers=browser)
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert 'id="error"' in missing.text and "Không tìm thấy" in missing.text and 'href="/"' in missing.text
+    run = str(submit(client, example="1").url)
+    unknown = client.get(f"{run}/subjects/p999", headers=browser)
+    assert unknown.status_code == 422, unknown.text
+    assert "không có cán bộ hoặc đơn vị &#39;p999&#39;" in unknown.text, unknown.text[-600:]
+    assert client.get("/runs/nothing").headers["content-type"] == "application/problem+json"
+    assert client.get("/api/nothing", headers=browser).headers["content-type"] == "application/problem+json"
