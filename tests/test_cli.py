@@ -173,3 +173,10 @@ def test_a_cell_with_a_line_break_stays_one_csv_cell_and_an_id_like_a_date_stays
     explained = invoke("explain", path, "--period", "2022", "--subject", "p13", "--award", "CSTDCS")
     assert explained.exit_code == 0, explained.output
     assert "sk-2022-13-45" in explained.output
+
+
+def test_a_share_of_members_reads_as_a_percentage_as_the_packet_writes_it():
+    shown = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "vp", "--award", "TTLDXS").output
+    assert "Giá trị đọc được: trong khoảng 71,4% đến 85,7%; yêu cầu ≥ 70%" in shown
+    table = invoke("check", DEPARTMENT, "--period", "2024", "--subject", "ccdl", "--award", "TTLDTT").output
+    assert "(50%)" in " ".join(table.split())

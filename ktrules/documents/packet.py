@@ -23,6 +23,7 @@ from ktrules.documents.report import (
     candidate_rows,
     condition,
     deferral,
+    is_share,
     quota_lines,
     review_notice,
     show_reading,
@@ -401,7 +402,7 @@ def _missing(evaluation: Evaluation, results: Iterable[CriterionResult], wanted:
 def _missing_node(evaluation: Evaluation, node: CriterionResult, place: str, lang: str) -> Iterator[Missing]:
     c = node.criterion
     if isinstance(c, Leaf):
-        share = getattr(evaluation.version.rules.facts.get(c.fact), "op", "") == "member_share"
+        share = is_share(evaluation, c)
         detail = t("packet.read", lang, value=show_reading(node.reading, lang, share),
                    condition=condition(c, node.threshold, lang, share)) if node.reading is not None else ""
         yield Missing(place, c.text.in_(lang), detail, t(node.result, lang), c.verified)

@@ -75,19 +75,25 @@ def show_reading(reading: Reading, lang: str, share: bool = False) -> str:
     return _show(reading.value, lang, share)
 
 
+def is_share(evaluation: Evaluation, leaf: Leaf) -> bool:
+    """Whether a leaf reads a share of members (0 to 1), which a reader reads as a percentage."""
+    return getattr(evaluation.version.rules.facts.get(leaf.fact), "op", "") == "member_share"
+
+
 def condition(leaf: Leaf, threshold: object, lang: str, share: bool = False) -> str:
     sign = COMPARISONS[leaf.comparison[0]].replace(">=", "≥").replace("<=", "≤")
     return f"{sign} {_show(threshold, lang, share)}"
 
 
-def _reasons(verdict: AwardVerdict, lang: str) -> str:
+def _reasons(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
     """The leaves that kept a verdict from being eligible, by their words and the value read; a deferral
     first. Words, not criterion ids: a secretary reads this column, and `explain` gives the ids."""
     wanted = OUTCOME_AGAINST.get(verdict.verdict)
     if wanted is None:
         return ""
     failed = _reused(_REASONS, verdict, lang, wanted, lambda: "; ".join(
-        f"{leaf.text.in_(lang)} ({show_reading(reading, lang)})" for leaf, outcome, reading in verdict.leaf_results()
+        f"{leaf.text.in_(lang)} ({show_reading(reading, lang, is_share(evaluation, leaf))})"
+        for leaf, outcome, reading in verdict.leaf_results()
         if outcome == wanted))
     return f"{deferral(verdict, lang)}; {failed}" if verdict.deferred else failed  # not cached: per subject
 
@@ -216,7 +222,7 @@ def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool
         "verdict_label": verdict_label(verdict, lang),
         "deferred": bool(verdict.deferred),
         "rules_version": evaluation.version.label,
-        "reasons": _reasons(verdict, lang),
+        "reasons": _reasons(evaluation, verdict, lang),
         "initiatives_used": list(verdict.used),
         **({"criteria": [_criterion(node, depth, lang) for root in verdict.criteria
                          for depth, node in root.flatten()]} if criteria else {}),
@@ -333,8 +339,9 @@ def _node_lines(node: CriterionResult, indent: str, lang: str, evaluation: Evalu
     lines.append(pad + t("explain.cite", lang, cite=c.cite))
     if isinstance(c, Leaf) and node.reading is not None:
         reading = node.reading
-        lines.append(pad + t("explain.value", lang, value=show_reading(reading, lang),
-                             condition=condition(c, node.threshold, lang)))
+        share = is_share(evaluation, c)
+        lines.append(pad + t("explain.value", lang, value=show_reading(reading, lang, share),
+                             condition=condition(c, node.threshold, lang, share)))
         if reading.evidence:
             lines.append(pad + t("explain.evidence", lang,
                                  evidence=", ".join(show_evidence(reading, lang, evaluation))))

@@ -27,6 +27,8 @@ from ktrules.documents.packet import build_packet, render_html
 from ktrules.documents.papers import council_papers
 from ktrules.documents.report import (
     campaign_rows,
+    condition,
+    is_share,
     quota_lines,
     rank_rows,
     review_notice,
@@ -37,10 +39,10 @@ from ktrules.documents.report import (
 )
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.documents.writers import write_papers, write_report
-from ktrules.engine.evaluate import campaign_ids, campaign_packs
+from ktrules.engine.evaluate import CriterionResult, Evaluation, campaign_ids, campaign_packs
 from ktrules.engine.inputs import load_dataset, load_upload
 from ktrules.records.models import Dataset
-from ktrules.rules import select_version
+from ktrules.rules import Leaf, select_version
 from ktrules.server.problems import lang_of, title_of
 from ktrules.server.runs import KEPT, Asked, Run
 from ktrules.server.security import CSRF_COOKIE, CSRF_FIELD, new_csrf, same
@@ -192,14 +194,21 @@ def subject(request: Request, run_id: str, subject: str) -> HTMLResponse:
     with run.using() as evaluation:
         verdicts = subject_verdicts(evaluation, subject)
         explained = [row(evaluation, v, lang) for v in verdicts]
-        # the values read and their records as `explain` words them ("between 2 and 3", members by name), in
-        # the order of the criteria
-        shown = [[(show_reading(n.reading, lang), show_evidence(n.reading, lang, evaluation)) if n.reading else
-                  ("", []) for root in v.criteria for _, n in root.flatten()] for v in verdicts]
+        # the values read, what was required and their records as `explain` words them ("between 2 and 3",
+        # a share as a percentage, members by name), in the order of the criteria
+        shown = [[_shown(evaluation, n, lang) for root in v.criteria for _, n in root.flatten()] for v in verdicts]
         awards = {r["award"]: evaluation.award(r["award"]) for r in explained}
         return _page(request, "subject.html.j2", run=run, evaluation=evaluation,
                      rows=list(zip(explained, shown, strict=True)), awards=awards,
                      name=subject_name(evaluation, subject), subject=subject)
+
+
+def _shown(evaluation: Evaluation, node: CriterionResult, lang: str) -> tuple[str, str, list[str]]:
+    if node.reading is None or not isinstance(node.criterion, Leaf):
+        return "", "", []
+    share = is_share(evaluation, node.criterion)
+    return (show_reading(node.reading, lang, share), condition(node.criterion, node.threshold, lang, share),
+            show_evidence(node.reading, lang, evaluation))
 
 
 @router.get("/runs/{run_id}/ranking")
