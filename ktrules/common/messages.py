@@ -791,6 +791,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ds.blank_name": ("tên không được để trống", "a name cannot be empty or blank"),
     "err.unknown_award": ("không có danh hiệu, hình thức '{value}' trong {where}",
                           "unknown award '{value}' in {where}"),
+    "err.in_run": ("kết quả xét này", "this run's verdicts"),
     "err.in_rules": ("quy định {version}", "rule version {version}"),
     "err.in_version": ("quy định {version} cho năm {period}", "rule version {version} for {period}"),
     "err.in_dataset": ("dữ liệu", "the dataset"),

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from ktrules.common.errors import KtrulesError
+from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.council.ranking import rank
 from ktrules.council.rewards import payer
@@ -217,7 +217,12 @@ def ranking(request: Request, run_id: str, award: str = "") -> HTMLResponse:
     run = _done(request, run_id)
     lang = lang_of(request)
     with run.using() as evaluation:
-        awards = list(dict.fromkeys(v.award for v in evaluation.verdicts))
+        given = {v.award for v in evaluation.verdicts}
+        awards = [a for a in evaluation.version.rules.awards if a in given]  # the rule file's order, LĐTT first
+        if award and awards and award not in awards:  # an address typed or kept: say so, not show another
+            LANGUAGE.set(lang)  # this request's task only: the suggestion in the page's language
+            raise KtrulesError(t("err.unknown_award", lang, value=award, where=t("err.in_run", lang)),
+                               hint=suggest_or_list(award, awards))
         award = award if award in awards else (awards[0] if awards else "")
         ranked = rank(evaluation, award) if award else None
         return _page(request, "ranking.html.j2", run=run, evaluation=evaluation, awards=awards, award=award,
@@ -294,6 +299,8 @@ def rules(request: Request, settings: Config, as_of: str = "") -> HTMLResponse:
     """The awards of each national rule version, with criteria, citations and verified flags."""
     versions = list(settings.national)
     day = _day(as_of)
+    if as_of and day is None:
+        raise KtrulesError(t("server.error.as_of", lang_of(request), value=as_of))
     if day:
         versions = [select_version(versions, day)]
     return _page(request, "rules.html.j2", versions=versions, as_of=as_of if day else "")

@@ -122,3 +122,13 @@ def test_an_error_on_the_pages_is_a_page_for_a_browser_and_json_for_a_program(cl
     assert "không có cán bộ hoặc đơn vị &#39;p999&#39;" in unknown.text, unknown.text[-600:]
     assert client.get("/runs/nothing").headers["content-type"] == "application/problem+json"
     assert client.get("/api/nothing", headers=browser).headers["content-type"] == "application/problem+json"
+
+
+def test_a_ranking_or_rules_address_with_a_wrong_choice_is_refused_not_replaced(client: TestClient) -> None:
+    browser = {"accept": "text/html"}
+    run = str(submit(client, example="1").url)
+    first = client.get(f"{run}/ranking").text
+    assert first.index('value="LDTT"') < first.index('value="TTLDTT"')  # the rule file's order
+    wrong = client.get(f"{run}/ranking?award=NOPE", headers=browser)
+    assert wrong.status_code == 422 and "NOPE" in wrong.text
+    assert client.get("/rules?as_of=2024-02-30", headers=browser).status_code == 422
