@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -48,7 +48,14 @@ from ktrules.server.runs import KEPT, Asked, Run
 from ktrules.server.security import CSRF_COOKIE, CSRF_FIELD, new_csrf, same
 from ktrules.server.state import Config, Settings
 
-router = APIRouter(include_in_schema=False)
+
+async def _speak(request: Request) -> None:
+    """Every page's request speaks the page's language: what it raises (an unknown id, a run's errors in
+    its thread) is worded in it. Set in this request's context only; async, so the handler inherits it."""
+    LANGUAGE.set(lang_of(request))
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_speak)])
 _PACKAGE = Path(__file__).resolve().parent.parent
 # the "use the example" of the start page: the repository's fixtures, which a wheel carries as ktrules/examples
 EXAMPLE = (_PACKAGE / "examples" if (_PACKAGE / "examples").is_dir()
@@ -122,7 +129,6 @@ async def upload(request: Request, settings: Config) -> Response:
         asked = Asked(source[0], *_choices(form, lang))
     except ValueError as exc:
         return _start(request, settings, str(exc), 422)
-    LANGUAGE.set(lang)  # this request's task only: the run's errors speak the page's language
     run = request.app.state.runs.start(asked, source[1], str(settings.rules))
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
@@ -190,7 +196,6 @@ def subject(request: Request, run_id: str, subject: str) -> HTMLResponse:
     """Each award's explanation tree: results, citations, the values read, presumed and unverified marks."""
     run = _done(request, run_id)
     lang = lang_of(request)
-    LANGUAGE.set(lang)  # this request's task only: an unknown id is refused in the page's language
     with run.using() as evaluation:
         verdicts = subject_verdicts(evaluation, subject)
         explained = [row(evaluation, v, lang) for v in verdicts]
@@ -220,7 +225,6 @@ def ranking(request: Request, run_id: str, award: str = "") -> HTMLResponse:
         given = {v.award for v in evaluation.verdicts}
         awards = [a for a in evaluation.version.rules.awards if a in given]  # the rule file's order, LĐTT first
         if award and awards and award not in awards:  # an address typed or kept: say so, not show another
-            LANGUAGE.set(lang)  # this request's task only: the suggestion in the page's language
             raise KtrulesError(t("err.unknown_award", lang, value=award, where=t("err.in_run", lang)),
                                hint=suggest_or_list(award, awards))
         award = award if award in awards else (awards[0] if awards else "")
