@@ -23,11 +23,11 @@ from ktrules.documents.report import (
     candidate_rows,
     condition,
     deferral,
-    is_share,
     quota_lines,
     review_notice,
     show_reading,
     subject_name,
+    unit_of,
 )
 from ktrules.documents.vanban import quoc_hieu
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
@@ -402,9 +402,9 @@ def _missing(evaluation: Evaluation, results: Iterable[CriterionResult], wanted:
 def _missing_node(evaluation: Evaluation, node: CriterionResult, place: str, lang: str) -> Iterator[Missing]:
     c = node.criterion
     if isinstance(c, Leaf):
-        share = is_share(evaluation, c)
-        detail = t("packet.read", lang, value=show_reading(node.reading, lang, share),
-                   condition=condition(c, node.threshold, lang, share)) if node.reading is not None else ""
+        unit = unit_of(evaluation.version, c)
+        detail = t("packet.read", lang, value=show_reading(node.reading, lang, unit),
+                   condition=condition(c, node.threshold, lang, unit)) if node.reading is not None else ""
         yield Missing(place, c.text.in_(lang), detail, t(node.result, lang), c.verified)
     elif c.combinator[0] == "all":
         yield from _missing(evaluation, node.children, node.result, lang, f"{place}.")

@@ -24,7 +24,7 @@ def subject_name(evaluation: Evaluation, subject: str) -> str:
     return who.name if who else subject
 
 
-def _show(value: object, lang: str, share: bool = False) -> str:
+def _show(value: object, lang: str, unit: str = "") -> str:
     if value is None:
         return t("value.missing", lang)
     if isinstance(value, bool):
@@ -33,26 +33,39 @@ def _show(value: object, lang: str, share: bool = False) -> str:
         return t("value.none", lang)
     if isinstance(value, str) and value in DISCIPLINE_RANK:
         return t(f"ev.discipline.{value}", lang, v="").strip()
-    if share and isinstance(value, int | float):
+    if unit == "share" and isinstance(value, int | float):
         return percent(value, lang)
-    if isinstance(value, float):
-        return number(value, lang)
-    return str(value)
+    shown = number(value, lang) if isinstance(value, float) else str(value)
+    if unit and isinstance(value, int | float):  # "105 tháng", "1 month"
+        return t(f"unit.{unit}" if value != 1 else f"unit.{unit}.one", lang, n=shown)
+    return shown
 
 
-_MEMBERS = frozenset({"met", "not_met", "undecided"})  # evidence that names a member (or a year)
+_MEMBERS = frozenset({"met", "not_met", "undecided"})  # evidence that names a member
 
 
 def show_evidence(reading: Reading, lang: str, evaluation: Evaluation | None = None) -> list[str]:
     """The records a reading rests on, in words: dates as the reader writes them, a council's yes or no;
     given the evaluation, members by their names (`Lê Văn Cường (p05)`), as a council member reads them."""
-    return [t(f"ev.{kind}", lang, v=_named(value, evaluation) if evaluation and kind in _MEMBERS else
+    return [t(f"ev.{kind}", lang, v=_named(kind, value, evaluation, lang) if evaluation else
               _evidence_value(kind, value, lang)) for kind, value in reading.evidence]
 
 
-def _named(value: object, evaluation: Evaluation) -> object:
-    name = subject_name(evaluation, value) if isinstance(value, str) else value
-    return f"{name} ({value})" if name != value else value
+def _named(kind: str, value: object, evaluation: Evaluation, lang: str) -> object:
+    """Evidence with what its ids name: a member (`Lê Văn Cường (p05)`), an award, a khối thi đua."""
+    if not isinstance(value, str):
+        return value
+    if kind in _MEMBERS:
+        name = subject_name(evaluation, value)
+        return f"{name} ({value})" if name != value else value
+    if kind.startswith("verdict."):
+        return _award_name(evaluation, value, lang)
+    if kind == "reset":  # "CSTD_TINH 2022"
+        award, _, year = value.partition(" ")
+        return f"{_award_name(evaluation, award, lang)} ({year})"
+    if kind == "bloc":
+        return evaluation.dataset.bloc_name(value)
+    return _evidence_value(kind, value, lang)
 
 
 def _evidence_value(kind: str, value: object, lang: str) -> object:
@@ -66,23 +79,31 @@ def _evidence_value(kind: str, value: object, lang: str) -> object:
     return dates_in(value, lang) if kind == "recruited" or kind.startswith("discipline.") else value
 
 
-def show_reading(reading: Reading, lang: str, share: bool = False) -> str:
-    """The value read; `share` (a fact of 0 to 1, such as member_share) shows it as a percentage."""
+def show_reading(reading: Reading, lang: str, unit: str = "") -> str:
+    """The value read, in its `unit` (see `unit_of`)."""
     if reading.value is None and reading.low is not None and reading.high is None:
-        return t("value.at_least", lang, low=_show(reading.low, lang, share))
+        return t("value.at_least", lang, low=_show(reading.low, lang, unit))
     if reading.value is None and reading.low is not None:
-        return t("value.between", lang, low=_show(reading.low, lang, share), high=_show(reading.high, lang, share))
-    return _show(reading.value, lang, share)
+        # "trong khoảng 0 đến 1 năm": the unit once, after the high bound; a percentage on both
+        low = _show(reading.low, lang, "share" if unit == "share" else "")
+        return t("value.between", lang, low=low, high=_show(reading.high, lang, unit))
+    return _show(reading.value, lang, unit)
 
 
-def is_share(evaluation: Evaluation, leaf: Leaf) -> bool:
-    """Whether a leaf reads a share of members (0 to 1), which a reader reads as a percentage."""
-    return getattr(evaluation.version.rules.facts.get(leaf.fact), "op", "") == "member_share"
+# what the value of a fact counts, by its operator: a reader reads "105" as "105 tháng"
+_UNITS = {"member_share": "share", "months_since_recruitment": "months", "months_worked": "months",
+          "consecutive_years": "years", "years_holding": "years"}
 
 
-def condition(leaf: Leaf, threshold: object, lang: str, share: bool = False) -> str:
+def unit_of(version: LoadedVersion, leaf: Leaf) -> str:
+    """The unit a leaf's value is read in: "share" (0 to 1, shown as a percentage), "months", "years",
+    or "" for a number of things, a rating or a yes or no."""
+    return _UNITS.get(getattr(version.rules.facts.get(leaf.fact), "op", ""), "")
+
+
+def condition(leaf: Leaf, threshold: object, lang: str, unit: str = "") -> str:
     sign = COMPARISONS[leaf.comparison[0]].replace(">=", "≥").replace("<=", "≤")
-    return f"{sign} {_show(threshold, lang, share)}"
+    return f"{sign} {_show(threshold, lang, unit)}"
 
 
 def _reasons(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
@@ -92,7 +113,7 @@ def _reasons(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
     if wanted is None:
         return ""
     failed = _reused(_REASONS, verdict, lang, wanted, lambda: "; ".join(
-        f"{leaf.text.in_(lang)} ({show_reading(reading, lang, is_share(evaluation, leaf))})"
+        f"{leaf.text.in_(lang)} ({show_reading(reading, lang, unit_of(evaluation.version, leaf))})"
         for leaf, outcome, reading in verdict.leaf_results()
         if outcome == wanted))
     return f"{deferral(verdict, lang)}; {failed}" if verdict.deferred else failed  # not cached: per subject
@@ -339,9 +360,9 @@ def _node_lines(node: CriterionResult, indent: str, lang: str, evaluation: Evalu
     lines.append(pad + t("explain.cite", lang, cite=c.cite))
     if isinstance(c, Leaf) and node.reading is not None:
         reading = node.reading
-        share = is_share(evaluation, c)
-        lines.append(pad + t("explain.value", lang, value=show_reading(reading, lang, share),
-                             condition=condition(c, node.threshold, lang, share)))
+        unit = unit_of(evaluation.version, c)
+        lines.append(pad + t("explain.value", lang, value=show_reading(reading, lang, unit),
+                             condition=condition(c, node.threshold, lang, unit)))
         if reading.evidence:
             lines.append(pad + t("explain.evidence", lang,
                                  evidence=", ".join(show_evidence(reading, lang, evaluation))))

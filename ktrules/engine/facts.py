@@ -327,7 +327,7 @@ def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> 
     a range when this year is open or a past year's rating is not recorded."""
     now = _held(spec, subject, ctx.period, ctx)
     if now is False:
-        return Reading(0, (("not_met", str(ctx.period)),))
+        return Reading(0, (("year.not_met", ctx.period),))
     spent_until = max((c.year for c in ctx.dataset.conferred_by_subject.get(subject, [])
                        if c.award == spec.reset_by and c.year < ctx.period), default=None)
     streak, missing, open_ended = _walk_back(spec, subject, ctx, spent_until or 0)
@@ -336,7 +336,7 @@ def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> 
     held = tuple(("held", f"{year}: {label}") for year, label in streak)
     unrated = tuple(("not_rated", str(year)) for year in missing)
     if now is None:
-        return Reading(None, (("undecided", str(ctx.period)), *held, *unrated), note="depends_on_incomplete",
+        return Reading(None, (("year.undecided", ctx.period), *held, *unrated), note="depends_on_incomplete",
                        low=0, high=high)
     reset = (("reset", f"{spec.reset_by} {spent_until}"),) if spent_until else ()
     evidence = (("held", f"{ctx.period}: {now}"), *held, *unrated, *reset)
@@ -374,7 +374,7 @@ def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Readin
     held = [("held", f"{y}: {s}") for y, s in states.items() if s]
     open_years = [y for y, s in states.items() if s is None]
     if open_years:
-        return Reading(None, (*held, *(("undecided", str(y)) for y in open_years)), note="depends_on_incomplete",
+        return Reading(None, (*held, *(("year.undecided", y) for y in open_years)), note="depends_on_incomplete",
                        low=len(held), high=len(held) + len(open_years))
     return Reading(len(held), tuple(held))
 

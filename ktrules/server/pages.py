@@ -28,7 +28,6 @@ from ktrules.documents.papers import council_papers
 from ktrules.documents.report import (
     campaign_rows,
     condition,
-    is_share,
     quota_lines,
     rank_rows,
     review_notice,
@@ -36,6 +35,7 @@ from ktrules.documents.report import (
     show_evidence,
     show_reading,
     subject_name,
+    unit_of,
 )
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.documents.writers import write_papers, write_report
@@ -211,8 +211,8 @@ def subject(request: Request, run_id: str, subject: str) -> HTMLResponse:
 def _shown(evaluation: Evaluation, node: CriterionResult, lang: str) -> tuple[str, str, list[str]]:
     if node.reading is None or not isinstance(node.criterion, Leaf):
         return "", "", []
-    share = is_share(evaluation, node.criterion)
-    return (show_reading(node.reading, lang, share), condition(node.criterion, node.threshold, lang, share),
+    unit = unit_of(evaluation.version, node.criterion)
+    return (show_reading(node.reading, lang, unit), condition(node.criterion, node.threshold, lang, unit),
             show_evidence(node.reading, lang, evaluation))
 
 
