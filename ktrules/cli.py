@@ -156,8 +156,12 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
                "awards": awards, "subjects": subjects}
     if fmt == "table":
         evaluation = evaluate(records, period, **options)
-        rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts]
-        text = render(rows, fmt, _table_columns(lang), widths={"name": 28, "award_name": 22, "reasons": 48})
+        units = evaluation.dataset.units_by_id
+        # a person's unit by its name, as a secretary reads it (CSV and JSON keep the id, for programs)
+        rows = [{**r, "unit": units[r["unit"]].name if r["unit"] in units else r["unit"]}
+                for r in (row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts)]
+        text = render(rows, fmt, _table_columns(lang),
+                      widths={"name": 24, "unit": 18, "award_name": 22, "reasons": 44})
         click.echo(f"{heading(evaluation, lang)}\n\n{text}\n\n{summary(evaluation, lang)}")
         if not rows:
             _nothing_evaluated(period, awards or subjects)
@@ -275,9 +279,9 @@ def rules_table(period: int | None, as_of: Any, rules_dir: Path, fmt: str, lang:
     versions = load_pack(rules_dir / NATIONAL_PACK)
     if period or as_of:
         versions = [select_version(versions, as_of.date() if as_of else date(period, 12, 31))]  # type: ignore[arg-type]
-    columns = {"version": t("col.version", lang), "award": t("col.award", lang), "subject": t("col.kind", lang),
-               "criteria": t("col.criteria", lang)}
-    click.echo(render(rule_rows(versions, lang), fmt, columns, widths={"criteria": 90}))
+    columns = {"version": t("col.version", lang), "award": t("col.subject", lang), "name": t("col.award", lang),
+               "subject": t("col.kind", lang), "criteria": t("col.criteria", lang)}
+    click.echo(render(rule_rows(versions, lang), fmt, columns, widths={"name": 24, "criteria": 70}))
 
 
 @cli.command()

@@ -137,8 +137,26 @@ def test_rules_lists_each_award_of_the_version_with_its_criteria_in_short():
     awards = {r["award"]: r for r in rows}
     assert set(awards) >= {"LDTT", "CSTDCS", "TTLDTT", "TTLDXS", "CSTD_TINH", "BANG_KHEN_TINH", "GIAY_KHEN"}
     assert "rating ≥ HTT" in awards["LDTT"]["criteria"]
-    assert "months_at_work ≥ 6†" in awards["LDTT"]["criteria"]  # an unverified reading is marked
+    assert "months_at_work ≥ 6 months†" in awards["LDTT"]["criteria"]  # an unverified reading is marked
+    assert "members_ldtt ≥ 70%" in awards["TTLDTT"]["criteria"]  # a share as a percentage, not 0.7
     assert awards["GIAY_KHEN"]["criteria"].startswith("individual: ")
+
+
+def test_explain_gives_months_and_years_with_their_unit_and_awards_by_name():
+    result = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "p05")
+    assert result.exit_code == 0, result.output
+    assert "Giá trị đọc được: 105 tháng; yêu cầu ≥ 6 tháng" in result.output  # months since recruitment
+    assert "trong khoảng 0 đến 1 năm; yêu cầu ≥ 3 năm" in result.output  # a run of years still open
+    assert "Dữ liệu: Lao động tiên tiến: thiếu dữ liệu" in result.output  # not "LDTT: ..."
+    assert "chưa xác định năm 2024" in result.output
+
+
+def test_check_table_names_each_persons_unit():
+    result = invoke("check", DEPARTMENT, "--period", "2024", "--subject", "p08", "--award", "LDTT")
+    assert result.exit_code == 0, result.output
+    assert "Thanh tra Sở" in result.output and " ttra " not in result.output
+    as_csv = invoke("check", DEPARTMENT, "--period", "2024", "--subject", "p08", "--award", "LDTT", "--format", "csv")
+    assert ",ttra," in as_csv.output  # CSV keeps the id, for programs
 
 
 def test_explain_names_a_units_members_as_a_council_member_reads_them():

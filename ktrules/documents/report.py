@@ -377,7 +377,8 @@ def _summary(node: Criterion, version: LoadedVersion, lang: str) -> str:
     """A criterion in a few words: `fact ≥ value`, groups in brackets; † marks an unverified reading."""
     mark = "" if node.verified else "†"
     if isinstance(node, Leaf):
-        return f"{node.fact} {condition(node, version.rules.value(node.comparison[1]), lang)}{mark}"
+        threshold = version.rules.value(node.comparison[1])
+        return f"{node.fact} {condition(node, threshold, lang, unit_of(version, node))}{mark}"
     kind, children = node.combinator
     joiner = {"all": " & ", "any": t("rules.or", lang), "not": ""}[kind]
     inner = joiner.join(_summary(child, version, lang) for child in children)
