@@ -331,10 +331,14 @@ def dotted(loc: Iterable[str | int]) -> str:
 def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str],
                      prefix: Sequence[str | int] = (), document: Any = None) -> KtrulesError:
     """The first problem of a pydantic error as a one-line KtrulesError naming file, line and key."""
-    # a misspelt key also shows as a missing one: name the misspelling, it says what to fix
-    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    if document is None:
+        try:
+            document = read_document(path)
+        except KtrulesError:
+            document = _UNREAD
+    errors = _places(exc.errors(), prefix, document)
     first = errors[0]
-    loc = _in_document(path, [*prefix, *first["loc"]], document)
+    loc = first["loc"]
     key = loc[-1] if loc else ""
     more = t("err.more", n=len(errors) - 1) if len(errors) > 1 else ""
     hint = None
@@ -411,15 +415,33 @@ def _listed(choices: Sequence[str]) -> str:
     return ", ".join(quoted[:-1]) + t("err.or") + quoted[-1] if len(quoted) > 1 else "".join(quoted)
 
 
-def _in_document(path: Path, loc: Sequence[str | int], document: Any = None) -> list[str | int]:
+_UNREAD = object()  # a file that cannot be read again: locations stay as pydantic gives them
+
+
+def _places(errors: list[Any], prefix: Sequence[str | int], document: Any) -> list[Any]:
+    """The errors at their places in the file, one per place, the one to tell first first. The members
+    of a union pydantic tried fail at one place (a NaN is no bool, int, float, str nor reference) or at
+    a place and inside it (criteria neither a mapping by kind nor a list with a misspelt key): they are
+    one error, told at the deepest place, not "and 4 more errors" that the file does not have."""
+    placed = [{**e, "loc": _in_document([*prefix, *e["loc"]], document)} for e in errors]
+    locs = {tuple(e["loc"]) for e in placed}
+    deepest = [e for e in placed if not any(len(other) > len(e["loc"]) and other[:len(e["loc"])] == tuple(e["loc"])
+                                            for other in locs)]
+    # a misspelt key also shows as a missing one: name the misspelling, it says what to fix
+    deepest.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] != "finite_number"))
+    first: dict[tuple, Any] = {}
+    for e in deepest:
+        first.setdefault(tuple(e["loc"]), e)
+    return list(first.values())
+
+
+def _in_document(loc: Sequence[str | int], document: Any) -> list[str | int]:
     """`loc` without the steps pydantic adds that are not in the file: the union member it tried
     ('int', 'leaf', 'list[tagged-union[Leaf,Group]]') or a fact's operator. `document` is the file
-    as parsed, when the caller has it: reading a province's records again doubles the wait."""
-    try:
-        node: Any = read_document(path) if document is None else document
-    except KtrulesError:
+    as parsed (or `_UNREAD`)."""
+    if document is _UNREAD:
         return list(loc)
-    kept: list[str | int] = []
+    node, kept = document, []
     for i, step in enumerate(loc):
         if isinstance(node, dict):
             inside = step in node
@@ -427,8 +449,8 @@ def _in_document(path: Path, loc: Sequence[str | int], document: Any = None) -> 
             inside = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
         if inside:
             node = node[step]
-        elif i < len(loc) - 1:
-            continue  # the last step may name a key that is missing: keep it
+        elif i < len(loc) - 1 or not isinstance(node, dict):
+            continue  # the last step may name a key missing from a mapping: keep it
         kept.append(step)
     return kept
 

@@ -8,7 +8,10 @@ asserted: a firing that did not run is an error, never a silent verdict.
 
 A value matters to the rules only through which side of each threshold it lies on, so values are
 first reduced to one representative per interval between thresholds; subjects whose facts then
-coincide are matched once. A province has many thousand people and few hundred such profiles, and
+coincide are matched once. Thresholds and representatives reach durable_rules as small integers, their
+ranks among a fact's thresholds (2k + 1 for the k-th threshold, 2k for the interval below it): its JSON
+reader misread numbers that Python writes with an exponent (1e-05, 1e+18), which crashed a run or
+passed a criterion that no one meets. A province has many thousand people and few hundred such profiles, and
 a profile's outcomes, once matched, are remembered for the matcher's life: a server sees the same ones
 request after request.
 """
@@ -76,18 +79,19 @@ def _bound(fact: str, side: str) -> str:
     return f"f_{fact}_{side}"
 
 
-def _cmp(field: str, op: str, threshold: float) -> dict:
+def _cmp(field: str, op: str, threshold: int) -> dict:
     return {_OPS[op]: {field: threshold}}
 
 
-def _either(field: str, op: str, threshold: float) -> dict:
+def _either(field: str, op: str, threshold: int) -> dict:
     """The bound is unknown or compares so: that side leaves the test open."""
     return {"$or": [{"$nex": {field: 1}}, _cmp(field, op, threshold)]}
 
 
-def _condition(cond: Condition, outcome: Outcome) -> dict:
-    """Passed when every value in the bounds passes, failed when none does, undecided otherwise."""
-    lo, hi, t = _bound(cond.fact, "lo"), _bound(cond.fact, "hi"), cond.threshold
+def _condition(cond: Condition, t: int, outcome: Outcome) -> dict:
+    """Passed when every value in the bounds passes, failed when none does, undecided otherwise; `t` is
+    the threshold's rank."""
+    lo, hi = _bound(cond.fact, "lo"), _bound(cond.fact, "hi")
     if cond.op == "=":
         return {
             "passed": {"$and": [{lo: t}, {hi: t}]},
@@ -114,6 +118,7 @@ class Matcher:
         for cond in itertools.chain.from_iterable(conditions.values()):
             cuts.setdefault(cond.fact, set()).add(cond.threshold)
         self._cuts = {fact: sorted(values) for fact, values in cuts.items()}
+        ranked = {fact: {cut: 2 * k + 1 for k, cut in enumerate(values)} for fact, values in self._cuts.items()}
         self._representatives: dict[tuple, tuple] = {}
         self._known: dict[tuple, Mapping[str, Outcome]] = {}  # profile -> outcomes, read-only once matched
         self._fired: set[tuple[str, str, str, Outcome]] = set()
@@ -123,7 +128,8 @@ class Matcher:
             for i, cond in enumerate(award_conditions):
                 for outcome in ("passed", "failed", "undecided"):
                     rules[f"{award}.{i}.{outcome}"] = {
-                        "all": [{"m": {"$and": [{"award": award}, _condition(cond, outcome)]}}],
+                        "all": [{"m": {"$and": [{"award": award},
+                                                _condition(cond, ranked[cond.fact][cond.threshold], outcome)]}}],
                         "run": self._on_leaf(award, cond.criterion, outcome),
                     }
         self._host = _SyncHost()
@@ -178,17 +184,14 @@ class Matcher:
         self._known.update(learnt)
         return learnt
 
-    def _representative(self, fact: str, value: float | None) -> float | None:
-        """A value that compares with every threshold of `fact` as `value` does."""
-        cuts = self._cuts.get(fact)
-        if value is None or not cuts:
-            return value
+    def _representative(self, fact: str, value: float | None) -> int | None:
+        """The rank that compares with the ranks of every threshold of `fact` as `value` compares with
+        the thresholds: 2k + 1 when it is the k-th, 2k when it lies between the (k-1)-th and the k-th."""
+        if value is None:
+            return None
+        cuts = self._cuts.get(fact, ())
         at = bisect.bisect_left(cuts, value)
-        if at < len(cuts) and cuts[at] == value:
-            return value
-        if at == 0:
-            return cuts[0] - 1
-        return cuts[-1] + 1 if at == len(cuts) else (cuts[at - 1] + cuts[at]) / 2
+        return 2 * at + 1 if at < len(cuts) and cuts[at] == value else 2 * at
 
     def _match(self, facts: list[Facts]) -> dict[tuple[str, str], dict[str, Outcome]]:
         results: dict[tuple[str, str], dict[str, Outcome]] = {}

@@ -55,7 +55,7 @@ Months = Annotated[float, Field(ge=0, le=12, strict=True)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Organization(Strict):

@@ -53,3 +53,16 @@ def test_a_profile_is_matched_in_durable_rules_once_and_its_outcomes_shared_read
     assert matched == [] and again["s2", "A"] == first["s0", "A"] and again["s1", "A"] == first["s1", "A"]
     with pytest.raises(TypeError):
         again["s2", "A"]["c0"] = "passed"  # type: ignore[index]
+
+
+# numbers Python writes with an exponent, which durable_rules' reader got wrong: a run crashed, or a
+# criterion no one can meet passed
+EXTREMES = [1e-10, 1e-6, 0.5, 1e15, 1e18, 9223372036854775807.0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(EXTREMES), st.sampled_from([0.0, 1e-12, *EXTREMES, 1e300]), st.sampled_from(list(OPS)))
+def test_tiny_and_huge_thresholds_and_values_compare_as_numbers_do(threshold, value, op):
+    matcher = Matcher({"A": [Condition("c", "x", op, threshold)]})
+    outcome = matcher.run([Facts("s", "A", {"x": (value, value)})])["s", "A"]["c"]
+    assert outcome == ("passed" if OPS[op](value, threshold) else "failed")

@@ -127,3 +127,30 @@ def test_versions_in_force_together_are_refused_at_load(tmp_path):
                    encoding="utf-8")
     error = assert_one_line_error(lambda: load_pack(pack), f"{old}:14: ", ["2017.yaml", "2024.yaml", "2024-06-30"])
     assert "2023-12-31" in error.message  # the fix: end the older version the day before the newer starts
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_threshold_that_is_no_number_is_refused_at_its_line(tmp_path, value):
+    root = _pack_with(tmp_path, "    value: 0.7\n", f"    value: {value}\n")
+    line = _line_of(V2024, "tt_min_ldtt_share") + 1
+    where = f"{root / 'vn' / '2024.yaml'}:{line}: parameters.tt_min_ldtt_share.value:"
+    error = assert_one_line_error(lambda: evaluate(load_dataset(SMALL), 2024, rules=root), where, [])
+    assert "more problems" not in str(error)  # the types a value may take are one problem, not five
+
+
+def test_a_misspelt_comparison_is_one_problem(tmp_path):
+    root = _pack_with(tmp_path, "        fact: rating\n        at_least: HTT",
+                      "        fact: rating\n        at_leest: HTT")
+    error = assert_one_line_error(lambda: evaluate(load_dataset(SMALL), 2024, rules=root), str(root), ["at_leest"])
+    assert "more problems" not in str(error)  # not also "criteria is no mapping by kind"
+
+
+@pytest.mark.parametrize(("share", "eligible"), [("0.000001", True), ("1.0e-10", True), ("1000000000000000000", False),
+                                                ("9223372036854775807", False), ("1.0e+18", False)])
+def test_tiny_and_huge_thresholds_decide_as_numbers_do(tmp_path, share, eligible):
+    # durable_rules misread numbers written with an exponent: 1e18 let every unit pass
+    root = _pack_with(tmp_path, "    value: 0.7\n", f"    value: {share}\n")
+    verdicts = evaluate(load_dataset(SMALL), 2024, rules=root, awards=["TTLDTT"]).verdicts
+    shares = [leaf for v in verdicts for leaf, outcome, _ in v.leaf_results() if leaf.id == "ldtt_share"]
+    outcomes = {outcome for v in verdicts for leaf, outcome, _ in v.leaf_results() if leaf.id == "ldtt_share"}
+    assert shares and outcomes <= ({"passed", "undecided"} if eligible else {"failed", "undecided"}), outcomes
