@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ktrules.common.errors import KtrulesError
-from ktrules.common.messages import t
+from ktrules.common.messages import short_date, t
 from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.rules import (
     FACT_TYPES,
@@ -32,6 +32,7 @@ from ktrules.rules import (
     RuleVersion,
     award_needs,
     award_stages,
+    check_pack_id,
     load_pack,
     load_version,
     merge_included,
@@ -67,7 +68,9 @@ class Finding:
     values: Mapping[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "vi") -> str:
-        return t(self.key, lang, **self.values)
+        # dates as the reader writes them, but a value to write into the file (fix…) as YAML takes it
+        return t(self.key, lang, **{k: short_date(v, lang) if isinstance(v, date) and not k.startswith("fix") else v
+                                    for k, v in self.values.items()})
 
     def as_dict(self, lang: str = "vi") -> dict[str, Any]:
         return {"file": str(self.file), "line": self.line, "severity": self.severity, "code": self.code,
@@ -106,7 +109,17 @@ def lint_report(folder: Path) -> LintReport:
         pack_findings, pack_unverified = _lint_pack(pack)
         findings += pack_findings
         unverified |= pack_unverified
+    findings += _without_info(folder, packs)
     return LintReport(sorted(findings, key=lambda f: (str(f.file), f.line or 0, f.code)), unverified)
+
+
+def _without_info(folder: Path, packs: list[Path]) -> Iterator[Finding]:
+    """Folders of version files with no pack.yaml: no command reads them, which their author should hear
+    of rather than find their rules skipped (the schema beside the packs is no version)."""
+    held = {p.parent for p in folder.rglob("*.y*ml")} | {p.parent for p in folder.rglob("*.json")}
+    for lost in sorted(held - set(packs) - {folder}):
+        yield Finding("error", lost / "pack.yaml", None, "no-pack-info", "lint.load",
+                      {"problem": f"{t('err.pack.no_info')}; {t('err.pack.no_info.hint')}"})
 
 
 # --- one pack ---------------------------------------------------------------------------------------
@@ -134,15 +147,19 @@ def _lint_pack(folder: Path) -> tuple[list[Finding], dict[str, int]]:
                 not node.verified for _, criteria, _ in _trees(version.rules) for node, _ in walk(criteria, ()))
     findings += _duplicate_versions(versions)
     findings += _includes(folder, versions)
-    spans = [(v.path, *span) for v in versions if (span := _span(v)) is not None]
-    return findings + list(_span_findings(spans)), unverified
+    spans = [(v.path, span) for v in versions if (span := _span(v)) is not None]
+    if len(spans) < len(versions):  # a file whose dates cannot be read leaves a gap that is not there
+        return findings, unverified
+    return findings + list(_span_findings([(path, *span) for path, span in spans])), unverified
 
 
 def _pack_info(folder: Path) -> tuple[PackInfo, list[Finding]]:
     path = folder / "pack.yaml"
     try:
         data = read_document(path)
-        return PackInfo.model_validate(data if isinstance(data, dict) else {}), []
+        info = PackInfo.model_validate(data if isinstance(data, dict) else {})
+        check_pack_id(info, path)
+        return info, []
     except (KtrulesError, ValidationError) as exc:
         error = exc if isinstance(exc, KtrulesError) else validation_error(exc, path, PackInfo.model_fields)
         # the versions are still worth checking: name the pack after its folder
@@ -252,11 +269,12 @@ def _span(version: _Version) -> tuple[date, date | None] | None:
 
 
 def _span_findings(spans: list[tuple[Path, date, date | None]]) -> Iterator[Finding]:
-    ordered = sorted(spans, key=lambda s: s[1])
-    for path, start, end in ordered:
-        if end is not None and end < start:
-            yield Finding("error", path, line_of(path, ("effective_to",)), "bad-span", "lint.bad-span",
-                          {"start": start, "end": end})
+    bad = [(path, start, end) for path, start, end in spans if end is not None and end < start]
+    for path, start, end in bad:
+        yield Finding("error", path, line_of(path, ("effective_to",)), "bad-span", "lint.bad-span",
+                      {"start": start, "end": end})
+    # a version that ends before it starts says nothing true about overlaps and gaps
+    ordered = sorted((s for s in spans if s not in bad), key=lambda s: s[1])
     day = timedelta(days=1)
     for (a, _, a_end), (b, b_start, b_end) in itertools.pairwise(ordered):
         if a_end is None or a_end >= b_start:
@@ -266,7 +284,8 @@ def _span_findings(spans: list[tuple[Path, date, date | None]]) -> Iterator[Find
                           {"a": a.name, "b": b.name, "start": b_start, "end": last or "…", "fix": b_start - day})
         elif a_end + day < b_start:
             yield Finding("error", a, line_of(a, ("effective_to",)), "gap", "lint.gap",
-                          {"a": a.name, "b": b.name, "start": a_end + day, "end": b_start - day})
+                          {"a": a.name, "b": b.name, "start": a_end + day, "end": b_start - day,
+                           "fix_to": b_start - day, "fix_from": a_end + day})
 
 
 # --- one version ------------------------------------------------------------------------------------

@@ -173,9 +173,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "lint.overlap": ("{a} và {b} cùng có hiệu lực từ {start} đến {end}; đặt effective_to của {a} là {fix}",
                      "{a} and {b} are both in force from {start} to {end}; set effective_to of {a} to {fix}"),
     "lint.gap": ("không phiên bản nào có hiệu lực từ {start} đến {end} (giữa {a} và {b}); đặt effective_to "
-                 "của {a} là {end}, effective_from của {b} là {start}, hoặc thêm một phiên bản cho khoảng đó",
+                 "của {a} là {fix_to}, effective_from của {b} là {fix_from}, hoặc thêm một phiên bản cho khoảng đó",
                  "no version is in force from {start} to {end} (between {a} and {b}); set effective_to of {a} "
-                 "to {end}, effective_from of {b} to {start}, or add a version for those dates"),
+                 "to {fix_to}, effective_from of {b} to {fix_from}, or add a version for those dates"),
     "lint.uncited.criterion": ("tiêu chí '{id}' của {award} không có căn cứ (cite rỗng); ghi văn bản, điều, khoản",
                                "criterion '{id}' of {award} has no citation (empty cite); name the text, article "
                                "and clause"),
@@ -886,6 +886,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.pack.no_folder.hint": ("kiểm tra --rules", "check --rules"),
     "err.pack.no_info": ("thư mục bộ quy định cần có tệp pack.yaml", "a rule pack folder needs a pack.yaml"),
     "err.pack.no_info.hint": ("thêm tệp này, ghi id và title", "add one with id and title"),
+    "err.pack.id_folder": ("id '{id}' khác tên thư mục '{folder}' của bộ quy định",
+                           "id '{id}' differs from the pack's folder name '{folder}'"),
+    "err.pack.id_folder.hint": ("ghi id: {folder} (một bộ quy định được gọi theo tên thư mục), hoặc đổi tên thư mục",
+                                "write id: {folder} (a pack is called by its folder's name), or rename the folder"),
     "err.pack.no_versions": ("bộ quy định không có tệp phiên bản nào", "the rule pack has no version files"),
     "err.pack.no_versions.hint": ("thêm một tệp, ví dụ 2024.yaml", "add one, e.g. 2024.yaml"),
     "err.pack.not_award": ("'{award}' không phải danh hiệu của {version}", "'{award}' is not an award of {version}"),

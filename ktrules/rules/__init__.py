@@ -45,6 +45,7 @@ from ktrules.rules.models import (
 from ktrules.rules.packs import (
     DEFAULT_RULES,
     NATIONAL_PACK,
+    check_pack_id,
     load_pack,
     load_version,
     merge_included,
@@ -58,5 +59,5 @@ __all__ = ["COMPARISONS", "DEFAULT_RULES", "FACT_TYPES", "NATIONAL_PACK", "ORDIN
            "MemberCountFact", "MemberDisciplineFact", "MemberShareFact", "MonthsSinceRecruitmentFact",
            "MonthsWorkedFact", "Multiple", "PackInfo", "ParamRef", "Quota", "Ranking", "RatingFact", "RewardMoney",
            "RuleVersion", "ScoreItem", "TieBreak", "VerdictFact", "YearsHoldingFact", "award_needs", "award_stages",
-           "leaves", "load_pack", "load_version", "merge_included", "rule_schema", "select_version", "type_check",
-           "vocabulary", "walk"]
+           "check_pack_id", "leaves", "load_pack", "load_version", "merge_included", "rule_schema", "select_version",
+           "type_check", "vocabulary", "walk"]

@@ -51,6 +51,7 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
         info = PackInfo.model_validate(info_data if isinstance(info_data, dict) else {})
     except ValidationError as exc:
         raise validation_error(exc, info_path, vocabulary()) from None
+    check_pack_id(info, info_path)
     files = sorted(p for p in folder.glob("*.y*ml") if p.name != "pack.yaml") + sorted(folder.glob("*.json"))
     versions = sorted((load_version(p, info) for p in files), key=lambda v: v.rules.effective_from)
     if not versions:
@@ -59,13 +60,30 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
     return versions
 
 
+def check_pack_id(info: PackInfo, info_path: Path) -> None:
+    """A pack's id is its folder's name: --campaign and conferrals name a pack by its folder, and a
+    copied folder that kept the id would pass for the original."""
+    folder = info_path.parent.name
+    if info.id != folder:
+        raise KtrulesError(t("err.pack.id_folder", id=info.id, folder=folder), file=info_path,
+                           line=line_of(info_path, ("id",)), hint=t("err.pack.id_folder.hint", folder=folder),
+                           code="pack-id")
+
+
 def _refuse_overlaps(versions: list[LoadedVersion]) -> None:
-    """Two versions in force on one day would let the order of the files choose the rules."""
+    """Two versions in force on one day would let the order of the files choose the rules; a version
+    that ends before it starts is said first, being what makes it overlap."""
+    for v in versions:
+        start, end = v.rules.effective_from, v.rules.effective_to
+        if end is not None and end < start:
+            raise KtrulesError(t("lint.bad-span", start=short_date(start), end=short_date(end)), file=v.path,
+                               line=line_of(v.path, ("effective_to",)), code="bad-span")
     for a, b in itertools.pairwise(versions):
         a_end, b_start, b_end = a.rules.effective_to, b.rules.effective_from, b.rules.effective_to
         if a_end is None or a_end >= b_start:
             last = min((d for d in (a_end, b_end) if d is not None), default="…")
-            raise KtrulesError(t("lint.overlap", a=a.path.name, b=b.path.name, start=b_start, end=last,
+            shown = short_date(last) if isinstance(last, date) else last
+            raise KtrulesError(t("lint.overlap", a=a.path.name, b=b.path.name, start=short_date(b_start), end=shown,
                                  fix=b_start - timedelta(days=1)), file=a.path,
                                line=line_of(a.path, ("effective_to",) if a_end else ("effective_from",)))
 

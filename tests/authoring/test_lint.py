@@ -18,7 +18,7 @@ from ktrules.rules import DEFAULT_RULES
 PACK = DEFAULT_RULES / "vn"
 BUNDLED_PACKS = sorted({p.parent for p in DEFAULT_RULES.rglob("pack.yaml")})
 
-PACK_INFO = "id: mini\ntitle: {vi: Thử, en: Test}\n"
+PACK_INFO = "id: {id}\ntitle: {{vi: Thử, en: Test}}\n"
 
 
 def minimal_version(version: str, start: str, end: str | None = None, extra: str = "") -> str:
@@ -48,7 +48,7 @@ awards:
 
 def write_pack(folder: Path, versions: dict[str, str]) -> Path:
     folder.mkdir(parents=True)
-    (folder / "pack.yaml").write_text(PACK_INFO, encoding="utf-8")
+    (folder / "pack.yaml").write_text(PACK_INFO.format(id=folder.name), encoding="utf-8")
     for name, text in versions.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
@@ -310,3 +310,36 @@ def test_an_included_award_that_is_not_one_has_its_code_in_either_language(tmp_p
         LANGUAGE.reset(language)
     assert {f.code for f in findings} == {"unknown-award"}
     assert ("không phải danh hiệu của" if lang == "vi" else "is not an award of") in findings[0].message(lang)
+
+
+# --- what a rule author's slips must not hide -------------------------------------------------------
+
+def test_a_copied_campaign_folder_that_kept_its_id_is_an_error_at_its_line(tmp_path: Path):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    shutil.copytree(rules / "campaigns" / "tay-ninh-2023", rules / "campaigns" / "moi")
+    finding = only(lint(rules), "pack-id")
+    text = (rules / "campaigns" / "moi" / "pack.yaml").read_text(encoding="utf-8")
+    assert (finding.file, finding.line) == (rules / "campaigns" / "moi" / "pack.yaml", line_of(text, "id:"))
+    assert "id: moi" in finding.message("vi")
+
+
+def test_a_folder_of_versions_without_pack_yaml_is_not_skipped(tmp_path: Path):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    (rules / "vn" / "pack.yaml").unlink()
+    assert only(lint(rules), "no-pack-info").file == rules / "vn" / "pack.yaml"
+
+
+def test_a_version_whose_dates_cannot_be_read_leaves_no_false_gap(tmp_path: Path):
+    vn_with(tmp_path, "effective_from: 2024-01-01", "effective_from: 2024-01-3x")
+    codes = [f.code for f in lint(tmp_path / "rules")]
+    assert "invalid" in codes and "gap" not in codes and "overlap" not in codes
+
+
+def test_dates_in_findings_read_as_a_vietnamese_reader_writes_them(tmp_path: Path):
+    pack = write_pack(tmp_path / "mini", {"a.yaml": minimal_version("a", "2020-01-01", "2023-10-31"),
+                                          "b.yaml": minimal_version("b", "2024-01-01")})
+    message = only(lint(pack), "gap").message("vi")
+    assert "từ 01/11/2023 đến 31/12/2023" in message  # the span, as dates are read
+    assert "effective_to của a.yaml là 2023-12-31" in message  # the value to write, as YAML takes it

@@ -154,3 +154,9 @@ def test_tiny_and_huge_thresholds_decide_as_numbers_do(tmp_path, share, eligible
     shares = [leaf for v in verdicts for leaf, outcome, _ in v.leaf_results() if leaf.id == "ldtt_share"]
     outcomes = {outcome for v in verdicts for leaf, outcome, _ in v.leaf_results() if leaf.id == "ldtt_share"}
     assert shares and outcomes <= ({"passed", "undecided"} if eligible else {"failed", "undecided"}), outcomes
+
+
+def test_a_version_that_ends_before_it_starts_is_refused_as_such_not_as_an_overlap(tmp_path):
+    root = _pack_with(tmp_path, "effective_to: 2025-06-30", "effective_to: 2023-06-30")
+    assert_one_line_error(lambda: evaluate(load_dataset(SMALL), 2024, rules=root), str(root / "vn" / "2024.yaml"),
+                          ["ends (2023-06-30) before it starts (2024-01-01)", "fix effective_to"])
