@@ -219,12 +219,14 @@ def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
               help="Least coverage in percent, else exit 1 (implies --coverage); "
                    "default [tool.ktrules] coverage_min of pyproject.toml.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
-              help="Language of the coverage report.")
+              help="Language of the failures and the coverage report.")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+              show_default="the project's rules/", help="Folder of rule packs, for the cases that name none.")
 @click.option("--update", is_flag=True,
               help="Rewrite golden case files (written by `ktrules freeze`) with today's verdicts instead.")
 @_fail_cleanly
 def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, minimum: float | None,
-               lang: str, update: bool) -> None:
+               lang: str, rules_dir: Path, update: bool) -> None:
     """Run case files (or folders of them) and compare verdicts with those expected.
 
     Example:
@@ -239,21 +241,25 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
         return
     with_coverage = with_coverage or minimum is not None
     limit = coverage_of.threshold(minimum) if with_coverage else None  # a bad pyproject fails before any output
-    results = cases.run(paths)
+    results = cases.run(paths, rules_dir)
     measured = coverage_of.measure(results) if with_coverage else None  # a broken pack fails before any output
     for result in results:
         if not result.passed:
-            click.echo(f"FAILED {result.file}: {result.name}")
+            click.echo(f"{t('cases.refused' if result.refused else 'cases.failed', lang)} {result.file}: {result.name}")
             for failure in result.failures:
                 click.echo(f"    {failure}")
         elif verbose:
-            click.echo(f"passed {result.file}: {result.name}")
-    failed = sum(not r.passed for r in results)
-    click.echo(f"{len(results) - failed} passed, {failed} failed")
+            click.echo(f"{t('cases.passed', lang)} {result.file}: {result.name}")
+    ran = [r for r in results if not r.refused]
+    failed = sum(not r.passed for r in ran)
+    click.echo(f"{len(ran) - failed} passed, {failed} failed")  # the contract's words, in every language
     too_low = False
     if measured is not None:
         click.echo("\n" + coverage_of.report(measured, limit, lang))
         too_low = limit is not None and coverage_of.below(measured, limit)
+    if len(ran) < len(results):  # bad input: exit 2, as every command refuses it, after the cases that ran
+        click.echo(t("cases.refused_count", lang, n=len(results) - len(ran)), err=True)
+        sys.exit(2)
     if failed or too_low:
         sys.exit(1)
 

@@ -12,14 +12,14 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ktrules.common.errors import KtrulesError
+from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.common.writing import make_folder, write_atomically
-from ktrules.engine.evaluate import AwardVerdict, Evaluation, evaluate
+from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, Evaluation, evaluate
 from ktrules.engine.inputs import check_vocabulary, load_dataset
 from ktrules.records.models import Dataset, dataset_from_mapping
-from ktrules.rules import DEFAULT_RULES
+from ktrules.rules import DEFAULT_RULES, walk
 
 
 class Expectation(BaseModel):
@@ -50,6 +50,7 @@ class CaseResult:
     evaluation: Evaluation | None = field(default=None, repr=False, compare=False)
     checked: tuple[AwardVerdict, ...] = field(default=(), repr=False, compare=False)
     rules: Path | None = field(default=None, repr=False, compare=False)
+    refused: bool = False  # the case could not run (a malformed file, an unknown id): bad input, not a result
 
     @property
     def passed(self) -> bool:
@@ -95,58 +96,79 @@ def _check(case: Case, evaluation: Evaluation, path: Path, prefix: tuple) -> lis
     failures = []
     for i, exp in enumerate(case.expect):
         loc = (*prefix, "expect", i)
-        if exp.award not in evaluation.version.rules.awards:
-            raise KtrulesError(t("err.award_not_in_version", award=exp.award, version=evaluation.version.label),
-                               file=path, line=line_of(path, (*loc, "award")))
+        _refuse_unknown(exp, evaluation, path, loc)
         got = evaluation.get(exp.subject, exp.award)
         where = f"{exp.subject} {exp.award}"
         if got is None:
-            failures.append(f"{where}: expected {exp.verdict}, got no verdict (no record for {case.period})")
+            failures.append(t("cases.no_verdict", where=where, expected=exp.verdict, period=case.period))
             continue
         if got.verdict != exp.verdict:
-            failures.append(f"{where}: expected {exp.verdict}, got {got.verdict}")
+            # the criteria that decided it, which a golden file frozen before they existed does not name
+            against = OUTCOME_AGAINST.get(got.verdict)
+            deciding = [leaf.id for leaf, outcome, _ in got.leaf_results() if outcome == against]
+            failures.append(t("cases.verdict", where=where, expected=exp.verdict, got=got.verdict)
+                            + (t("cases.deciding", ids=", ".join(deciding)) if deciding else ""))
         results = {node.criterion.id: node.result for root in got.criteria for _, node in root.flatten()}
         for criterion, expected in exp.criteria.items():
-            actual = results.get(criterion, "absent")
+            actual = results.get(criterion, "absent")  # a criterion of the award for the other kind of subject
             if actual != expected:
-                failures.append(f"{where} criterion {criterion}: expected {expected}, got {actual}")
+                failures.append(t("cases.criterion", where=where, criterion=criterion, expected=expected, got=actual))
     return failures
 
 
-def run_file(path: Path, cache: dict[Path, Dataset]) -> list[CaseResult]:
-    """Every case of one file; a case that cannot run fails with its error."""
+def _refuse_unknown(exp: Expectation, evaluation: Evaluation, path: Path, loc: tuple) -> None:
+    """An id the case expects that names nothing is a mistake in the case, not a verdict that changed."""
+    awards, dataset = evaluation.version.rules.awards, evaluation.dataset
+    if exp.award not in awards:
+        raise KtrulesError(t("err.award_not_in_version", award=exp.award, version=evaluation.version.label),
+                           file=path, line=line_of(path, (*loc, "award")), hint=suggest_or_list(exp.award, awards))
+    subjects = [*dataset.people_by_id, *dataset.units_by_id]
+    if exp.subject not in subjects:
+        raise KtrulesError(t("err.unknown_subject", value=exp.subject, where=t("err.in_dataset")), file=path,
+                           line=line_of(path, (*loc, "subject")), hint=suggest_or_list(exp.subject, subjects))
+    known = {node.id for _, criteria in awards[exp.award].all_criteria() for node, _ in walk(criteria, ())}
+    for criterion in exp.criteria:
+        if criterion not in known:
+            raise KtrulesError(t("err.case.unknown_criterion", criterion=criterion, award=exp.award), file=path,
+                               line=line_of(path, (*loc, "criteria", criterion)),
+                               hint=suggest_or_list(criterion, sorted(known)))
+
+
+def run_file(path: Path, cache: dict[Path, Dataset], default_rules: Path = DEFAULT_RULES) -> list[CaseResult]:
+    """Every case of one file; a case that cannot run is refused with its error."""
     results = []
     for index, data in _cases(path):
         prefix: tuple = () if index is None else (index,)
-        name = str(data.get("name", f"case {index}")) if isinstance(data, dict) else f"case {index}"
-        evaluation: Evaluation | None = None
+        name = str(data.get("name", t("cases.unnamed", n=(index or 0) + 1))) if isinstance(data, dict) \
+            else t("cases.unnamed", n=(index or 0) + 1)
         try:
             case = Case.model_validate(data)
-            rules = (path.parent / case.rules).resolve() if case.rules else DEFAULT_RULES
+            rules = (path.parent / case.rules).resolve() if case.rules else default_rules
             dataset = _dataset(case, path, prefix, cache, rules)
             evaluation = evaluate(dataset, case.period, as_of=case.as_of, rules=rules, campaign=case.campaign)
             failures = _check(case, evaluation, path, prefix)
         except ValidationError as exc:
-            failures = [str(validation_error(exc, path, [*Case.model_fields, *Expectation.model_fields], prefix))]
+            error = validation_error(exc, path, [*Case.model_fields, *Expectation.model_fields], prefix)
+            results.append(CaseResult(path, name, (str(error),), refused=True))
+            continue
         except KtrulesError as exc:
-            failures = [str(exc) if exc.file else f"{path}: {exc}"]
-        if evaluation is None:
-            results.append(CaseResult(path, name, tuple(failures)))
+            results.append(CaseResult(path, name, (str(exc) if exc.file else f"{path}: {exc}",), refused=True))
             continue
         checked = tuple(v for exp in case.expect if (v := evaluation.get(exp.subject, exp.award)))
         results.append(CaseResult(path, name, tuple(failures), evaluation, checked, rules))
     return results
 
 
-def run(paths: Iterable[str | Path]) -> list[CaseResult]:
-    """Every case of every file; a file that cannot be read counts as one failed case."""
+def run(paths: Iterable[str | Path], rules: Path = DEFAULT_RULES) -> list[CaseResult]:
+    """Every case of every file, under `rules` unless a case names its own; a file that cannot be read
+    is one refused case."""
     cache: dict[Path, Dataset] = {}
     results: list[CaseResult] = []
     for path in case_files(paths):
         try:
-            results.extend(run_file(path, cache))
+            results.extend(run_file(path, cache, rules))
         except KtrulesError as exc:
-            results.append(CaseResult(path, path.name, (str(exc),)))
+            results.append(CaseResult(path, path.name, (str(exc),), refused=True))
     return results
 
 

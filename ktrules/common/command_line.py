@@ -166,7 +166,9 @@ VI: dict[str, str] = {
     "pyproject.toml.":
         "Độ phủ tối thiểu (phần trăm), thấp hơn thì thoát với mã 1 (kèm --coverage); mặc định coverage_min "
         "trong [tool.ktrules] của pyproject.toml.",
-    "Language of the coverage report.": "Ngôn ngữ của báo cáo độ phủ.",
+    "Language of the failures and the coverage report.": "Ngôn ngữ của các ca sai và của báo cáo độ phủ.",
+    "Folder of rule packs, for the cases that name none.":
+        "Thư mục chứa các bộ quy định, cho các ca không ghi thư mục riêng (rules:).",
     "Rewrite golden case files (written by `ktrules freeze`) with today's verdicts instead.":
         "Thay vì so sánh, ghi lại các tệp kết quả chuẩn (do `ktrules freeze` tạo) bằng kết quả hôm nay.",
     "Only the version in force for this year.": "Chỉ phiên bản có hiệu lực trong năm này.",

@@ -424,6 +424,10 @@ def _places(errors: list[Any], prefix: Sequence[str | int], document: Any) -> li
     a place and inside it (criteria neither a mapping by kind nor a list with a misspelt key): they are
     one error, told at the deepest place, not "and 4 more errors" that the file does not have."""
     placed = [{**e, "loc": _in_document([*prefix, *e["loc"]], document)} for e in errors]
+    # a misspelt key is also a missing one: one mistake, said once
+    misspelt = [tuple(e["loc"]) for e in placed if e["type"] == "extra_forbidden" and e["loc"]]
+    placed = [e for e in placed if not (e["type"] == "missing" and e["loc"] and any(
+        at[:-1] == tuple(e["loc"][:-1]) and suggest(str(at[-1]), [str(e["loc"][-1])]) for at in misspelt))]
     locs = {tuple(e["loc"]) for e in placed}
     deepest = [e for e in placed if not any(len(other) > len(e["loc"]) and other[:len(e["loc"])] == tuple(e["loc"])
                                             for other in locs)]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from click.testing import CliRunner
 
 from ktrules.authoring import cases
 from ktrules.cli import cli
+from ktrules.rules import DEFAULT_RULES
 from tests.conftest import FIXTURES, SMALL
 
 
@@ -35,7 +38,7 @@ def test_a_list_of_cases_with_inline_datasets_and_criteria(write):
 """)
     first, second = cases.run([path])
     assert first.passed
-    assert second.failures == ("p02 CSTDCS: expected eligible, got not_eligible",
+    assert second.failures == ("p02 CSTDCS: expected eligible, got not_eligible (decided by htxs, sang_kien, de_tai)",
                                "p02 CSTDCS criterion htxs: expected passed, got failed")
 
 
@@ -66,6 +69,32 @@ def test_a_missing_case_path_is_refused_in_the_language_asked_for(tmp_path, lang
 @pytest.mark.parametrize(("lang", "words"), [
     ("vi", "x.yaml:1: tệp ca kiểm thử phải chứa một ca (các cặp khóa: giá trị) hoặc một danh sách các ca"),
     ("en", "x.yaml:1: a case file holds one case (a mapping) or a list of them")])
-def test_a_case_file_of_the_wrong_shape_fails_in_the_language_asked_for(write, lang, words):
+def test_a_case_file_of_the_wrong_shape_is_refused_in_the_language_asked_for(write, lang, words):
     result = CliRunner().invoke(cli, ["test", str(write("x.yaml", "42\n")), "--lang", lang])
-    assert result.exit_code == 1 and words in result.output
+    assert result.exit_code == 2 and words in result.output  # bad input, not a verdict that changed
+    assert "0 passed, 0 failed" in result.output.splitlines()
+
+
+@pytest.mark.parametrize(("expect", "words"), [
+    ("{subject: p99, award: LDTT, verdict: eligible}", ":5: unknown subject 'p99' in the dataset; known: kt, p01"),
+    ("{subject: p01, award: LDTT, verdict: eligible, criteria: {ratng: passed}}",
+     ":5: award LDTT has no criterion 'ratng'; did you mean 'rating'?"),
+    ("{subject: p01, award: LDTX, verdict: eligible}", ":5: unknown award 'LDTX'"),
+])
+def test_an_id_that_names_nothing_is_a_mistake_in_the_case_with_its_line(write, expect, words):
+    path = write("x.yaml", f"name: x\nperiod: 2024\ndataset: {SMALL}\nexpect:\n  - {expect}\n")
+    result = CliRunner().invoke(cli, ["test", str(path), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert f"ERROR {path}: x" in result.output and words in result.output
+
+
+def test_a_rules_folder_given_on_the_command_line_is_the_one_the_cases_run_under(tmp_path, write):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    version = rules / "vn" / "2024.yaml"
+    version.write_text(version.read_text(encoding="utf-8").replace("    value: 0.7\n", "    value: 0.9\n", 1),
+                       encoding="utf-8")
+    case = FIXTURES / "cases" / "vn" / "2024" / "ttldtt.yaml"
+    assert CliRunner().invoke(cli, ["test", str(case)]).exit_code == 0
+    edited = CliRunner().invoke(cli, ["test", str(case), "--rules", str(rules), "--lang", "en"])
+    assert edited.exit_code == 1 and "decided by ldtt_share" in edited.output, edited.output

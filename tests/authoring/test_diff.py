@@ -189,7 +189,7 @@ def test_a_frozen_case_passes_right_away_and_catches_a_rule_change(tmp_path):
     version.write_text(version.read_text(encoding="utf-8").replace(RECRUITED_6, RECRUITED_6.replace("6", "12")),
                        "utf-8")
     (failed,) = cases.run([out])
-    assert "p41 LDTT: expected eligible, got not_eligible" in failed.failures
+    assert "p41 LDTT: expected eligible, got not_eligible (decided by recruited_6_months)" in failed.failures
     assert "p41 LDTT criterion recruited_6_months: expected passed, got failed" in failed.failures
     updated = invoke("test", out, "--update")
     assert updated.exit_code == 0, updated.output
