@@ -325,6 +325,8 @@ def _citations(path: Path, rules: RuleVersion) -> Iterator[Finding]:
 def _range(path: Path, rules: RuleVersion, award_id: str, leaf: Leaf, loc: tuple) -> Iterator[Finding]:
     """A comparison that every value the fact can take meets (or none does)."""
     spec = rules.facts.get(leaf.fact)
+    if len(leaf.comparisons()) != 1:
+        return  # none or several comparisons: loading's finding
     key, given = leaf.comparison
     known = not isinstance(given, ParamRef) or given.param in rules.parameters
     value = rules.value(given) if known else None

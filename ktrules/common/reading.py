@@ -48,6 +48,8 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
+            if isinstance(key, list | dict | set):  # `? [a]` or `{[a]: 1}`: no key a file of ours names
+                raise _Refused(t("err.key_not_text"), key_node.start_mark.line + 1)
             if key in seen:
                 raise _Refused(t("err.key_twice", name=key), key_node.start_mark.line + 1, "duplicate-key")
             seen.add(key)

@@ -51,12 +51,19 @@ def load_dataset(path: str | Path, rules: str | Path = DEFAULT_RULES) -> Dataset
 
 
 @cache
-def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str]]:
-    """The assessment keys and the achievement criteria that some version of some pack under `rules` reads."""
+def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
+    """The assessment keys and the achievement criteria that some version of some pack under `rules` reads,
+    and the awards of every version with the kinds of subject each is given to."""
     packs = [rules / NATIONAL_PACK, *sorted(p.parent for p in (rules / CAMPAIGNS).glob("*/pack.yaml"))]
-    facts = [spec for pack in packs for version in load_pack(pack) for spec in version.rules.facts.values()]
+    versions = [version.rules for pack in packs for version in load_pack(pack)]
+    facts = [spec for rules_ in versions for spec in rules_.facts.values()]
+    kinds: dict[str, set[str]] = {}
+    for rules_ in versions:
+        for award_id, award in rules_.awards.items():
+            kinds.setdefault(award_id, set()).update(award.kinds)
     return (frozenset(f.key for f in facts if isinstance(f, AssessmentFact)),
-            frozenset(f.criterion for f in facts if isinstance(f, AchievementsFact)))
+            frozenset(f.criterion for f in facts if isinstance(f, AchievementsFact)),
+            {award_id: frozenset(given) for award_id, given in kinds.items()})
 
 
 def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator[tuple[tuple[str | int, ...], str,
@@ -64,7 +71,7 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
     """(location, message, hint) for each assessment key and achievement criterion that no rule under
     `rules` reads: a misspelt `doan_kett: false` would otherwise be ignored and unity presumed.
     Achievements of a campaign with no pack under `rules` are not checked: its criteria are not known."""
-    assessments, criteria = _read_by_rules(Path(rules).resolve())
+    assessments, criteria, awards = _read_by_rules(Path(rules).resolve())
     campaigns = {p.parent.name for p in (Path(rules) / CAMPAIGNS).glob("*/pack.yaml")}
     given = filter(None, map(attrgetter("assessments"), dataset.records))  # a province's records, at C speed
     if not set(chain.from_iterable(given)) <= assessments:
@@ -79,6 +86,26 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
             yield (("achievements", i, "criterion"),
                    t("err.unread_criterion", rules=rules, criterion=achievement.criterion),
                    suggest_or_list(achievement.criterion, criteria))
+    yield from _awards_given(dataset, awards, campaigns)
+
+
+def _awards_given(dataset: Dataset, awards: dict[str, frozenset[str]], campaigns: set[str]) -> Iterator[
+        tuple[tuple[str | int, ...], str, str]]:
+    """A dossier of an award no rule knows, and an award conferred on or proposed for the wrong kind of
+    subject (a collective's title on a person): no rule would ever read them."""
+    units = dataset.units_by_id
+    for part, items in (("conferred", dataset.conferred), ("dossiers", dataset.dossiers)):
+        for i, item in enumerate(items):
+            kinds = awards.get(item.award)
+            if kinds is None:
+                if part == "dossiers" and (item.campaign is None or item.campaign in campaigns):
+                    yield (part, i, "award"), t("err.unknown_award", value=item.award, where=t("err.in_any_rules")), \
+                        suggest_or_list(item.award, awards)
+                continue
+            kind = "collective" if item.subject in units else "individual"
+            if kind not in kinds:
+                yield (part, i, "award"), t(f"err.award_for_{next(iter(kinds))}", award=item.award,
+                                           subject=item.subject), t("err.award_kind.hint")
 
 
 def check_vocabulary(dataset: Dataset, path: Path, rules: str | Path = DEFAULT_RULES,
@@ -149,7 +176,11 @@ def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:
             if path.exists():
                 raise KtrulesError(t("err.zip.name_twice", name=path.name), file=shown,
                                    hint=t("err.zip.name_twice.hint"))
-            path.write_bytes(archive.read(member))  # reads at most the declared size, CRC checked
+            try:
+                path.write_bytes(archive.read(member))  # reads at most the declared size, CRC checked
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError):  # damaged, a password, a method
+                raise KtrulesError(t("err.zip.unreadable", name=path.name), file=shown,
+                                   hint=t("err.zip.bad.hint")) from None
 
 
 def _renamed(exc: KtrulesError, written: str, shown: str) -> KtrulesError:

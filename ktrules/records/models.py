@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 from itertools import chain, compress, repeat
-from operator import attrgetter
+from operator import attrgetter, is_not
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -357,8 +357,12 @@ class Dataset(Strict):
         if (np.fromiter(map(recruited.get, ids, repeat(0)), np.int64, len(ids))[subjects] > years).any():
             return False
         pairs = np.sort(subjects * 10_000 + years)  # a Year is below 10,000
+        ranked = np.fromiter(map(is_not, map(_BLOC_RANK, records), repeat(None)), bool, len(records))
+        of_units = [records[i] for i in np.flatnonzero(subjects < len(self.units)).tolist()]
         return not ((pairs[1:] == pairs[:-1]).any()
-                    or any(r.months_worked is not None and r.months_worked + sum(x.months for x in r.leave) > 12
+                    or (ranked & (subjects >= len(self.units))).any()
+                    or any(map(_personal, of_units))
+                    or any((r.months_worked or 0) + sum(x.months for x in r.leave) > 12
                            for r in compress(records, map(_LEAVE, records))))
 
     def _record_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
@@ -383,12 +387,36 @@ class Dataset(Strict):
             if rec.months_worked is not None and rec.months_worked + away > 12:
                 yield (("records", i, "months_worked"),
                        t("ds.over_12", worked=f"{rec.months_worked:g}", away=f"{away:g}"), t("ds.over_12.hint"))
+            elif away > 12:  # without months_worked the year is counted as 12 months less the leave
+                yield (("records", i, "leave"), t("ds.leave_over_12", away=f"{away:g}"), t("ds.leave_over_12.hint"))
+            yield from _misplaced(rec, i, rec.subject in units)
+
+
+# what a record of a person holds that a unit's does not, and the reverse: given to the other, no rule
+# reads it, and it would be ignored without a word
+_PERSONAL = ("months_worked", "leave", "discipline", "unit")
+
+
+def _personal(record: Record) -> bool:
+    return record.months_worked is not None or bool(record.leave) or bool(record.discipline) or record.unit is not None
+
+
+def _misplaced(record: Record, i: int, of_unit: bool) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
+    if of_unit:
+        for name in _PERSONAL:
+            if getattr(record, name) not in (None, ()):
+                yield ("records", i, name), t("ds.personal_on_unit", name=name, subject=record.subject), \
+                    t("ds.misplaced.hint", name=name)
+    elif record.bloc_rank is not None:
+        yield ("records", i, "bloc_rank"), t("ds.rank_on_person", subject=record.subject), \
+            t("ds.misplaced.hint", name="bloc_rank")
 
 
 # columns of a part, read by C-level maps: a generator over a province's records costs several times more
 _ID, _UNIT, _SUBJECT, _YEAR = attrgetter("id"), attrgetter("unit"), attrgetter("subject"), attrgetter("year")
 _AUTHORS, _INITIATIVES, _LEAVE = attrgetter("authors"), attrgetter("initiatives"), attrgetter("leave")
 _DISCIPLINE, _ASSESSMENTS = attrgetter("discipline"), attrgetter("assessments")
+_BLOC_RANK = attrgetter("bloc_rank")
 _FIELDS_SET = attrgetter("__pydantic_fields_set__")  # what `model_fields_set` returns, without a call per model
 
 

@@ -76,6 +76,11 @@ def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ..
     except Exception:  # a file that is not a workbook fails with zip, XML or openpyxl errors alike
         raise KtrulesError(t("wb.not_excel"), file=path,
                            hint=t("wb.not_excel.hint")) from None
+    for ws in book.worksheets:
+        # openpyxl keeps a merged range's value in its first cell only: ratings merged over four people
+        # would read as one rating and three missing
+        for merged in ws.merged_cells.ranges:
+            raise KtrulesError(t("wb.merged", sheet=ws.title, cells=merged.coord), file=path, hint=t("wb.merged.hint"))
     return {ws.title: (path, t("wb.sheet", name=ws.title), list(ws.iter_rows(values_only=True)))
             for ws in book.worksheets}
 
@@ -83,7 +88,7 @@ def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ..
 def _csv_grids(folder: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ...]]]]:
     grids = {}
     for file in sorted(folder.iterdir()):
-        if file.suffix.lower() == ".csv":
+        if file.suffix.lower() == ".csv" and file.is_file():  # a folder named x.csv is no sheet
             grids[file.stem] = (file, "", _csv_rows(file))
     return grids
 

@@ -343,3 +343,9 @@ def test_dates_in_findings_read_as_a_vietnamese_reader_writes_them(tmp_path: Pat
     message = only(lint(pack), "gap").message("vi")
     assert "từ 01/11/2023 đến 31/12/2023" in message  # the span, as dates are read
     assert "effective_to của a.yaml là 2023-12-31" in message  # the value to write, as YAML takes it
+
+
+def test_a_comparison_left_empty_is_a_finding_not_a_crash(tmp_path: Path):
+    edited, text = vn_with(tmp_path, "        at_least: HTT", "        at_least: null")
+    finding = only(lint(tmp_path / "rules"), "invalid")
+    assert finding.file == edited and "needs exactly one of at_least" in finding.message("en")

@@ -50,6 +50,21 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
      13, ["exceed 12"]),
     (("{subject: p04, year: 2024, rating: HTT, unit: kt}", "{subject: p01, year: 2024, rating: HTT}"), 16,
      ["a second record for 'p01' in 2024"]),
+    # leave over a year without months_worked read as a negative number of months at work
+    (("months_worked: 7, leave: [{kind: maternity, months: 5}]",
+      "leave: [{kind: maternity, months: 8}, {kind: sick, months: 8}]"), 13, ["leave adds up to 16 months"]),
+    # what only a person's record holds, on a unit's, and the reverse: no rule would read it
+    (("assessments: {doan_ket: true}}", "assessments: {doan_ket: true}, months_worked: 12}"), 17,
+     ["'vp' is a collective: months_worked is a person's"]),
+    (("assessments: {doan_ket: true}}", "assessments: {doan_ket: true}, leave: [{kind: sick, months: 1}]}"), 17,
+     ["'vp' is a collective: leave"]),
+    (("{subject: p04, year: 2024, rating: HTT, unit: kt}", "{subject: p04, year: 2024, rating: HTT, bloc_rank: 1}"),
+     16, ["'p04' is a person: bloc_rank"]),
+    (("{subject: p01, award: CSTDCS, year: 2022", "{subject: p01, award: TTLDXS, year: 2022"), 21,
+     ["TTLDXS is a collective's award; 'p01' is a person"]),
+    (("{subject: p01, award: CSTDCS, year: 2022", "{subject: vp, award: CSTDCS, year: 2022"), 21,
+     ["CSTDCS is a person's award; 'vp' is a collective"]),
+    (("organization: {id: skhcn-tn,", "organization: {[a]: 1, id: skhcn-tn,"), 2, ["a key is a list or a mapping"]),
 ])
 def test_bad_input_names_file_line_and_key(write, change, line, words):
     old, new = change
@@ -61,3 +76,8 @@ def test_bad_input_names_file_line_and_key(write, change, line, words):
 def test_missing_file_is_a_clean_error(tmp_path):
     with pytest.raises(KtrulesError, match="file not found"):
         load_dataset(tmp_path / "nope.yaml")
+
+
+def test_a_dossier_of_an_award_no_rule_knows_is_refused(write):
+    path = write("records.yaml", GOOD + "dossiers:\n  - {subject: p01, award: XXX, year: 2024, documents: [a]}\n")
+    assert_one_line_error(lambda: load_dataset(path), f"{path}:25: ", ["unknown award 'XXX'"])

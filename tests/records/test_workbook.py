@@ -395,3 +395,18 @@ def test_a_year_that_is_no_number_gets_its_own_range_not_the_months_example(book
     edit(book, "Xếp loại", {"C2": "năm 2024"})
     assert_one_line_error(lambda: load_dataset(book), f"{book}: Trang tính Xếp loại, dòng 2, cột Năm:",
                           ["'năm 2024' không phải là năm", "1945 đến 2100"])
+
+
+def test_merged_cells_are_refused_by_sheet_and_range(book):
+    wb = openpyxl.load_workbook(book)
+    wb["Xếp loại"].merge_cells("D2:D3")  # one rating for p01 and p02, as a secretary might lay it out
+    wb.save(book)
+    assert_one_line_error(lambda: load_dataset(book), str(book),
+                          ["trang tính Xếp loại", "D2:D3", "đang gộp", "bỏ gộp ô"])
+
+
+def test_a_folder_named_like_a_csv_file_is_not_read_as_one(tmp_path):
+    folder = tmp_path / "ho-so"
+    dataset_to_csv(load_dataset(SMALL), folder)
+    (folder / "ghi chú.csv").mkdir()
+    assert load_dataset(folder).people
