@@ -19,7 +19,7 @@ from ktrules.common import command_line
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.common.output import FORMATS, render
-from ktrules.common.writing import refuse_inputs
+from ktrules.common.writing import refuse_inputs, refuse_to_replace
 from ktrules.council.ballot import vote
 from ktrules.council.dossier import passed_deadlines
 from ktrules.council.ranking import rank
@@ -235,8 +235,9 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
     """
     if update:
         files = cases.case_files(paths)
-        for path in files:
-            cases.update_case(path)
+        updated = [cases.updated_case(path) for path in files]  # every file checked before any is written
+        for case, path in zip(updated, files, strict=True):
+            cases.write_case(case, path)
         click.echo(t("cases.updated", lang, n=len(files)), err=True)
         return
     with_coverage = with_coverage or minimum is not None
@@ -440,13 +441,15 @@ def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
 @cli.command()
 @_evaluation_options
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The case file to write (.yaml); replaced whole if it exists.")
+              help="The case file to write (.yaml); one written by freeze before is replaced whole, any other "
+                   "file only with --force.")
+@click.option("--force", is_flag=True, help="Overwrite --out even if ktrules did not write it.")
 @click.option("--name", default=None, help="The case's name; default a sentence naming the year, rules and agency.")
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable).")
 @click.option("--subject", "subjects", multiple=True, help="Only this person or unit id (repeatable).")
 @_fail_cleanly
 def freeze(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None, out: Path,
-           name: str | None, awards: tuple[str, ...], subjects: tuple[str, ...]) -> None:
+           force: bool, name: str | None, awards: tuple[str, ...], subjects: tuple[str, ...]) -> None:
     """Write today's verdicts of a dataset as a case file (golden output), each with its criteria.
 
     `ktrules test` passes on the file until a rule change moves a verdict or a criterion; freeze
@@ -458,6 +461,7 @@ def freeze(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, c
         ktrules freeze fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --out fixtures/cases/golden/2024.yaml
     """
     refuse_inputs(out, [dataset, rules_dir])
+    refuse_to_replace(out, force)
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards, subjects=subjects)
     name = name or t("freeze.name", lang, period=period, version=evaluation.version.label,
                      org=evaluation.dataset.organization.name)
@@ -572,14 +576,15 @@ def _decided(decision_date: Any) -> date:
 @_evaluation_options
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write: .html or .pdf for the council's meeting packet, .xlsx for the proposal "
-                   "list; replaced whole if it exists.")
+                   "list; one written by ktrules before is replaced whole, any other file only with --force.")
+@click.option("--force", is_flag=True, help="Overwrite --out even if ktrules did not write it.")
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. CSTDCS.")
 @DECISION_DATE
 @click.option("--appendix/--no-appendix", default=True, show_default=True,
               help="List those not eligible in full in an appendix (else only their count and main reasons).")
 @_fail_cleanly
 def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, campaign: str | None,
-                   out: Path, awards: tuple[str, ...], decision_date: Any, appendix: bool) -> None:
+                   out: Path, force: bool, awards: tuple[str, ...], decision_date: Any, appendix: bool) -> None:
     """Write the council's meeting packet (.html or .pdf, A4) or the proposal list (.xlsx): per award the
     ranked proposals with the quota, the vote threshold, who decides and the reward money, then those left
     out and what they lack.
@@ -597,6 +602,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
 
     check_output(out, lang)  # a wrong suffix fails before the records are read
     refuse_inputs(out, [dataset, rules_dir])
+    refuse_to_replace(out, force)
     pays = payer(rules_dir, _decided(decision_date))
     evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)
     ids = packet_awards(evaluation)

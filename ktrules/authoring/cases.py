@@ -15,11 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.reading import line_of, read_document, validation_error
-from ktrules.common.writing import make_folder, write_atomically
+from ktrules.common.writing import MARKS, make_folder, write_atomically
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, Evaluation, evaluate
 from ktrules.engine.inputs import check_vocabulary, load_dataset
 from ktrules.records.models import Dataset, dataset_from_mapping
 from ktrules.rules import DEFAULT_RULES, walk
+
+FROZEN = MARKS[".yaml"]  # the first line of a golden file, which `test --update` may rewrite
 
 
 class Expectation(BaseModel):
@@ -198,10 +200,13 @@ def frozen_case(evaluation: Evaluation, dataset: Path, out: Path, *, name: str, 
     return case
 
 
-def update_case(path: Path) -> None:
-    """Rewrite a golden case file (one case, a dataset file) with the verdicts the rules give today."""
+def updated_case(path: Path) -> dict[str, Any]:
+    """A golden case file (written by `freeze`: one case, a dataset file) with the verdicts the rules give
+    today, to be written over it. A case written by hand is refused: its comments would be lost and its
+    expectations, failing or not, replaced by whatever the rules now give."""
     data = read_document(path)
-    if not isinstance(data, dict) or not isinstance(data.get("dataset"), str):
+    if not isinstance(data, dict) or not isinstance(data.get("dataset"), str) or \
+            not path.read_bytes().startswith(FROZEN):
         raise KtrulesError(t("err.case.not_updatable"), file=path, line=1, hint=t("err.case.not_updatable.hint"))
     try:
         case = Case.model_validate(data)
@@ -213,15 +218,15 @@ def update_case(path: Path) -> None:
     evaluation = evaluate(load_dataset(dataset), case.period, as_of=case.as_of, rules=rules or DEFAULT_RULES,
                           campaign=case.campaign, awards=sorted({e.award for e in case.expect}),
                           subjects=sorted({e.subject for e in case.expect}))
-    write_case(frozen_case(evaluation, dataset, path, name=case.name, as_of=case.as_of, rules=rules,
-                           campaign=case.campaign), path)
+    return frozen_case(evaluation, dataset, path, name=case.name, as_of=case.as_of, rules=rules,
+                       campaign=case.campaign)
 
 
 def write_case(case: dict[str, Any], out: Path) -> None:
     """Write a case file atomically: a reader sees the old file or the whole new one, never half of it."""
     if out.suffix not in (".yaml", ".yml"):
         raise KtrulesError(t("err.case.suffix"), file=out, hint=t("err.case.suffix.hint"))
-    text = ("# Written by `ktrules freeze`: the verdicts the rules give today, each with its criteria.\n"
+    text = (f"{FROZEN.decode()}: the verdicts the rules give today, each with its criteria.\n"
             "# After a rule change, `ktrules test` shows what moved; freeze again and review the diff of this file.\n"
             + yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=120))
     make_folder(out.parent)  # a new folder of golden files

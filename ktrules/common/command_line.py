@@ -182,8 +182,10 @@ VI: dict[str, str] = {
     "text: each change with its criteria in full; table: one row per change; json: everything.":
         "text: từng thay đổi với đầy đủ tiêu chí; table: mỗi thay đổi một dòng; json: toàn bộ.",
     "Only this award id (repeatable).": "Chỉ danh hiệu có mã này (ghi được nhiều lần).",
-    "The case file to write (.yaml); replaced whole if it exists.":
-        "Tệp tình huống cần ghi (.yaml); nếu đã có thì bị thay toàn bộ.",
+    "The case file to write (.yaml); one written by freeze before is replaced whole, any other file only with "
+    "--force.":
+        "Tệp tình huống cần ghi (.yaml); tệp do freeze ghi trước đó thì được thay toàn bộ, tệp khác chỉ khi có "
+        "--force.",
     "The case's name; default a sentence naming the year, rules and agency.":
         "Tên tình huống; mặc định một câu nêu năm, quy định và cơ quan.",
     "Overwrite the file if it exists.": "Ghi đè nếu tệp đã có.",
@@ -195,10 +197,11 @@ VI: dict[str, str] = {
     "Votes in favour (absent members vote in writing).":
         "Số phiếu đồng ý (thành viên vắng mặt bỏ phiếu bằng văn bản).",
     "A campaign pack id.": "Mã bộ quy định phong trào.",
-    "The file to write: .html or .pdf for the council's meeting packet, .xlsx for the proposal list; replaced "
-    "whole if it exists.":
-        "Tệp cần ghi: .html hoặc .pdf cho tài liệu họp Hội đồng, .xlsx cho danh sách đề nghị; nếu đã có thì bị "
-        "thay toàn bộ.",
+    "The file to write: .html or .pdf for the council's meeting packet, .xlsx for the proposal list; one written "
+    "by ktrules before is replaced whole, any other file only with --force.":
+        "Tệp cần ghi: .html hoặc .pdf cho tài liệu họp Hội đồng, .xlsx cho danh sách đề nghị; tệp do ktrules ghi "
+        "trước đó thì được thay toàn bộ, tệp khác chỉ khi có --force.",
+    "Overwrite --out even if ktrules did not write it.": "Ghi đè tệp --out kể cả khi tệp đó không do ktrules ghi.",
     "Only this award id (repeatable), e.g. CSTDCS.": "Chỉ danh hiệu có mã này (ghi được nhiều lần), ví dụ CSTDCS.",
     "Date of the decision (YYYY-MM-DD or dd/mm/yyyy): reward money uses the lương cơ sở in force then; default "
     "today.":

@@ -174,6 +174,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.award_for_individual": ("{award} là danh hiệu, hình thức cho cá nhân; '{subject}' là một tập thể",
                                  "{award} is a person's award; '{subject}' is a collective"),
     "err.award_kind.hint": ("sửa mã đối tượng hoặc danh hiệu, hình thức", "fix the subject's id or the award"),
+    "err.not_ours": ("đã có tệp này và không phải do ktrules ghi: không ghi đè",
+                     "this file exists and was not written by ktrules: not overwritten"),
+    "err.not_ours.hint": ("chọn tên khác, hoặc thêm --force để ghi đè",
+                          "choose another name, or add --force to overwrite it"),
     "err.key_not_text": ("khóa là một danh sách hoặc một bảng; khóa phải là chữ (như name)",
                          "a key is a list or a mapping; a key is a word (such as name)"),
     "err.case.unknown_criterion": ("danh hiệu {award} không có tiêu chí '{criterion}'",
@@ -957,10 +961,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                    "no verdict to freeze: no subject has a record for {period}"),
     "err.case.nothing_to_freeze.hint": ("kiểm tra --period, --award và --subject",
                                         "check --period, --award and --subject"),
-    "err.case.not_updatable": ("chỉ cập nhật được tệp ca kiểm thử có đúng một ca và dữ liệu ở tệp riêng",
-                               "only a case file holding one case with a dataset file can be updated"),
-    "err.case.not_updatable.hint": ("dùng `ktrules freeze` để ghi tệp kết quả chuẩn mới",
-                                    "write a new golden file with `ktrules freeze`"),
+    "err.case.not_updatable": ("chỉ cập nhật được tệp kết quả chuẩn do `ktrules freeze` ghi (một ca, dữ liệu ở tệp "
+                               "riêng); tệp viết tay không bị ghi đè",
+                               "only a golden file written by `ktrules freeze` (one case, a dataset file) can be "
+                               "updated; a case written by hand is not overwritten"),
+    "err.case.not_updatable.hint": ("sửa tay các kết quả cần đổi, hoặc dùng `ktrules freeze` để ghi tệp kết quả "
+                                    "chuẩn mới", "edit the expectations by hand, or write a new golden file with "
+                                    "`ktrules freeze`"),
     "err.case.suffix": ("tệp ca kiểm thử phải có đuôi .yaml hoặc .yml", "a case file ends in .yaml or .yml"),
     "err.case.suffix.hint": ("ví dụ: --out fixtures/cases/golden/x.yaml", "e.g. --out fixtures/cases/golden/x.yaml"),
     "os.EACCES": ("không có quyền", "permission denied"),

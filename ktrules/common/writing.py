@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import threading
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType
@@ -31,6 +32,38 @@ def write_atomically(path: Path, save: Callable[[Path], None]) -> None:
     finally:
         with contextlib.suppress(OSError):  # a read-only folder must not turn one line into a traceback
             temporary.unlink(missing_ok=True)
+
+
+# What each kind of file ktrules writes carries, so that writing again replaces its own file and no other
+PDF_IDENTIFIER = b"ktrules"  # the first part of the PDF's /ID, in its trailer, which is not compressed
+MARKS = {".html": b'<meta name="generator" content="ktrules">', ".pdf": b"/ID [(%s)" % PDF_IDENTIFIER,
+         ".yaml": b"# Written by `ktrules freeze`", ".yml": b"# Written by `ktrules freeze`"}
+WORKBOOK_CREATOR = "ktrules"
+
+
+def refuse_to_replace(out: Path, force: bool) -> None:
+    """Refuse to write over an existing file that ktrules did not write (a user's notes, another
+    dataset), unless `force`: an empty file holds nothing to lose, and a file written by an earlier run
+    is replaced as the run is repeated."""
+    if force or not out.is_file() or out.stat().st_size == 0 or _written_by_us(out):
+        return
+    raise KtrulesError(t("err.not_ours"), file=out, hint=t("err.not_ours.hint"))
+
+
+def _written_by_us(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                return f">{WORKBOOK_CREATOR}</dc:creator>".encode() in book.read("docProps/core.xml")
+        with path.open("rb") as file:
+            head = file.read(8192)
+            file.seek(max(0, path.stat().st_size - 16384))
+            tail = file.read()
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):  # unreadable, or no workbook: not one of ours
+        return False
+    mark = MARKS.get(suffix)
+    return mark is not None and (mark in head or mark in tail)
 
 
 def make_folder(folder: Path) -> None:

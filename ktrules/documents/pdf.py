@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from ktrules.common.messages import t
-from ktrules.common.writing import write_atomically
+from ktrules.common.writing import PDF_IDENTIFIER, write_atomically
 from ktrules.documents.vanban import Paragraph, VanBan, quoc_hieu
 
 # The foot of every page, added to the page's own CSS: WeasyPrint counts pages, a browser does not.
@@ -32,7 +32,8 @@ def html_to_pdf(html: str, out: Path, lang: str) -> None:
 
     pages = CSS(string=PAGE_NUMBERS.format(label=t("vanban.page", lang)))
     document = HTML(string=html, url_fetcher=_no_network, base_url=".").render(stylesheets=[pages])
-    write_atomically(out, lambda target: document.write_pdf(str(target)))
+    # the identifier marks the file as ktrules' own: `report` writes over it again, and over nobody else's
+    write_atomically(out, lambda target: document.write_pdf(str(target), pdf_identifier=PDF_IDENTIFIER))
 
 
 @cache

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ktrules.common.messages import t
+from ktrules.common.writing import WORKBOOK_CREATOR
 from ktrules.documents.packet import Packet, Section
 
 WIDTHS = (6, 26, 28, 22, 60, 11, 10, 14)  # STT, name, unit, award, summary, votes, share, money: in characters
@@ -28,6 +29,7 @@ _NOT_IN_SHEET_NAMES = re.compile(r"[\\/?*\[\]:]")
 def proposal_workbook(packet: Packet) -> Workbook:
     """A sheet per award with at least one proposal; a workbook with none says so on its only sheet."""
     book = Workbook()
+    book.properties.creator = WORKBOOK_CREATOR  # `report` may write over it again, and over nobody else's
     book.remove(book.active)
     sections = [s for s in packet.sections if s.proposed]
     for section in sections:

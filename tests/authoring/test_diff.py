@@ -214,7 +214,8 @@ def test_a_frozen_case_names_its_dataset_rules_and_date_relative_to_itself(tmp_p
 
 def test_freeze_replaces_a_file_whole_or_not_at_all(tmp_path, monkeypatch):
     out = tmp_path / "x.yaml"
-    out.write_text("old", encoding="utf-8")
+    old = "# Written by `ktrules freeze`: an earlier run\n"
+    out.write_text(old, encoding="utf-8")
     assert invoke("freeze", SMALL, "--period", "2024", "--award", "LDTX", "--out", out).exit_code == 2
 
     def broken_rename(*args: object) -> None:
@@ -224,8 +225,18 @@ def test_freeze_replaces_a_file_whole_or_not_at_all(tmp_path, monkeypatch):
     result = invoke("freeze", SMALL, "--period", "2024", "--out", out, "--lang", "en")
     assert result.exit_code == 2
     assert result.output.startswith(f"Error: {out}: cannot write the file (no space left on the disk)")
-    assert out.read_text(encoding="utf-8") == "old"
+    assert out.read_text(encoding="utf-8") == old
     assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]
+
+
+def test_freeze_writes_over_no_file_it_did_not_write_unless_forced(tmp_path):
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("# my own notes\n", encoding="utf-8")
+    refused = invoke("freeze", SMALL, "--period", "2024", "--out", notes, "--lang", "en")
+    assert refused.exit_code == 2 and "was not written by ktrules: not overwritten" in refused.output
+    assert notes.read_text(encoding="utf-8") == "# my own notes\n"
+    assert invoke("freeze", SMALL, "--period", "2024", "--out", notes, "--force").exit_code == 0
+    assert invoke("freeze", SMALL, "--period", "2024", "--out", notes).exit_code == 0  # its own file now
 
 
 def test_freeze_refuses_a_file_test_would_not_read(tmp_path):
@@ -236,3 +247,18 @@ def test_freeze_refuses_a_file_test_would_not_read(tmp_path):
     english = invoke("freeze", SMALL, "--period", "2024", "--out", tmp_path / "x.txt", "--lang", "en")
     assert english.output.startswith(f"Error: {tmp_path / 'x.txt'}: a case file ends in .yaml or .yml; e.g. --out")
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_update_rewrites_no_case_written_by_hand_and_nothing_when_one_file_is_refused(tmp_path):
+    golden = tmp_path / "golden.yaml"
+    assert invoke("freeze", SMALL, "--period", "2024", "--out", golden).exit_code == 0
+    frozen = golden.read_text(encoding="utf-8")
+    hand = tmp_path / "hand.yaml"
+    hand.write_text(f"# why p01 is expected not eligible\nname: x\nperiod: 2024\ndataset: {SMALL}\n"
+                    "expect: [{subject: p01, award: LDTT, verdict: not_eligible}]\n", encoding="utf-8")
+    before = hand.read_text(encoding="utf-8")
+    golden.write_text(frozen.replace("verdict: eligible", "verdict: incomplete", 1), encoding="utf-8")
+    result = invoke("test", golden, hand, "--update", "--lang", "en")
+    assert result.exit_code == 2 and "a case written by hand is not overwritten" in result.output
+    assert hand.read_text(encoding="utf-8") == before  # comments and a failing expectation kept
+    assert "verdict: incomplete" in golden.read_text(encoding="utf-8")  # not half done: nothing written

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from ktrules import Dataset, Evaluation, evaluate, load_dataset
 from ktrules.cli import cli
 from ktrules.documents.packet import Packet, Section, build_packet, render_html
-from tests.conftest import DEPARTMENT, FIXTURES, ROOT
+from tests.conftest import DEPARTMENT, FIXTURES, ROOT, SMALL
 
 DEPARTMENT_XLSX = FIXTURES / "datasets" / "so-khcn-binh-dinh.xlsx"
 
@@ -176,6 +176,21 @@ def test_report_writes_the_packet_says_where_on_stderr_and_nothing_on_stdout(tmp
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left beside it
 
 
+@pytest.mark.parametrize("suffix", [".html", ".xlsx", ".pdf"])
+def test_report_writes_over_its_own_file_and_an_empty_one_but_no_other_unless_forced(tmp_path: Path,
+                                                                                     suffix: str) -> None:
+    out = tmp_path / f"hop{suffix}"
+    out.write_bytes(b"")  # as tempfile.NamedTemporaryFile leaves it: nothing to lose
+    assert invoke("report", SMALL, "--period", 2024, "--out", out).exit_code == 0
+    assert invoke("report", SMALL, "--period", 2024, "--out", out).exit_code == 0  # its own file, run again
+    mine = tmp_path / f"mine{suffix}"
+    mine.write_bytes(b"USERDATA")
+    refused = invoke("report", SMALL, "--period", 2024, "--out", mine)
+    assert refused.exit_code == 2 and "không phải do ktrules ghi" in refused.output
+    assert mine.read_bytes() == b"USERDATA"
+    assert invoke("report", SMALL, "--period", 2024, "--out", mine, "--force").exit_code == 0
+
+
 def test_the_same_run_writes_the_same_page_and_the_workbook_gives_the_same_as_the_yaml(tmp_path: Path) -> None:
     pages = []
     for i, source in enumerate((DEPARTMENT, DEPARTMENT, DEPARTMENT_XLSX)):
@@ -263,7 +278,7 @@ def test_a_failed_write_leaves_the_earlier_file_whole_and_no_partial_file(tmp_pa
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
-    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out, "--award", "TTLDXS")
+    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out, "--award", "TTLDXS", "--force")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "đĩa đã đầy" in result.stderr  # the system's reason in the user's words
     assert out.read_bytes() == b"the earlier proposal"
