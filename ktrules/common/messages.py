@@ -672,6 +672,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.not_utf8": ("tệp không phải văn bản UTF-8 (byte {byte})", "the file is not UTF-8 text (byte {byte})"),
     "err.not_utf8.hint": ("lưu lại tệp với bảng mã UTF-8 (trong trình soạn thảo: Lưu với mã hóa UTF-8)",
                           "save the file again with the UTF-8 encoding"),
+    "err.not_a_file": ("không phải một tệp (thiết bị hoặc đường ống)", "not a file (a device or a pipe)"),
     "err.unreadable": ("không đọc được tệp ({reason})", "cannot read the file ({reason})"),
     "err.fix_line": ("sửa dòng này", "fix that line"),
     "err.malformed": ("{format} sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: {problem})",

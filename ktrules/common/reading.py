@@ -6,6 +6,7 @@ looked up, by composing the document again, when there is an error to report.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import re
@@ -75,8 +76,9 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_y
 def read_document(path: Path) -> Any:
     """Parse a .yaml/.yml/.json file; syntax errors, keys given twice, impossible dates, overlong
     numbers and nesting deeper than MAX_DEPTH become a KtrulesError with the line."""
+    refuse_special(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad saves UTF-8 with a BOM
     except FileNotFoundError:
         raise KtrulesError(t("err.not_found"), file=path, hint=t("err.not_found.hint")) from None
     except UnicodeDecodeError as exc:  # the byte's line, and what to do, rather than the codec's words
@@ -86,6 +88,12 @@ def read_document(path: Path) -> Any:
     except OSError as exc:
         raise KtrulesError(t("err.unreadable", reason=os_reason(exc)), file=path) from None
     return parse_document(text, path)
+
+
+def refuse_special(path: Path) -> None:
+    """A device or a pipe (/dev/zero, a FIFO) would be read for ever: only files and folders are read."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise KtrulesError(t("err.not_a_file"), file=path, hint=t("err.not_found.hint"))
 
 
 def parse_document(text: str, path: Path) -> Any:
@@ -301,7 +309,7 @@ def _json_line(text: str, loc: Sequence[str | int]) -> int:
 def line_of(path: Path, loc: Sequence[str | int]) -> int | None:
     """The line of the node at `loc` (keys and list indices) in a YAML or JSON file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
         if path.suffix.lower() == ".json":
             return _json_line(text, loc)
         node = yaml.compose(text, Loader=_BaseLoader)
@@ -467,6 +475,7 @@ def json_model(raw: bytes, model: type[M], keys: Callable[[M], int], path: Path)
     province), or None when it is not valid: reading it as `read_document` does then names the problem.
     `keys` counts the keys of every object of a validated model, each object's keys once; when a key may
     be given twice, the standard library reads the text again, and refuses it as `read_document` would."""
+    raw = raw.removeprefix(codecs.BOM_UTF8)  # Notepad saves UTF-8 with a BOM
     try:
         found = model.model_validate_json(raw)
     except ValidationError:
@@ -482,11 +491,12 @@ def json_model(raw: bytes, model: type[M], keys: Callable[[M], int], path: Path)
 def decoded(raw: bytes) -> str:
     """The text of a file's bytes, decoded as Path.read_text decodes the file (newlines made \\n), so that
     the lines counted in it are the lines `line_of` finds in the file."""
-    return io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8").read()
+    return io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig").read()
 
 
 def load_model(path: Path, model: type[M], vocabulary: Iterable[str], keys: Callable[[M], int] | None = None) -> M:
     """Parse and validate a file against `model`; given `keys` (see `json_model`), JSON the fast way first."""
+    refuse_special(path)
     if keys is not None and path.suffix.lower() == ".json":
         try:
             found = json_model(path.read_bytes(), model, keys, path)

@@ -35,12 +35,14 @@ def national_award_names(rules: Path = DEFAULT_RULES) -> dict[str, str]:
 
 
 def load_dataset(path: str | Path, rules: str | Path = DEFAULT_RULES) -> Dataset:
-    """Read and validate a dataset file (YAML or JSON), an Excel workbook (.xlsx) or a folder of CSV
-    files; an assessment or achievement criterion that no rule under `rules` reads is refused."""
+    """Read and validate a dataset file (YAML or JSON), an Excel workbook (.xlsx), a folder of CSV files
+    or a zip of one; an assessment or achievement criterion that no rule under `rules` reads is refused."""
     path = Path(path)
     if path.suffix.lower() in OTHER_SPREADSHEETS:
         raise KtrulesError(t("err.other_spreadsheet", suffix=path.suffix), file=path,
                            hint=t("err.other_spreadsheet.hint", stem=path.stem))
+    if path.suffix.lower() == ".zip" and path.is_file():  # the CSV folder zipped, as the web page takes it
+        return load_upload(str(path), path.read_bytes(), ZIP_UNPACKED_LIMIT, rules)
     if path.suffix.lower() == ".xlsx" or path.is_dir():
         from ktrules.records.workbook import read_dataset  # openpyxl is loaded only when a workbook is read
 
@@ -118,6 +120,7 @@ def check_vocabulary(dataset: Dataset, path: Path, rules: str | Path = DEFAULT_R
 
 
 UPLOAD_SUFFIXES = (".xlsx", ".yaml", ".yml", ".json", ".zip")
+ZIP_UNPACKED_LIMIT = 2**31  # a zip named on the command line: the user's own file, not an upload to guard
 
 
 class UploadTooLarge(KtrulesError):
@@ -172,7 +175,7 @@ def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:
                                  hint=t("err.zip.too_large.hint"))
         folder.mkdir()
         for member in members:
-            path = folder / PurePosixPath(member.filename).name
+            path = folder / PurePosixPath(_member_name(member)).name
             if path.exists():
                 raise KtrulesError(t("err.zip.name_twice", name=path.name), file=shown,
                                    hint=t("err.zip.name_twice.hint"))
@@ -181,6 +184,17 @@ def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError):  # damaged, a password, a method
                 raise KtrulesError(t("err.zip.unreadable", name=path.name), file=shown,
                                    hint=t("err.zip.bad.hint")) from None
+
+
+def _member_name(member: zipfile.ZipInfo) -> str:
+    """A member's name as written: zip tools on Linux and older Windows store UTF-8 names ('Cán bộ.csv')
+    without the flag that says so, which Python then reads as code page 437 ('C├ín bß╗Ö.csv')."""
+    if member.flag_bits & 0x800:
+        return member.filename
+    try:
+        return member.filename.encode("cp437").decode("utf-8")
+    except UnicodeError:  # truly a code page name: left as read
+        return member.filename
 
 
 def _renamed(exc: KtrulesError, written: str, shown: str) -> KtrulesError:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import json
 import zipfile
+from pathlib import Path
 
-from ktrules.engine.inputs import load_upload
-from tests.conftest import FIXTURES, assert_one_line_error
+import yaml
+
+from ktrules.engine.inputs import load_dataset, load_upload
+from tests.conftest import FIXTURES, SMALL, assert_one_line_error
 
 
 def _zipped_csv_folder() -> bytes:
@@ -27,3 +32,29 @@ def test_a_zip_whose_content_is_damaged_is_refused_by_name():
     content[at:at + 3] = b"q01"
     assert_one_line_error(lambda: load_upload("ho-so.zip", bytes(content), 2**20), "ho-so.zip: ",
                           ["cannot unpack", "damaged"])
+
+
+class _Unflagged(zipfile.ZipInfo):
+    """A member named as Linux's zip names it: its name's bytes as they are, without the UTF-8 flag."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 (zipfile's name)
+        return self.filename.encode("cp437"), self.flag_bits
+
+
+def test_a_zip_named_on_the_command_line_with_names_as_linux_zip_stores_them_loads(tmp_path):
+    packed = tmp_path / "ho-so.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        for file in sorted((FIXTURES / "datasets" / "small-csv").iterdir()):
+            # UTF-8 bytes without the flag that says so: Python would read 'Cán bộ.csv' as 'C├ín bß╗Ö.csv'
+            archive.writestr(_Unflagged(file.name.encode().decode("cp437")), file.read_bytes())
+    assert load_dataset(packed) == load_dataset(FIXTURES / "datasets" / "small-csv")
+
+
+def test_a_device_is_refused_not_read_for_ever():
+    assert_one_line_error(lambda: load_dataset(Path("/dev/zero")), "/dev/zero: ", ["not a file"])
+
+
+def test_json_saved_with_a_byte_order_mark_loads(tmp_path):
+    path = tmp_path / "ho-so.json"
+    path.write_bytes(codecs.BOM_UTF8 + json.dumps(yaml.safe_load(SMALL.read_text("utf-8")), default=str).encode())
+    assert load_dataset(path) == load_dataset(SMALL)
