@@ -672,6 +672,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.not_utf8": ("tệp không phải văn bản UTF-8 (byte {byte})", "the file is not UTF-8 text (byte {byte})"),
     "err.not_utf8.hint": ("lưu lại tệp với bảng mã UTF-8 (trong trình soạn thảo: Lưu với mã hóa UTF-8)",
                           "save the file again with the UTF-8 encoding"),
+    "err.host": ("máy chủ này chỉ trả lời theo địa chỉ của chính nó (127.0.0.1, localhost); mở đúng địa chỉ "
+                 "mà `ktrules serve` in ra", "this server answers only at its own address (127.0.0.1, localhost); "
+                 "open the address `ktrules serve` printed"),
     "err.not_a_file": ("không phải một tệp (thiết bị hoặc đường ống)", "not a file (a device or a pipe)"),
     "err.unreadable": ("không đọc được tệp ({reason})", "cannot read the file ({reason})"),
     "err.fix_line": ("sửa dòng này", "fix that line"),

@@ -13,14 +13,13 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ktrules.records.models import Dataset
 from ktrules.server import api, pages, problems, workers
 from ktrules.server.limits import BodyLimit
 from ktrules.server.runs import Runs
-from ktrules.server.security import TokenGuard
+from ktrules.server.security import HostGuard, TokenGuard
 from ktrules.server.state import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -53,7 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_upload)
     app.add_middleware(TokenGuard, token=settings.token)
     if settings.hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.hosts))
+        app.add_middleware(HostGuard, hosts=tuple(settings.hosts))
     return app
 
 

@@ -8,6 +8,7 @@ import ipaddress
 import secrets
 from urllib.parse import parse_qsl, urlencode
 
+from starlette.datastructures import Headers
 from starlette.requests import Request, cookie_parser
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -49,6 +50,27 @@ def same(given: str | None, expected: str) -> bool:
 
 def new_csrf() -> str:
     return secrets.token_urlsafe(24)
+
+
+class HostGuard:
+    """Refuses (400, problem details in the caller's language) a request whose Host header names none of
+    `hosts`: starlette's TrustedHostMiddleware answered in English plain text."""
+
+    def __init__(self, app: ASGIApp, hosts: tuple[str, ...]) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _host_name(Headers(scope=scope).get("host", "")) not in self.hosts:
+            lang = lang_of(Request(scope))
+            return await problem(400, t("err.host", lang), lang)(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
+def _host_name(header: str) -> str:
+    """The name in a Host header, without its port: 'localhost:8000', '[::1]:8000'."""
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
 
 
 class TokenGuard:

@@ -64,5 +64,8 @@ def test_serve_on_loopback_answers_only_its_own_names(monkeypatch: pytest.Monkey
     with TestClient(started["app"], base_url="http://127.0.0.1:8000") as client:
         assert client.get("/api/health").status_code == 200
         assert client.get("/api/health", headers={"host": "localhost:8000"}).status_code == 200
-        # a page elsewhere whose name was pointed at 127.0.0.1 (DNS rebinding) is refused
-        assert client.get("/api/health", headers={"host": "evil.example"}).status_code == 400
+        assert client.get("/api/health", headers={"host": "[::1]:8000"}).status_code == 200
+        # a page elsewhere whose name was pointed at 127.0.0.1 (DNS rebinding) is refused, as a problem
+        refused = client.get("/api/health", headers={"host": "evil.example:8000"})
+        assert refused.status_code == 400 and refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["detail"].startswith("máy chủ này chỉ trả lời theo địa chỉ của chính nó")
