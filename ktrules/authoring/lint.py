@@ -44,11 +44,6 @@ Severity = Literal["error", "warning"]
 
 # What a citation names: an article, clause, point, section or part (or their numbers).
 _CITATION = re.compile(r"\d|\b(điều|đ|khoản|k|điểm|mục|phần|chương)\b", re.IGNORECASE)
-# Loading's messages name the problem; the code lets a script (or a reader of --format json) sort them.
-_LOAD_CODES = (("is used twice", "duplicate-id"), ("given twice", "duplicate-key"),
-               ("unknown award", "unknown-award"), ("unknown parameter", "unknown-parameter"),
-               ("unknown fact", "unknown-fact"), ("years_holding fact of this version", "unknown-fact"),
-               ("cycle", "cycle"))
 _SYMBOLS = {"at_least": "≥", "more_than": ">", "at_most": "≤", "less_than": "<", "equals": "="}
 # The values a numeric fact can take (months_worked: the dataset refuses more than 12 with leave).
 _NUMBER_RANGES: dict[str, tuple[float, float]] = {"member_share": (0, 1), "months_worked": (0, 12),
@@ -192,8 +187,8 @@ def _schema_valid(path: Path) -> RuleVersion | None:
 
 def _load_problems(path: Path, rules: RuleVersion) -> Iterator[Finding]:
     problems = list(type_check(rules))
-    for loc, message, hint in problems:
-        yield _load_finding(KtrulesError(message, file=path, line=line_of(path, loc), hint=hint), path)
+    for loc, message, hint, code in problems:
+        yield _load_finding(KtrulesError(message, file=path, line=line_of(path, loc), hint=hint, code=code), path)
     if not problems and isinstance(cycle := award_stages(award_needs(rules)), str):
         yield _load_finding(KtrulesError(t("err.pack.cycle", cycle=cycle), file=path, code="cycle",
                                          line=line_of(path, ("awards", cycle.split(", ")[0])),
@@ -202,7 +197,7 @@ def _load_problems(path: Path, rules: RuleVersion) -> Iterator[Finding]:
 
 def _load_finding(exc: KtrulesError, path: Path) -> Finding:
     problem = exc.message + (f"; {exc.hint}" if exc.hint else "")
-    code = exc.code or next((code for words, code in _LOAD_CODES if words in exc.message), "invalid")
+    code = exc.code or "invalid"
     return Finding("error", Path(exc.file) if exc.file else path, exc.line, code, "lint.load", {"problem": problem})
 
 

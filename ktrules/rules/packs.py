@@ -29,13 +29,13 @@ def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
         rules = RuleVersion.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc, path, vocabulary()) from None
-    for loc, message, hint in type_check(rules):
-        raise KtrulesError(message, file=path, line=line_of(path, loc), hint=hint)
+    for loc, message, hint, code in type_check(rules):
+        raise KtrulesError(message, file=path, line=line_of(path, loc), hint=hint, code=code)
     needs = award_needs(rules)
     stages = award_stages(needs)
     if isinstance(stages, str):
         raise KtrulesError(t("err.pack.cycle", cycle=stages), file=path,
-                           line=line_of(path, ("awards",)), hint=t("err.pack.cycle.hint"))
+                           line=line_of(path, ("awards",)), hint=t("err.pack.cycle.hint"), code="cycle")
     return LoadedVersion(pack, path, rules, stages, needs)
 
 

@@ -287,7 +287,7 @@ def test_a_table_in_vietnamese_names_severity_and_code(tmp_path: Path):
     result = invoke(tmp_path / "rules")
     assert result.exit_code == 1
     assert result.output.splitlines()[0].split() == ["Vị", "trí", "Mức", "độ", "Mã", "Nội", "dung"]
-    assert "lỗi" in result.output and "tệp không nạp được: unknown fact 'ratng'" in result.output
+    assert "lỗi" in result.output and "tệp không nạp được: không có dữ kiện 'ratng'" in result.output
 
 
 def test_a_folder_without_packs_is_a_one_line_error(tmp_path: Path):
