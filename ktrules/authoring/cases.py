@@ -21,6 +21,7 @@ from ktrules.engine.inputs import check_vocabulary, load_dataset
 from ktrules.records.models import Dataset, dataset_from_mapping
 from ktrules.rules import DEFAULT_RULES, walk
 
+CASES_GUIDE = "docs/authoring.md"  # where an unknown key of a case file is looked up
 FROZEN = MARKS[".yaml"]  # the first line of a golden file, which `test --update` may rewrite
 
 
@@ -150,7 +151,8 @@ def run_file(path: Path, cache: dict[Path, Dataset], default_rules: Path = DEFAU
             evaluation = evaluate(dataset, case.period, as_of=case.as_of, rules=rules, campaign=case.campaign)
             failures = _check(case, evaluation, path, prefix)
         except ValidationError as exc:
-            error = validation_error(exc, path, [*Case.model_fields, *Expectation.model_fields], prefix)
+            error = validation_error(exc, path, [*Case.model_fields, *Expectation.model_fields], prefix,
+                                     guide=CASES_GUIDE)
             results.append(CaseResult(path, name, (str(error),), refused=True))
             continue
         except KtrulesError as exc:
@@ -211,7 +213,8 @@ def updated_case(path: Path) -> dict[str, Any]:
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(exc, path, [*Case.model_fields, *Expectation.model_fields]) from None
+        raise validation_error(exc, path, [*Case.model_fields, *Expectation.model_fields],
+                               guide=CASES_GUIDE) from None
     dataset = (path.parent / str(case.dataset)).resolve()
     rules = (path.parent / case.rules).resolve() if case.rules else None
     # the same verdicts as before, those a narrowed `freeze` wrote included, with today's results

@@ -20,7 +20,7 @@ from typing import Any
 
 from ktrules.authoring.cases import CaseResult
 from ktrules.common.errors import KtrulesError
-from ktrules.common.messages import t
+from ktrules.common.messages import short_number, t
 from ktrules.common.output import render
 from ktrules.engine.evaluate import CAMPAIGNS, AwardVerdict, Evaluation
 from ktrules.rules import LoadedVersion, load_pack, walk
@@ -163,8 +163,8 @@ def _gap_rows(coverage: Coverage, lang: str) -> list[dict[str, str]]:
     return list(rows.values())
 
 
-def _percent(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+def _percent(value: float, lang: str) -> str:
+    return short_number(round(value, 1), lang)  # 77,6 in Vietnamese
 
 
 def report(coverage: Coverage, limit: Threshold | None, lang: str) -> str:
@@ -177,12 +177,12 @@ def report(coverage: Coverage, limit: Threshold | None, lang: str) -> str:
                    **{o: t(f"coverage.col.{o}", lang) for o in OUTCOMES}}
         lines += [t("coverage.gaps", lang), render(rows, "table", columns, widths=dict.fromkeys(OUTCOMES, 30)), ""]
     lines.append(t("coverage.decided", lang, n=sum(c.decided for c in coverage.criteria), total=n,
-                   percent=_percent(coverage.decided)))
+                   percent=_percent(coverage.decided, lang)))
     lines.append(t("coverage.undecided", lang, n=sum("undecided" in c.seen for c in coverage.criteria), total=n,
-                   percent=_percent(coverage.undecided)))
+                   percent=_percent(coverage.undecided, lang)))
     if limit is not None:
         key = "coverage.below" if below(coverage, limit) else "coverage.meets"
-        lines.append(t(key, lang, percent=_percent(coverage.decided), min=_percent(limit.percent),
+        lines.append(t(key, lang, percent=_percent(coverage.decided, lang), min=_percent(limit.percent, lang),
                        source=limit.source))
     return "\n".join(lines)
 

@@ -25,6 +25,7 @@ from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.rules import (
     FACT_TYPES,
     ORDINALS,
+    RULES_GUIDE,
     Leaf,
     LoadedVersion,
     PackInfo,
@@ -156,7 +157,8 @@ def _pack_info(folder: Path) -> tuple[PackInfo, list[Finding]]:
         check_pack_id(info, path)
         return info, []
     except (KtrulesError, ValidationError) as exc:
-        error = exc if isinstance(exc, KtrulesError) else validation_error(exc, path, PackInfo.model_fields)
+        error = exc if isinstance(exc, KtrulesError) else \
+            validation_error(exc, path, PackInfo.model_fields, guide=RULES_GUIDE)
         # the versions are still worth checking: name the pack after its folder
         return PackInfo.model_construct(id=folder.name), [_load_finding(error, path)]
 

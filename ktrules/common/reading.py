@@ -339,7 +339,8 @@ def dotted(loc: Iterable[str | int]) -> str:
 
 
 def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str],
-                     prefix: Sequence[str | int] = (), document: Any = None) -> KtrulesError:
+                     prefix: Sequence[str | int] = (), document: Any = None,
+                     guide: str = "docs/records.md") -> KtrulesError:
     """The first problem of a pydantic error as a one-line KtrulesError naming file, line and key."""
     if document is None:
         try:
@@ -354,7 +355,7 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
     hint = None
     if first["type"] == "extra_forbidden":
         message = t("err.unknown_key", name=key)
-        hint = suggest(str(key), vocabulary) or t("err.unknown_key.hint")
+        hint = suggest(str(key), vocabulary) or t("err.unknown_key.hint", guide=guide)
     elif first["type"] == "missing":
         message = t("err.missing_key", where=dotted(loc), name=key)
         hint = t("err.missing_key.hint")

@@ -45,6 +45,7 @@ from ktrules.rules.models import (
 from ktrules.rules.packs import (
     DEFAULT_RULES,
     NATIONAL_PACK,
+    RULES_GUIDE,
     check_pack_id,
     load_pack,
     load_version,
@@ -53,8 +54,9 @@ from ktrules.rules.packs import (
     select_version,
 )
 
-__all__ = ["COMPARISONS", "DEFAULT_RULES", "FACT_TYPES", "NATIONAL_PACK", "ORDINALS", "AchievementsFact",
-           "AssessmentFact", "Authority", "Award", "Ballot", "BaseSalary", "BlocRankFact", "ConsecutiveFact",
+__all__ = ["COMPARISONS", "DEFAULT_RULES", "FACT_TYPES", "NATIONAL_PACK", "ORDINALS", "RULES_GUIDE",
+           "AchievementsFact", "AssessmentFact", "Authority", "Award", "Ballot", "BaseSalary", "BlocRankFact",
+           "ConsecutiveFact",
            "Criterion", "Deadline", "DisciplineFact", "Document", "Group", "InitiativesFact", "Leaf", "LoadedVersion",
            "MemberCountFact", "MemberDisciplineFact", "MemberShareFact", "MonthsSinceRecruitmentFact",
            "MonthsWorkedFact", "Multiple", "PackInfo", "ParamRef", "Quota", "Ranking", "RatingFact", "RewardMoney",

@@ -19,6 +19,7 @@ from ktrules.rules.models import LoadedVersion, PackInfo, RuleVersion
 _PACKAGE = Path(__file__).resolve().parent.parent
 DEFAULT_RULES = _PACKAGE / "packs" if (_PACKAGE / "packs").is_dir() else _PACKAGE.parent / "rules"
 NATIONAL_PACK = "vn"
+RULES_GUIDE = "docs/rule-files.md"  # where an unknown key of a rule file is looked up
 
 def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
     data = read_document(path)
@@ -28,7 +29,7 @@ def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
     try:
         rules = RuleVersion.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(exc, path, vocabulary()) from None
+        raise validation_error(exc, path, vocabulary(), guide=RULES_GUIDE) from None
     for loc, message, hint, code in type_check(rules):
         raise KtrulesError(message, file=path, line=line_of(path, loc), hint=hint, code=code)
     needs = award_needs(rules)
@@ -50,7 +51,7 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
     try:
         info = PackInfo.model_validate(info_data if isinstance(info_data, dict) else {})
     except ValidationError as exc:
-        raise validation_error(exc, info_path, vocabulary()) from None
+        raise validation_error(exc, info_path, vocabulary(), guide=RULES_GUIDE) from None
     check_pack_id(info, info_path)
     files = sorted(p for p in folder.glob("*.y*ml") if p.name != "pack.yaml") + sorted(folder.glob("*.json"))
     versions = sorted((load_version(p, info) for p in files), key=lambda v: v.rules.effective_from)
