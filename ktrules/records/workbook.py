@@ -269,6 +269,7 @@ class _Builder:
 
     def _organization(self, table: Table, rows: list[tuple[int, dict[str, Any]]]) -> None:
         if not rows:
+            self.problems.raise_any()  # a row with a bad cell is not read: its cell is the problem, not its absence
             raise table.error(t("wb.no_organization"), t("wb.no_organization.hint"))
         if len(rows) > 1:
             raise table.error(t("wb.one_organization"), t("wb.remove_row"), rows[1][0])

@@ -410,3 +410,8 @@ def test_a_folder_named_like_a_csv_file_is_not_read_as_one(tmp_path):
     dataset_to_csv(load_dataset(SMALL), folder)
     (folder / "ghi chú.csv").mkdir()
     assert load_dataset(folder).people
+
+
+def test_a_bad_cell_in_the_organization_row_is_named_not_taken_for_a_missing_row(book):
+    edit(book, "Cơ quan", {"J2": -9})  # Số thành viên Hội đồng
+    assert_one_line_error(lambda: load_dataset(book), str(book), ["Cơ quan, dòng 2, cột Số thành viên Hội đồng"])
