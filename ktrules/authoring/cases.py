@@ -18,7 +18,7 @@ from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.common.writing import MARKS, make_folder, write_atomically
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, Evaluation, evaluate
 from ktrules.engine.inputs import check_vocabulary, load_dataset
-from ktrules.records.models import Dataset, dataset_from_mapping
+from ktrules.records.models import Dataset, Year, dataset_from_mapping
 from ktrules.rules import DEFAULT_RULES, walk
 
 CASES_GUIDE = "docs/authoring.md"  # where an unknown key of a case file is looked up
@@ -37,7 +37,7 @@ class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     dataset: str | dict[str, Any]
-    period: int
+    period: Year  # strict, as in a dataset: period: "2024" is refused there too
     as_of: date | None = None
     rules: str | None = None
     campaign: str | None = None
