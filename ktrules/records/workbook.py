@@ -8,6 +8,7 @@ import difflib
 import io
 import unicodedata
 import warnings
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,7 @@ def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ..
     except Exception:  # a file that is not a workbook fails with zip, XML or openpyxl errors alike
         raise KtrulesError(t("wb.not_excel"), file=path,
                            hint=t("wb.not_excel.hint")) from None
+    _refuse_uncomputed(path, book)
     for ws in book.worksheets:
         # openpyxl keeps a merged range's value in its first cell only: ratings merged over four people
         # would read as one rating and three missing
@@ -83,6 +85,30 @@ def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ..
             raise KtrulesError(t("wb.merged", sheet=ws.title, cells=merged.coord), file=path, hint=t("wb.merged.hint"))
     return {ws.title: (path, t("wb.sheet", name=ws.title), list(ws.iter_rows(values_only=True)))
             for ws in book.worksheets}
+
+
+def _refuse_uncomputed(path: Path, book: Any) -> None:
+    """A formula whose value was never computed (a workbook written by a script, not saved by Excel)
+    reads as an empty cell: a rating left out, a year missing. Read again for its formulas only when the
+    sheets hold any (Excel's own workbooks keep every value computed)."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(b"<f" in archive.read(name) for name in sheets):
+            return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        formulas = openpyxl.load_workbook(path, read_only=True)  # formulas as their text, not their values
+    try:
+        for ws in formulas.worksheets:
+            computed = book[ws.title]
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("=") and \
+                            computed[cell.coordinate].value is None:
+                        raise KtrulesError(t("wb.uncomputed", sheet=ws.title, cell=cell.coordinate), file=path,
+                                           hint=t("wb.uncomputed.hint"))
+    finally:
+        formulas.close()
 
 
 def _csv_grids(folder: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ...]]]]:

@@ -415,3 +415,9 @@ def test_a_folder_named_like_a_csv_file_is_not_read_as_one(tmp_path):
 def test_a_bad_cell_in_the_organization_row_is_named_not_taken_for_a_missing_row(book):
     edit(book, "Cơ quan", {"J2": -9})  # Số thành viên Hội đồng
     assert_one_line_error(lambda: load_dataset(book), str(book), ["Cơ quan, dòng 2, cột Số thành viên Hội đồng"])
+
+
+def test_a_formula_never_computed_is_refused_by_its_cell_not_read_as_empty(book):
+    edit(book, "Xếp loại", {"D2": '=IF(1=1,"HTXS","HT")'})  # openpyxl saves formulas without their values
+    assert_one_line_error(lambda: load_dataset(book), str(book),
+                          ["trang tính Xếp loại, ô D2", "công thức chưa được tính", "lưu lại"])
