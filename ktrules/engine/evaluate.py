@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from itertools import repeat
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -147,12 +147,24 @@ def campaign_ids(rules: str | Path = DEFAULT_RULES) -> list[str]:
 
 def campaign_packs(rules: str | Path = DEFAULT_RULES, ids: Sequence[str] | None = None) -> list[list[LoadedVersion]]:
     """Every version of every campaign pack (or of those of `ids`), pack by pack."""
-    return [_pack(Path(rules).resolve() / CAMPAIGNS / c) for c in (campaign_ids(rules) if ids is None else ids)]
+    return [_pack(_root(rules) / CAMPAIGNS / c) for c in (campaign_ids(rules) if ids is None else ids)]
+
+
+def _root(rules: str | Path) -> Path:
+    """A rules folder as an absolute path; an absolute one resolved once (a server resolved its folder,
+    symbolic links and all, three times a request), a relative one from the current folder each time."""
+    path = Path(rules)
+    return _resolved(path) if path.is_absolute() else path.resolve()
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: Path) -> Path:
+    return path.resolve()
 
 
 def version_in_force(rules: str | Path, as_of: date, campaign: str | None = None) -> LoadedVersion:
     """The national version in force on `as_of`, or a campaign's with the national awards it includes."""
-    root = Path(rules).resolve()
+    root = _root(rules)
     if campaign is None:
         return select_version(_pack(root / NATIONAL_PACK), as_of)
     known = campaign_ids(root)
