@@ -100,9 +100,12 @@ def _campaigns(rules: str, lang: str) -> list[tuple[str, str]]:
     return offered
 
 
-def _start(request: Request, settings: Settings, error: str | None = None, status: int = 200) -> HTMLResponse:
+def _start(request: Request, settings: Settings, error: str | None = None, status: int = 200,
+           form: FormData | None = None) -> HTMLResponse:
+    """The start page; after a refused form, with what was chosen in it (a browser cannot fill the file in)."""
     csrf = request.cookies.get(CSRF_COOKIE) or new_csrf()
-    response = _page(request, "start.html.j2", status, csrf=csrf, csrf_field=CSRF_FIELD, error=error,
+    given = {k: str(form.get(k) or "") if form else "" for k in ("example", "period", "as_of", "campaign")}
+    response = _page(request, "start.html.j2", status, csrf=csrf, csrf_field=CSRF_FIELD, error=error, given=given,
                      campaigns=_campaigns(settings.rules, lang_of(request)),
                      year=date.today().year - 1,
                      mb=settings.max_upload // 2**20)
@@ -128,7 +131,7 @@ async def upload(request: Request, settings: Config) -> Response:
             raise ValueError(t("server.error.no_file", lang))
         asked = Asked(source[0], *_choices(form, lang))
     except ValueError as exc:
-        return _start(request, settings, str(exc), 422)
+        return _start(request, settings, str(exc), 422, form)
     run = request.app.state.runs.start(asked, source[1], str(settings.rules))
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 

@@ -37,6 +37,13 @@ def test_a_form_without_its_csrf_token_is_refused(client: TestClient) -> None:
     assert refused.status_code == 403 and "biểu mẫu đã cũ" in refused.text
 
 
+def test_a_refused_form_keeps_what_was_chosen_in_it(client: TestClient) -> None:
+    refused = submit(client, period="2023", as_of="2023-12-31", campaign="tay-ninh-2023")  # no file, no example
+    assert refused.status_code == 422 and 'id="error"' in refused.text
+    assert 'value="2023" required' in refused.text and 'value="2023-12-31"' in refused.text
+    assert '<option value="tay-ninh-2023" selected>' in refused.text
+
+
 def test_an_uploaded_workbook_gives_counts_a_filtered_table_and_explanations(client: TestClient) -> None:
     workbook = (DATASETS_DIR / "so-khcn-binh-dinh.xlsx").read_bytes()
     results = submit(client, files={"dataset": ("so-khcn-binh-dinh.xlsx", workbook, "application/octet-stream")})
