@@ -249,7 +249,7 @@ async def packet_html(request: Request, settings: Config, run_id: str) -> Respon
     """The council meeting packet, as `ktrules report --out FILE.html` writes it."""
     run = _done(request, run_id)
     html = await run_in_threadpool(lambda: render_html(_packet(run, lang_of(request), settings.rules)))
-    return HTMLResponse(html, headers=_attachment(f"hop-hoi-dong-{run.asked.period}.html"))
+    return HTMLResponse(html, headers=_attachment(run, "hop-hoi-dong", "html"))
 
 
 @router.get("/runs/{run_id}/packet.pdf")
@@ -264,7 +264,7 @@ async def packet_pdf(request: Request, settings: Config, run_id: str) -> Respons
             write_report(packet, out)
             return out.read_bytes()
     return Response(await run_in_threadpool(pdf), media_type="application/pdf",
-                    headers=_attachment(f"hop-hoi-dong-{run.asked.period}.pdf"))
+                    headers=_attachment(run, "hop-hoi-dong", "pdf"))
 
 
 @router.get("/runs/{run_id}/documents.zip")
@@ -283,7 +283,7 @@ async def documents_zip(request: Request, settings: Config, run_id: str) -> Resp
                     archive.write(path, path.relative_to(folder).as_posix())
             return buffer.getvalue()
     return Response(await run_in_threadpool(zipped), media_type="application/zip",
-                    headers=_attachment(f"ho-so-{run.asked.period}.zip"))
+                    headers=_attachment(run, "ho-so", "zip"))
 
 
 @router.get("/runs/{run_id}/proposal.xlsx")
@@ -298,7 +298,7 @@ async def proposal_xlsx(request: Request, settings: Config, run_id: str) -> Resp
         proposal_workbook(_packet(run, lang_of(request), settings.rules)).save(buffer)
         return buffer.getvalue()
     return Response(await run_in_threadpool(save), media_type=XLSX,
-                    headers=_attachment(f"de-nghi-khen-thuong-{run.asked.period}.xlsx"))
+                    headers=_attachment(run, "de-nghi-khen-thuong", "xlsx"))
 
 
 @router.get("/rules")
@@ -334,5 +334,8 @@ def _packet(run: Run, lang: str, rules: Path, decided: date | None = None) -> An
         return build_packet(evaluation, lang, payer=payer(rules, decided or date.today()))
 
 
-def _attachment(filename: str) -> dict[str, str]:
-    return {"content-disposition": f'attachment; filename="{filename}"'}
+def _attachment(run: Run, stem: str, suffix: str) -> dict[str, str]:
+    """A download named by what it holds: the year, and the campaign when there is one, so that a
+    campaign's packet and the national one of the same year are not saved under one name."""
+    campaign = f"-{run.asked.campaign}" if run.asked.campaign else ""
+    return {"content-disposition": f'attachment; filename="{stem}-{run.asked.period}{campaign}.{suffix}"'}

@@ -37,6 +37,15 @@ def test_a_form_without_its_csrf_token_is_refused(client: TestClient) -> None:
     assert refused.status_code == 403 and "biểu mẫu đã cũ" in refused.text
 
 
+def test_a_campaigns_downloads_are_named_apart_from_the_national_ones_of_the_year(client: TestClient) -> None:
+    campaign = DATASETS_DIR / "campaigns" / "tay-ninh-2023.yaml"
+    results = submit(client, files={"dataset": (campaign.name, campaign.read_bytes(), "application/yaml")},
+                     period="2023", campaign="tay-ninh-2023")
+    assert results.status_code == 200, results.text
+    packet = client.get(f"{results.url}/packet.html")
+    assert packet.headers["content-disposition"] == 'attachment; filename="hop-hoi-dong-2023-tay-ninh-2023.html"'
+
+
 def test_a_refused_form_keeps_what_was_chosen_in_it(client: TestClient) -> None:
     refused = submit(client, period="2023", as_of="2023-12-31", campaign="tay-ninh-2023")  # no file, no example
     assert refused.status_code == 422 and 'id="error"' in refused.text
