@@ -720,6 +720,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "rc.expected_one_of": ("cần một trong {choices}", "expected one of {choices}"),
     "rc.expected_bool": ("cần true hoặc false", "expected true or false"),
     "rc.expected_number": ("cần một số", "expected a number"),
+    "err.unknown_unit": ("không có đơn vị '{value}' trong {where}", "unknown unit '{value}' in {where}"),
+    "err.unknown_verdict": ("không có kết quả xét '{value}' trong {where}", "no verdict '{value}' in {where}"),
     "err.host": ("máy chủ này chỉ trả lời theo địa chỉ của chính nó (127.0.0.1, localhost); mở đúng địa chỉ "
                  "mà `ktrules serve` in ra", "this server answers only at its own address (127.0.0.1, localhost); "
                  "open the address `ktrules serve` printed"),

@@ -7,7 +7,7 @@ import io
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -183,15 +183,30 @@ def results(request: Request, run_id: str, award: str = "", unit: str = "", verd
         counts: dict[str, Counter[str]] = {}
         for v in evaluation.verdicts:
             counts.setdefault(v.award, Counter())[v.verdict] += 1
+        units = evaluation.dataset.units_by_id
+        _refuse_filter(award, counts, "err.unknown_award", lang)  # an address typed or kept: say so, not show none
+        _refuse_filter(unit, units, "err.unknown_unit", lang)
+        _refuse_filter(verdict, VERDICTS, "err.unknown_verdict", lang)
         rows = [row(evaluation, v, lang, criteria=False) for v in evaluation.verdicts
                 if (not award or v.award == award) and (not verdict or v.verdict == verdict)]
         if unit:
             rows = [r for r in rows if unit in (r["unit"], r["subject"])]
         shown = rows[:SHOWN]  # a province has 100,000s of verdicts: the filters narrow, a page shows a few
+        for r in shown:  # a person's unit by its name, as on the check table
+            r["unit"] = units[r["unit"]].name if r["unit"] in units else r["unit"]
         names = {a: evaluation.award(a).name.in_(lang) for a in counts}
         return _page(request, "results.html.j2", run=run, evaluation=evaluation, counts=counts, names=names,
-                     rows=shown, total=len(rows), units=evaluation.dataset.units, chosen={"award": award, "unit": unit,
-                                                                        "verdict": verdict})
+                     rows=shown, total=len(rows), units=evaluation.dataset.units, verdicts=VERDICTS,
+                     chosen={"award": award, "unit": unit, "verdict": verdict})
+
+
+VERDICTS = ("eligible", "not_eligible", "incomplete")
+
+
+def _refuse_filter(given: str, known: Collection[str], message: str, lang: str) -> None:
+    if given and given not in known:
+        raise KtrulesError(t(message, lang, value=given, where=t("err.in_run", lang)),
+                           hint=suggest_or_list(given, known))
 
 
 @router.get("/runs/{run_id}/subjects/{subject}")

@@ -147,4 +147,15 @@ def test_a_ranking_or_rules_address_with_a_wrong_choice_is_refused_not_replaced(
     assert first.index('value="LDTT"') < first.index('value="TTLDTT"')  # the rule file's order
     wrong = client.get(f"{run}/ranking?award=NOPE", headers=browser)
     assert wrong.status_code == 422 and "NOPE" in wrong.text
+    for query in ("award=NOPE", "unit=nope", "verdict=bogus"):  # the results' filters, not an empty table
+        refused = client.get(f"{run}?{query}", headers=browser)
+        assert refused.status_code == 422 and query.split("=")[1] in refused.text, query
+    named = client.get(run, params={"award": "LDTT", "unit": "ttra"}).text
+    assert "<td>Thanh tra Sở</td>" in named  # a person's unit by its name
     assert client.get("/rules?as_of=2024-02-30", headers=browser).status_code == 422
+
+
+def test_a_year_without_records_says_why_the_table_is_empty(client: TestClient) -> None:
+    page = submit(client, example="1", period="2019")
+    assert page.status_code == 200 and 'id="nothing"' in page.text
+    assert "không có kết quả nào cho năm 2019: không có bản ghi xếp loại của năm này" in page.text
