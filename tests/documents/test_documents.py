@@ -108,7 +108,7 @@ def test_a_multiple_for_an_award_or_kind_the_version_lacks_is_refused_at_load() 
     wrong = money_rules.multiples["LDTT"].model_copy(update={"collective": 1.0})
     broken = version.model_copy(update={"reward_money": money_rules.model_copy(
         update={"multiples": {**money_rules.multiples, "LDTT": wrong, "LDTX": wrong}})})
-    problems = [(loc, message) for loc, message, _ in type_check(broken)]
+    problems = [(loc, message) for loc, message, _, _ in type_check(broken)]
     assert (("reward_money", "multiples", "LDTT", "collective"), "LDTT is not awarded to a collective") in problems
     assert (("reward_money", "multiples", "LDTX"), "unknown award 'LDTX'") in problems
 
