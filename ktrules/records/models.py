@@ -397,16 +397,16 @@ class Dataset(Strict):
 _PERSONAL = ("months_worked", "leave", "discipline", "unit")
 
 
-def _personal(record: Record) -> bool:
-    return record.months_worked is not None or bool(record.leave) or bool(record.discipline) or record.unit is not None
+def _personal(record: Record) -> list[str]:
+    """The fields only a person's record holds that `record` gives."""
+    return [name for name in _PERSONAL if getattr(record, name) not in (None, ())]
 
 
 def _misplaced(record: Record, i: int, of_unit: bool) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
     if of_unit:
-        for name in _PERSONAL:
-            if getattr(record, name) not in (None, ()):
-                yield ("records", i, name), t("ds.personal_on_unit", name=name, subject=record.subject), \
-                    t("ds.misplaced.hint", name=name)
+        for name in _personal(record):
+            yield ("records", i, name), t("ds.personal_on_unit", name=name, subject=record.subject), \
+                t("ds.misplaced.hint", name=name)
     elif record.bloc_rank is not None:
         yield ("records", i, "bloc_rank"), t("ds.rank_on_person", subject=record.subject), \
             t("ds.misplaced.hint", name="bloc_rank")
