@@ -202,7 +202,7 @@ def frozen_case(evaluation: Evaluation, dataset: Path, out: Path, *, name: str, 
     return case
 
 
-def updated_case(path: Path) -> dict[str, Any]:
+def updated_case(path: Path, default_rules: Path = DEFAULT_RULES) -> dict[str, Any]:
     """A golden case file (written by `freeze`: one case, a dataset file) with the verdicts the rules give
     today, to be written over it. A case written by hand is refused: its comments would be lost and its
     expectations, failing or not, replaced by whatever the rules now give."""
@@ -218,7 +218,8 @@ def updated_case(path: Path) -> dict[str, Any]:
     dataset = (path.parent / str(case.dataset)).resolve()
     rules = (path.parent / case.rules).resolve() if case.rules else None
     # the same verdicts as before, those a narrowed `freeze` wrote included, with today's results
-    evaluation = evaluate(load_dataset(dataset), case.period, as_of=case.as_of, rules=rules or DEFAULT_RULES,
+    evaluation = evaluate(load_dataset(dataset, rules or default_rules), case.period, as_of=case.as_of,
+                          rules=rules or default_rules,
                           campaign=case.campaign, awards=sorted({e.award for e in case.expect}),
                           subjects=sorted({e.subject for e in case.expect}))
     return frozen_case(evaluation, dataset, path, name=case.name, as_of=case.as_of, rules=rules,

@@ -113,7 +113,8 @@ def _without_info(folder: Path, packs: list[Path]) -> Iterator[Finding]:
     """Folders of version files with no pack.yaml: no command reads them, which their author should hear
     of rather than find their rules skipped (the schema beside the packs is no version)."""
     held = {p.parent for p in folder.rglob("*.y*ml")} | {p.parent for p in folder.rglob("*.json")}
-    for lost in sorted(held - set(packs) - {folder}):
+    # a pack's own subfolders (its case files, say) hold no versions: load_pack reads its top level only
+    for lost in sorted(f for f in held - {folder} if not any(f == p or p in f.parents for p in packs)):
         yield Finding("error", lost / "pack.yaml", None, "no-pack-info", "lint.load",
                       {"problem": f"{t('err.pack.no_info')}; {t('err.pack.no_info.hint')}"})
 

@@ -434,7 +434,7 @@ def _places(errors: list[Any], prefix: Sequence[str | int], document: Any) -> li
     of a union pydantic tried fail at one place (a NaN is no bool, int, float, str nor reference) or at
     a place and inside it (criteria neither a mapping by kind nor a list with a misspelt key): they are
     one error, told at the deepest place, not "and 4 more errors" that the file does not have."""
-    placed = [{**e, "loc": _in_document([*prefix, *e["loc"]], document)} for e in errors]
+    placed = [{**e, "loc": _in_document([*prefix, *e["loc"]], document, e["type"] == "missing")} for e in errors]
     # a misspelt key is also a missing one: one mistake, said once
     misspelt = [tuple(e["loc"]) for e in placed if e["type"] == "extra_forbidden" and e["loc"]]
     placed = [e for e in placed if not (e["type"] == "missing" and e["loc"] and any(
@@ -442,18 +442,19 @@ def _places(errors: list[Any], prefix: Sequence[str | int], document: Any) -> li
     locs = {tuple(e["loc"]) for e in placed}
     deepest = [e for e in placed if not any(len(other) > len(e["loc"]) and other[:len(e["loc"])] == tuple(e["loc"])
                                             for other in locs)]
-    # a misspelt key also shows as a missing one: name the misspelling, it says what to fix
-    deepest.sort(key=lambda e: (e["type"] != "extra_forbidden", e["type"] != "finite_number"))
-    first: dict[tuple, Any] = {}
+    # one error a place, NaN's own if it is one; a misspelt key first: it says what to fix
+    first: dict[tuple, Any] = {}  # in the file's order
     for e in deepest:
-        first.setdefault(tuple(e["loc"]), e)
-    return list(first.values())
+        loc = tuple(e["loc"])
+        if loc not in first or (e["type"] == "finite_number" != first[loc]["type"]):
+            first[loc] = e
+    return sorted(first.values(), key=lambda e: e["type"] != "extra_forbidden")
 
 
-def _in_document(loc: Sequence[str | int], document: Any) -> list[str | int]:
+def _in_document(loc: Sequence[str | int], document: Any, missing: bool = False) -> list[str | int]:
     """`loc` without the steps pydantic adds that are not in the file: the union member it tried
-    ('int', 'leaf', 'list[tagged-union[Leaf,Group]]') or a fact's operator. `document` is the file
-    as parsed (or `_UNREAD`)."""
+    ('int', 'leaf', 'list[tagged-union[Leaf,Group]]') or a fact's operator; its last step kept only when
+    it names a key `missing` from a mapping. `document` is the file as parsed (or `_UNREAD`)."""
     if document is _UNREAD:
         return list(loc)
     node, kept = document, []
@@ -464,8 +465,8 @@ def _in_document(loc: Sequence[str | int], document: Any) -> list[str | int]:
             inside = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
         if inside:
             node = node[step]
-        elif i < len(loc) - 1 or not isinstance(node, dict):
-            continue  # the last step may name a key missing from a mapping: keep it
+        elif i < len(loc) - 1 or not isinstance(node, dict) or not missing:
+            continue
         kept.append(step)
     return kept
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import threading
 import zipfile
@@ -58,12 +59,15 @@ def _written_by_us(path: Path) -> bool:
                 return f">{WORKBOOK_CREATOR}</dc:creator>".encode() in book.read("docProps/core.xml")
         with path.open("rb") as file:
             head = file.read(8192)
-            file.seek(max(0, path.stat().st_size - 16384))
-            tail = file.read()
+            if suffix == ".pdf":  # the /ID is in the trailer's dictionary, where `startxref` points
+                file.seek(max(0, path.stat().st_size - 1024))
+                found = re.search(rb"startxref\s+(\d+)", file.read())
+                file.seek(int(found.group(1)) if found else 0)
+                head = file.read(4096)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):  # unreadable, or no workbook: not one of ours
         return False
     mark = MARKS.get(suffix)
-    return mark is not None and (mark in head or mark in tail)
+    return mark is not None and mark in head
 
 
 def make_folder(folder: Path) -> None:

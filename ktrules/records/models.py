@@ -394,12 +394,12 @@ class Dataset(Strict):
 
 # what a record of a person holds that a unit's does not, and the reverse: given to the other, no rule
 # reads it, and it would be ignored without a word
-_PERSONAL = ("months_worked", "leave", "discipline", "unit")
+PERSONAL_FIELDS = ("months_worked", "leave", "discipline", "unit")
 
 
 def _personal(record: Record) -> list[str]:
     """The fields only a person's record holds that `record` gives."""
-    return [name for name in _PERSONAL if getattr(record, name) not in (None, ())]
+    return [name for name in PERSONAL_FIELDS if getattr(record, name) not in (None, ())]
 
 
 def _misplaced(record: Record, i: int, of_unit: bool) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:

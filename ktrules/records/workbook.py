@@ -22,7 +22,7 @@ from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
 from ktrules.common.output import FORMULA_STARTS
 from ktrules.common.vocabulary import NATIONAL_AWARDS
-from ktrules.records.models import Dataset
+from ktrules.records.models import PERSONAL_FIELDS, Dataset
 from ktrules.records.sheets import (
     AWARD_ID,
     PAIRS,
@@ -371,15 +371,18 @@ class _Builder:
                 self.problems.add(self.error(tuple(error["loc"]), t("wb.invalid", reason=error["msg"]),
                                              t("wb.invalid.hint")))
             raise self.problems.combined() from None
-        for loc, message, _ in dataset.problems():
-            self.problems.add(self._problem(dataset, loc, message))
+        for loc, message, hint in dataset.problems():
+            self.problems.add(self._problem(dataset, loc, message, hint))
         self._check_names(dataset)
         self.problems.raise_any()
         return dataset
 
-    def _problem(self, dataset: Dataset, loc: tuple[str | int, ...], message: str) -> KtrulesError:
+    def _problem(self, dataset: Dataset, loc: tuple[str | int, ...], message: str, hint: str | None) -> KtrulesError:
+        """A problem of the dataset in the words of its cells, where the dataset's words name keys."""
         value = _at(self.data, loc)
         field = next((s for s in loc[1:] if isinstance(s, str)), "")
+        if loc[0] == "records" and field in PERSONAL_FIELDS and dataset.records[loc[1]].subject in dataset.units_by_id:
+            return self.error(loc, message, hint)  # a person's cell filled on a unit's row: said as the dataset says
         if field == "id":
             return self.error(loc, t("wb.id_twice", value=value, where=self._first_use(value)), t("wb.id_twice.hint"))
         if field == "months_worked":
@@ -391,7 +394,7 @@ class _Builder:
         if field in known:
             hint = _did_you_mean(str(value), known[field]) or t(f"wb.unknown.{field}.hint")
             return self.error(loc, t(f"wb.unknown.{field}", value=value), hint)
-        return self.error(loc, message, None)
+        return self.error(loc, message, hint)
 
     def _first_use(self, value: Any) -> str:
         """'Trang tính Cán bộ, dòng 3': where an id is first given."""

@@ -64,7 +64,7 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
 def check_pack_id(info: PackInfo, info_path: Path) -> None:
     """A pack's id is its folder's name: --campaign and conferrals name a pack by its folder, and a
     copied folder that kept the id would pass for the original."""
-    folder = info_path.parent.name
+    folder = info_path.resolve().parent.name  # `.` or `..` names no folder
     if info.id != folder:
         raise KtrulesError(t("err.pack.id_folder", id=info.id, folder=folder), file=info_path,
                            line=line_of(info_path, ("id",)), hint=t("err.pack.id_folder.hint", folder=folder),

@@ -72,7 +72,7 @@ def test_a_missing_case_path_is_refused_in_the_language_asked_for(tmp_path, lang
 def test_a_case_file_of_the_wrong_shape_is_refused_in_the_language_asked_for(write, lang, words):
     result = CliRunner().invoke(cli, ["test", str(write("x.yaml", "42\n")), "--lang", lang])
     assert result.exit_code == 2 and words in result.output  # bad input, not a verdict that changed
-    assert "0 passed, 0 failed" in result.output.splitlines()
+    assert "0 passed, 1 failed" in result.output.splitlines()  # a script reading the line sees it did not pass
 
 
 @pytest.mark.parametrize(("expect", "words"), [

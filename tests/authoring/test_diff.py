@@ -262,3 +262,15 @@ def test_update_rewrites_no_case_written_by_hand_and_nothing_when_one_file_is_re
     assert result.exit_code == 2 and "a case written by hand is not overwritten" in result.output
     assert hand.read_text(encoding="utf-8") == before  # comments and a failing expectation kept
     assert "verdict: incomplete" in golden.read_text(encoding="utf-8")  # not half done: nothing written
+
+
+def test_update_evaluates_under_the_rules_given_on_the_command_line(tmp_path):
+    golden = tmp_path / "g" / "ldtt.yaml"
+    assert invoke("freeze", DEPARTMENT, "--period", "2024", "--award", "LDTT", "--out", golden).exit_code == 0
+    rules = _copy_rules(tmp_path / "rules")
+    version = rules / NATIONAL_PACK / "2024.yaml"
+    version.write_text(version.read_text(encoding="utf-8").replace(RECRUITED_6, RECRUITED_6.replace("6", "12")),
+                       "utf-8")
+    assert invoke("test", golden, "--rules", rules).exit_code == 1  # the edited rules move p41's verdict
+    assert invoke("test", golden, "--rules", rules, "--update").exit_code == 0
+    assert invoke("test", golden, "--rules", rules).exit_code == 0  # rewritten under those rules

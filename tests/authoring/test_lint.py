@@ -16,6 +16,7 @@ from ktrules.common.messages import LANGUAGE
 from ktrules.rules import DEFAULT_RULES
 
 PACK = DEFAULT_RULES / "vn"
+FIXTURES_CASE = Path(__file__).resolve().parents[2] / "fixtures" / "cases" / "contract-example.yaml"
 BUNDLED_PACKS = sorted({p.parent for p in DEFAULT_RULES.rglob("pack.yaml")})
 
 PACK_INFO = "id: {id}\ntitle: {{vi: Thử, en: Test}}\n"
@@ -349,3 +350,14 @@ def test_a_comparison_left_empty_is_a_finding_not_a_crash(tmp_path: Path):
     edited, text = vn_with(tmp_path, "        at_least: HTT", "        at_least: null")
     finding = only(lint(tmp_path / "rules"), "invalid")
     assert finding.file == edited and "needs exactly one of at_least" in finding.message("en")
+
+
+def test_a_packs_own_subfolder_and_a_pack_named_by_dot_are_no_findings(tmp_path: Path, monkeypatch):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    cases = rules / "campaigns" / "tay-ninh-2023" / "cases"
+    cases.mkdir()
+    shutil.copy(FIXTURES_CASE, cases / "case.yaml")  # case files kept beside the pack they test
+    assert [f for f in lint(rules) if f.severity == "error"] == []
+    monkeypatch.chdir(rules / "campaigns" / "tay-ninh-2023")
+    assert [f for f in lint(Path(".")) if f.severity == "error"] == []

@@ -421,3 +421,9 @@ def test_a_formula_never_computed_is_refused_by_its_cell_not_read_as_empty(book)
     edit(book, "Xếp loại", {"D2": '=IF(1=1,"HTXS","HT")'})  # openpyxl saves formulas without their values
     assert_one_line_error(lambda: load_dataset(book), str(book),
                           ["trang tính Xếp loại, ô D2", "công thức chưa được tính", "lưu lại"])
+
+
+def test_a_persons_cell_on_a_units_row_is_said_as_such(book):
+    edit(book, "Xếp loại", {"E6": 12})  # Số tháng làm việc on vp's row: it read '12 worked plus 0 leave exceed 12'
+    assert_one_line_error(lambda: load_dataset(book), str(book),
+                          ["Xếp loại, dòng 6, cột Số tháng làm việc", "'vp' là một tập thể"])
