@@ -20,7 +20,7 @@ from typing import Any, Literal
 from ktrules.common.messages import t
 from ktrules.common.output import render
 from ktrules.documents.formatting import day
-from ktrules.documents.report import condition, show_evidence, show_reading, subject_name
+from ktrules.documents.report import condition, show_evidence, show_reading, subject_name, unit_of
 from ktrules.engine.evaluate import AwardVerdict, CriterionResult, Evaluation
 from ktrules.rules import Leaf
 
@@ -131,14 +131,16 @@ def _award_name(award: str, before: Evaluation, after: Evaluation, lang: str) ->
     return award
 
 
-def _side(node: CriterionResult | None, lang: str) -> dict[str, Any] | None:
+def _side(node: CriterionResult | None, evaluation: Evaluation, lang: str) -> dict[str, Any] | None:
     if node is None:
         return None
     c = node.criterion
     out: dict[str, Any] = {"result": node.result, "text": c.text.in_(lang), "cite": c.cite}
     if isinstance(c, Leaf) and node.reading is not None:
-        out |= {"fact": c.fact, "value": show_reading(node.reading, lang),
-                "condition": condition(c, node.threshold, lang), "evidence": show_evidence(node.reading, lang)}
+        unit = unit_of(evaluation.version, c)  # as explain words it: 75%, 6 tháng
+        out |= {"fact": c.fact, "value": show_reading(node.reading, lang, unit),
+                "condition": condition(c, node.threshold, lang, unit),
+                "evidence": show_evidence(node.reading, lang, evaluation)}  # members by name, as in explain
     return out
 
 
@@ -148,7 +150,7 @@ def change_record(change: Change, before: Evaluation, after: Evaluation, lang: s
         "kind": change.kind, "subject": change.subject, "name": subject_name(after, change.subject),
         "award": change.award, "award_name": _award_name(change.award, before, after, lang),
         "verdict_before": change.verdicts[0], "verdict_after": change.verdicts[1],
-        "criteria": [{"id": c.id, "before": _side(c.before, lang), "after": _side(c.after, lang)}
+        "criteria": [{"id": c.id, "before": _side(c.before, before, lang), "after": _side(c.after, after, lang)}
                      for c in change.criteria],
     }
 

@@ -274,3 +274,14 @@ def test_update_evaluates_under_the_rules_given_on_the_command_line(tmp_path):
     assert invoke("test", golden, "--rules", rules).exit_code == 1  # the edited rules move p41's verdict
     assert invoke("test", golden, "--rules", rules, "--update").exit_code == 0
     assert invoke("test", golden, "--rules", rules).exit_code == 0  # rewritten under those rules
+
+
+def test_a_share_reads_as_a_percentage_on_both_sides_as_in_explain(tmp_path):
+    rules = _copy_rules(tmp_path / "rules")
+    version = rules / NATIONAL_PACK / "2024.yaml"
+    version.write_text(version.read_text(encoding="utf-8").replace("    value: 0.7\n", "    value: 0.9\n", 1), "utf-8")
+    result = invoke("diff", DEPARTMENT, "--period", "2024", "--against-rules", rules, "--format", "json")
+    sides = [c[side] for change in json.loads(result.output)["changes"] for c in change["criteria"]
+             if c["id"] == "ldtt_share"
+             for side in ("before", "after")]
+    assert sides and all(s["value"].endswith("%") and s["condition"] in ("≥ 70%", "≥ 90%") for s in sides), sides
