@@ -142,12 +142,14 @@ def _lint_pack(folder: Path) -> tuple[list[Finding], dict[str, int]]:
             findings += _version_checks(version.path, version.rules)
             unverified[f"{info.id}/{version.rules.version}"] = sum(
                 not node.verified for _, criteria, _ in _trees(version.rules) for node, _ in walk(criteria, ()))
-    findings += _duplicate_versions(versions)
-    findings += _includes(folder, versions)
+    duplicates = list(_duplicate_versions(versions))
+    findings += duplicates + list(_includes(folder, versions))
     spans = [(v.path, span) for v in versions if (span := _span(v)) is not None]
     if len(spans) < len(versions):  # a file whose dates cannot be read leaves a gap that is not there
         return findings, unverified
-    return findings + list(_span_findings([(path, *span) for path, span in spans])), unverified
+    # a copy of a version overlaps it: its duplicate-version says what to do, an overlap would not
+    return findings + list(_span_findings([(path, *span) for path, span in spans], sides=not duplicates)), \
+        unverified
 
 
 def _pack_info(folder: Path) -> tuple[PackInfo, list[Finding]]:
@@ -266,11 +268,14 @@ def _span(version: _Version) -> tuple[date, date | None] | None:
         return None
 
 
-def _span_findings(spans: list[tuple[Path, date, date | None]]) -> Iterator[Finding]:
+def _span_findings(spans: list[tuple[Path, date, date | None]], sides: bool = True) -> Iterator[Finding]:
+    """Versions that end before they start, then (with `sides`) overlaps and gaps between versions."""
     bad = [(path, start, end) for path, start, end in spans if end is not None and end < start]
     for path, start, end in bad:
         yield Finding("error", path, line_of(path, ("effective_to",)), "bad-span", "lint.bad-span",
                       {"start": start, "end": end})
+    if not sides:
+        return
     # a version that ends before it starts says nothing true about overlaps and gaps
     ordered = sorted((s for s in spans if s not in bad), key=lambda s: s[1])
     day = timedelta(days=1)

@@ -74,6 +74,12 @@ def check_pack_id(info: PackInfo, info_path: Path) -> None:
 def _refuse_overlaps(versions: list[LoadedVersion]) -> None:
     """Two versions in force on one day would let the order of the files choose the rules; a version
     that ends before it starts is said first, being what makes it overlap."""
+    seen: dict[str, Path] = {}
+    for v in versions:  # a copy of a file (2024-draft.yaml) overlaps it because it is the same version
+        other = seen.setdefault(v.rules.version, v.path)
+        if other != v.path:
+            raise KtrulesError(t("lint.duplicate-version", version=v.rules.version, other=other.name), file=v.path,
+                               line=line_of(v.path, ("version",)), code="duplicate-version")
     for v in versions:
         start, end = v.rules.effective_from, v.rules.effective_to
         if end is not None and end < start:

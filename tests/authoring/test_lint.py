@@ -361,3 +361,9 @@ def test_a_packs_own_subfolder_and_a_pack_named_by_dot_are_no_findings(tmp_path:
     assert [f for f in lint(rules) if f.severity == "error"] == []
     monkeypatch.chdir(rules / "campaigns" / "tay-ninh-2023")
     assert [f for f in lint(Path(".")) if f.severity == "error"] == []
+
+
+def test_a_copied_version_file_is_a_duplicate_version_not_an_overlap_to_fix_by_dates(tmp_path: Path):
+    pack = write_pack(tmp_path / "mini", {"2024.yaml": minimal_version("2024", "2024-01-01"),
+                                          "2024-draft.yaml": minimal_version("2024", "2024-01-01")})
+    assert [f.code for f in lint(pack) if f.severity == "error"] == ["duplicate-version"]

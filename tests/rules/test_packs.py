@@ -160,3 +160,10 @@ def test_a_version_that_ends_before_it_starts_is_refused_as_such_not_as_an_overl
     root = _pack_with(tmp_path, "effective_to: 2025-06-30", "effective_to: 2023-06-30")
     assert_one_line_error(lambda: evaluate(load_dataset(SMALL), 2024, rules=root), str(root / "vn" / "2024.yaml"),
                           ["ends (2023-06-30) before it starts (2024-01-01)", "fix effective_to"])
+
+
+def test_a_copied_version_file_is_refused_as_a_duplicate_version(tmp_path):
+    root = _pack_with(tmp_path)
+    (root / "vn" / "2024-draft.yaml").write_text(V2024, encoding="utf-8")
+    assert_one_line_error(lambda: evaluate(load_dataset(SMALL), 2024, rules=root), str(root / "vn"),
+                          ["version '2024' is also in", "give each file its own version"])
