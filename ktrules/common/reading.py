@@ -363,10 +363,13 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
         given = first.get("input")
         shown = t("err.given", value=repr(given)) if given is not None and not isinstance(given, dict | list) else ""
         message = f"{dotted(loc)}: {value_problem(first)}{shown}"
-        expected = first.get("ctx", {}).get("expected")
+        ctx = first.get("ctx", {})
+        expected, tag = ctx.get("expected"), ctx.get("tag")
         if expected and given is not None:
             choices = _choices(expected)
             hint = suggest(str(given), choices) or t("err.use", expected=_listed(choices))
+        elif tag is not None and "expected_tags" in ctx:  # a fact's op: `op: verdict_of`
+            hint = suggest(str(tag), _choices(str(ctx["expected_tags"])))
     return KtrulesError(message + more, file=path, line=line_of(path, loc), hint=hint)
 
 

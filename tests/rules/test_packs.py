@@ -70,6 +70,7 @@ def _line_of(text: str, needle: str) -> int:
      ["unknown key 'quota'"]),
     ("  ldtt: {op: verdict, award: LDTT}", "  ldtt: {op: verdict, award: LDTX}", ["unknown award 'LDTX'"]),
     ("  ldtt: {op: verdict, award: LDTT}", "  ldtt: {op: verdict_of, award: LDTT}", ["facts.ldtt", "verdict_of"]),
+    ("  ldtt: {op: verdict, award: LDTT}", "  ldtt: {op: verdct, award: LDTT}", ["did you mean 'verdict'"]),
 ])
 def test_broken_rule_file_fails_at_load_with_file_and_line(tmp_path, old, new, words):
     root = _pack_with(tmp_path, old, new)
