@@ -306,7 +306,33 @@ def _version_checks(path: Path, rules: RuleVersion) -> Iterator[Finding]:
         for node, loc in walk(criteria, where):
             if isinstance(node, Leaf):
                 yield from _range(path, rules, award_id, node, loc)
+                yield from _words_agree(path, rules, award_id, node, loc)
     yield from _unused(path, rules)
+
+
+# the numbers a criterion's words give for its threshold: "ít nhất 70%" of a share, "06 tháng" of months
+_PERCENT, _MONTHS = re.compile(r"(\d+(?:[.,]\d+)?)\s*%"), re.compile(r"(\d+(?:[.,]\d+)?)\s*tháng")
+_WORDED = {"member_share": (_PERCENT, 100, "%"), "months_since_recruitment": (_MONTHS, 1, " tháng"),
+           "months_worked": (_MONTHS, 1, " tháng")}
+
+
+def _words_agree(path: Path, rules: RuleVersion, award_id: str, leaf: Leaf, loc: tuple) -> Iterator[Finding]:
+    """Words that give another threshold than the one compared: a parameter changed to 0.8 while the
+    criterion still reads "ít nhất 70%", so that explanations read "70% … yêu cầu ≥ 80%"."""
+    spec = rules.facts.get(leaf.fact)
+    worded = _WORDED.get(getattr(spec, "op", ""))
+    if worded is None or len(leaf.comparisons()) != 1:
+        return
+    given = leaf.comparison[1]
+    value = rules.value(given) if not isinstance(given, ParamRef) or given.param in rules.parameters else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    pattern, scale, unit = worded
+    said = list(pattern.finditer(leaf.text.vi))
+    if said and not any(math.isclose(float(m.group(1).replace(",", ".")), value * scale) for m in said):
+        yield Finding("warning", path, line_of(path, (*loc, "text")), "text-threshold", "lint.text-threshold",
+                      {"id": leaf.id, "award": award_id, "said": ", ".join(m.group(0) for m in said),
+                       "value": f"{value * scale:g}{unit}"})
 
 
 def _citations(path: Path, rules: RuleVersion) -> Iterator[Finding]:

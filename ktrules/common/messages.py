@@ -231,6 +231,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                   "'TT 01/2024/TT-BNV, Điều 1, khoản 5'",
                                   "the citation '{cite}' of parameter '{id}' names no article; name it, e.g. "
                                   "'TT 01/2024/TT-BNV, Điều 1, khoản 5'"),
+    "lint.text-threshold": ("lời của tiêu chí '{id}' ({award}) ghi {said} nhưng ngưỡng so sánh là {value}; sửa lời "
+                            "hoặc ngưỡng để giải trình không tự mâu thuẫn",
+                            "the words of criterion '{id}' ({award}) say {said} but it compares with {value}; fix "
+                            "one so that explanations agree with themselves"),
     "lint.never-met": ("tiêu chí '{id}' của {award} ({condition}) không bao giờ đạt: {fact} chỉ nhận giá trị "
                        "{domain}; sửa ngưỡng hoặc bỏ tiêu chí",
                        "criterion '{id}' of {award} ({condition}) can never be met: {fact} only takes values "

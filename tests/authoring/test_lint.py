@@ -367,3 +367,10 @@ def test_a_copied_version_file_is_a_duplicate_version_not_an_overlap_to_fix_by_d
     pack = write_pack(tmp_path / "mini", {"2024.yaml": minimal_version("2024", "2024-01-01"),
                                           "2024-draft.yaml": minimal_version("2024", "2024-01-01")})
     assert [f.code for f in lint(pack) if f.severity == "error"] == ["duplicate-version"]
+
+
+def test_words_that_give_another_threshold_than_the_one_compared_are_a_warning(tmp_path: Path):
+    edited, text = vn_with(tmp_path, "  tt_min_ldtt_share:\n    value: 0.7\n", "  tt_min_ldtt_share:\n    value: 0.8\n")
+    found = [f for f in lint(tmp_path / "rules") if f.code == "text-threshold"]
+    assert found and all(f.severity == "warning" and f.file == edited for f in found)
+    assert "say 70% but it compares with 80%" in found[0].message("en")
