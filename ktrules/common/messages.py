@@ -726,6 +726,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "rc.expected_number": ("cần một số", "expected a number"),
     "err.unknown_unit": ("không có đơn vị '{value}' trong {where}", "unknown unit '{value}' in {where}"),
     "err.unknown_verdict": ("không có kết quả xét '{value}' trong {where}", "no verdict '{value}' in {where}"),
+    "err.decision_date.hint": ("tiền thưởng tính theo quy định áp dụng vào ngày quyết định ({day}); sửa "
+                               "--decision-date", "reward money follows the rules in force on the decision date "
+                               "({day}); fix --decision-date"),
     "err.host": ("máy chủ này chỉ trả lời theo địa chỉ của chính nó (127.0.0.1, localhost); mở đúng địa chỉ "
                  "mà `ktrules serve` in ra", "this server answers only at its own address (127.0.0.1, localhost); "
                  "open the address `ktrules serve` printed"),

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ktrules.common.errors import KtrulesError
+from ktrules.common.messages import short_date, t
 from ktrules.engine.evaluate import version_in_force
 from ktrules.rules import Authority, BaseSalary, LoadedVersion, Multiple
 
@@ -55,7 +57,11 @@ class Payer:
 
 def payer(rules: str | Path, decided: date) -> Payer:
     """The national rules in force on the decision date: they set the multiples and the lương cơ sở."""
-    return Payer(version_in_force(rules, decided), decided)
+    try:
+        return Payer(version_in_force(rules, decided), decided)
+    except KtrulesError as exc:  # the date to change is the decision's, not the period's
+        raise KtrulesError(exc.message, file=exc.file, line=exc.line,
+                           hint=t("err.decision_date.hint", day=short_date(decided))) from None
 
 
 def _base_salary(values: list[BaseSalary], day: date) -> BaseSalary | None:
