@@ -580,10 +580,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.proposal.excerpt": ("Về việc đề nghị khen thưởng năm {period}", "On the awards proposed for {period}"),
     "documents.proposal.to": ("Kính gửi: {who}", "To: {who}"),
     "documents.proposal.request": ("Căn cứ kết quả họp xét của Hội đồng Thi đua - Khen thưởng, {agency} kính đề nghị "
-                                   "{who} xem xét, khen thưởng năm {period} cho {individual} cá nhân và {collective} "
-                                   "tập thể, cụ thể như sau:",
+                                   "{who} xem xét, khen thưởng năm {period} cho {whom}, cụ thể như sau:",
                                    "Following its council's meeting, {agency} proposes to {who} the awards of {period} "
-                                   "for {individual} persons and {collective} collectives, as follows:"),
+                                   "for {whom}, as follows:"),
+    "documents.count.individual": ("{n} cá nhân", "{n} persons"),
+    "documents.count.collective": ("{n} tập thể", "{n} collectives"),
     "documents.proposal.closing": ("Kính trình {who} xem xét, quyết định./.", "Submitted to {who} for decision."),
     "documents.proposal.recipient": ("{who} (để xem xét);", "{who} (for decision);"),
     "documents.report.kind": ("BÁO CÁO THÀNH TÍCH", "ACHIEVEMENT REPORT"),
@@ -862,6 +863,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "wb.hint.assessment": ("dùng Đạt hoặc Không đạt", "use Đạt or Không đạt"),
     "err.did_you_mean": ("có phải {words}?", "did you mean {words}?"),
     "err.or": (" hoặc ", " or "),
+    "and": (" và ", " and "),
     "err.unknown_key": ("không biết khóa '{name}'", "unknown key '{name}'"),
     "err.unknown_key.hint": ("xóa khóa này hoặc xem các khóa được dùng ở {guide}",
                              "remove it or check the format in {guide}"),

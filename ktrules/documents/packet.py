@@ -8,6 +8,7 @@ self-contained, printable page (jinja2); `write_report` writes it, or the propos
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -218,7 +219,9 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         deferred=_numbered(deferred), threshold=ballot.share if ballot else None,
         **_authority(evaluation, award_id, lang),
         money_basis=tuple(_money_lines(payer, award_id, award.kinds, lang)) if payer else (),
-        money_prose=tuple(_money_lines(payer, award_id, award.kinds, lang, prose=True)) if payer else (),
+        # a văn bản states the reward of the kinds it proposes: no "(cá nhân) chưa xác định" in a list of units
+        money_prose=tuple(_money_lines(payer, award_id, [k for k in award.kinds if k in {e.kind for e in proposed}]
+                                       or award.kinds, lang, prose=True)) if payer else (),
         total=sum(amounts) if payer and None not in amounts else None,  # type: ignore[arg-type]
         total_money=money(sum(amounts), lang) if payer and proposed and None not in amounts else "",  # type: ignore[arg-type]
         left_out=_left_out(left_out["not_eligible"], lang))
@@ -273,6 +276,7 @@ def _money_lines(payer: Payer, award_id: str, kinds: list[str], lang: str, prose
         yield text if prose else text + _mark(amount.verified)  # a văn bản notes the unverified apart
 
 
+_NOTE = re.compile(r"\s*\([^)]*\)")
 _KINDS_OF_TEXT = {"NĐ": ("Nghị định số", "Decree"), "TT": ("Thông tư số", "Circular"),
                   "QĐ": ("Quyết định số", "Decision")}
 _PARTS = {"Điều": ("Điều", "Article"), "khoản": ("khoản", "clause"), "điểm": ("điểm", "point")}
@@ -282,6 +286,7 @@ def cite_in_words(cite: str, lang: str) -> str:
     """A rule file's citation as prose: "NĐ 152/2025/NĐ-CP, Điều 50" gives "Điều 50 Nghị định số
     152/2025/NĐ-CP" ("Article 50 of Decree 152/2025/NĐ-CP"); the smallest part first, as the law writes it."""
     en = lang == "en"
+    cite = _NOTE.sub("", cite)  # "(chưa thấy văn bản)": the rule file's note, said in the † line, not the text
     text, *parts = [p.strip() for p in cite.split(",")]
     head, _, number = text.partition(" ")
     if head in _KINDS_OF_TEXT and number:

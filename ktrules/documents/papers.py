@@ -225,6 +225,13 @@ def _by_authority(evaluation: Evaluation, sections: list[Section], lang: str) ->
     return list(groups.items())
 
 
+def _counted(individual: int, collective: int, lang: str) -> str:
+    """"02 cá nhân và 03 tập thể", or only the kind proposed: never "0 cá nhân"."""
+    shown = (lambda n: f"{n:02d}") if lang == "vi" else str  # a văn bản writes 02, as its số does
+    return t("and", lang).join(t(f"documents.count.{kind}", lang, n=shown(n))
+                                  for kind, n in (("individual", individual), ("collective", collective)) if n)
+
+
 def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -> VanBan:
     """Tờ trình đề nghị khen thưởng to one higher authority, with the list of each award."""
     lang, agency = packet.lang, packet.agency
@@ -238,7 +245,7 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
         Paragraph(t("documents.proposal.to", lang, who=who), "center"),
         *(Paragraph(t("documents.basis", lang, text=source.title), "basis") for source in packet.sources),
         Paragraph(t("documents.proposal.request", lang, agency=agency.name, who=who, period=packet.period,
-                    individual=individual, collective=collective)),
+                    whom=_counted(individual, collective, lang))),
     ]
     for i, section in enumerate(sections, start=1):
         body += [Paragraph(f"{i}. {section.name}", "subheading"), *_money_sentences(section, lang, named=False),

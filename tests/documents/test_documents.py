@@ -258,7 +258,7 @@ def test_the_proposal_goes_to_the_province_with_the_awards_it_decides(word: Path
     lines = texts(document)
     assert "TỜ TRÌNH" in lines and "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Bình Định" in lines
     # each unit once, though Phòng Quản lý khoa học is proposed for two awards
-    assert any("cho 2 cá nhân và 2 tập thể" in line for line in lines)
+    assert any("cho 02 cá nhân và 02 tập thể" in line for line in lines)
     for award in ("1. Tập thể lao động xuất sắc", "2. Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh"):
         assert award in lines
     assert not any(line.startswith("Lao động tiên tiến") for line in lines)
@@ -484,3 +484,11 @@ def test_report_writes_the_packet_as_a_numbered_pdf(poppler: None, tmp_path: Pat
     assert all(evaluation_2024.dataset.people_by_id[s].name in flat for s in eligible)
     assert "2.340.000 đồng" in flat
 
+
+
+def test_a_proposal_names_only_the_kinds_it_proposes_and_no_note_of_the_rule_file_in_its_text(tmp_path: Path) -> None:
+    from ktrules.documents.packet import cite_in_words
+    from ktrules.documents.papers import _counted
+
+    assert _counted(0, 2, "vi") == "02 tập thể" and _counted(3, 12, "vi") == "03 cá nhân và 12 tập thể"
+    assert cite_in_words("NĐ 161/2026/NĐ-CP (chưa thấy văn bản)", "vi") == "Nghị định số 161/2026/NĐ-CP"
