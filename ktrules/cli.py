@@ -120,6 +120,21 @@ def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign:
     return evaluate(load_dataset(dataset, rules_dir), period, as_of=day, rules=rules_dir, campaign=campaign, **narrow)
 
 
+def _to_write(evaluation: Evaluation, dataset: Path) -> Evaluation:
+    """An evaluation worth a packet or văn bản: a year without records would give papers with no one on
+    them, a likely mistyped --period."""
+    if not evaluation.verdicts:
+        years = sorted({r.year for r in evaluation.dataset.records})
+        raise KtrulesError(t("err.nothing_to_write", period=evaluation.period), file=dataset,
+                           hint=t("err.nothing_to_write.hint", years=_years(years)) if years else None)
+    return evaluation
+
+
+def _years(years: list[int]) -> str:
+    """2021–2025 when no year is missing between, else each."""
+    return f"{years[0]}–{years[-1]}" if years[-1] - years[0] == len(years) - 1 else ", ".join(map(str, years))
+
+
 @click.group(cls=command_line.Group)
 @click.option("--lang", type=click.Choice(LANGS), default=None,
               help="Language of help, messages and output, for any command (as its own --lang).")
@@ -604,7 +619,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     refuse_inputs(out, [dataset, rules_dir])
     refuse_to_replace(out, force)
     pays = payer(rules_dir, _decided(decision_date))
-    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)
+    evaluation = _to_write(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
     ids = packet_awards(evaluation)
     # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone
     bar = click.progressbar(ids, label=t("packet.progress", lang), file=sys.stderr) if sys.stderr.isatty() \
@@ -684,7 +699,7 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
                            hint=t("documents.out_not_empty.hint", lang, suggestion=f"ho-so-{period}-moi"))
     decided = _decided(decision_date)
     pays = payer(rules_dir, decided)
-    evaluation = _evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards)
+    evaluation = _to_write(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
     packet = build_packet(evaluation, lang, payer=pays)
     written = write_papers(council_papers(evaluation, packet, decided), out, fmt)
     click.echo(t("documents.written", lang, n=len(written), path=out, proposed=packet.proposed), err=True)

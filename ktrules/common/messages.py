@@ -730,6 +730,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.decision_date.hint": ("tiền thưởng tính theo quy định áp dụng vào ngày quyết định ({day}); sửa "
                                "--decision-date", "reward money follows the rules in force on the decision date "
                                "({day}); fix --decision-date"),
+    "err.nothing_to_write": ("không có bản ghi xếp loại năm {period}: không có ai để đưa vào hồ sơ",
+                             "no one has a record of {period}: there is no one to put in the papers"),
+    "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
     "err.host": ("máy chủ này chỉ trả lời theo địa chỉ của chính nó (127.0.0.1, localhost); mở đúng địa chỉ "
                  "mà `ktrules serve` in ra", "this server answers only at its own address (127.0.0.1, localhost); "
                  "open the address `ktrules serve` printed"),

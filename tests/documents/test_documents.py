@@ -492,3 +492,11 @@ def test_a_proposal_names_only_the_kinds_it_proposes_and_no_note_of_the_rule_fil
 
     assert _counted(0, 2, "vi") == "02 tập thể" and _counted(3, 12, "vi") == "03 cá nhân và 12 tập thể"
     assert cite_in_words("NĐ 161/2026/NĐ-CP (chưa thấy văn bản)", "vi") == "Nghị định số 161/2026/NĐ-CP"
+
+
+@pytest.mark.parametrize("command", [["report", "--out", "hop.html"], ["documents", "--out", "vanban"]])
+def test_papers_for_a_year_without_records_are_refused_not_written_empty(tmp_path: Path, command: list[str]) -> None:
+    name, option, out = command
+    result = invoke(name, DEPARTMENT, "--period", 2030, option, tmp_path / out)
+    assert result.exit_code == 2 and "hồ sơ có các năm 2021–2025; sửa --period" in result.output
+    assert not (tmp_path / out).exists()
