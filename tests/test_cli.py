@@ -200,3 +200,14 @@ def test_a_share_of_members_reads_as_a_percentage_as_the_packet_writes_it():
     assert "Giá trị đọc được: trong khoảng 71,4% đến 85,7%; yêu cầu ≥ 70%" in shown
     table = invoke("check", DEPARTMENT, "--period", "2024", "--subject", "ccdl", "--award", "TTLDTT").output
     assert "(50%)" in " ".join(table.split())
+
+
+def test_someone_without_a_record_of_the_year_is_named_not_left_out_silently(write):
+    # p05 is on the staff list and was rated in 2023, but her 2024 row was forgotten: she would not count
+    # in her unit's share of LĐTT, and the unit's verdict could change without a word
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "  - {id: p04,", "  - {id: p05, name: \"Lý Thị Mơ\", unit: vp}\n  - {id: p04,").replace(
+        "records:\n", "records:\n  - {subject: p05, year: 2023, rating: HTT}\n")
+    result = invoke("check", write("records.yaml", text), "--period", "2024")
+    assert result.exit_code == 0, result.output
+    assert "không có bản ghi xếp loại năm 2024" in result.output and "Lý Thị Mơ (p05)" in result.output

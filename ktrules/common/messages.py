@@ -733,6 +733,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.nothing_to_write": ("không có bản ghi xếp loại năm {period}: không có ai để đưa vào hồ sơ",
                              "no one has a record of {period}: there is no one to put in the papers"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
+    "unrecorded.notice": ("Lưu ý: {n} cán bộ không có bản ghi xếp loại năm {period} nên không được xét và không "
+                          "tính vào tỷ lệ của đơn vị: {names}. Nếu họ còn công tác trong năm, thêm dòng xếp loại.",
+                          "Note: {n} people have no record of {period}, so they are not evaluated and do not count "
+                          "in their unit's shares: {names}. If they worked that year, add their rating row."),
+    "unrecorded.more": (" và {n} người khác", " and {n} more"),
     "err.host": ("máy chủ này chỉ trả lời theo địa chỉ của chính nó (127.0.0.1, localhost); mở đúng địa chỉ "
                  "mà `ktrules serve` in ra", "this server answers only at its own address (127.0.0.1, localhost); "
                  "open the address `ktrules serve` printed"),

@@ -29,6 +29,7 @@ from ktrules.documents.report import (
     show_reading,
     subject_name,
     unit_of,
+    unrecorded_notice,
 )
 from ktrules.documents.vanban import quoc_hieu
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
@@ -179,7 +180,8 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
         decision=day(payer.decided, lang) if payer else "",
         total_money=money(sum(totals), lang) if payer and totals and None not in totals else "", appendix=appendix,
-        notice=review_notice(evaluation, lang) or "")
+        notice=" ".join(filter(None, [review_notice(evaluation, lang),
+                                      unrecorded_notice(evaluation.dataset, evaluation.period, lang)])))
 
 
 # ---------------------------------------------------------------- one award

@@ -13,6 +13,7 @@ from ktrules.council.ranking import Candidate, RankedList
 from ktrules.documents.formatting import dates_in, day, number, percent
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.engine.facts import Reading
+from ktrules.records.models import Dataset
 from ktrules.rules import COMPARISONS, Criterion, Leaf, LoadedVersion
 
 _MARK = {"passed": "✓", "failed": "✗", "undecided": "?"}
@@ -315,11 +316,23 @@ def review_notice(evaluation: Evaluation, lang: str) -> str | None:
     return t("review.notice", lang, pack=evaluation.version.pack.id, reviewed=day(reviewed, lang))
 
 
+def unrecorded_notice(dataset: Dataset, period: int, lang: str, shown: int = 10) -> str | None:
+    """People who seem present in the period but have no record of it: no verdict, and no place in
+    their unit's shares, which a forgotten rating row would change without a word."""
+    absent = dataset.unrecorded(period)
+    if not absent:
+        return None
+    names = ", ".join(f"{p.name} ({p.id})" for p in absent[:shown])
+    more = t("unrecorded.more", lang, n=len(absent) - shown) if len(absent) > shown else ""
+    return t("unrecorded.notice", lang, n=len(absent), period=period, names=names + more)
+
+
 def summary(evaluation: Evaluation, lang: str) -> str:
     """The counts of each verdict, then the deferred listed apart from the refused."""
     counts = {k: sum(v.verdict == k for v in evaluation.verdicts) for k in ("eligible", "not_eligible", "incomplete")}
     deferred = [v for v in evaluation.verdicts if v.deferred]
-    lines = [t("summary", lang, n=len(evaluation.verdicts), **counts)]
+    lines = [t("summary", lang, n=len(evaluation.verdicts), **counts),
+             *filter(None, [unrecorded_notice(evaluation.dataset, evaluation.period, lang)])]
     if deferred:
         lines.append(t("summary.deferred", lang, n=len(deferred)))
         lines.extend(f"  - {subject_name(evaluation, v.subject)} ({v.subject}): "

@@ -268,6 +268,16 @@ class Dataset(Strict):
         record = self.record(person, year)
         return (record.unit if record and record.unit else None) or self.people_by_id[person].unit
 
+    def unrecorded(self, year: int) -> list[Person]:
+        """People who look present in `year` but have no record of it, so no verdict and no place in a
+        unit's shares: none in any year (added without a rating row), or one the year before or after
+        (a row forgotten, or a first year away). Not those recruited after the year."""
+        by_key = self.records_by_key
+        absent = [p for p in self.people
+                  if (p.id, year) not in by_key and (p.recruited is None or p.recruited.year <= year)]
+        held = set(map(_SUBJECT, self.records)) if absent else set()
+        return [p for p in absent if p.id not in held or (p.id, year - 1) in by_key or (p.id, year + 1) in by_key]
+
     def members(self, unit: str, year: int) -> list[str]:
         """People with a record that year whose unit that year is `unit`."""
         return self._members.get((unit, year), [])

@@ -36,6 +36,7 @@ from ktrules.documents.report import (
     show_reading,
     subject_name,
     unit_of,
+    unrecorded_notice,
 )
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.documents.writers import write_papers, write_report
@@ -75,7 +76,9 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
     html = _TEMPLATES.get_template(template).render(
         t=lambda key, **v: t(key, lang, **v), lang=lang, switch=f"{switch.path}?{switch.query}",
         day=lambda when: day(when, lang) if when else "…", number=lambda value: number(value, lang),
-        notice=lambda evaluation: review_notice(evaluation, lang), **values)
+        notice=lambda evaluation: " ".join(filter(None, [
+            review_notice(evaluation, lang), unrecorded_notice(evaluation.dataset, evaluation.period, lang)])),
+        **values)
     response = HTMLResponse(html, status_code=status, headers={"content-security-policy": POLICY})
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, samesite="strict")
