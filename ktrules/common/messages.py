@@ -738,6 +738,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "Note: {n} people have no record of {period}, so they are not evaluated and do not count "
                           "in their unit's shares: {names}. If they worked that year, add their rating row."),
     "unrecorded.more": (" và {n} người khác", " and {n} more"),
+    "server.back_to_results": ("Về kết quả của lượt xét này", "Back to this run's results"),
     "err.host": ("máy chủ này chỉ trả lời theo địa chỉ của chính nó (127.0.0.1, localhost); mở đúng địa chỉ "
                  "mà `ktrules serve` in ra", "this server answers only at its own address (127.0.0.1, localhost); "
                  "open the address `ktrules serve` printed"),

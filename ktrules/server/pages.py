@@ -4,6 +4,7 @@ reads what it needs and hands it to a template; the wording is the message catal
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from collections import Counter
@@ -87,7 +88,11 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
 
 def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
     """An error on the pages as a page: a browser shows it, with the way back (the API answers JSON)."""
-    return _page(request, "error.html.j2", status, title=title_of(status, lang_of(request)), detail=detail)
+    # within a run still kept, the way back is its results (after a wrong filter or person)
+    within = re.match(r"/runs/([^/]+)", request.url.path)
+    back = f"/runs/{within.group(1)}" if within and request.app.state.runs.get(within.group(1)) else None
+    return _page(request, "error.html.j2", status, title=title_of(status, lang_of(request)), detail=detail,
+                 back=back)
 
 
 def _campaigns(rules: str, lang: str) -> list[tuple[str, str]]:
@@ -207,9 +212,11 @@ VERDICTS = ("eligible", "not_eligible", "incomplete")
 
 
 def _refuse_filter(given: str, known: Collection[str], message: str, lang: str) -> None:
+    """An address whose filter names nothing of the run: a request to fix (400), not data the server
+    could not process, with a way back to the run's results (`error_page`)."""
     if given and given not in known:
-        raise KtrulesError(t(message, lang, value=given, where=t("err.in_run", lang)),
-                           hint=suggest_or_list(given, known))
+        hint = suggest_or_list(given, known)
+        raise HTTPException(400, f"{t(message, lang, value=given, where=t('err.in_run', lang))}; {hint}")
 
 
 @router.get("/runs/{run_id}/subjects/{subject}")
@@ -218,6 +225,8 @@ def subject(request: Request, run_id: str, subject: str) -> HTMLResponse:
     run = _done(request, run_id)
     lang = lang_of(request)
     with run.using() as evaluation:
+        if subject not in evaluation.dataset.subjects():  # an address typed or kept: not found (404)
+            raise HTTPException(404, t("err.unknown_subject", lang, value=subject, where=t("err.in_run", lang)))
         verdicts = subject_verdicts(evaluation, subject)
         explained = [row(evaluation, v, lang) for v in verdicts]
         # the values read, what was required and their records as `explain` words them ("between 2 and 3",

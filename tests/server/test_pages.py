@@ -7,6 +7,7 @@ import io
 import shutil
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import openpyxl
 from fastapi.testclient import TestClient
@@ -134,7 +135,7 @@ def test_an_error_on_the_pages_is_a_page_for_a_browser_and_json_for_a_program(cl
     assert 'id="error"' in missing.text and "Không tìm thấy" in missing.text and 'href="/"' in missing.text
     run = str(submit(client, example="1").url)
     unknown = client.get(f"{run}/subjects/p999", headers=browser)
-    assert unknown.status_code == 422, unknown.text
+    assert unknown.status_code == 404, unknown.text  # not found, with the way back to the run
     assert "không có cán bộ hoặc đơn vị &#39;p999&#39;" in unknown.text, unknown.text[-600:]
     assert client.get("/runs/nothing").headers["content-type"] == "application/problem+json"
     assert client.get("/api/nothing", headers=browser).headers["content-type"] == "application/problem+json"
@@ -149,7 +150,10 @@ def test_a_ranking_or_rules_address_with_a_wrong_choice_is_refused_not_replaced(
     assert wrong.status_code == 422 and "NOPE" in wrong.text
     for query in ("award=NOPE", "unit=nope", "verdict=bogus"):  # the results' filters, not an empty table
         refused = client.get(f"{run}?{query}", headers=browser)
-        assert refused.status_code == 422 and query.split("=")[1] in refused.text, query
+        assert refused.status_code == 400 and query.split("=")[1] in refused.text, query
+        assert f'<a href="{urlsplit(run).path}" id="back">' in refused.text  # back to the run, not the start
+    unknown = client.get(f"{run}/subjects/cb99", headers=browser)
+    assert unknown.status_code == 404 and "cb99" in unknown.text
     named = client.get(run, params={"award": "LDTT", "unit": "ttra"}).text
     assert "<td>Thanh tra Sở</td>" in named  # a person's unit by its name
     assert client.get("/rules?as_of=2024-02-30", headers=browser).status_code == 422
