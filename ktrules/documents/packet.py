@@ -234,8 +234,8 @@ def _has_quota(ranked: RankedList) -> bool:
 
 
 def _in_unit_order(evaluation: Evaluation, entries: list[Entry]) -> list[Entry]:
-    """A list without a quota as an official reads it: by unit in the order of the records, then by name
-    (given name first, as Vietnamese lists sort)."""
+    """A list without a quota as an official reads it: by unit in the order of listings (`position`: ids
+    in natural order, never the file's), then by name (given name first, as Vietnamese lists sort)."""
     ds = evaluation.dataset
     position = ds.position
 
