@@ -32,6 +32,7 @@ without BOM, separated by commas or semicolons).
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -173,8 +174,11 @@ class Words:
     def read(self, value: Any) -> str:
         code = self.lookup.get(folded(cell_text(value)))
         if code is None:
-            raise CellError(t("wb.not_a", value=shown(value), what=t(f"wb.what.{self.what}")),
-                            t(f"wb.hint.{self.what}"))
+            # a word mistyped ('Hoàn thàn tốt nhiệm vụ') is closer to a word than to a code
+            close = difflib.get_close_matches(folded(cell_text(value)), [folded(n) for n in self.names.values()], 1)
+            word = next((n for n in self.names.values() if close and folded(n) == close[0]), None)
+            hint = t("wb.did_you_mean", word=word) if word else t(f"wb.hint.{self.what}")
+            raise CellError(t("wb.not_a", value=shown(value), what=t(f"wb.what.{self.what}")), hint)
         return code
 
     def write(self, code: str) -> str:

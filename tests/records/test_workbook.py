@@ -427,3 +427,9 @@ def test_a_persons_cell_on_a_units_row_is_said_as_such(book):
     edit(book, "Xếp loại", {"E6": 12})  # Số tháng làm việc on vp's row: it read '12 worked plus 0 leave exceed 12'
     assert_one_line_error(lambda: load_dataset(book), str(book),
                           ["Xếp loại, dòng 6, cột Số tháng làm việc", "'vp' là một tập thể"])
+
+
+def test_a_mistyped_rating_gets_the_word_it_is_closest_to(book):
+    edit(book, "Xếp loại", {"D2": "Hoàn thàn tốt nhiệm vụ"})
+    assert_one_line_error(lambda: load_dataset(book), str(book),
+                          ["'Hoàn thàn tốt nhiệm vụ' không phải là mức xếp loại", "có phải 'Hoàn thành tốt nhiệm vụ'?"])
