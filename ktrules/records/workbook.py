@@ -51,6 +51,7 @@ class Table:
     label: str  # "Trang tính Xếp loại" in a workbook; empty in a CSV file, whose name says the sheet
     header: tuple[Any, ...]
     rows: list[tuple[int, tuple[Any, ...]]]
+    header_row: int = 1
 
     def error(self, message: str, hint: str | None = None, row: int | None = None,
               column: str | None = None) -> KtrulesError:
@@ -166,8 +167,19 @@ def _tables(path: Path) -> dict[str, Table]:
 
 def _table(sheet: Sheet, file: Path, label: str, grid: list[tuple[Any, ...]]) -> Table:
     numbered = list(enumerate(grid, start=1))
-    header = grid[0] if grid else ()
-    return Table(sheet, file, label, tuple(header), numbered[1:])
+    at = _header_at(sheet, grid)
+    header = grid[at] if grid else ()
+    return Table(sheet, file, label, tuple(header), numbered[at + 1:], at + 1)
+
+
+def _header_at(sheet: Sheet, grid: list[tuple[Any, ...]], within: int = 5) -> int:
+    """The row of the column names: the first, or the first of a few holding one of the sheet's, below a
+    title a secretary put above them ("DANH SÁCH CÁN BỘ NĂM 2024")."""
+    known = {folded(c.header) for c in sheet.columns}
+    for i, row in enumerate(grid[:within]):
+        if any(not blank(cell) and folded(cell_text(cell)) in known for cell in row):
+            return i
+    return 0
 
 
 def _columns(table: Table) -> list[Column | None]:
@@ -180,10 +192,11 @@ def _columns(table: Table) -> list[Column | None]:
         if column is None and not blank(cell):
             headers = [c.header for c in table.sheet.columns]
             hint = _did_you_mean(cell_text(cell), headers) or t("wb.columns", names=", ".join(headers))
-            raise table.error(t("wb.unknown_column", name=shown(cell)), t("wb.unknown_column.hint", hint=hint), 1,
-                              letter)
+            raise table.error(t("wb.unknown_column", name=shown(cell)), t("wb.unknown_column.hint", hint=hint),
+                              table.header_row, letter)
         if column is not None and column in found:
-            raise table.error(t("wb.column_twice", name=column.header), t("wb.column_twice.hint"), 1, letter)
+            raise table.error(t("wb.column_twice", name=column.header), t("wb.column_twice.hint"), table.header_row,
+                              letter)
         found.append(column)
     for column in table.sheet.columns:
         if column.required and column not in found:

@@ -433,3 +433,13 @@ def test_a_mistyped_rating_gets_the_word_it_is_closest_to(book):
     edit(book, "Xếp loại", {"D2": "Hoàn thàn tốt nhiệm vụ"})
     assert_one_line_error(lambda: load_dataset(book), str(book),
                           ["'Hoàn thàn tốt nhiệm vụ' không phải là mức xếp loại", "có phải 'Hoàn thành tốt nhiệm vụ'?"])
+
+
+def test_a_title_row_above_the_column_names_is_read_past_and_rows_keep_their_numbers(book):
+    wb = openpyxl.load_workbook(book)
+    wb["Cán bộ"].insert_rows(1)
+    wb["Cán bộ"]["A1"] = "DANH SÁCH CÁN BỘ NĂM 2024"  # as a secretary heads a sheet
+    wb.save(book)
+    assert load_dataset(book) == load_dataset(SMALL)
+    edit(book, "Cán bộ", {"D3": "khong-co"})  # the first person's unit, now on row 3
+    assert_one_line_error(lambda: load_dataset(book), str(book), ["Cán bộ, dòng 3, cột Đơn vị"])
