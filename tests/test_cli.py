@@ -211,3 +211,11 @@ def test_someone_without_a_record_of_the_year_is_named_not_left_out_silently(wri
     result = invoke("check", write("records.yaml", text), "--period", "2024")
     assert result.exit_code == 0, result.output
     assert "không có bản ghi xếp loại năm 2024" in result.output and "Lý Thị Mơ (p05)" in result.output
+
+
+def test_explain_shows_leave_that_does_not_count_as_read(write):
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "{subject: p01, year: 2024, rating: HTXS, months_worked: 12}",
+        "{subject: p01, year: 2024, rating: HTXS, months_worked: 5, leave: [{kind: sick, months: 7}]}")
+    result = invoke("explain", write("records.yaml", text), "--period", "2024", "--subject", "p01", "--award", "LDTT")
+    assert "Dữ liệu: làm việc 5 tháng, nghỉ ốm 7 tháng, không tính" in result.output, result.output

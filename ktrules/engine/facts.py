@@ -163,7 +163,9 @@ def _months_worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Readin
     if record is None:
         return Reading(None, note="no_record")
     counted = [leave for leave in record.leave if leave.kind in spec.counting]
-    evidence = tuple((f"leave.{leave.kind}", f"{leave.months:g}") for leave in counted)
+    # the leave that does not count is read too, and said: else a secretary cannot see her entry was read
+    evidence = tuple((f"leave.{leave.kind}" if leave in counted else f"uncounted.{leave.kind}", f"{leave.months:g}")
+                     for leave in record.leave)
     if record.months_worked is None:
         # a record that lists its leave apart and no months: the rest of the year was at work
         worked = 12 - sum(leave.months for leave in record.leave)
