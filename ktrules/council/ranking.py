@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.errors import KtrulesError, suggest, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.engine.evaluate import AwardVerdict, Evaluation, encode, holds
 from ktrules.engine.facts import Reading
@@ -73,7 +73,7 @@ def rank(evaluation: Evaluation, award: str, bloc: str | None = None) -> RankedL
     rules = evaluation.version.rules
     if award not in rules.awards:
         raise KtrulesError(t("err.award_not_in_version", award=award, version=evaluation.version.label),
-                           hint=suggest(award, rules.awards))
+                           hint=suggest_or_list(award, rules.awards))
     ranking = ranking_of(evaluation, award)
     ties = (*rules.tie_breaks, *ranking.tie_breaks)
     by_bloc = _groups_by_bloc(evaluation, award, ranking)
