@@ -219,3 +219,13 @@ def test_explain_shows_leave_that_does_not_count_as_read(write):
         "{subject: p01, year: 2024, rating: HTXS, months_worked: 5, leave: [{kind: sick, months: 7}]}")
     result = invoke("explain", write("records.yaml", text), "--period", "2024", "--subject", "p01", "--award", "LDTT")
     assert "Dữ liệu: làm việc 5 tháng, nghỉ ốm 7 tháng, không tính" in result.output, result.output
+
+
+def test_a_discipline_dated_in_another_year_than_its_row_is_named(write):
+    # a mistyped year: the reprimand counts in 2023, its date's year, and p01 stays eligible for 2024
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "{subject: p01, year: 2024, rating: HTXS, months_worked: 12}",
+        "{subject: p01, year: 2024, rating: HTXS, months_worked: 12,\n"
+        "     discipline: [{level: canh_cao, date: 2023-06-05}]}")
+    result = invoke("check", write("records.yaml", text), "--period", "2024")
+    assert "Nguyễn Thị An (p01), cảnh cáo 05/06/2023 ghi ở dòng năm 2024, tính vào năm 2023" in result.output

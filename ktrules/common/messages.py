@@ -743,6 +743,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "tính vào tỷ lệ của đơn vị: {names}. Nếu họ còn công tác trong năm, thêm dòng xếp loại.",
                           "Note: {n} people have no record of {period}, so they are not evaluated and do not count "
                           "in their unit's shares: {names}. If they worked that year, add their rating row."),
+    "misdated.notice": ("Lưu ý: kỷ luật được tính vào năm của ngày kỷ luật, không phải năm của dòng ghi nó: {items}. "
+                        "Nếu năm bị gõ nhầm, sửa ngày hoặc dòng.",
+                        "Note: a discipline counts in the year of its date, not of the row that lists it: {items}. "
+                        "If a year was mistyped, fix the date or the row."),
+    "misdated.item": ("{name} ({subject}), {level} ghi ở dòng năm {row}, tính vào năm {year}",
+                      "{name} ({subject}), {level} listed in the row of {row}, counted in {year}"),
     "unrecorded.more": (" và {n} người khác", " and {n} more"),
     "server.back_to_results": ("Về kết quả của lượt xét này", "Back to this run's results"),
     "err.host": ("máy chủ này chỉ trả lời theo địa chỉ của chính nó (127.0.0.1, localhost); mở đúng địa chỉ "

@@ -25,11 +25,11 @@ from ktrules.documents.report import (
     condition,
     deferral,
     quota_lines,
+    record_notices,
     review_notice,
     show_reading,
     subject_name,
     unit_of,
-    unrecorded_notice,
 )
 from ktrules.documents.vanban import quoc_hieu
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
@@ -181,7 +181,7 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         decision=day(payer.decided, lang) if payer else "",
         total_money=money(sum(totals), lang) if payer and totals and None not in totals else "", appendix=appendix,
         notice=" ".join(filter(None, [review_notice(evaluation, lang),
-                                      unrecorded_notice(evaluation.dataset, evaluation.period, lang)])))
+                                      *record_notices(evaluation.dataset, evaluation.period, lang)])))
 
 
 # ---------------------------------------------------------------- one award

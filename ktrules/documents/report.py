@@ -20,9 +20,7 @@ _MARK = {"passed": "✓", "failed": "✗", "undecided": "?"}
 
 
 def subject_name(evaluation: Evaluation, subject: str) -> str:
-    ds = evaluation.dataset
-    who = ds.units_by_id.get(subject) or ds.people_by_id.get(subject)
-    return who.name if who else subject
+    return subject_name_in(evaluation.dataset, subject)
 
 
 def _show(value: object, lang: str, unit: str = "") -> str:
@@ -316,15 +314,28 @@ def review_notice(evaluation: Evaluation, lang: str) -> str | None:
     return t("review.notice", lang, pack=evaluation.version.pack.id, reviewed=day(reviewed, lang))
 
 
-def unrecorded_notice(dataset: Dataset, period: int, lang: str, shown: int = 10) -> str | None:
-    """People who seem present in the period but have no record of it: no verdict, and no place in
-    their unit's shares, which a forgotten rating row would change without a word."""
+def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10) -> list[str]:
+    """What the records hold that may not be what the secretary meant, read as it is written: people who
+    seem present in the period without a record of it (no verdict, no place in their unit's shares), and
+    disciplines dated in another year than their row (they count in the year of their date)."""
+    notices = []
     absent = dataset.unrecorded(period)
-    if not absent:
-        return None
-    names = ", ".join(f"{p.name} ({p.id})" for p in absent[:shown])
-    more = t("unrecorded.more", lang, n=len(absent) - shown) if len(absent) > shown else ""
-    return t("unrecorded.notice", lang, n=len(absent), period=period, names=names + more)
+    if absent:
+        names = ", ".join(f"{p.name} ({p.id})" for p in absent[:shown])
+        more = t("unrecorded.more", lang, n=len(absent) - shown) if len(absent) > shown else ""
+        notices.append(t("unrecorded.notice", lang, n=len(absent), period=period, names=names + more))
+    misdated = dataset.misdated(period)
+    if misdated:
+        notices.append(t("misdated.notice", lang, items="; ".join(
+            t("misdated.item", lang, name=subject_name_in(dataset, r.subject), subject=r.subject,
+              level=t(f"ev.discipline.{d.level}", lang, v=day(d.date, lang)), row=r.year, year=d.date.year)
+            for r, d in misdated[:shown])))
+    return notices
+
+
+def subject_name_in(dataset: Dataset, subject: str) -> str:
+    who = dataset.units_by_id.get(subject) or dataset.people_by_id.get(subject)
+    return who.name if who else subject
 
 
 def summary(evaluation: Evaluation, lang: str) -> str:
@@ -332,7 +343,7 @@ def summary(evaluation: Evaluation, lang: str) -> str:
     counts = {k: sum(v.verdict == k for v in evaluation.verdicts) for k in ("eligible", "not_eligible", "incomplete")}
     deferred = [v for v in evaluation.verdicts if v.deferred]
     lines = [t("summary", lang, n=len(evaluation.verdicts), **counts),
-             *filter(None, [unrecorded_notice(evaluation.dataset, evaluation.period, lang)])]
+             *record_notices(evaluation.dataset, evaluation.period, lang)]
     if deferred:
         lines.append(t("summary.deferred", lang, n=len(deferred)))
         lines.extend(f"  - {subject_name(evaluation, v.subject)} ({v.subject}): "

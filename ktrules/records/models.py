@@ -278,6 +278,12 @@ class Dataset(Strict):
         held = set(map(_SUBJECT, self.records)) if absent else set()
         return [p for p in absent if p.id not in held or (p.id, year - 1) in by_key or (p.id, year + 1) in by_key]
 
+    def misdated(self, year: int) -> list[tuple[Record, Discipline]]:
+        """Disciplines dated in another year than the record that lists them, when either is `year`: one
+        counts in the year of its date, which a year mistyped on either side would move without a word."""
+        return [(r, d) for r in compress(self.records, map(_DISCIPLINE, self.records)) for d in r.discipline
+                if d.date.year != r.year and year in (r.year, d.date.year)]
+
     def members(self, unit: str, year: int) -> list[str]:
         """People with a record that year whose unit that year is `unit`."""
         return self._members.get((unit, year), [])

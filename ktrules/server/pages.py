@@ -31,13 +31,13 @@ from ktrules.documents.report import (
     condition,
     quota_lines,
     rank_rows,
+    record_notices,
     review_notice,
     row,
     show_evidence,
     show_reading,
     subject_name,
     unit_of,
-    unrecorded_notice,
 )
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.documents.writers import write_papers, write_report
@@ -78,7 +78,7 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
         t=lambda key, **v: t(key, lang, **v), lang=lang, switch=f"{switch.path}?{switch.query}",
         day=lambda when: day(when, lang) if when else "…", number=lambda value: number(value, lang),
         notice=lambda evaluation: " ".join(filter(None, [
-            review_notice(evaluation, lang), unrecorded_notice(evaluation.dataset, evaluation.period, lang)])),
+            review_notice(evaluation, lang), *record_notices(evaluation.dataset, evaluation.period, lang)])),
         **values)
     response = HTMLResponse(html, status_code=status, headers={"content-security-policy": POLICY})
     if request.query_params.get("lang") in LANGS:
