@@ -123,15 +123,20 @@ def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign:
 def _to_write(evaluation: Evaluation, dataset: Path) -> Evaluation:
     """An evaluation worth a packet or văn bản: a year without records would give papers with no one on
     them, a likely mistyped --period."""
-    if not evaluation.verdicts:
-        years = sorted({r.year for r in evaluation.dataset.records})
-        raise KtrulesError(t("err.nothing_to_write", period=evaluation.period), file=dataset,
-                           hint=t("err.nothing_to_write.hint", years=_years(years)) if years else None)
-    return evaluation
+    if evaluation.verdicts:
+        return evaluation
+    years = sorted({r.year for r in evaluation.dataset.records})
+    if evaluation.period in years:  # records there are: --award or the campaign's years left no verdict
+        raise KtrulesError(t("err.nothing_to_write.chosen", period=evaluation.period), file=dataset,
+                           hint=t("err.nothing_to_write.chosen.hint"))
+    raise KtrulesError(t("err.nothing_to_write", period=evaluation.period), file=dataset,
+                       hint=t("err.nothing_to_write.hint", years=_years(years)) if years else None)
 
 
 def _years(years: list[int]) -> str:
     """2021–2025 when no year is missing between, else each."""
+    if len(years) == 1:
+        return str(years[0])
     return f"{years[0]}–{years[-1]}" if years[-1] - years[0] == len(years) - 1 else ", ".join(map(str, years))
 
 

@@ -229,3 +229,14 @@ def test_a_discipline_dated_in_another_year_than_its_row_is_named(write):
         "     discipline: [{level: canh_cao, date: 2023-06-05}]}")
     result = invoke("check", write("records.yaml", text), "--period", "2024")
     assert "Nguyễn Thị An (p01), cảnh cáo 05/06/2023 ghi ở dòng năm 2024, tính vào năm 2023" in result.output
+
+
+def test_the_records_notice_does_not_depend_on_the_order_of_the_file(write):
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    data["people"] += [{"id": f"n{i}", "name": f"Người {i}", "unit": "vp"} for i in range(12)]  # no records
+    shown = []
+    for people in (data["people"], list(reversed(data["people"]))):
+        path = write("records.yaml", yaml.safe_dump({**data, "people": people}, allow_unicode=True))
+        shown.append([line for line in invoke("check", path, "--period", "2024").output.splitlines()
+                      if line.startswith("Lưu ý")])
+    assert shown[0] == shown[1] and "Người 0 (n0)" in shown[0][0] and "và 3 người khác" in shown[0][0]

@@ -738,11 +738,18 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "({day}); fix --decision-date"),
     "err.nothing_to_write": ("không có bản ghi xếp loại năm {period}: không có ai để đưa vào hồ sơ",
                              "no one has a record of {period}: there is no one to put in the papers"),
+    "err.nothing_to_write.chosen": ("không có kết quả xét nào năm {period} với lựa chọn này: không có ai để đưa vào "
+                                    "hồ sơ", "no verdict for {period} with these choices: there is no one to put in "
+                                    "the papers"),
+    "err.nothing_to_write.chosen.hint": ("xem lại --award, và --campaign (một phong trào chỉ xét những năm nó quy "
+                                         "định)", "check --award, and --campaign (a campaign awards only in its "
+                                         "years)"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
     "unrecorded.notice": ("Lưu ý: {n} cán bộ không có bản ghi xếp loại năm {period} nên không được xét và không "
                           "tính vào tỷ lệ của đơn vị: {names}. Nếu họ còn công tác trong năm, thêm dòng xếp loại.",
-                          "Note: {n} people have no record of {period}, so they are not evaluated and do not count "
-                          "in their unit's shares: {names}. If they worked that year, add their rating row."),
+                          "Note: people on the staff list without a record of {period} ({n}) are not evaluated and "
+                          "do not count in their unit's shares: {names}. If they worked that year, add their rating "
+                          "row."),
     "misdated.notice": ("Lưu ý: kỷ luật được tính vào năm của ngày kỷ luật, không phải năm của dòng ghi nó: {items}. "
                         "Nếu năm bị gõ nhầm, sửa ngày hoặc dòng.",
                         "Note: a discipline counts in the year of its date, not of the row that lists it: {items}. "

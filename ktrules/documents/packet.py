@@ -278,7 +278,7 @@ def _money_lines(payer: Payer, award_id: str, kinds: list[str], lang: str, prose
         yield text if prose else text + _mark(amount.verified)  # a văn bản notes the unverified apart
 
 
-_NOTE = re.compile(r"\s*\([^)]*\)")
+_NOTE = re.compile(r"\s*\(chưa [^()]*\)")  # a rule file's caveat ("(chưa thấy văn bản)"), not an article
 _KINDS_OF_TEXT = {"NĐ": ("Nghị định số", "Decree"), "TT": ("Thông tư số", "Circular"),
                   "QĐ": ("Quyết định số", "Decision")}
 _PARTS = {"Điều": ("Điều", "Article"), "khoản": ("khoản", "clause"), "điểm": ("điểm", "point")}

@@ -326,10 +326,11 @@ def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10) ->
         notices.append(t("unrecorded.notice", lang, n=len(absent), period=period, names=names + more))
     misdated = dataset.misdated(period)
     if misdated:
+        more = t("unrecorded.more", lang, n=len(misdated) - shown) if len(misdated) > shown else ""
         notices.append(t("misdated.notice", lang, items="; ".join(
             t("misdated.item", lang, name=subject_name_in(dataset, r.subject), subject=r.subject,
               level=t(f"ev.discipline.{d.level}", lang, v=day(d.date, lang)), row=r.year, year=d.date.year)
-            for r, d in misdated[:shown])))
+            for r, d in misdated[:shown]) + more))
     return notices
 
 

@@ -276,13 +276,15 @@ class Dataset(Strict):
         absent = [p for p in self.people
                   if (p.id, year) not in by_key and (p.recruited is None or p.recruited.year <= year)]
         held = set(map(_SUBJECT, self.records)) if absent else set()
-        return [p for p in absent if p.id not in held or (p.id, year - 1) in by_key or (p.id, year + 1) in by_key]
+        found = [p for p in absent if p.id not in held or (p.id, year - 1) in by_key or (p.id, year + 1) in by_key]
+        return sorted(found, key=lambda p: self.position[p.id])  # the order of listings, never the file's
 
     def misdated(self, year: int) -> list[tuple[Record, Discipline]]:
         """Disciplines dated in another year than the record that lists them, when either is `year`: one
         counts in the year of its date, which a year mistyped on either side would move without a word."""
-        return [(r, d) for r in compress(self.records, map(_DISCIPLINE, self.records)) for d in r.discipline
-                if d.date.year != r.year and year in (r.year, d.date.year)]
+        found = [(r, d) for r in compress(self.records, map(_DISCIPLINE, self.records)) for d in r.discipline
+                 if d.date.year != r.year and year in (r.year, d.date.year)]
+        return sorted(found, key=lambda rd: (self.position.get(rd[0].subject, -1), rd[1].date, rd[1].level))
 
     def members(self, unit: str, year: int) -> list[str]:
         """People with a record that year whose unit that year is `unit`."""

@@ -79,13 +79,20 @@ def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ..
         raise KtrulesError(t("wb.not_excel"), file=path,
                            hint=t("wb.not_excel.hint")) from None
     _refuse_uncomputed(path, book)
+    layouts = {folded(s.name): s for s in SHEETS}
+    grids = {}
     for ws in book.worksheets:
+        grid = list(ws.iter_rows(values_only=True))
+        layout = layouts.get(folded(ws.title))
+        above = _header_at(layout, grid) if layout else 0  # a title merged over the columns holds no records
         # openpyxl keeps a merged range's value in its first cell only: ratings merged over four people
         # would read as one rating and three missing
         for merged in ws.merged_cells.ranges:
-            raise KtrulesError(t("wb.merged", sheet=ws.title, cells=merged.coord), file=path, hint=t("wb.merged.hint"))
-    return {ws.title: (path, t("wb.sheet", name=ws.title), list(ws.iter_rows(values_only=True)))
-            for ws in book.worksheets}
+            if merged.max_row > above:
+                raise KtrulesError(t("wb.merged", sheet=ws.title, cells=merged.coord), file=path,
+                                   hint=t("wb.merged.hint"))
+        grids[ws.title] = (path, t("wb.sheet", name=ws.title), grid)
+    return grids
 
 
 def _refuse_uncomputed(path: Path, book: Any) -> None:

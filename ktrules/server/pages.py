@@ -215,8 +215,8 @@ def _refuse_filter(given: str, known: Collection[str], message: str, lang: str) 
     """An address whose filter names nothing of the run: a request to fix (400), not data the server
     could not process, with a way back to the run's results (`error_page`)."""
     if given and given not in known:
-        hint = suggest_or_list(given, known)
-        raise HTTPException(400, f"{t(message, lang, value=given, where=t('err.in_run', lang))}; {hint}")
+        hint = f"; {suggest_or_list(given, known)}" if known else ""  # a run with no verdicts has nothing to offer
+        raise HTTPException(400, f"{t(message, lang, value=given, where=t('err.in_run', lang))}{hint}")
 
 
 @router.get("/runs/{run_id}/subjects/{subject}")

@@ -492,6 +492,8 @@ def test_a_proposal_names_only_the_kinds_it_proposes_and_no_note_of_the_rule_fil
 
     assert _counted(0, 2, "vi") == "02 tập thể" and _counted(3, 12, "vi") == "03 cá nhân và 12 tập thể"
     assert cite_in_words("NĐ 161/2026/NĐ-CP (chưa thấy văn bản)", "vi") == "Nghị định số 161/2026/NĐ-CP"
+    # a parenthesis that says where the rule is, not a caveat, stays
+    assert "Điều 30" in cite_in_words("NĐ 152/2025/NĐ-CP (giữ quy định của NĐ 98/2023/NĐ-CP, Điều 30, khoản 7)", "vi")
 
 
 @pytest.mark.parametrize("command", [["report", "--out", "hop.html"], ["documents", "--out", "vanban"]])
@@ -500,3 +502,11 @@ def test_papers_for_a_year_without_records_are_refused_not_written_empty(tmp_pat
     result = invoke(name, DEPARTMENT, "--period", 2030, option, tmp_path / out)
     assert result.exit_code == 2 and "hồ sơ có các năm 2021–2025; sửa --period" in result.output
     assert not (tmp_path / out).exists()
+
+
+def test_a_campaign_year_without_its_awards_is_refused_with_the_choices_to_check(tmp_path: Path) -> None:
+    campaign = ROOT / "fixtures" / "datasets" / "campaigns" / "dak-nong-20-nam.yaml"
+    result = invoke("report", campaign, "--period", 2022, "--campaign", "dak-nong-20-nam", "--out", tmp_path / "x.html",
+                    "--lang", "en")
+    assert result.exit_code == 2 and "no verdict for 2022 with these choices" in result.output, result.output
+    assert "--campaign (a campaign awards only in its years)" in result.output

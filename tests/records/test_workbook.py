@@ -443,3 +443,12 @@ def test_a_title_row_above_the_column_names_is_read_past_and_rows_keep_their_num
     assert load_dataset(book) == load_dataset(SMALL)
     edit(book, "Cán bộ", {"D3": "khong-co"})  # the first person's unit, now on row 3
     assert_one_line_error(lambda: load_dataset(book), str(book), ["Cán bộ, dòng 3, cột Đơn vị"])
+
+
+def test_a_title_merged_over_the_columns_is_read_past_too(book):
+    wb = openpyxl.load_workbook(book)
+    wb["Cán bộ"].insert_rows(1)
+    wb["Cán bộ"]["A1"] = "DANH SÁCH CÁN BỘ NĂM 2024"
+    wb["Cán bộ"].merge_cells("A1:E1")  # how a secretary usually heads a sheet
+    wb.save(book)
+    assert load_dataset(book) == load_dataset(SMALL)
