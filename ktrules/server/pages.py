@@ -254,9 +254,8 @@ def ranking(request: Request, run_id: str, award: str = "") -> HTMLResponse:
     with run.using() as evaluation:
         given = {v.award for v in evaluation.verdicts}
         awards = [a for a in evaluation.version.rules.awards if a in given]  # the rule file's order, LĐTT first
-        if award and awards and award not in awards:  # an address typed or kept: say so, not show another
-            raise KtrulesError(t("err.unknown_award", lang, value=award, where=t("err.in_run", lang)),
-                               hint=suggest_or_list(award, awards))
+        if awards:  # an address typed or kept: say so, not show another
+            _refuse_filter(award, awards, "err.unknown_award", lang)
         award = award if award in awards else (awards[0] if awards else "")
         ranked = rank(evaluation, award) if award else None
         return _page(request, "ranking.html.j2", run=run, evaluation=evaluation, awards=awards, award=award,

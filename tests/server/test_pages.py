@@ -147,7 +147,7 @@ def test_a_ranking_or_rules_address_with_a_wrong_choice_is_refused_not_replaced(
     first = client.get(f"{run}/ranking").text
     assert first.index('value="LDTT"') < first.index('value="TTLDTT"')  # the rule file's order
     wrong = client.get(f"{run}/ranking?award=NOPE", headers=browser)
-    assert wrong.status_code == 422 and "NOPE" in wrong.text
+    assert wrong.status_code == 400 and "NOPE" in wrong.text  # as the results' filters
     for query in ("award=NOPE", "unit=nope", "verdict=bogus"):  # the results' filters, not an empty table
         refused = client.get(f"{run}?{query}", headers=browser)
         assert refused.status_code == 400 and query.split("=")[1] in refused.text, query
