@@ -24,9 +24,8 @@ from ktrules.documents.report import (
     candidate_rows,
     condition,
     deferral,
+    notices,
     quota_lines,
-    record_notices,
-    review_notice,
     show_reading,
     subject_name,
     unit_of,
@@ -180,8 +179,7 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
         decision=day(payer.decided, lang) if payer else "",
         total_money=money(sum(totals), lang) if payer and totals and None not in totals else "", appendix=appendix,
-        notice=" ".join(filter(None, [review_notice(evaluation, lang),
-                                      *record_notices(evaluation.dataset, evaluation.period, lang)])))
+        notice=notices(evaluation, lang))
 
 
 # ---------------------------------------------------------------- one award

@@ -334,6 +334,13 @@ def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10) ->
     return notices
 
 
+def notices(evaluation: Evaluation, lang: str) -> str:
+    """Every notice of a run in one paragraph, for the packet and the pages: the rules' age, then the
+    records' (`record_notices`)."""
+    return " ".join(filter(None, [review_notice(evaluation, lang),
+                                  *record_notices(evaluation.dataset, evaluation.period, lang)]))
+
+
 def subject_name_in(dataset: Dataset, subject: str) -> str:
     who = dataset.units_by_id.get(subject) or dataset.people_by_id.get(subject)
     return who.name if who else subject

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, get_args
 
 import jinja2
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -29,10 +29,9 @@ from ktrules.documents.papers import council_papers
 from ktrules.documents.report import (
     campaign_rows,
     condition,
+    notices,
     quota_lines,
     rank_rows,
-    record_notices,
-    review_notice,
     row,
     show_evidence,
     show_reading,
@@ -41,7 +40,7 @@ from ktrules.documents.report import (
 )
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.documents.writers import write_papers, write_report
-from ktrules.engine.evaluate import CriterionResult, Evaluation, campaign_ids, campaign_packs
+from ktrules.engine.evaluate import CriterionResult, Evaluation, Verdict, campaign_ids, campaign_packs
 from ktrules.engine.inputs import load_dataset, load_upload
 from ktrules.records.models import Dataset
 from ktrules.rules import Leaf, select_version
@@ -77,9 +76,7 @@ def _page(request: Request, template: str, status: int = 200, **values: Any) -> 
     html = _TEMPLATES.get_template(template).render(
         t=lambda key, **v: t(key, lang, **v), lang=lang, switch=f"{switch.path}?{switch.query}",
         day=lambda when: day(when, lang) if when else "…", number=lambda value: number(value, lang),
-        notice=lambda evaluation: " ".join(filter(None, [
-            review_notice(evaluation, lang), *record_notices(evaluation.dataset, evaluation.period, lang)])),
-        **values)
+        notice=lambda evaluation: notices(evaluation, lang), **values)
     response = HTMLResponse(html, status_code=status, headers={"content-security-policy": POLICY})
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, samesite="strict")
@@ -208,7 +205,7 @@ def results(request: Request, run_id: str, award: str = "", unit: str = "", verd
                      chosen={"award": award, "unit": unit, "verdict": verdict})
 
 
-VERDICTS = ("eligible", "not_eligible", "incomplete")
+VERDICTS = get_args(Verdict)
 
 
 def _refuse_filter(given: str, known: Collection[str], message: str, lang: str) -> None:
