@@ -53,10 +53,11 @@ def load_dataset(path: str | Path, rules: str | Path = DEFAULT_RULES) -> Dataset
 
 
 @cache
-def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]]]:
+def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]], frozenset[str]]:
     """The assessment keys and the achievement criteria that some version of some pack under `rules` reads,
-    and the awards of every version with the kinds of subject each is given to."""
-    packs = [rules / NATIONAL_PACK, *sorted(p.parent for p in (rules / CAMPAIGNS).glob("*/pack.yaml"))]
+    the awards of every version with the kinds of subject each is given to, and the campaigns' ids."""
+    campaigns = sorted(p.parent for p in (rules / CAMPAIGNS).glob("*/pack.yaml"))
+    packs = [rules / NATIONAL_PACK, *campaigns]
     versions = [version.rules for pack in packs for version in load_pack(pack)]
     facts = [spec for rules_ in versions for spec in rules_.facts.values()]
     kinds: dict[str, set[str]] = {}
@@ -65,7 +66,7 @@ def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str], dict[st
             kinds.setdefault(award_id, set()).update(award.kinds)
     return (frozenset(f.key for f in facts if isinstance(f, AssessmentFact)),
             frozenset(f.criterion for f in facts if isinstance(f, AchievementsFact)),
-            {award_id: frozenset(given) for award_id, given in kinds.items()})
+            {award_id: frozenset(given) for award_id, given in kinds.items()}, frozenset(p.name for p in campaigns))
 
 
 def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator[tuple[tuple[str | int, ...], str,
@@ -73,8 +74,7 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
     """(location, message, hint) for each assessment key and achievement criterion that no rule under
     `rules` reads: a misspelt `doan_kett: false` would otherwise be ignored and unity presumed.
     Achievements of a campaign with no pack under `rules` are not checked: its criteria are not known."""
-    assessments, criteria, awards = _read_by_rules(Path(rules).resolve())
-    campaigns = {p.parent.name for p in (Path(rules) / CAMPAIGNS).glob("*/pack.yaml")}
+    assessments, criteria, awards, campaigns = _read_by_rules(Path(rules).resolve())
     given = filter(None, map(attrgetter("assessments"), dataset.records))  # a province's records, at C speed
     if not set(chain.from_iterable(given)) <= assessments:
         for i, record in enumerate(dataset.records):
@@ -91,7 +91,7 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
     yield from _awards_given(dataset, awards, campaigns)
 
 
-def _awards_given(dataset: Dataset, awards: dict[str, frozenset[str]], campaigns: set[str]) -> Iterator[
+def _awards_given(dataset: Dataset, awards: dict[str, frozenset[str]], campaigns: frozenset[str]) -> Iterator[
         tuple[tuple[str | int, ...], str, str]]:
     """A dossier of an award no rule knows, and an award conferred on or proposed for the wrong kind of
     subject (a collective's title on a person): no rule would ever read them."""
