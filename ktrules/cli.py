@@ -16,6 +16,7 @@ from ktrules.authoring import cases
 from ktrules.authoring import coverage as coverage_of
 from ktrules.authoring import diff as differ
 from ktrules.common import command_line
+from ktrules.common.command_line import GivenPath
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.common.output import FORMATS, render
@@ -38,6 +39,7 @@ from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import Evaluation, campaign_packs, evaluate, version_in_force
 from ktrules.engine.inputs import load_dataset
 from ktrules.engine.parallel import PARALLEL_FROM
+from ktrules.records.models import Dataset
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, rule_schema, select_version
 
 
@@ -98,11 +100,11 @@ def _fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _evaluation_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.argument("dataset", type=click.Path(path_type=Path)),
+        click.argument("dataset", type=GivenPath(path_type=Path)),
         click.option("--period", type=click.IntRange(1945, 2100), required=True, help="The year evaluated."),
         click.option("--as-of", type=DAY, default=None,
                      help="Date whose rules apply (YYYY-MM-DD or dd/mm/yyyy); default the period's last day."),
-        click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+        click.option("--rules", "rules_dir", type=GivenPath(file_okay=False, path_type=Path), default=DEFAULT_RULES,
                      show_default="the project's rules/", help="Folder of rule packs."),
         click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
                      help="Language of verdicts and reports."),
@@ -184,21 +186,25 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
                       widths={"name": 24, "unit": 18, "award_name": 22, "reasons": 44})
         click.echo(f"{heading(evaluation, lang)}\n\n{text}\n\n{summary(evaluation, lang)}")
         if not rows:
-            _nothing_evaluated(period, awards or subjects)
+            _nothing_evaluated(records, period, awards or subjects)
         return
     narrowed = awards or subjects
-    for piece in check_pieces(records, period, fmt, lang, jobs, empty=lambda: _nothing_evaluated(period, narrowed),
-                              **options):
+    for piece in check_pieces(records, period, fmt, lang, jobs,
+                              empty=lambda: _nothing_evaluated(records, period, narrowed), **options):
         click.echo(piece, nl=False)  # bytes: written to the binary stream as they are
 
 
-def _nothing_evaluated(period: int, narrowed: tuple[str, ...]) -> None:
-    """No verdict at all is worth a line on stderr, and exit 1 when --award or --subject left nothing:
-    a script should not take an empty list for a clean one."""
+def _nothing_evaluated(records: Dataset, period: int, narrowed: tuple[str, ...]) -> None:
+    """No verdict at all is worth a line on stderr and exit 1, whether --award and --subject left nothing
+    or the year has no records (a mistyped --period): a script should not take an empty list for a
+    clean one."""
     if narrowed:
         click.echo(t("err.nothing_matched", period=period), err=True)
-        sys.exit(1)
-    click.echo(t("err.nothing_evaluated", period=period), err=True)
+    else:
+        years = sorted({r.year for r in records.records})
+        click.echo(t("err.nothing_evaluated", period=period)
+                   + (f"; {t('err.nothing_to_write.hint', years=_years(years))}" if years else ""), err=True)
+    sys.exit(1)
 
 
 def _table_columns(lang: str) -> dict[str, str]:
@@ -231,7 +237,7 @@ def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
 
 
 @cli.command("test")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=GivenPath(path_type=Path))
 @click.option("-v", "--verbose", is_flag=True, help="Also list the cases that passed.")
 @click.option("--coverage", "with_coverage", is_flag=True,
               help="Also show which criteria the cases saw passed, failed and undecided, and the gaps.")
@@ -240,7 +246,7 @@ def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
                    "default [tool.ktrules] coverage_min of pyproject.toml.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,
               help="Language of the failures and the coverage report.")
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+@click.option("--rules", "rules_dir", type=GivenPath(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs, for the cases that name none.")
 @click.option("--update", is_flag=True,
               help="Rewrite golden case files (written by `ktrules freeze`) with today's verdicts instead.")
@@ -290,7 +296,7 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
               help="Only the version in force for this year.")
 @click.option("--as-of", type=DAY, default=None,
               help="Only the version in force on this date.")
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+@click.option("--rules", "rules_dir", type=GivenPath(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="How the result is printed.")
@@ -323,7 +329,7 @@ def schema() -> None:
 
 
 @cli.command("lint")
-@click.argument("rules_dir", required=False, type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES)
+@click.argument("rules_dir", required=False, type=GivenPath(file_okay=False, path_type=Path), default=DEFAULT_RULES)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="How the result is printed.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
@@ -370,7 +376,7 @@ def _shown_path(path: Path) -> str:
 
 
 @cli.command()
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+@click.option("--rules", "rules_dir", type=GivenPath(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="How the result is printed.")
@@ -421,7 +427,7 @@ def dossier(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
 @_evaluation_options
 @click.option("--against-as-of", type=DAY, default=None,
               help="Date whose rules apply on the after side; default --as-of.")
-@click.option("--against-rules", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--against-rules", type=GivenPath(file_okay=False, path_type=Path), default=None,
               help="Folder of rule packs on the after side (another checkout, say); default --rules.")
 @click.option("--criteria", "with_criteria", is_flag=True,
               help="Also list verdicts that stay the same but whose criteria results changed.")
@@ -460,7 +466,7 @@ def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
 
 @cli.command()
 @_evaluation_options
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", required=True, type=GivenPath(dir_okay=False, path_type=Path),
               help="The case file to write (.yaml); one written by freeze before is replaced whole, any other "
                    "file only with --force.")
 @click.option("--force", is_flag=True, help="Overwrite --out even if ktrules did not write it.")
@@ -492,7 +498,7 @@ def freeze(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, c
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=GivenPath(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
@@ -548,7 +554,7 @@ def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
 @click.option("--yes", type=int, required=True, help="Votes in favour (absent members vote in writing).")
 @click.option("--as-of", type=DAY, default=None,
               help="Date whose rules apply (YYYY-MM-DD or dd/mm/yyyy); default the period's last day.")
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+@click.option("--rules", "rules_dir", type=GivenPath(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs.")
 @click.option("--campaign", default=None, help="A campaign pack id.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -594,7 +600,7 @@ def _decided(decision_date: Any) -> date:
 
 @cli.command("report")
 @_evaluation_options
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", required=True, type=GivenPath(dir_okay=False, path_type=Path),
               help="The file to write: .html or .pdf for the council's meeting packet, .xlsx for the proposal "
                    "list; one written by ktrules before is replaced whole, any other file only with --force.")
 @click.option("--force", is_flag=True, help="Overwrite --out even if ktrules did not write it.")
@@ -639,7 +645,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; any but loopback requires a token (one is generated if not given).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_RULES,
+@click.option("--rules", "rules_dir", type=GivenPath(file_okay=False, path_type=Path), default=DEFAULT_RULES,
               show_default="the project's rules/", help="Folder of rule packs, fixed for the server's life.")
 @click.option("--token", default=None, envvar="KTRULES_TOKEN",
               help="Access token every page and API call must carry (env KTRULES_TOKEN).")
@@ -674,7 +680,7 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
 
 @cli.command("documents")
 @_evaluation_options
-@click.option("--out", required=True, type=click.Path(path_type=Path),
+@click.option("--out", required=True, type=GivenPath(path_type=Path),
               help="The folder to write into: new or empty (created if needed).")
 @click.option("--award", "awards", multiple=True, help="Only this award id (repeatable), e.g. LDTT.")
 @DECISION_DATE

@@ -102,9 +102,12 @@ def test_another_spreadsheet_format_is_asked_to_be_saved_as_xlsx(tmp_path, suffi
     assert_refused(invoke("check", book, "--period", "2024", "--lang", "en"), "ho-so.xlsx", suffix)
 
 
-def test_check_says_why_when_nothing_is_evaluated():
-    result = invoke("check", SMALL, "--period", "2019", "--lang", "en")
-    assert result.exit_code == 0 and result.stderr == "no verdict for 2019: no one has a record of that year\n"
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_check_says_why_when_nothing_is_evaluated(fmt):
+    result = invoke("check", SMALL, "--period", "2019", "--lang", "en", "--format", fmt)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == "no verdict for 2019: no one has a record of that year; the records hold 2023–2024; " \
+                            "fix --period\n"
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
@@ -264,3 +267,14 @@ def test_an_out_folder_that_cannot_be_made_is_one_line_not_a_traceback(tmp_path)
                    "không tạo được thư mục (một phần của đường dẫn là tệp, không phải thư mục)")
     assert_refused(invoke("freeze", SMALL, "--period", "2024", "--out", blocker / "golden" / "g.yaml"),
                    "không tạo được thư mục")
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("check", "", "--period", "2024"), ("TỆP_DỮ_LIỆU để trống", "tệp hoặc thư mục")),
+    (("report", SMALL, "--period", "2024", "--out", " ", "--lang", "en"), ("--out is empty", "a file")),
+    (("lint", ""), ("THƯ_MỤC_QUY_ĐỊNH để trống",)),
+])
+def test_an_empty_path_is_refused_rather_than_read_as_the_current_folder(args, words, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # an empty path read as "." would find no CSV files here, and say so
+    assert_refused(invoke(*args), *words)
+    assert not list(tmp_path.iterdir())

@@ -248,6 +248,20 @@ def language(args: Sequence[str], parent: click.Context | None = None) -> str:
     return found or (parent.params.get("lang") if parent is not None else None) or "vi"
 
 
+class GivenPath(click.Path):
+    """A path that may not be empty: `check ""` would otherwise read the current folder as a CSV folder,
+    and `--out ""` name no file."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise EmptyValue("", ctx=ctx, param=param)
+        return super().convert(value, param, ctx)
+
+
+class EmptyValue(click.BadParameter):
+    """A value given as an empty string."""
+
+
 class Refusal(click.ClickException):
     """A command line click cannot read, said on one line in the user's language, as a KtrulesError is."""
 
@@ -292,6 +306,9 @@ def refusal(exc: click.UsageError, command: str, lang: str) -> Refusal:
     elif isinstance(exc, click.BadOptionUsage):  # click's two cases, told apart by its words only
         flag = "does not take a value" in exc.message
         what, hint = t("usage.no_value" if flag else "usage.needs_value", lang, name=exc.option_name), see
+    elif isinstance(exc, EmptyValue):
+        what = t("usage.empty", lang, name=_metavars(_option(exc), lang))
+        hint = _allowed(exc.param, lang) or t("usage.a_path", lang)
     elif isinstance(exc, click.BadParameter):
         what = t("usage.bad_value", lang, name=_metavars(_option(exc), lang))
         hint = _allowed(exc.param, lang) or see

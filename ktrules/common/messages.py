@@ -1001,6 +1001,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "usage.missing_command": ("thiếu lệnh", "a command is missing"),
     "usage.a_folder": ("ghi đường dẫn một thư mục", "give the path of a folder"),
     "usage.a_file": ("ghi đường dẫn một tệp, không phải thư mục", "give the path of a file, not a folder"),
+    "usage.empty": ("{name} để trống", "{name} is empty"),
+    "usage.a_path": ("ghi đường dẫn một tệp hoặc thư mục", "give the path of a file or folder"),
     "usage.bad_value": ("giá trị của {name} không hợp lệ", "the value of {name} is not valid"),
     "usage.extra": ("thừa đối số: {args}", "unexpected argument: {args}"),
     "usage.choices": ("chọn một trong: {choices}", "choose one of: {choices}"),
