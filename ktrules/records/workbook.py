@@ -132,13 +132,27 @@ def _csv_rows(file: Path) -> list[tuple[Any, ...]]:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise KtrulesError(t("wb.not_utf8"), file=file, hint=t("wb.csv.hint")) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)  # Excel writes ';' where the decimal mark is ','
+    delimiter = _delimiter(text)
     try:
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         return [tuple(map(_formula_kept, row)) for row in rows]
     except csv.Error as exc:
         raise KtrulesError(t("wb.bad_csv", reason=exc), file=file, hint=t("wb.csv.hint")) from None
+
+
+def _delimiter(text: str) -> str:
+    """',' or, where Excel writes it because the decimal mark is ',', ';' (or a tab): the one that splits a
+    header row of the first lines into column names of the layout, else the one most used. Not simply the
+    first line's: a title line above the header may hold none, or a comma ("Danh sách, năm 2024")."""
+    marks = sorted(",;\t", key=text.count, reverse=True)
+    first = text.split("\n", 5)[:5]
+    for mark in marks:
+        if any(folded(cell) in _HEADERS for line in first if mark in line for cell in line.split(mark)):
+            return mark
+    return marks[0]
+
+
+_HEADERS = frozenset(folded(column.header) for sheet in SHEETS for column in sheet.columns)
 
 
 def _formula_kept(cell: str) -> str:

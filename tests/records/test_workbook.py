@@ -10,6 +10,8 @@ c(l('fixtures/datasets/small.yaml'), 'fixtures/datasets/small-csv')"
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -121,6 +123,18 @@ def test_csv_files_without_bom_and_with_semicolons_as_excel_writes_them_in_vietn
     ratings = tmp_path / "Xếp loại.csv"
     text = ratings.read_text(encoding="utf-8-sig").replace(",", ";")
     ratings.write_text(text, encoding="utf-8")
+    assert load_dataset(tmp_path) == load_dataset(SMALL)
+
+
+def test_semicolon_csv_files_with_a_title_line_holding_a_comma(tmp_path):
+    """Excel in Vietnamese writes ';', and a secretary may keep a title line above the column names: the
+    title's comma does not make ',' the separator, even in a sheet of two columns and no rows."""
+    dataset_to_csv(load_dataset(SMALL), tmp_path)
+    for file in tmp_path.glob("*.csv"):
+        rows = list(csv.reader(io.StringIO(file.read_text(encoding="utf-8-sig"), newline="")))
+        written = io.StringIO()
+        csv.writer(written, delimiter=";").writerows(rows)
+        file.write_text(f"DANH SÁCH, NĂM 2024\n{written.getvalue()}", encoding="utf-8")
     assert load_dataset(tmp_path) == load_dataset(SMALL)
 
 
