@@ -213,6 +213,21 @@ def test_someone_without_a_record_of_the_year_is_named_not_left_out_silently(wri
     assert "không có bản ghi xếp loại năm 2024" in result.output and "Lý Thị Mơ (p05)" in result.output
 
 
+def test_the_notice_of_a_forgotten_row_concerns_the_subjects_asked_for(write):
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "  - {id: p04,", "  - {id: p05, name: \"Lý Thị Mơ\", unit: vp}\n  - {id: p04,").replace(
+        "records:\n", "records:\n  - {subject: p05, year: 2023, rating: HTT}\n")
+    path = write("records.yaml", text)
+    for subject in ("p05", "vp"):  # herself, and the unit whose shares she is missing from
+        assert "Lý Thị Mơ (p05)" in invoke("check", path, "--period", "2024", "--subject", subject).output
+    assert "Lý Thị Mơ" not in invoke("check", path, "--period", "2024", "--subject", "p01").output
+
+
+def test_a_year_before_the_records_start_names_no_one_as_forgotten(write):
+    result = invoke("check", SMALL, "--period", "2022")
+    assert result.exit_code == 1 and "Lưu ý" not in result.output, result.output
+
+
 def test_explain_shows_leave_that_does_not_count_as_read(write):
     text = SMALL.read_text(encoding="utf-8").replace(
         "{subject: p01, year: 2024, rating: HTXS, months_worked: 12}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -314,17 +315,20 @@ def review_notice(evaluation: Evaluation, lang: str) -> str | None:
     return t("review.notice", lang, pack=evaluation.version.pack.id, reviewed=day(reviewed, lang))
 
 
-def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10) -> list[str]:
+def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
+                   subjects: Collection[str] = ()) -> list[str]:
     """What the records hold that may not be what the secretary meant, read as it is written: people who
     seem present in the period without a record of it (no verdict, no place in their unit's shares), and
-    disciplines dated in another year than their row (they count in the year of their date)."""
+    disciplines dated in another year than their row (they count in the year of their date). Given
+    `subjects` (a run asked for some), only what concerns them: their own records, and a unit's members'."""
     notices = []
-    absent = dataset.unrecorded(period)
+    absent = [p for p in dataset.unrecorded(period) if not subjects or {p.id, p.unit} & set(subjects)]
     if absent:
         names = ", ".join(f"{p.name} ({p.id})" for p in absent[:shown])
         more = t("unrecorded.more", lang, n=len(absent) - shown) if len(absent) > shown else ""
         notices.append(t("unrecorded.notice", lang, n=len(absent), period=period, names=names + more))
-    misdated = dataset.misdated(period)
+    misdated = [(r, d) for r, d in dataset.misdated(period)
+                if not subjects or {r.subject, dataset.unit_of(r.subject, r.year)} & set(subjects)]
     if misdated:
         more = t("unrecorded.more", lang, n=len(misdated) - shown) if len(misdated) > shown else ""
         notices.append(t("misdated.notice", lang, items="; ".join(
@@ -338,7 +342,8 @@ def notices(evaluation: Evaluation, lang: str) -> str:
     """Every notice of a run in one paragraph, for the packet and the pages: the rules' age, then the
     records' (`record_notices`)."""
     return " ".join(filter(None, [review_notice(evaluation, lang),
-                                  *record_notices(evaluation.dataset, evaluation.period, lang)]))
+                                  *record_notices(evaluation.dataset, evaluation.period, lang,
+                                                  subjects=evaluation.subjects)]))
 
 
 def subject_name_in(dataset: Dataset, subject: str) -> str:
@@ -351,7 +356,7 @@ def summary(evaluation: Evaluation, lang: str) -> str:
     counts = {k: sum(v.verdict == k for v in evaluation.verdicts) for k in ("eligible", "not_eligible", "incomplete")}
     deferred = [v for v in evaluation.verdicts if v.deferred]
     lines = [t("summary", lang, n=len(evaluation.verdicts), **counts),
-             *record_notices(evaluation.dataset, evaluation.period, lang)]
+             *record_notices(evaluation.dataset, evaluation.period, lang, subjects=evaluation.subjects)]
     if deferred:
         lines.append(t("summary.deferred", lang, n=len(deferred)))
         lines.extend(f"  - {subject_name(evaluation, v.subject)} ({v.subject}): "

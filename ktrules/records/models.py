@@ -271,13 +271,20 @@ class Dataset(Strict):
     def unrecorded(self, year: int) -> list[Person]:
         """People who look present in `year` but have no record of it, so no verdict and no place in a
         unit's shares: none in any year (added without a rating row), or one the year before or after
-        (a row forgotten, or a first year away). Not those recruited after the year."""
+        (a row forgotten, or a first year away). Not those recruited after the year, and no one in a year
+        without any record: one before the records start or after they end is no row forgotten."""
         by_key = self.records_by_key
+        if year not in self._years:
+            return []
         absent = [p for p in self.people
                   if (p.id, year) not in by_key and (p.recruited is None or p.recruited.year <= year)]
         held = set(map(_SUBJECT, self.records)) if absent else set()
         found = [p for p in absent if p.id not in held or (p.id, year - 1) in by_key or (p.id, year + 1) in by_key]
         return sorted(found, key=lambda p: self.position[p.id])  # the order of listings, never the file's
+
+    @cached_property
+    def _years(self) -> frozenset[int]:
+        return frozenset(map(_YEAR, self.records))
 
     def misdated(self, year: int) -> list[tuple[Record, Discipline]]:
         """Disciplines dated in another year than the record that lists them, when either is `year`: one
