@@ -22,8 +22,9 @@ from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
 from ktrules.common.output import neutralised
 from ktrules.common.writing import write_atomically
+from ktrules.engine.inputs import national_award_names
 from ktrules.records.models import Dataset
-from ktrules.records.sheets import SHEETS, Column, Sheet
+from ktrules.records.sheets import LISTS_SHEET, SHEETS, Column, Sheet
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack
 
 
@@ -68,10 +69,36 @@ def sheet_rows(dataset: Dataset) -> Iterator[tuple[Sheet, list[dict[str, Any]]]]
 
 def _cell(column: Column, row: dict[str, Any]) -> Any:
     value = row.get(column.field)
-    return None if value is None or value == [] or value == "" else column.write(value)
+    if value is None or value == [] or value == "":
+        return None
+    # a national award by the name a secretary knows, which the reader takes as it takes the id
+    return national_award_names().get(value, value) if column.field == "award" else column.write(value)
 
 
-def _write_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, Any]]) -> None:
+class _Lists:
+    """The lists the cells offer, one column each of the hidden sheet `LISTS_SHEET`."""
+
+    def __init__(self) -> None:
+        self.columns: dict[tuple[str, ...], str] = {}
+
+    def ref(self, choices: tuple[str, ...]) -> str:
+        letter = self.columns.setdefault(choices, get_column_letter(len(self.columns) + 1))
+        return f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(choices)}"
+
+    def write(self, ws: Worksheet) -> None:
+        for choices, letter in self.columns.items():
+            for i, choice in enumerate(choices, start=1):
+                ws[f"{letter}{i}"] = choice
+        ws.sheet_state = "hidden"
+
+
+def _choices(column: Column) -> tuple[str, ...]:
+    if column.field == "award":
+        return tuple(national_award_names().values())
+    return column.choices or (_assessment_keys() if column.field == "assessments.key" else ())
+
+
+def _write_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, Any]], lists: _Lists) -> None:
     ws.append([c.header for c in sheet.columns])
     for row in rows:
         ws.append([_cell(c, row) for c in sheet.columns])
@@ -87,15 +114,15 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, Any]]) -> Non
                 cell.number_format = "DD/MM/YYYY"
             elif isinstance(cell.value, str):
                 cell.data_type = "s"  # a text starting with '=' stays text, not a formula
-        choices = column.choices or (_assessment_keys() if column.field == "assessments.key" else ())
+        choices = _choices(column)
         if choices:
-            _add_list(ws, letter, choices)
+            _add_list(ws, letter, lists.ref(choices))
     ws.freeze_panes = "A2"
 
 
-def _add_list(ws: Worksheet, letter: str, choices: tuple[str, ...]) -> None:
+def _add_list(ws: Worksheet, letter: str, source: str) -> None:
     # a warning, not a stop: codes (HTXS) and other accepted words may still be typed
-    rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+    rule = DataValidation(type="list", formula1=source, allow_blank=True,
                           showErrorMessage=True, errorStyle="warning", errorTitle="Giá trị ngoài danh sách",
                           error="Nên chọn trong danh sách. Vẫn ghi giá trị này?")
     rule.add(f"{letter}2:{letter}1048576")
@@ -106,8 +133,10 @@ def dataset_to_workbook(dataset: Dataset, path: str | Path) -> None:
     """Write a dataset as a workbook in the layout above, with bold frozen headers, notes and lists."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    lists = _Lists()
     for sheet, rows in sheet_rows(dataset):
-        _write_sheet(book.create_sheet(sheet.name), sheet, rows)
+        _write_sheet(book.create_sheet(sheet.name), sheet, rows, lists)
+    lists.write(book.create_sheet(LISTS_SHEET))
     write_atomically(Path(path), lambda target: book.save(target))
 
 

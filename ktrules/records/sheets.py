@@ -371,5 +371,8 @@ SHEETS: tuple[Sheet, ...] = (
     ), required=False),
 )
 SHEET_NAMES = ", ".join(s.name for s in SHEETS)
+# the hidden sheet of the lists a written workbook's cells offer (an award's name holds commas, which a
+# list written in the cell's rule cannot); read past
+LISTS_SHEET = "Danh mục"
 PAIRS = {"leave": ("kind", "months"), "discipline": ("level", "date"), "assessments": ("key", "value")}
 RECORD_KEY = {"subject", "subject_name", "year"}

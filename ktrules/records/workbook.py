@@ -25,6 +25,7 @@ from ktrules.common.vocabulary import NATIONAL_AWARDS
 from ktrules.records.models import PERSONAL_FIELDS, Dataset
 from ktrules.records.sheets import (
     AWARD_ID,
+    LISTS_SHEET,
     PAIRS,
     RECORD_KEY,
     SHEET_NAMES,
@@ -168,6 +169,8 @@ def _tables(path: Path) -> dict[str, Table]:
     anything = t("wb.sheets", what=what, names=SHEET_NAMES)
     tables: dict[str, Table] = {}
     for name, (file, label, grid) in grids.items():
+        if folded(name) == folded(LISTS_SHEET) and not path.is_dir():
+            continue
         sheet = by_key.get(folded(name))
         if all(blank(c) for row in grid for c in row) and not (sheet and sheet.required):
             continue  # an empty sheet (one Excel added, or an optional part cleared) holds nothing to ignore

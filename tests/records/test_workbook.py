@@ -27,7 +27,7 @@ from ktrules import Dataset, KtrulesError, evaluate, load_dataset
 from ktrules.cli import cli
 from ktrules.common.messages import LANGUAGE
 from ktrules.documents.records_files import EXAMPLE, dataset_to_csv, dataset_to_workbook
-from ktrules.records.sheets import SHEETS
+from ktrules.records.sheets import LISTS_SHEET, SHEETS
 from tests.conftest import DEPARTMENT, FIXTURES, SMALL, assert_one_line_error
 
 
@@ -141,18 +141,31 @@ def test_semicolon_csv_files_with_a_title_line_holding_a_comma(tmp_path):
 # ---------------------------------------------------------------- the template
 
 
+def offered(wb: openpyxl.Workbook, sheet: str) -> dict[str, list[str]]:
+    """The choices each column's list offers, by its first cell, read from the cells its rule names."""
+    found = {}
+    for rule in wb[sheet].data_validations.dataValidation:
+        name, cells = rule.formula1.rsplit("!", 1)
+        source = wb[name.strip("'")][cells.replace("$", "")]
+        found[str(rule.sqref).split(":")[0]] = [cell.value for (cell,) in source]
+    return found
+
+
 def test_template_writes_a_workbook_whose_example_rows_evaluate(tmp_path):
     path = tmp_path / "ho-so-2024.xlsx"
     result = invoke("template", path)
     assert result.exit_code == 0 and result.stdout == ""
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [s.name for s in SHEETS]
+    assert wb.sheetnames == [*(s.name for s in SHEETS), LISTS_SHEET] and wb[LISTS_SHEET].sheet_state == "hidden"
     ratings = wb["Xếp loại"]
     assert ratings.freeze_panes == "A2" and ratings["A1"].font.b and ratings["A1"].comment is not None
-    lists = {str(v.sqref).split(":")[0]: v.formula1 for v in ratings.data_validations.dataValidation}
+    lists = offered(wb, "Xếp loại")
     assert "Hoàn thành xuất sắc nhiệm vụ" in lists["D2"] and "Khiển trách" in lists["J2"]
     assert "Thai sản" in lists["H2"]
-    assert all(ws.max_row == 2 for ws in wb.worksheets)  # one example row each
+    assert all(ws.max_row == 2 for ws in wb.worksheets[:-1])  # one example row each
+    # awards by their names, which hold commas: a list in the cell's rule could not offer them
+    assert "Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh" in offered(wb, "Khen thưởng đã có")["D2"]
+    assert wb["Khen thưởng đã có"]["D2"].value == "Lao động tiên tiến"
     verdicts = {(v.subject, v.award): v.verdict for v in evaluate(load_dataset(path), 2024).verdicts}
     assert verdicts[("p01", "LDTT")] == "eligible"
 
