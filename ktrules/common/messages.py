@@ -464,9 +464,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ev.no_evidence": ("không tính vì chưa có minh chứng (ghi `evidence`): {v}",
                        "not counted: no evidence recorded (add `evidence`): {v}"),
     "review.notice": ("Lưu ý: gói quy định {pack} được đối chiếu với pháp luật đến ngày {reviewed}; những thay đổi "
-                      "của pháp luật sau ngày đó chưa có trong gói, cần kiểm tra văn bản mới trước khi xét",
+                      "của pháp luật sau ngày đó chưa có trong gói, cần kiểm tra văn bản mới trước khi xét.",
                       "Note: the rule pack {pack} was checked against the law up to {reviewed}; later changes to "
-                      "the law are not in the pack, so check for newer texts before deciding"),
+                      "the law are not in the pack, so check for newer texts before deciding."),
+    "review.watch": ("{cite} được cho là có hiệu lực từ ngày {day}{unverified}: {changes}.",
+                     "{cite} is reported to be in force from {day}{unverified}: {changes}."),
+    "review.unverified": (" (chưa thấy văn bản)", " (its text not seen)"),
     "packet.col.deferred": ("Vụ việc chưa kết thúc và tiêu chí chưa đạt", "Matters still open and criteria not met"),
     "packet.bad_suffix.hint": ("dùng --out {stem}.html hoặc {stem}.pdf (hồ sơ họp Hội đồng) hoặc --out {stem}.xlsx "
                                "(danh sách đề nghị khen thưởng)",

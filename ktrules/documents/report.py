@@ -308,11 +308,14 @@ def _until(end: date | None, lang: str) -> str:
 def review_notice(evaluation: Evaluation, lang: str) -> str | None:
     """A notice that later changes of the law are not in the pack, when the period or the date the
     rules are taken on falls after the day the pack was checked against the law (`reviewed`)."""
-    reviewed = evaluation.version.pack.reviewed
+    pack = evaluation.version.pack
     latest = max(evaluation.as_of, date(evaluation.period, 12, 31))
-    if reviewed is None or latest <= reviewed:
+    if pack.reviewed is None or latest <= pack.reviewed:
         return None
-    return t("review.notice", lang, pack=evaluation.version.pack.id, reviewed=day(reviewed, lang))
+    reported = [t("review.watch", lang, cite=w.cite, day=day(w.in_force, lang), changes=w.changes.in_(lang),
+                  unverified=t("review.unverified", lang) if not w.verified else "")
+                for w in pack.watch if w.in_force <= latest]
+    return " ".join([t("review.notice", lang, pack=pack.id, reviewed=day(pack.reviewed, lang)), *reported])
 
 
 def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,

@@ -468,6 +468,16 @@ class Campaign(Strict):
     source: str  # the plan's file among the seeds
 
 
+class Watch(Strict):
+    """A change of the law reported but not encoded, its text not at hand: a run whose period or date
+    reaches the day it is said to take force names it, so the council checks before deciding."""
+
+    cite: str
+    in_force: date  # as reported
+    changes: Text  # what it is reported to change
+    verified: bool = False  # seen only in summaries
+
+
 class PackInfo(Strict):
     id: PackId
     title: Text
@@ -476,6 +486,7 @@ class PackInfo(Strict):
     # the day up to which the authors checked the pack against the law: a run for a later period or
     # date says that later changes of the law are not in the pack
     reviewed: date | None = None
+    watch: list[Watch] = []
 
 
 @dataclass(frozen=True, eq=False)

@@ -137,7 +137,8 @@ def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion
     needs = award_needs(rules)
     # the merged rules are as current as the older of the two reviews
     reviewed = min((d for d in (version.pack.reviewed, base.pack.reviewed) if d), default=None)
-    return LoadedVersion(version.pack.model_copy(update={"reviewed": reviewed}), version.path, rules,
+    watch = [*version.pack.watch, *(w for w in base.pack.watch if w not in version.pack.watch)]
+    return LoadedVersion(version.pack.model_copy(update={"reviewed": reviewed, "watch": watch}), version.path, rules,
                          award_stages(needs), needs,  # type: ignore[arg-type]
                          {award_id: base.path for award_id in include.awards})
 

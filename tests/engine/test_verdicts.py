@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -225,3 +226,13 @@ def test_a_period_after_the_packs_review_carries_a_notice_in_heading_and_explana
             assert ("đối chiếu với pháp luật đến ngày 04/08/2025" in out) == noticed, (period, as_of, command)
     english = CliRunner().invoke(cli, ["check", str(path), "--period", "2026", "--lang", "en"]).output
     assert english.splitlines()[1].startswith("Note: the rule pack vn was checked against the law up to 4 August 2025")
+
+
+@pytest.mark.parametrize("campaign", [[], ["--campaign", "ntm-khanh-hoa-2021-2025"]])  # one including national awards
+def test_a_reported_change_of_the_law_is_named_once_its_day_is_reached(tmp_path, campaign):
+    # law-notes.md, "Watch": an amending law reportedly in force from 01/10/2026, its text not seen
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(unit_with([{}]), allow_unicode=True), encoding="utf-8")
+    for as_of, named in (("2026-09-30", False), ("2026-10-01", True)):
+        out = CliRunner().invoke(cli, ["check", str(path), "--period", "2024", "--as-of", as_of, *campaign]).output
+        assert ("06/2026/QH16 được cho là có hiệu lực từ ngày 01/10/2026 (chưa thấy văn bản)" in out) == named, out
