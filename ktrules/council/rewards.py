@@ -40,11 +40,16 @@ class Payer:
     version: LoadedVersion
     decided: date
 
+    def base_salary(self) -> BaseSalary | None:
+        """The lương cơ sở in force on the decision date: the latest set on or before it."""
+        money = self.version.rules.reward_money
+        return next((v for v in reversed(money.base_salary) if v.since <= self.decided), None) if money else None
+
     def amount(self, award: str, kind: str) -> Amount:
         money = self.version.rules.reward_money
         multiple = money.multiples.get(award) if money else None
         factor = getattr(multiple, kind, None) if multiple else None
-        base = _base_salary(money.base_salary, self.decided) if money else None
+        base = self.base_salary()
         if money is None or multiple is None or factor is None or base is None:
             return Amount(award, kind, multiple, base, None, money.rounding_cite if money else "", False)
         step = money.round_up_to
@@ -62,11 +67,6 @@ def payer(rules: str | Path, decided: date) -> Payer:
     except KtrulesError as exc:  # the date to change is the decision's, not the period's
         raise KtrulesError(exc.message, file=exc.file, line=exc.line,
                            hint=t("err.decision_date.hint", day=short_date(decided))) from None
-
-
-def _base_salary(values: list[BaseSalary], day: date) -> BaseSalary | None:
-    """The lương cơ sở in force on `day`: the latest set on or before it."""
-    return next((v for v in reversed(values) if v.since <= day), None)
 
 
 def authority_of(version: LoadedVersion, award: str) -> Authority | None:

@@ -137,7 +137,7 @@ class Packet:
     version: str
     title: str
     in_force: str
-    sources: tuple[Source, ...]
+    sources: tuple[Source, ...]  # the texts of the rules the verdicts were reached under
     sections: tuple[Section, ...]
     unverified: int  # criteria, score items and vote thresholds marked † in the packet
     notice: str = ""  # later changes of the law are not in the pack (`reviewed`)
@@ -146,6 +146,7 @@ class Packet:
     decision: str = ""  # the decision date the reward money is computed on
     total_money: str = ""  # every proposal's reward money together
     appendix: bool = True  # the not eligible listed in full at the end
+    grounds: tuple[str, ...] = ()  # the căn cứ of papers signed on the decision date (`grounds`)
 
     @property
     def proposed(self) -> int:
@@ -179,7 +180,22 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
         decision=day(payer.decided, lang) if payer else "",
         total_money=money(sum(totals), lang) if payer and totals and None not in totals else "", appendix=appendix,
-        notice=notices(evaluation, lang))
+        notice=notices(evaluation, lang), grounds=grounds(evaluation, payer, lang))
+
+
+def grounds(evaluation: Evaluation, payer: Payer | None, lang: str) -> tuple[str, ...]:
+    """The căn cứ of a decision or tờ trình: the texts in force on the day it is signed (the payer's rules),
+    not those of the period evaluated, which may have been replaced since; then the decree that set the
+    lương cơ sở the reward money is computed on."""
+    if payer is None:
+        return tuple(s.title for s in evaluation.version.rules.sources)
+    titles = [s.title for s in payer.version.rules.sources]
+    base = payer.base_salary()
+    if base is not None:
+        decree = cite_in_words(base.cite, lang)
+        if not any(decree in title for title in titles):
+            titles.append(decree)
+    return tuple(titles)
 
 
 # ---------------------------------------------------------------- one award

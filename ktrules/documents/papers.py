@@ -187,7 +187,7 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
     names = "; ".join(f"{s.name} ({len(s.proposed)})" for s in sections)
     totals = [s.total for s in sections]
     total = money(sum(totals), lang) if None not in totals else t("documents.decision.total_unknown", lang)  # type: ignore[arg-type]
-    basis = [Paragraph(t("documents.basis", lang, text=source.title), "basis") for source in packet.sources]
+    basis = [Paragraph(t("documents.basis", lang, text=title), "basis") for title in packet.grounds]
     body: list[Block] = [
         Paragraph(_authority_line(agency, lang), "center"),
         *basis,
@@ -243,7 +243,7 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
     individual = len(proposed) - collective
     body: list[Block] = [
         Paragraph(t("documents.proposal.to", lang, who=who), "center"),
-        *(Paragraph(t("documents.basis", lang, text=source.title), "basis") for source in packet.sources),
+        *(Paragraph(t("documents.basis", lang, text=title), "basis") for title in packet.grounds),
         Paragraph(t("documents.proposal.request", lang, agency=agency.name, who=who, period=packet.period,
                     whom=_counted(individual, collective, lang))),
     ]

@@ -323,6 +323,15 @@ def test_the_decision_has_its_authority_line_and_its_number_in_the_appendix(word
     assert "GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ Căn cứ Luật" in flat and "QĐ-SKHCN ngày 30 tháng 6 năm 2026" in flat
 
 
+def test_papers_signed_later_rest_on_the_texts_in_force_on_their_date(word: Path) -> None:
+    # 2024's verdicts under NĐ 98/2023 and TT 01/2024, signed on 30/06/2026 when NĐ 152/2025 and TT 15/2025
+    # have replaced them; Điều 2 pays on the lương cơ sở of NĐ 73/2024, so that is a căn cứ too
+    for paper in ("du-thao-quyet-dinh-2024.docx", "to-trinh-2024-1.docx"):
+        grounds = [line.split()[5].rstrip(";") for line in texts(Document(str(word / paper)))
+                   if line.startswith(("Căn cứ Nghị định", "Căn cứ Thông tư"))]
+        assert grounds == ["152/2025/NĐ-CP", "15/2025/TT-BNV", "73/2024/NĐ-CP"]
+
+
 def test_an_achievement_report_is_prefilled_from_the_records_with_blanks_to_write(word: Path) -> None:
     document = Document(str(word / "bao-cao-thanh-tich" / "p13-phan-thi-bich-ngoc.docx"))
     lines = texts(document)
