@@ -501,6 +501,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                 "Reward {who}the rules hold no figure for the decision date {date}"),
     "documents.money.col": ("Tiền thưởng", "Reward"),
     "documents.money.total": ("Tổng cộng", "Total"),
+    "documents.money.none": ("chưa xác định được mức tiền thưởng", "not known: the rules give no reward figure"),
+    "documents.money.partial": ("{amount}, chưa gồm {n} đề nghị chưa xác định được mức tiền thưởng",
+                                "{amount}, leaving out {n} proposals whose reward the rules do not give"),
     "documents.money.all": ("Tổng tiền thưởng các đề nghị: {amount}, tính theo ngày quyết định {date}.",
                             "Reward money of all proposals: {amount}, as of the decision date {date}."),
     "documents.money.unverified": ("† Mức tiền thưởng hoặc lương cơ sở chưa kiểm chứng từ văn bản luật; "
@@ -583,8 +586,6 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.decision.appendix.forms": ("DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC TẶNG GIẤY KHEN NĂM {period} (Kèm theo "
                                           "Quyết định số ……/QĐ-{abbreviation} {day})",
                                           "ANNEX: THOSE GIVEN CERTIFICATES OF MERIT OF {period}"),
-    "documents.decision.total_unknown": ("(chưa xác định đủ mức tiền thưởng)",
-                                         "(the rules lack some reward figures)"),
     "documents.proposal.kind": ("TỜ TRÌNH", "PROPOSAL"),
     "documents.proposal.excerpt": ("Về việc đề nghị khen thưởng năm {period}", "On the awards proposed for {period}"),
     "documents.proposal.to": ("Kính gửi: {who}", "To: {who}"),

@@ -170,7 +170,7 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
     # what the agency decides first, then what it proposes upward (a tờ trình), then what the rules leave open
     sections = tuple(sorted(built, key=lambda s: PARTS.index(s.decides)))
     agency = evaluation.dataset.organization
-    totals = [s.total for s in sections if s.proposed]
+    amounts = [e.amount for s in sections for e in s.proposed]
     return Packet(
         lang=lang, organization=agency.name, period=evaluation.period,
         as_of=day(evaluation.as_of, lang), version=evaluation.version.label, title=rules.title.in_(lang),
@@ -179,7 +179,7 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         sections=sections, unverified=sum(_unverified(evaluation, s) for s in sections), agency=agency,
         place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
         decision=day(payer.decided, lang) if payer else "",
-        total_money=money(sum(totals), lang) if payer and totals and None not in totals else "", appendix=appendix,
+        total_money=total_words(amounts, lang) if payer and amounts else "", appendix=appendix,
         notice=notices(evaluation, lang), grounds=grounds(evaluation, payer, lang))
 
 
@@ -239,7 +239,7 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         money_prose=tuple(_money_lines(payer, award_id, [k for k in award.kinds if k in {e.kind for e in proposed}]
                                        or award.kinds, lang, prose=True)) if payer else (),
         total=sum(amounts) if payer and None not in amounts else None,  # type: ignore[arg-type]
-        total_money=money(sum(amounts), lang) if payer and proposed and None not in amounts else "",  # type: ignore[arg-type]
+        total_money=total_words(amounts, lang) if payer and proposed else "",
         left_out=_left_out(left_out["not_eligible"], lang))
 
 
@@ -318,6 +318,17 @@ def cite_in_words(cite: str, lang: str) -> str:
             return f"{text} ({', '.join(parts)})"  # not an article: the reader sees it as written
         words.append(f"{_PARTS[name][en]} {value}")
     return (" of " if en else " ").join([*reversed(words), text])
+
+
+def total_words(amounts: list[int | None], lang: str) -> str:
+    """The total of a list's reward money; where the rules give no figure for some (None), the total of the
+    others and how many it leaves out, never a sum that looks whole."""
+    known = [a for a in amounts if a is not None]
+    if not known:
+        return t("documents.money.none", lang)
+    total = money(sum(known), lang)
+    return total if len(known) == len(amounts) else t("documents.money.partial", lang, amount=total,
+                                                      n=len(amounts) - len(known))
 
 
 def show_money(amount: Amount, lang: str) -> str:

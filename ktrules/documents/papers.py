@@ -13,8 +13,8 @@ from datetime import date
 from ktrules.common.messages import t
 from ktrules.common.vocabulary import COMMENDATIONS, NATIONAL_AWARDS
 from ktrules.council.rewards import authority_of
-from ktrules.documents.formatting import date_words, day, money, percent, place_and_date
-from ktrules.documents.packet import Entry, Packet, Section
+from ktrules.documents.formatting import date_words, day, percent, place_and_date
+from ktrules.documents.packet import Entry, Packet, Section, total_words
 from ktrules.documents.vanban import Block, Paragraph, Signer, Table, VanBan
 from ktrules.engine.evaluate import Evaluation
 from ktrules.records.models import Organization
@@ -185,8 +185,7 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
     titles = {s.award in NATIONAL_AWARDS and s.award not in COMMENDATIONS for s in sections}
     gives = "both" if len(titles) == 2 else "titles" if True in titles else "forms"
     names = "; ".join(f"{s.name} ({len(s.proposed)})" for s in sections)
-    totals = [s.total for s in sections]
-    total = money(sum(totals), lang) if None not in totals else t("documents.decision.total_unknown", lang)  # type: ignore[arg-type]
+    total = total_words([e.amount for s in sections for e in s.proposed], lang)
     basis = [Paragraph(t("documents.basis", lang, text=title), "basis") for title in packet.grounds]
     body: list[Block] = [
         Paragraph(_authority_line(agency, lang), "center"),

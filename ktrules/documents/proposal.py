@@ -77,9 +77,10 @@ def _fill(ws: Worksheet, section: Section, packet: Packet) -> None:
         # the share fills itself once the votes are typed in, when the council's size is known
         share = f'=IF(F{row}="","",F{row}/{members})' if members else None
         ws.append([entry.place, entry.name, entry.unit, section.name, entry.summary, None, share,
-                   entry.amount])
-    if section.total is not None:
-        ws.append([None, t("documents.money.total", lang), None, None, None, None, None, section.total])
+                   entry.amount if entry.amount is not None else entry.money or None])
+    if section.total_money:  # a number to add up with, else the words that say what it leaves out
+        total = section.total if section.total is not None else section.total_money
+        ws.append([None, t("documents.money.total", lang), None, None, None, None, None, total])
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
     _format(ws)

@@ -362,7 +362,8 @@ def test_a_campaign_decides_its_own_giay_khen_and_invents_no_money(tmp_path: Pat
     assert result.exit_code == 0, result.output
     document = Document(str(tmp_path / "du-thao-quyet-dinh-2023.docx"))
     listed = rows(document.tables[2])
-    assert listed[0][3] == "Tiền thưởng" and {r[3] for r in listed[1:]} == {"—"}  # the plan sets no amount
+    assert listed[0][3] == "Tiền thưởng" and {r[3] for r in listed[1:-1]} == {"—"}  # the plan sets no amount
+    assert listed[-1][1:] == ["Tổng cộng", "", "chưa xác định được mức tiền thưởng"]
     assert any(r[1] == "Văn phòng Sở" and r[2] == "" for r in listed)  # a collective has no unit above it
     assert not (tmp_path / "to-trinh-2023-1.docx").exists()
 

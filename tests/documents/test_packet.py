@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from ktrules import Dataset, Evaluation, evaluate, load_dataset
 from ktrules.cli import cli
+from ktrules.documents.formatting import money
 from ktrules.documents.packet import Packet, Section, build_packet, render_html
 from tests.conftest import DEPARTMENT, FIXTURES, ROOT, SMALL
 
@@ -238,6 +239,11 @@ def test_the_xlsx_report_is_the_proposal_list_one_sheet_per_award(tmp_path: Path
     assert len(sheet[f"E{longest}"].value) > 2 * 60 and sheet.row_dimensions[longest].height >= 3 * 15
     assert sheet["E6"].alignment.wrap_text and sheet.column_dimensions["E"].width >= 60
     assert [c.value for c in book["TTLĐTT"][5]][1] == "Tên tập thể"
+    # the notes give no reward for an individual's Bằng khen: a dash, and a total that says what it leaves out
+    merit = [[c.value for c in row] for row in book["Bằng khen tỉnh"].iter_rows(min_row=6)]
+    amounts = [r[7] for r in merit[:-1]]
+    assert amounts[1] == "—" and amounts[0] == amounts[2] > 0
+    assert merit[-1][7] == f"{money(2 * amounts[0], 'vi')}, chưa gồm 1 đề nghị chưa xác định được mức tiền thưởng"
 
 
 def test_the_xlsx_report_in_english(tmp_path: Path) -> None:
