@@ -392,12 +392,19 @@ _PROBLEMS: dict[str, tuple[str, str | None]] = {
 }
 
 
+# text without control characters: a Word line break pasted into Excel is \x0b, which no workbook or văn
+# bản can hold (tab, newline and carriage return are text)
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+
+
 def value_problem(error: Any) -> str:
     """What is wrong with one value, in the user's language: by pydantic's error type, with the limits of
     its ctx; an error type not listed keeps pydantic's English only in English."""
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in ("literal_error", "enum") and "expected" in ctx:
         return t("val.one_of", expected=_listed(_choices(str(ctx["expected"]))))
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == PRINTABLE:
+        return t("val.control", code=_control_code(error.get("input")))
     if kind == "string_pattern_mismatch" and "pattern" in ctx:
         return t("val.pattern", pattern=ctx["pattern"])
     if kind == "union_tag_invalid" and {"discriminator", "tag", "expected_tags"} <= ctx.keys():
@@ -416,6 +423,11 @@ def value_problem(error: Any) -> str:
             shown = short_number(ctx[limit]) if isinstance(ctx[limit], float) else ctx[limit]
             return t(key, limit=shown, n=ctx[limit])
     return str(error["msg"]) if LANGUAGE.get() == "en" else t("val.invalid")
+
+
+def _control_code(value: Any) -> str:
+    found = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", value) if isinstance(value, str) else None
+    return f"\\x{ord(found.group()):02x}" if found else "?"
 
 
 def _choices(expected: str) -> list[str]:

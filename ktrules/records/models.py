@@ -26,7 +26,15 @@ from pydantic import (
 from ktrules.common.collector import no_collection
 from ktrules.common.errors import KtrulesError, suggest
 from ktrules.common.messages import t
-from ktrules.common.reading import decoded, json_model, line_of, load_model, parse_document, validation_error
+from ktrules.common.reading import (
+    PRINTABLE,
+    decoded,
+    json_model,
+    line_of,
+    load_model,
+    parse_document,
+    validation_error,
+)
 from ktrules.common.vocabulary import (
     NATIONAL_AWARDS,
     DisciplineLevel,
@@ -42,12 +50,13 @@ Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
 
 def _not_blank(name: str) -> str:
-    if not name.strip():
+    if not name.strip().strip("\u200b\u200c\u200d\u2060\ufeff"):  # zero-width characters show nothing either
         raise ValueError(t("ds.blank_name"))
     return name
 
 
-Name = Annotated[str, AfterValidator(_not_blank)]
+Text = Annotated[str, Field(pattern=PRINTABLE)]
+Name = Annotated[str, Field(pattern=PRINTABLE), AfterValidator(_not_blank)]
 # Strict: `months_worked: yes` is no month and `bloc_rank: true` no rank (lax pydantic reads both as 1);
 # YAML and JSON give numbers as numbers, and the workbook's cells are converted before (`sheets`)
 Year = Annotated[int, Field(ge=1945, le=2100, strict=True)]
@@ -62,14 +71,14 @@ class Organization(Strict):
     """The agency whose council meets; the optional fields fill the văn bản's thể thức (NĐ 30/2020)."""
 
     id: Id
-    name: str
-    parent: str | None = None  # cơ quan chủ quản, printed above the agency: "UBND TỈNH BÌNH ĐỊNH"
-    abbreviation: str | None = None  # chữ viết tắt in số/ký hiệu: "SKHCN" gives "…/QĐ-SKHCN"
-    place: str | None = None  # địa danh of "…, ngày … tháng … năm …"
-    chair: str | None = None  # the council's chair (the head of the agency), who signs decisions
-    chair_title: str | None = None
-    secretary: str | None = None  # the council's secretary, who signs the minutes
-    secretary_title: str | None = None
+    name: Text
+    parent: Text | None = None  # cơ quan chủ quản, printed above the agency: "UBND TỈNH BÌNH ĐỊNH"
+    abbreviation: Text | None = None  # chữ viết tắt in số/ký hiệu: "SKHCN" gives "…/QĐ-SKHCN"
+    place: Text | None = None  # địa danh of "…, ngày … tháng … năm …"
+    chair: Text | None = None  # the council's chair (the head of the agency), who signs decisions
+    chair_title: Text | None = None
+    secretary: Text | None = None  # the council's secretary, who signs the minutes
+    secretary_title: Text | None = None
     council_members: Annotated[int, Field(ge=1, le=99, strict=True)] | None = None  # all members, present or not
 
 
@@ -126,7 +135,7 @@ class Initiative(Strict):
     year: Year
     scope: Scope
     kind: InitiativeKind
-    title: str = ""
+    title: Text = ""
 
 
 class Conferred(Strict):
@@ -135,7 +144,7 @@ class Conferred(Strict):
     subject: Id
     award: NationalAward | Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
     year: Year
-    decision: str | None = None
+    decision: Text | None = None
     initiatives: tuple[Id, ...] = ()  # the sáng kiến / đề tài this award used (spent under the single-use rule)
     campaign: str | None = None
 
@@ -152,8 +161,8 @@ class Achievement(Strict):
     subject: Id
     year: Year
     campaign: str | None = None
-    criterion: str
-    evidence: Annotated[str, Field(min_length=1)] | None = None
+    criterion: Text
+    evidence: Annotated[str, Field(min_length=1, pattern=PRINTABLE)] | None = None
 
     @field_validator("evidence")
     @classmethod
@@ -167,10 +176,10 @@ class Dossier(Strict):
     """The documents a proposal of a subject for an award already holds."""
 
     subject: Id
-    award: str
+    award: Text
     year: Year
-    campaign: str | None = None
-    documents: tuple[str, ...] = ()
+    campaign: Text | None = None
+    documents: tuple[Text, ...] = ()
 
 
 class Dataset(Strict):

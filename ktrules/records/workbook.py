@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
 from ktrules.common.output import FORMULA_STARTS
+from ktrules.common.reading import value_problem
 from ktrules.common.vocabulary import NATIONAL_AWARDS
 from ktrules.records.models import PERSONAL_FIELDS, Dataset
 from ktrules.records.sheets import (
@@ -405,8 +406,7 @@ class _Builder:
             dataset = Dataset.model_validate(self.data)
         except ValidationError as exc:
             for error in exc.errors()[:Problems.CAP]:
-                self.problems.add(self.error(tuple(error["loc"]), t("wb.invalid", reason=error["msg"]),
-                                             t("wb.invalid.hint")))
+                self.problems.add(self.error(tuple(error["loc"]), value_problem(error), t("wb.invalid.hint")))
             raise self.problems.combined() from None
         for loc, message, hint in dataset.problems():
             self.problems.add(self._problem(dataset, loc, message, hint))

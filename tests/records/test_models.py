@@ -45,6 +45,10 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
     (("recruited: 2015-03-01}", "recruited: 2025-02-01}"), 12,
      ["a record for 2024, but 'p01' was recruited on 2025-02-01"]),
     (('name: "Nguyễn Thị An"', 'name: "  "'), 7, ["people[0].name", "a name cannot be empty or blank"]),
+    (('name: "Nguyễn Thị An"', 'name: "\u200b"'), 7, ["people[0].name", "a name cannot be empty or blank"]),
+    # a Word line break pasted into Excel (\x0b): no workbook or văn bản can be written with it
+    (('name: "Nguyễn Thị An"', 'name: "Nguyễn Thị\\vAn"'), 7, ["people[0].name", "control character (\\x0b)"]),
+    (('decision: "QĐ 15', 'decision: "QĐ\\0 15'), 21, ["conferred[0].decision", "control character (\\x00)"]),
     (("recruited: 2015-03-01}", "recruited: 2015-03-01, unit: kt}"), 7, ["key 'unit' is given twice"]),
     (("months_worked: 7, leave:", "months_worked: 9, leave:"),
      13, ["exceed 12"]),

@@ -138,6 +138,16 @@ def test_semicolon_csv_files_with_a_title_line_holding_a_comma(tmp_path):
     assert load_dataset(tmp_path) == load_dataset(SMALL)
 
 
+def test_a_control_character_in_a_cell_is_refused_at_its_cell(tmp_path):
+    dataset_to_csv(load_dataset(SMALL), tmp_path)
+    staff = tmp_path / "Cán bộ.csv"
+    staff.write_text(staff.read_text(encoding="utf-8-sig").replace("Nguyễn Thị An", "Nguyễn Thị\x0bAn"),
+                     encoding="utf-8")
+    with pytest.raises(KtrulesError) as refused:
+        load_dataset(tmp_path)
+    assert "Cán bộ.csv: dòng 2, cột Họ và tên: có ký tự điều khiển (\\x0b)" in str(refused.value)
+
+
 # ---------------------------------------------------------------- the template
 
 
