@@ -31,6 +31,7 @@ from ktrules.documents.report import (
     heading,
     quota_lines,
     rank_rows,
+    record_notices,
     row,
     rule_rows,
     summary,
@@ -192,6 +193,9 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
     for piece in check_pieces(records, period, fmt, lang, jobs,
                               empty=lambda: _nothing_evaluated(records, period, narrowed), **options):
         click.echo(piece, nl=False)  # bytes: written to the binary stream as they are
+    # what the table's summary says of the records, on stderr: stdout stays the rows a program reads
+    for notice in record_notices(records, period, lang, subjects=subjects, rules=rules_dir):
+        click.echo(notice, err=True)
 
 
 def _nothing_evaluated(records: Dataset, period: int, narrowed: tuple[str, ...]) -> None:

@@ -64,14 +64,14 @@ def suggest_or_list(word: str, choices: Iterable[str], shown: int = 12) -> str:
     return suggest(word, listed) or t("err.known", ids=", ".join(listed[:shown]) + more)
 
 
-def suggest(word: str, choices: Iterable[str], lang: str | None = None) -> str | None:
-    """A 'did you mean' hint for a misspelt id or key, or None when nothing is close; in `lang`, by default
-    the command's language."""
+def suggest(word: str, choices: Iterable[str], lang: str | None = None, cutoff: float = 0.6) -> str | None:
+    """A 'did you mean' hint for a misspelt id or key, or None when nothing is close (difflib's ratio below
+    `cutoff`); in `lang`, by default the command's language."""
     # compared case-folded: `ldtt` is as close to `LDTT` as a misspelling, though difflib sees no letter alike
     folded: dict[str, str] = {}
     for choice in sorted(set(choices)):
         folded.setdefault(choice.casefold(), choice)
-    close = [folded[c] for c in difflib.get_close_matches(str(word).casefold(), folded, n=3, cutoff=0.6)]
+    close = [folded[c] for c in difflib.get_close_matches(str(word).casefold(), folded, n=3, cutoff=cutoff)]
     if not close:
         return None
     from ktrules.common.messages import t  # here: messages may one day raise a KtrulesError

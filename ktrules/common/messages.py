@@ -749,6 +749,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                          "định)", "check --award, and --campaign (a campaign awards only in its "
                                          "years)"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
+    "unpacked.notice": ("Lưu ý: hồ sơ ghi những phong trào không có bộ quy định nên không tiêu chí nào của phong "
+                        "trào đọc các dòng này: {campaigns}. Nếu mã phong trào ghi sai, sửa lại.",
+                        "Note: the records name campaigns that no rule pack holds, so no campaign criterion reads "
+                        "these rows: {campaigns}. If a campaign id is mistyped, correct it."),
+    "unpacked.item": ("'{campaign}' ({n} dòng)", "'{campaign}' ({n} rows)"),
     "unrecorded.notice": ("Lưu ý: {n} cán bộ không có bản ghi xếp loại năm {period} nên không được xét và không "
                           "tính vào tỷ lệ của đơn vị: {names}. Nếu họ còn công tác trong năm, thêm dòng xếp loại.",
                           "Note: people on the staff list without a record of {period} ({n}) are not evaluated and "

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from ktrules.common.errors import suggest
 from ktrules.common.messages import t
 from ktrules.common.vocabulary import DISCIPLINE_RANK
 from ktrules.council.dossier import DossierStatus, dossiers
@@ -14,8 +16,9 @@ from ktrules.council.ranking import Candidate, RankedList
 from ktrules.documents.formatting import dates_in, day, number, percent
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.engine.facts import Reading
+from ktrules.engine.inputs import packed_campaigns, unpacked_campaigns
 from ktrules.records.models import Dataset
-from ktrules.rules import COMPARISONS, Criterion, Leaf, LoadedVersion
+from ktrules.rules import COMPARISONS, DEFAULT_RULES, Criterion, Leaf, LoadedVersion
 
 _MARK = {"passed": "✓", "failed": "✗", "undecided": "?"}
 
@@ -319,11 +322,12 @@ def review_notice(evaluation: Evaluation, lang: str) -> str | None:
 
 
 def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
-                   subjects: Collection[str] = ()) -> list[str]:
+                   subjects: Collection[str] = (), rules: Path = DEFAULT_RULES) -> list[str]:
     """What the records hold that may not be what the secretary meant, read as it is written: people who
     seem present in the period without a record of it (no verdict, no place in their unit's shares), and
-    disciplines dated in another year than their row (they count in the year of their date). Given
-    `subjects` (a run asked for some), only what concerns them: their own records, and a unit's members'."""
+    disciplines dated in another year than their row (they count in the year of their date), and campaigns
+    no pack under `rules` holds. Given `subjects` (a run asked for some), only what concerns them: their own
+    records, and a unit's members'."""
     notices = []
     absent = [p for p in dataset.unrecorded(period) if not subjects or {p.id, p.unit} & set(subjects)]
     if absent:
@@ -338,6 +342,14 @@ def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
             t("misdated.item", lang, name=subject_name_in(dataset, r.subject), subject=r.subject,
               level=t(f"ev.discipline.{d.level}", lang, v=day(d.date, lang)), row=r.year, year=d.date.year)
             for r, d in misdated[:shown]) + more))
+    unpacked = unpacked_campaigns(dataset, rules, subjects)
+    if unpacked:
+        known = packed_campaigns(rules)
+        notices.append(t("unpacked.notice", lang, campaigns="; ".join(
+            # close only: a campaign of the agency's own with no pack shares 'ntm-…-2021-2025' with others
+            t("unpacked.item", lang, campaign=campaign, n=n) + (f" ({hint})" if (hint := suggest(
+                campaign, known, lang, cutoff=0.85)) else "")
+            for campaign, n in unpacked.items())))
     return notices
 
 
@@ -346,7 +358,7 @@ def notices(evaluation: Evaluation, lang: str) -> str:
     records' (`record_notices`)."""
     return " ".join(filter(None, [review_notice(evaluation, lang),
                                   *record_notices(evaluation.dataset, evaluation.period, lang,
-                                                  subjects=evaluation.subjects)]))
+                                                  subjects=evaluation.subjects, rules=evaluation.rules)]))
 
 
 def subject_name_in(dataset: Dataset, subject: str) -> str:
@@ -359,7 +371,8 @@ def summary(evaluation: Evaluation, lang: str) -> str:
     counts = {k: sum(v.verdict == k for v in evaluation.verdicts) for k in ("eligible", "not_eligible", "incomplete")}
     deferred = [v for v in evaluation.verdicts if v.deferred]
     lines = [t("summary", lang, n=len(evaluation.verdicts), **counts),
-             *record_notices(evaluation.dataset, evaluation.period, lang, subjects=evaluation.subjects)]
+             *record_notices(evaluation.dataset, evaluation.period, lang, subjects=evaluation.subjects,
+                             rules=evaluation.rules)]
     if deferred:
         lines.append(t("summary.deferred", lang, n=len(deferred)))
         lines.extend(f"  - {subject_name(evaluation, v.subject)} ({v.subject}): "

@@ -111,6 +111,7 @@ class Evaluation:
     verdicts: list[AwardVerdict]
     context: Context  # what facts read: every verdict settled in the run, initiatives spent
     subjects: frozenset[str] = frozenset()  # the subjects asked for; none: everyone
+    rules: Path = DEFAULT_RULES  # the folder of rule packs the run read
 
     def award(self, award_id: str) -> Award:
         return self.version.rules.awards[award_id]
@@ -589,7 +590,7 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
                 if pending:
                     result.deferred = _deferral(deferring, result, results, pending)
     listed = _listed(results, [a for a in law.awards if a in wanted], set(subjects), weighed, source)
-    return Evaluation(dataset, period, as_of, version, listed, ctx, frozenset(subjects))
+    return Evaluation(dataset, period, as_of, version, listed, ctx, frozenset(subjects), Path(rules))
 
 
 def _listed(results: Mapping[tuple[str, str], AwardVerdict], wanted: Sequence[str], subjects: Collection[str],

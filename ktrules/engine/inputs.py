@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 from itertools import chain
 from operator import attrgetter
@@ -89,6 +89,28 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
                    t("err.unread_criterion", rules=rules, criterion=achievement.criterion),
                    suggest_or_list(achievement.criterion, criteria))
     yield from _awards_given(dataset, awards, campaigns)
+
+
+def unpacked_campaigns(dataset: Dataset, rules: str | Path = DEFAULT_RULES,
+                       subjects: Collection[str] = ()) -> dict[str, int]:
+    """The campaigns that achievements, conferrals or dossiers name and no pack under `rules` holds, with how
+    many rows name each: no campaign's criteria read them, so a mistyped id (2026 for 2025) drops them.
+    Given `subjects`, only their rows and their members'."""
+    campaigns = _read_by_rules(Path(rules).resolve())[3]
+    people = dataset.people_by_id
+    found: dict[str, int] = {}
+    for item in chain(dataset.achievements, dataset.conferred, dataset.dossiers):
+        if item.campaign is None or item.campaign in campaigns:
+            continue
+        if not subjects or item.subject in subjects or (item.subject in people and people[item.subject].unit
+                                                        in subjects):
+            found[item.campaign] = found.get(item.campaign, 0) + 1
+    return dict(sorted(found.items()))
+
+
+def packed_campaigns(rules: str | Path = DEFAULT_RULES) -> frozenset[str]:
+    """The ids of the campaign packs under `rules`."""
+    return _read_by_rules(Path(rules).resolve())[3]
 
 
 def _awards_given(dataset: Dataset, awards: dict[str, frozenset[str]], campaigns: frozenset[str]) -> Iterator[

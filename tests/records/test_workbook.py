@@ -110,7 +110,7 @@ def test_check_gives_the_same_verdicts_from_the_workbook_as_from_the_yaml():
     from_yaml = invoke("check", DEPARTMENT, "--period", "2024", "--format", "json")
     from_xlsx = invoke("check", DEPARTMENT_XLSX, "--period", "2024", "--format", "json")
     assert from_xlsx.exit_code == 0, from_xlsx.output
-    assert json.loads(from_xlsx.output) == json.loads(from_yaml.output)
+    assert json.loads(from_xlsx.stdout) == json.loads(from_yaml.stdout)
 
 
 def test_a_csv_folder_reads_like_the_workbook(tmp_path):

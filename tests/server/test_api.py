@@ -38,7 +38,7 @@ RUNS = [(path, period, None) for path in (SMALL, DEPARTMENT, DATASETS / "so-khcn
 def _cli(*args: object) -> str:
     result = CliRunner().invoke(cli, [str(a) for a in args])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def test_every_fixture_dataset_is_checked_by_a_campaign_run() -> None:

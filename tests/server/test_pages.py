@@ -120,12 +120,13 @@ def test_a_broken_campaign_pack_does_not_close_the_start_page(tmp_path: Path) ->
 
 def test_results_and_ranking_warn_when_the_rules_may_be_out_of_date(client: TestClient) -> None:
     # the national pack was checked against the law up to a day in 2025: a later period is warned of
+    warned = "được đối chiếu với pháp luật đến ngày 04/08/2025"
     run = str(submit(client, example="1", period="2026").url)
-    assert 'id="notice"' in client.get(run).text
+    assert 'id="notice"' in client.get(run).text and warned in client.get(run).text
     ranking = client.get(f"{run}/ranking?award=CSTDCS").text
-    assert 'id="notice"' in ranking and "<td>None</td>" not in ranking
+    assert 'id="notice"' in ranking and warned in ranking and "<td>None</td>" not in ranking
     current = str(submit(client, example="1", period="2024").url)
-    assert 'id="notice"' not in client.get(current).text
+    assert warned not in client.get(current).text
 
 
 def test_an_error_on_the_pages_is_a_page_for_a_browser_and_json_for_a_program(client: TestClient) -> None:
