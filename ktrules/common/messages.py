@@ -787,6 +787,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                             "này, hoặc danh hiệu không dành cho đối tượng đó (cá nhân / tập thể)",
                             "no verdict for {period} matches --award and --subject: no record of that year, or "
                             "the award is not for that kind of subject (individual / collective)"),
+    "wb.year_in_date": ("ô ghi ngày {day}, tức số {serial} Excel hiểu là ngày: có lẽ chỉ gõ năm",
+                        "the cell holds {day}, which is how Excel reads the number {serial}: perhaps only a year "
+                        "was typed"),
     "wb.row": ("dòng {n}", "row {n}"),
     "wb.column": ("cột {name}", "column {name}"),
     "wb.another_row": ("dòng khác", "another row"),

@@ -11,6 +11,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ktrules.common.errors import KtrulesError, os_reason, suggest
-from ktrules.common.messages import LANGUAGE, short_number, t
+from ktrules.common.messages import LANGUAGE, short_date, short_number, t
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
@@ -361,7 +362,8 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
         hint = t("err.missing_key.hint")
     else:
         given = first.get("input")
-        shown = t("err.given", value=repr(given)) if given is not None and not isinstance(given, dict | list) else ""
+        value = short_date(given) if isinstance(given, date) else repr(given)  # YAML reads dates itself
+        shown = t("err.given", value=value) if given is not None and not isinstance(given, dict | list) else ""
         message = f"{dotted(loc)}: {value_problem(first)}{shown}"
         ctx = first.get("ctx", {})
         expected, tag = ctx.get("expected"), ctx.get("tag")
@@ -419,10 +421,14 @@ def value_problem(error: Any) -> str:
         if limit is None:
             return t(key)
         if limit in ctx:
-            # pydantic's ctx holds floats: 12, not 12.0
-            shown = short_number(ctx[limit]) if isinstance(ctx[limit], float) else ctx[limit]
+            # pydantic's ctx holds floats (12, not 12.0) and dates (01/01/1945 in Vietnamese)
+            shown = short_number(ctx[limit]) if isinstance(ctx[limit], float) else \
+                short_date(date.fromisoformat(ctx[limit])) if _ISO_DAY.fullmatch(str(ctx[limit])) else ctx[limit]
             return t(key, limit=shown, n=ctx[limit])
     return str(error["msg"]) if LANGUAGE.get() == "en" else t("val.invalid")
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _control_code(value: Any) -> str:

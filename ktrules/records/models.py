@@ -61,6 +61,9 @@ Name = Annotated[str, Field(pattern=PRINTABLE), AfterValidator(_not_blank)]
 # YAML and JSON give numbers as numbers, and the workbook's cells are converted before (`sheets`)
 Year = Annotated[int, Field(ge=1945, le=2100, strict=True)]
 Months = Annotated[float, Field(ge=0, le=12, strict=True)]
+# a date of the records (recruitment, discipline) within the years a record may have: a year typed alone
+# in a date cell of Excel is a day of 1905 (serial 2024), and a recruitment then reads as 1,400 months
+Day = Annotated[date, Field(ge=date(1945, 1, 1), le=date(2100, 12, 31))]
 
 
 class Strict(BaseModel):
@@ -100,7 +103,7 @@ class Person(Strict):
     name: Name
     gender: Gender | None = None
     unit: Id
-    recruited: date | None = None
+    recruited: Day | None = None
 
 
 class Leave(Strict):
@@ -110,7 +113,7 @@ class Leave(Strict):
 
 class Discipline(Strict):
     level: DisciplineLevel
-    date: date
+    date: Day
 
 
 class Record(Strict):

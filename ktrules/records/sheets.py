@@ -146,10 +146,12 @@ _DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})|(\d{4})-(\d{1,2})-(\d
 
 
 def _date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
     if isinstance(value, date):
-        return value
+        day = value.date() if isinstance(value, datetime) else value
+        if day.year < 1945:  # a year typed alone in a date cell: Excel keeps 2024 as its day 2024, in 1905
+            serial = (day - date(1899, 12, 30)).days
+            raise CellError(t("wb.year_in_date", day=day.strftime("%d/%m/%Y"), serial=serial), t("wb.date.hint"))
+        return day
     if isinstance(value, int | float) and not isinstance(value, bool) and 16438 <= value <= 73415:
         return from_excel(value).date()  # a date cell whose format was lost: Excel's day number, 1945 to 2100
     match = _DATE.fullmatch(cell_text(value))

@@ -49,6 +49,9 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
     # a Word line break pasted into Excel (\x0b): no workbook or văn bản can be written with it
     (('name: "Nguyễn Thị An"', 'name: "Nguyễn Thị\\vAn"'), 7, ["people[0].name", "control character (\\x0b)"]),
     (('decision: "QĐ 15', 'decision: "QĐ\\0 15'), 21, ["conferred[0].decision", "control character (\\x00)"]),
+    # a year alone typed in Excel's date cell is a day of 1905: 1,433 months since recruitment, and LĐTT met
+    (("recruited: 2015-03-01}", "recruited: 1905-07-16}"), 7,
+     ["people[0].recruited", "greater than or equal to 1945-01-01", "given: 1905-07-16"]),
     (("recruited: 2015-03-01}", "recruited: 2015-03-01, unit: kt}"), 7, ["key 'unit' is given twice"]),
     (("months_worked: 7, leave:", "months_worked: 9, leave:"),
      13, ["exceed 12"]),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,18 @@ def test_semicolon_csv_files_with_a_title_line_holding_a_comma(tmp_path):
         csv.writer(written, delimiter=";").writerows(rows)
         file.write_text(f"DANH SÁCH, NĂM 2024\n{written.getvalue()}", encoding="utf-8")
     assert load_dataset(tmp_path) == load_dataset(SMALL)
+
+
+def test_a_year_typed_alone_in_a_date_cell_is_refused_not_read_as_1905(tmp_path):
+    path = tmp_path / "ho-so.xlsx"
+    shutil.copy(DEPARTMENT_XLSX, path)
+    book = openpyxl.load_workbook(path)
+    book["Cán bộ"]["E2"] = 2024  # the cell keeps its dd/mm/yyyy format: Excel's day 2024 of 1900
+    book["Cán bộ"]["E2"].number_format = "DD/MM/YYYY"
+    book.save(path)
+    with pytest.raises(KtrulesError) as refused:
+        load_dataset(path)
+    assert "Cán bộ, dòng 2, cột Ngày tuyển dụng: ô ghi ngày 16/07/1905, tức số 2024" in str(refused.value)
 
 
 def test_a_control_character_in_a_cell_is_refused_at_its_cell(tmp_path):
