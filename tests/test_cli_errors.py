@@ -278,3 +278,18 @@ def test_an_empty_path_is_refused_rather_than_read_as_the_current_folder(args, w
     monkeypatch.chdir(tmp_path)  # an empty path read as "." would find no CSV files here, and say so
     assert_refused(invoke(*args), *words)
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    # click kept the last value without a word: 8 votes of 9 pass 80%, 7 do not
+    (("ballot", "--period", "2024", "--award", "CSTDCS", "--members", "9", "--yes", "7", "--yes", "8"),
+     ("--yes được ghi nhiều lần (7, 8)",)),
+    (("check", SMALL, "--period=2023", "--period", "2024", "--lang", "en"), ("--period is given more than once",)),
+])
+def test_an_option_of_one_value_given_twice_is_refused(args, words):
+    assert_refused(invoke(*args), *words)
+
+
+def test_options_that_repeat_by_design_still_repeat():
+    result = invoke("check", SMALL, "--period", "2024", "--award", "LDTT", "--award", "CSTDCS", "--format", "csv")
+    assert result.exit_code == 0 and {"LDTT", "CSTDCS"} <= {line.split(",")[3] for line in result.stdout.splitlines()}

@@ -321,6 +321,25 @@ def refusal(exc: click.UsageError, command: str, lang: str) -> Refusal:
     return Refusal(t("error.prefix", lang, line=f"{what}; {hint}"))
 
 
+def given_twice(params: list[click.Parameter], args: list[str]) -> tuple[str, list[str]] | None:
+    """An option that takes one value, given more than once, with its values: click keeps the last without
+    a word, so `--yes 7 --yes 8` counted 8 votes and `--period 2023 --period 2024` evaluated 2024."""
+    single = {name: param for param in params if isinstance(param, click.Option) and not param.multiple
+              and not param.is_flag and not param.count for name in param.opts}
+    given: dict[str, list[str]] = {}
+    at = 0
+    while at < len(args) and args[at] != "--":
+        name, equals, value = args[at].partition("=")
+        param = single.get(name if equals else args[at])
+        if param is not None:
+            if not equals:  # the value is the next argument
+                at += 1
+                value = args[at] if at < len(args) else ""
+            given.setdefault(param.opts[0], []).append(value)
+        at += 1
+    return next(((name, values) for name, values in given.items() if len(values) > 1), None)
+
+
 class Command(click.Command):
     """A command whose help is in the language asked for and whose usage errors are one line."""
 
@@ -328,12 +347,18 @@ class Command(click.Command):
                      **extra: Any) -> click.Context:
         # read before click parses the line: `--help` acts where it stands, maybe before `--lang`
         self._lang = language(args, parent)
+        path = f"{parent.command_path} {info_name}" if parent else info_name or "ktrules"
+        twice = None if isinstance(self, click.Group) else given_twice(self.params, args)
+        if twice:
+            name, values = twice
+            raise Refusal(t("error.prefix", self._lang, line="{}; {}".format(
+                t("usage.twice", self._lang, name=name, values=", ".join(values)),
+                t("usage.twice.hint", self._lang))))
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.exceptions.NoArgsIsHelpError:
             raise  # `ktrules` alone: the help (in the language asked for), not an error
         except click.UsageError as exc:
-            path = f"{parent.command_path} {info_name}" if parent else info_name or "ktrules"
             raise refusal(exc, path, self._lang) from None
 
     def _vi(self) -> bool:
