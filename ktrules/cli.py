@@ -16,7 +16,7 @@ from ktrules.authoring import cases
 from ktrules.authoring import coverage as coverage_of
 from ktrules.authoring import diff as differ
 from ktrules.common import command_line
-from ktrules.common.command_line import GivenPath
+from ktrules.common.command_line import Between, GivenPath
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.common.output import FORMATS, render
@@ -245,7 +245,7 @@ def explain(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, 
 @click.option("-v", "--verbose", is_flag=True, help="Also list the cases that passed.")
 @click.option("--coverage", "with_coverage", is_flag=True,
               help="Also show which criteria the cases saw passed, failed and undecided, and the gaps.")
-@click.option("--min", "minimum", type=click.FloatRange(0, 100), default=None,
+@click.option("--min", "minimum", type=Between(0, 100), default=None,
               help="Least coverage in percent, else exit 1 (implies --coverage); "
                    "default [tool.ktrules] coverage_min of pyproject.toml.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True,

@@ -293,3 +293,8 @@ def test_an_option_of_one_value_given_twice_is_refused(args, words):
 def test_options_that_repeat_by_design_still_repeat():
     result = invoke("check", SMALL, "--period", "2024", "--award", "LDTT", "--award", "CSTDCS", "--format", "csv")
     assert result.exit_code == 0 and {"LDTT", "CSTDCS"} <= {line.split(",")[3] for line in result.stdout.splitlines()}
+
+
+@pytest.mark.parametrize("given", ["nan", "NaN", "-nan"])
+def test_a_coverage_minimum_that_is_not_a_number_is_refused_not_met_by_anything(given):
+    assert_refused(invoke("test", FIXTURES / "cases", "--min", given), "--min", "0", "100")

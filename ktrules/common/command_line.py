@@ -258,6 +258,16 @@ class GivenPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+class Between(click.FloatRange):
+    """A number within bounds, NaN refused: click's range lets it through, as it compares false with both."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(str(value), param, ctx)
+        return number
+
+
 class EmptyValue(click.BadParameter):
     """A value given as an empty string."""
 
