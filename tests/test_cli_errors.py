@@ -298,3 +298,11 @@ def test_options_that_repeat_by_design_still_repeat():
 @pytest.mark.parametrize("given", ["nan", "NaN", "-nan"])
 def test_a_coverage_minimum_that_is_not_a_number_is_refused_not_met_by_anything(given):
     assert_refused(invoke("test", FIXTURES / "cases", "--min", given), "--min", "0", "100")
+
+
+@pytest.mark.parametrize("command", ["documents", "report"])
+def test_a_decision_date_before_the_year_evaluated_is_refused_and_nothing_is_written(command, tmp_path):
+    out = tmp_path / ("ho-so" if command == "documents" else "ho-so.html")
+    assert_refused(invoke(command, SMALL, "--period", "2024", "--out", out, "--decision-date", "2020-01-01"),
+                   "01/01/2020", "--decision-date")
+    assert not out.exists()

@@ -748,6 +748,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.nothing_to_write.chosen.hint": ("xem lại --award, và --campaign (một phong trào chỉ xét những năm nó quy "
                                          "định)", "check --award, and --campaign (a campaign awards only in its "
                                          "years)"),
+    "err.decided_before": ("ngày quyết định {day} trước năm xét {period}",
+                           "the decision date {day} is before the year evaluated, {period}"),
+    "err.decided_before.hint": ("sửa --decision-date: khen thưởng năm {period} được quyết định từ năm {period} trở đi",
+                                "fix --decision-date: the awards of {period} are decided in {period} or later"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
     "unpacked.notice": ("Lưu ý: hồ sơ ghi những phong trào không có bộ quy định nên không tiêu chí nào của phong "
                         "trào đọc các dòng này: {campaigns}. Nếu mã phong trào ghi sai, sửa lại.",
