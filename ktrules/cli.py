@@ -599,10 +599,10 @@ DECISION_DATE = click.option(
 
 
 def _decided(decision_date: Any, period: int) -> date:
-    """The decision date, default today; one before the period begins is a typo (2020 for 2025), and would
-    date the papers and pay the reward by rules not yet in force."""
+    """The decision date, default today; one given before the period begins is a typo (2020 for 2025), and
+    would date the papers and pay the reward by rules not yet in force."""
     decided = decision_date.date() if decision_date else date.today()
-    if decided < date(period, 1, 1):
+    if decision_date and decided < date(period, 1, 1):
         raise KtrulesError(t("err.decided_before", day=short_date(decided), period=period),
                            hint=t("err.decided_before.hint", period=period))
     return decided
