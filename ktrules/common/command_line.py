@@ -333,9 +333,10 @@ def refusal(exc: click.UsageError, command: str, lang: str) -> Refusal:
 
 def given_twice(params: list[click.Parameter], args: list[str]) -> tuple[str, list[str]] | None:
     """An option that takes one value, given more than once, with its values: click keeps the last without
-    a word, so `--yes 7 --yes 8` counted 8 votes and `--period 2023 --period 2024` evaluated 2024."""
+    a word, so `--yes 7 --yes 8` counted 8 votes and `--period 2023 --period 2024` evaluated 2024. Not
+    `--lang`: the last one says how to speak, anywhere on the line, and changes no result."""
     single = {name: param for param in params if isinstance(param, click.Option) and not param.multiple
-              and not param.is_flag and not param.count for name in param.opts}
+              and not param.is_flag and not param.count and param.name != "lang" for name in param.opts}
     given: dict[str, list[str]] = {}
     at = 0
     while at < len(args) and args[at] != "--":

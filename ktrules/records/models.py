@@ -25,7 +25,7 @@ from pydantic import (
 
 from ktrules.common.collector import no_collection
 from ktrules.common.errors import KtrulesError, suggest
-from ktrules.common.messages import t
+from ktrules.common.messages import short_date, t
 from ktrules.common.reading import (
     PRINTABLE,
     decoded,
@@ -367,6 +367,7 @@ class Dataset(Strict):
                     if ini not in initiative_ids:
                         yield (("conferred", i, "initiatives", j), t("ds.unknown_initiative", value=ini),
                                suggest(ini, [x.id for x in self.initiatives]))
+        yield from self._conferral_problems()
         for part, items in (("conferred", self.conferred), ("achievements", self.achievements),
                             ("dossiers", self.dossiers)):
             if set(map(_SUBJECT, items)) <= subjects:
@@ -375,6 +376,27 @@ class Dataset(Strict):
                 if item.subject not in subjects:
                     yield ((part, i, "subject"), t("ds.unknown_subject", value=item.subject),
                            suggest(item.subject, subjects))
+
+    def _conferral_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
+        """A national award conferred twice on a subject in a year, and one conferred before the person was
+        recruited: a mistyped year (2002 for 2022) would move a run of consecutive years without a word."""
+        recruited = {p.id: p.recruited.year for p in self.people if p.recruited is not None}
+        early = recruited and any(c.year < recruited.get(c.subject, 0) for c in self.conferred)
+        # `_conferrals` keys each (subject, award, year) once: as many keys as conferrals, none is repeated
+        if not early and len(self._conferrals) == len(self.conferred):
+            return
+        seen: set[tuple[str, str, int]] = set()
+        for i, c in enumerate(self.conferred):
+            if c.year < recruited.get(c.subject, 0):
+                yield (("conferred", i, "year"), t("ds.conferred_before_recruited", award=c.award, year=c.year,
+                                                   subject=c.subject,
+                                                   recruited=short_date(self.people_by_id[c.subject].recruited)),
+                       t("ds.before_recruited.hint"))
+            if c.campaign is None:  # a campaign may reward twice in a year (sơ kết and tổng kết)
+                if (c.subject, c.award, c.year) in seen:
+                    yield (("conferred", i, "year"), t("ds.conferred_twice", award=c.award, year=c.year,
+                                                       subject=c.subject), t("ds.conferred_twice.hint"))
+                seen.add((c.subject, c.award, c.year))
 
     def _records_sound(self) -> bool:
         """Whether no record has a problem that `_record_problems` names, checked over whole columns:
@@ -418,7 +440,7 @@ class Dataset(Strict):
             keys.add((rec.subject, rec.year))
             if rec.year < first_year.get(rec.subject, 0):
                 yield (("records", i, "year"), t("ds.before_recruited", year=rec.year, subject=rec.subject,
-                                                 recruited=people[rec.subject].recruited),
+                                                 recruited=short_date(people[rec.subject].recruited)),
                        t("ds.before_recruited.hint"))
             away = sum(leave.months for leave in rec.leave)
             if rec.months_worked is not None and rec.months_worked + away > 12:

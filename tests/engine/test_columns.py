@@ -72,10 +72,6 @@ def provinces(draw: Any) -> tuple[dict, int, str | None]:
     for at in draw(st.lists(st.integers(0, max(len(data["conferred"]) - 1, 0)), max_size=20)):
         if data["conferred"]:
             data["conferred"][at].pop("initiatives", None)
-    # a conferral recorded twice under two decisions: runs name the one `Dataset.conferral` weighs first
-    for at in draw(st.lists(st.integers(0, max(len(data["conferred"]) - 1, 0)), max_size=5)):
-        if data["conferred"]:
-            data["conferred"].append({**data["conferred"][at], "decision": f"QĐ bổ sung {at}"})
     # achievements whose campaign already rewarded the subject that year (not counted again), half of
     # them of the period and resting on one shared document, as a decision listing many people does
     achieved = [a for a in data.get("achievements", []) if a.get("campaign")]

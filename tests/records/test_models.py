@@ -72,6 +72,11 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
     (("{subject: p01, award: CSTDCS, year: 2022", "{subject: vp, award: CSTDCS, year: 2022"), 21,
      ["CSTDCS is a person's award; 'vp' is a collective"]),
     (("organization: {id: skhcn-tn,", "organization: {[a]: 1, id: skhcn-tn,"), 2, ["a key is a list or a mapping"]),
+    # a mistyped year (2002 for 2022) would move a run of consecutive years without a word
+    (("{subject: p01, award: CSTDCS, year: 2022", "{subject: p01, award: CSTDCS, year: 2002"), 21,
+     ["CSTDCS in 2002, but 'p01' was recruited on 2015-03-01"]),
+    (('decision: "QĐ 15/QĐ-SKHCN"}', 'decision: "QĐ 15/QĐ-SKHCN"}\n  - {subject: p01, award: CSTDCS, year: 2022}'),
+     22, ["CSTDCS of 2022 is given twice to 'p01'"]),
 ])
 def test_bad_input_names_file_line_and_key(write, change, line, words):
     old, new = change
