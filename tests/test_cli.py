@@ -149,7 +149,7 @@ def test_explain_gives_months_and_years_with_their_unit_and_awards_by_name():
     result = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "p05")
     assert result.exit_code == 0, result.output
     assert "Giá trị đọc được: 105 tháng; yêu cầu ≥ 6 tháng" in result.output  # months since recruitment
-    assert "trong khoảng 0 đến 1 năm; yêu cầu ≥ 3 năm" in result.output  # a run of years still open
+    assert "trong khoảng 0 đến 1 lần; yêu cầu ≥ 3 lần" in result.output  # a run of CSTĐCS still open
     assert "Dữ liệu: Lao động tiên tiến: thiếu dữ liệu" in result.output  # not "LDTT: ..."
     assert "chưa xác định năm 2024" in result.output
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ktrules.common.errors import suggest
 from ktrules.common.messages import t
-from ktrules.common.vocabulary import DISCIPLINE_RANK
+from ktrules.common.vocabulary import DISCIPLINE_RANK, RATING_RANK
 from ktrules.council.dossier import DossierStatus, dossiers
 from ktrules.council.ranking import Candidate, RankedList
 from ktrules.documents.formatting import dates_in, day, number, percent
@@ -36,6 +36,8 @@ def _show(value: object, lang: str, unit: str = "") -> str:
         return t("value.none", lang)
     if isinstance(value, str) and value in DISCIPLINE_RANK:
         return t(f"ev.discipline.{value}", lang, v="").strip()
+    if isinstance(value, str) and value in RATING_RANK:  # a rating by its words, as the council writes it
+        return t(f"value.rating.{value}", lang)
     if unit == "share" and isinstance(value, int | float):
         return percent(value, lang)
     shown = number(value, lang) if isinstance(value, float) else str(value)
@@ -95,18 +97,31 @@ def show_reading(reading: Reading, lang: str, unit: str = "") -> str:
 
 # what the value of a fact counts, by its operator: a reader reads "105" as "105 tháng"
 _UNITS = {"member_share": "share", "months_since_recruitment": "months", "months_worked": "months",
-          "consecutive_years": "years", "years_holding": "years"}
+          "consecutive_years": "years", "years_holding": "years", "member_count": "people",
+          "achievements": "achievements", "bloc_rank": "rank"}
 
 
 def unit_of(version: LoadedVersion, leaf: Leaf) -> str:
     """The unit a leaf's value is read in: "share" (0 to 1, shown as a percentage), "months", "years",
-    or "" for a number of things, a rating or a yes or no."""
-    return _UNITS.get(getattr(version.rules.facts.get(leaf.fact), "op", ""), "")
+    "times" (holdings of an award), "initiatives" (or "initiatives_projects"), "people", "achievements",
+    "rank", or "" for a rating or a yes or no."""
+    spec = version.rules.facts.get(leaf.fact)
+    op = getattr(spec, "op", "")
+    if op in ("consecutive_years", "years_holding") and spec.award and not spec.min_rating:  # type: ignore[union-attr]
+        return "times"  # "02 lần liên tục đạt Chiến sĩ thi đua cơ sở": an award is held so many times
+    if op == "initiatives":
+        return "initiatives" if set(spec.kinds) == {"sang_kien"} else "initiatives_projects"  # type: ignore[union-attr]
+    return _UNITS.get(op, "")
 
 
 def condition(leaf: Leaf, threshold: object, lang: str, unit: str = "") -> str:
-    sign = COMPARISONS[leaf.comparison[0]].replace(">=", "≥").replace("<=", "≤")
-    return f"{sign} {_show(threshold, lang, unit)}"
+    op = leaf.comparison[0]
+    if isinstance(threshold, str) and threshold in RATING_RANK and op in ("at_least", "at_most"):
+        return t(f"value.rating.{op}", lang, rating=_show(threshold, lang))
+    return f"{_SIGNS[op]} {_show(threshold, lang, unit)}"
+
+
+_SIGNS = {op: sign.replace(">=", "≥").replace("<=", "≤") for op, sign in COMPARISONS.items()}
 
 
 def _reasons(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
@@ -431,6 +446,8 @@ def _summary(node: Criterion, version: LoadedVersion, lang: str) -> str:
     mark = "" if node.verified else "†"
     if isinstance(node, Leaf):
         threshold = version.rules.value(node.comparison[1])
+        if isinstance(threshold, str) and threshold in RATING_RANK:  # "rating ≥ HTT": a rule author's shorthand
+            return f"{node.fact} {_SIGNS[node.comparison[0]]} {threshold}{mark}"
         return f"{node.fact} {condition(node, threshold, lang, unit_of(version, node))}{mark}"
     kind, children = node.combinator
     joiner = {"all": " & ", "any": t("rules.or", lang), "not": ""}[kind]

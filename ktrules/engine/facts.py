@@ -459,7 +459,9 @@ def _achievements(spec: AchievementsFact, subject: str, ctx: Context) -> Reading
              for a in found if (a.campaign, a.year) in rewarded and a.evidence]
     # an entry without a document shows nothing: it is named, so the secretary can add the document
     unshown = [("no_evidence", f"{a.criterion} {a.year}") for a in found if not a.evidence]
-    return Reading(len(counted), (*(("document", a.evidence) for a in counted), *spent, *unshown))
+    # none at all: say where an achievement is written, as nothing is presumed for this kind of criterion
+    return Reading(len(counted), (*(("document", a.evidence) for a in counted), *spent, *unshown),
+                   note=None if found else "no_achievement")
 
 
 def _conferral(conferred: Any) -> str:

@@ -122,7 +122,7 @@ def test_diff_between_two_dates_lists_changes_with_reasons_and_exits_1():
     # 2024 lets HTXS alone earn CSTĐCS, which 2017 did not
     assert "Đỗ Văn Phúc (p16), Chiến sĩ thi đua cơ sở (CSTDCS): Không đủ điều kiện → Đủ điều kiện" in out
     block = out.split("(p16), Chiến sĩ thi đua cơ sở")[1].split("\n\n")[0]
-    assert "[htxs]" in block and "Sau: ✓ Đạt · Giá trị đọc được: rating = HTXS" in block
+    assert "[htxs]" in block and "Sau: ✓ Đạt · Giá trị đọc được: rating = Hoàn thành xuất sắc nhiệm vụ" in block
     assert "Căn cứ: Luật TĐKT 2022, Điều 23" in block and "Căn cứ: Luật TĐKT 2003" in block
     assert "kết quả thay đổi;" in out.splitlines()[-1] and "--criteria" in out.splitlines()[-1]
 

@@ -102,7 +102,7 @@ def test_the_not_eligible_and_incomplete_say_what_is_missing_in_words(packet_202
     assert not missing.verified
     (lacking,) = entry(ldtt.incomplete, "p05").missing
     assert lacking.text == "Hoàn thành tốt nhiệm vụ được giao trở lên"
-    assert lacking.detail == "giá trị: không có dữ liệu; yêu cầu ≥ HTT"
+    assert lacking.detail == "giá trị: không có dữ liệu; yêu cầu từ Hoàn thành tốt nhiệm vụ trở lên"
     # an 'any one of' group that failed is listed with each option, since any one would do
     merit = entry(section(packet_2024, "CSTDCS").not_eligible, "p22").missing[-1]
     assert merit.number == "2" and [p.number for p in merit.parts] == ["2.1", "2.2", "2.3"]
