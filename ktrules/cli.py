@@ -24,6 +24,7 @@ from ktrules.common.writing import refuse_inputs, refuse_to_replace
 from ktrules.council.ballot import vote
 from ktrules.council.dossier import passed_deadlines
 from ktrules.council.ranking import rank
+from ktrules.documents.formatting import number
 from ktrules.documents.report import (
     campaign_rows,
     dossier_rows,
@@ -543,6 +544,8 @@ def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
     if fmt == "csv":
         columns = {k: k for k in ("award", "period", "group", "rank", "subject", "name", "score", "nominated",
                                   "reason")}
+    if fmt == "table":  # a score as the reader writes it (10,75); CSV and JSON keep the number, for programs
+        rows = [{**r, "score": "" if r["score"] is None else number(r["score"], lang)} for r in rows]
     text = render(rows, fmt, columns, widths={"name": 26, "reason": 56})
     if fmt == "table":
         name = base.award(award).name.in_(lang)

@@ -268,3 +268,11 @@ def test_the_records_notice_does_not_depend_on_the_order_of_the_file(write):
         shown.append([line for line in invoke("check", path, "--period", "2024").output.splitlines()
                       if line.startswith("Lưu ý")])
     assert shown[0] == shown[1] and "Người 0 (n0)" in shown[0][0] and "và 3 người khác" in shown[0][0]
+
+
+def test_rank_writes_scores_with_the_readers_decimal_mark():
+    vi = invoke("rank", DEPARTMENT, "--period", "2023", "--award", "TTLDXS").stdout
+    en = invoke("rank", DEPARTMENT, "--period", "2023", "--award", "TTLDXS", "--lang", "en").stdout
+    assert " 10,75 " in vi and " 10.75 " not in vi and " 10.75 " in en
+    assert '"score": 10.75' in invoke("rank", DEPARTMENT, "--period", "2023", "--award", "TTLDXS", "--format",
+                                      "json").stdout  # a program reads a number
