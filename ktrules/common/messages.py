@@ -672,10 +672,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                       "{base_cite}, rounded up to 10,000 VND: {amount} under {cite}."),
     "documents.money.prose_unknown": ("Mức tiền thưởng{who} tại ngày quyết định {date} chưa xác định được.",
                                       "The reward{who} on the decision date {date} is not yet known."),
-    "documents.authority.unverified": ("† Điều khoản quy định thẩm quyền quyết định khen thưởng chưa được đối "
-                                       "chiếu với văn bản luật; đối chiếu trước khi ký.",
-                                       "† The article on who decides has not been checked against the legal "
-                                       "text; check it before signing."),
+    "documents.authority.unverified": ("Ghi chú dự thảo: điều khoản quy định thẩm quyền quyết định khen thưởng "
+                                       "chưa được đối chiếu với văn bản luật; đối chiếu trước khi ký.",
+                                       "Draft note: the article on who decides has not been checked against the "
+                                       "legal text; check it before signing."),
     "documents.proposal.to_unknown": ("Chủ tịch Ủy ban nhân dân tỉnh ……", "……"),
     "documents.minutes.content_texts": ("II. Nội dung: xét danh hiệu thi đua và hình thức khen thưởng năm {period} "
                                         "theo {texts}; bỏ phiếu kín.",

@@ -254,7 +254,7 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
                   excerpt=t("documents.proposal.excerpt", lang, period=packet.period), body=tuple(body),
                   signers=(_chair(agency, lang),), recipients=(t("documents.proposal.recipient", lang, who=who),
                                                                _archive(agency, lang)),
-                  **_heading(packet, "TTr", None, decided.year))
+                  draft=True, **_heading(packet, "TTr", None, decided.year))
 
 
 # ---------------------------------------------------------------- báo cáo thành tích
