@@ -394,6 +394,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.start.period": ("Năm xét", "Year evaluated"),
     "server.start.as_of": ("Ngày áp dụng quy định (để trống: ngày cuối năm xét)",
                            "Date whose rules apply (blank: the year's last day)"),
+    "server.start.decision_date": ("Ngày quyết định khen thưởng: tiền thưởng và ngày của văn bản (để trống: hôm nay)",
+                                   "Date of the decision: the reward money and the papers' date (blank: today)"),
     "server.start.campaign": ("Phong trào thi đua", "Campaign"),
     "server.start.national": ("Danh hiệu, hình thức theo quy định chung", "The national awards"),
     "server.start.submit": ("Xét", "Evaluate"),
@@ -403,6 +405,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                             "to 2100"),
     "server.error.as_of": ("ngày áp dụng '{value}' không phải ngày có thật dạng YYYY-MM-DD",
                            "the date whose rules apply, '{value}', is not a date that exists, as YYYY-MM-DD"),
+    "server.error.decision_date": ("ngày quyết định '{value}' không phải ngày có thật dạng YYYY-MM-DD",
+                                   "the decision date '{value}' is not a date that exists, as YYYY-MM-DD"),
     "server.error.csrf": ("biểu mẫu đã cũ: tải lại trang rồi gửi lại", "the form is stale: reload the page and send "
                           "it again"),
     "server.error.run": ("không còn lượt xét này: máy chủ chỉ giữ {n} lượt gần nhất", "no such evaluation: the "

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from ktrules.common.errors import KtrulesError, suggest_or_list
-from ktrules.common.messages import LANGS, LANGUAGE, t
+from ktrules.common.messages import LANGS, LANGUAGE, short_date, t
 from ktrules.council.ranking import rank
 from ktrules.council.rewards import payer
 from ktrules.documents.formatting import day, number
@@ -109,7 +109,8 @@ def _start(request: Request, settings: Settings, error: str | None = None, statu
            form: FormData | None = None) -> HTMLResponse:
     """The start page; after a refused form, with what was chosen in it (a browser cannot fill the file in)."""
     csrf = request.cookies.get(CSRF_COOKIE) or new_csrf()
-    given = {k: str(form.get(k) or "") if form else "" for k in ("example", "period", "as_of", "campaign")}
+    given = {k: str(form.get(k) or "") if form else "" for k in ("example", "period", "as_of", "decision_date",
+                                                                  "campaign")}
     response = _page(request, "start.html.j2", status, csrf=csrf, csrf_field=CSRF_FIELD, error=error, given=given,
                      campaigns=_campaigns(settings.rules, lang_of(request)),
                      year=date.today().year - 1,
@@ -135,8 +136,12 @@ async def upload(request: Request, settings: Config) -> Response:
         if source is None:
             raise ValueError(t("server.error.no_file", lang))
         asked = Asked(source[0], *_choices(form, lang))
+        if asked.decided:
+            payer(settings.rules, asked.decided)  # rules in force that day, or the form says it now
     except ValueError as exc:
         return _start(request, settings, str(exc), 422, form)
+    except KtrulesError as exc:
+        return _start(request, settings, exc.message, 422, form)
     run = request.app.state.runs.start(asked, source[1], str(settings.rules))
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
@@ -153,19 +158,26 @@ async def _source(form: FormData, settings: Settings) -> tuple[str, Callable[[],
     return None
 
 
-def _choices(form: FormData, lang: str) -> tuple[int, date | None, str | None]:
-    """The period, the as-of date and the campaign, or a ValueError whose message says what is wrong."""
+def _choices(form: FormData, lang: str) -> tuple[int, date | None, str | None, date | None]:
+    """The period, the as-of date, the campaign and the decision date, or a ValueError whose message says
+    what is wrong."""
     try:
         period = int(str(form.get("period", "")))
     except ValueError:
         period = 0
     if not 1945 <= period <= 2100:
         raise ValueError(t("server.error.period", lang))
+    as_of, decided = (_form_day(form, name, lang) for name in ("as_of", "decision_date"))
+    if decided is not None and decided < date(period, 1, 1):  # as `ktrules report` refuses it
+        raise ValueError(t("err.decided_before", lang, day=short_date(decided, lang), period=period))
+    return period, as_of, str(form.get("campaign") or "") or None, decided
+
+
+def _form_day(form: FormData, name: str, lang: str) -> date | None:
     try:
-        as_of = date.fromisoformat(str(form["as_of"])) if form.get("as_of") else None
+        return date.fromisoformat(str(form[name])) if form.get(name) else None
     except ValueError:
-        raise ValueError(t("server.error.as_of", lang, value=form["as_of"])) from None
-    return period, as_of, str(form.get("campaign") or "") or None
+        raise ValueError(t(f"server.error.{name}", lang, value=form[name])) from None
 
 
 def _run(request: Request, run_id: str) -> Run:
@@ -294,12 +306,12 @@ async def packet_pdf(request: Request, settings: Config, run_id: str) -> Respons
 async def documents_zip(request: Request, settings: Config, run_id: str) -> Response:
     """The dossier as Word văn bản, as `ktrules documents` writes them, in one zip."""
     run = _done(request, run_id)
-    today = date.today()
-    packet = _packet(run, lang_of(request), settings.rules, today)
+    decided = run.asked.decided or date.today()
+    packet = _packet(run, lang_of(request), settings.rules)
 
     def zipped() -> bytes:
         with run.using() as evaluation, tempfile.TemporaryDirectory(prefix="ktrules-docs-") as folder:
-            written = write_papers(council_papers(evaluation, packet, today), Path(folder), "docx")
+            written = write_papers(council_papers(evaluation, packet, decided), Path(folder), "docx")
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
                 for path in written:
@@ -351,10 +363,11 @@ def _done(request: Request, run_id: str) -> Run:
     return run
 
 
-def _packet(run: Run, lang: str, rules: Path, decided: date | None = None) -> Any:
-    """The packet with the reward money of a decision taken on `decided` (today), as `ktrules report` makes it."""
+def _packet(run: Run, lang: str, rules: Path) -> Any:
+    """The packet with the reward money of a decision taken on the date the start page gave (else today), as
+    `ktrules report` makes it."""
     with run.using() as evaluation:
-        return build_packet(evaluation, lang, payer=payer(rules, decided or date.today()))
+        return build_packet(evaluation, lang, payer=payer(rules, run.asked.decided or date.today()))
 
 
 def _attachment(run: Run, stem: str, suffix: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import openpyxl
+from docx import Document
 from fastapi.testclient import TestClient
 
 from ktrules.rules import DEFAULT_RULES
@@ -104,6 +105,19 @@ def test_downloads_give_the_packet_as_pdf_and_the_dossier_as_word_files(client: 
     names = zipfile.ZipFile(io.BytesIO(dossier.content)).namelist()
     assert "bien-ban-hop-xet-2024.docx" in names
     assert any(name.startswith("bao-cao-thanh-tich/") for name in names), names
+
+
+def test_the_decision_date_chosen_on_the_start_page_dates_the_papers_and_pays_by_its_rules(client: TestClient) -> None:
+    # the day before the 2026 raise: an LĐTT gets 710.000 đồng, and the decision is dated that day
+    run = str(submit(client, example="1", decision_date="2026-06-30").url)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"{run}/proposal.xlsx").content))
+    assert workbook["LĐTT"]["H6"].value == 710_000
+    dossier = zipfile.ZipFile(io.BytesIO(client.get(f"{run}/documents.zip").content))
+    decision = Document(io.BytesIO(dossier.read("du-thao-quyet-dinh-2024.docx")))
+    assert any("ngày 30 tháng 6 năm 2026" in p.text for p in decision.paragraphs)
+    refused = submit(client, example="1", decision_date="2020-01-01")
+    assert refused.status_code == 422 and "ngày quyết định 01/01/2020 trước năm xét 2024" in refused.text
+    assert 'value="2020-01-01"' in refused.text  # the form keeps what was chosen
 
 
 def test_a_broken_campaign_pack_does_not_close_the_start_page(tmp_path: Path) -> None:
