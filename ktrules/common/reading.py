@@ -32,6 +32,10 @@ _LONG_NUMBER = re.compile(r"-?\d{1000,}")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SPACE_BEFORE_COLON = re.compile(r'"[ \t\n\r]+:')
 _SPACE_BEFORE_COLON_BYTES = re.compile(_SPACE_BEFORE_COLON.pattern.encode())
+# integers YAML 1.1 reads otherwise than a person does: a leading zero is octal (010 is 8; a staff code 012
+# became 10), a colon base 60, an underscore a separator. Kept as text: an id reads as written, and a
+# number is refused with what was written rather than taken wrong.
+_NOT_AS_WRITTEN = re.compile(r"[-+]?(0[0-9_]+|[0-9_]*_[0-9_]*|[0-9][0-9_]*(:[0-5]?[0-9])+)")
 
 
 class _Refused(ValueError):
@@ -64,6 +68,8 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             raise _Refused(t("err.bad_date", value=node.value), node.start_mark.line + 1) from None
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        if _NOT_AS_WRITTEN.fullmatch(node.value):  # YAML 1.1 reads 010 as 8 and 1:30 as 90: kept as written
+            return node.value
         try:
             return super().construct_yaml_int(node)
         except ValueError:

@@ -49,6 +49,8 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
     # a Word line break pasted into Excel (\x0b): no workbook or văn bản can be written with it
     (('name: "Nguyễn Thị An"', 'name: "Nguyễn Thị\\vAn"'), 7, ["people[0].name", "control character (\\x0b)"]),
     (('decision: "QĐ 15', 'decision: "QĐ\\0 15'), 21, ["conferred[0].decision", "control character (\\x00)"]),
+    # YAML 1.1 reads 010 as octal 8: kept as written, and refused as no number rather than read as 8 months
+    (("months_worked: 7,", "months_worked: 010,"), 13, ["records[1].months_worked", "number", "'010'"]),
     # a year alone typed in Excel's date cell is a day of 1905: 1,433 months since recruitment, and LĐTT met
     (("recruited: 2015-03-01}", "recruited: 1905-07-16}"), 7,
      ["people[0].recruited", "greater than or equal to 1945-01-01", "given: 1905-07-16"]),
@@ -93,3 +95,11 @@ def test_missing_file_is_a_clean_error(tmp_path):
 def test_a_dossier_of_an_award_no_rule_knows_is_refused(write):
     path = write("records.yaml", GOOD + "dossiers:\n  - {subject: p01, award: XXX, year: 2024, documents: [a]}\n")
     assert_one_line_error(lambda: load_dataset(path), f"{path}:25: ", ["unknown award 'XXX'"])
+
+
+def test_a_staff_code_with_a_leading_zero_reads_as_written(write):
+    # YAML 1.1 made `id: 012` the number 10 (octal), refused as no text; and `012` in a record matched it
+    text = GOOD.replace("id: p01,", "id: 012,").replace("subject: p01,", "subject: 012,").replace(
+        "authors: [p01]", "authors: [012]")
+    dataset = load_dataset(write("records.yaml", text))
+    assert "012" in dataset.people_by_id and dataset.record("012", 2024) is not None
