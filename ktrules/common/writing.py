@@ -54,9 +54,10 @@ def refuse_to_replace(out: Path, force: bool) -> None:
 def _written_by_us(path: Path) -> bool:
     suffix = path.suffix.lower()
     try:
-        if suffix == ".xlsx":
-            with zipfile.ZipFile(path) as book:
-                return f">{WORKBOOK_CREATOR}</dc:creator>".encode() in book.read("docProps/core.xml")
+        if suffix == ".xlsx":  # written by ktrules, and saved since by nobody else: Excel and LibreOffice
+            with zipfile.ZipFile(path) as book:  # put the user's name in lastModifiedBy
+                core = book.read("docProps/core.xml")
+            return all(f">{WORKBOOK_CREATOR}</{tag}>".encode() in core for tag in ("dc:creator", "cp:lastModifiedBy"))
         with path.open("rb") as file:
             head = file.read(8192)
             if suffix == ".pdf":  # the /ID is in the trailer's dictionary, where `startxref` points

@@ -29,7 +29,8 @@ _NOT_IN_SHEET_NAMES = re.compile(r"[\\/?*\[\]:]")
 def proposal_workbook(packet: Packet) -> Workbook:
     """A sheet per award with at least one proposal; a workbook with none says so on its only sheet."""
     book = Workbook()
-    book.properties.creator = WORKBOOK_CREATOR  # `report` may write over it again, and over nobody else's
+    # `report` may write over it again, until someone saves it (lastModifiedBy), and over nobody else's
+    book.properties.creator = book.properties.lastModifiedBy = WORKBOOK_CREATOR
     book.remove(book.active)
     sections = [s for s in packet.sections if s.proposed]
     for section in sections:

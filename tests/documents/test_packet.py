@@ -192,6 +192,18 @@ def test_report_writes_over_its_own_file_and_an_empty_one_but_no_other_unless_fo
     assert invoke("report", SMALL, "--period", 2024, "--out", mine, "--force").exit_code == 0
 
 
+def test_a_proposal_workbook_saved_by_someone_since_is_no_longer_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "de-nghi.xlsx"
+    assert invoke("report", SMALL, "--period", 2024, "--out", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    book["LĐTT"]["A20"] = "Ghi chú của thư ký"
+    book.properties.lastModifiedBy = "Thư ký"  # as Excel or LibreOffice saves it
+    book.save(out)
+    refused = invoke("report", DEPARTMENT, "--period", 2023, "--out", out)
+    assert refused.exit_code == 2 and "không phải do ktrules ghi" in refused.output
+    assert openpyxl.load_workbook(out)["LĐTT"]["A20"].value == "Ghi chú của thư ký"
+
+
 def test_the_same_run_writes_the_same_page_and_the_workbook_gives_the_same_as_the_yaml(tmp_path: Path) -> None:
     pages = []
     for i, source in enumerate((DEPARTMENT, DEPARTMENT, DEPARTMENT_XLSX)):
