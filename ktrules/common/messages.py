@@ -493,6 +493,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                       "của pháp luật sau ngày đó chưa có trong gói, cần kiểm tra văn bản mới trước khi xét.",
                       "Note: the rule pack {pack} was checked against the law up to {reviewed}; later changes to "
                       "the law are not in the pack, so check for newer texts before deciding."),
+    "as_of.before": ("Lưu ý: quy định áp dụng là của ngày {day}, trước năm xét {period} ({version}); nếu không cố ý, "
+                     "sửa --as-of.",
+                     "Note: the rules applied are those of {day}, before the year evaluated, {period} ({version}); "
+                     "unless meant, fix --as-of."),
     "review.watch": ("{cite} được cho là có hiệu lực từ ngày {day}{unverified}: {changes}.",
                      "{cite} is reported to be in force from {day}{unverified}: {changes}."),
     "review.unverified": (" (chưa thấy văn bản)", " (its text not seen)"),

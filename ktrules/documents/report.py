@@ -315,7 +315,7 @@ def heading(evaluation: Evaluation, lang: str) -> str:
     rules = evaluation.version.rules
     line = t("heading", lang, org=evaluation.dataset.organization.name, period=evaluation.period,
              version=evaluation.version.label, title=rules.title.in_(lang), as_of=day(evaluation.as_of, lang))
-    notice = review_notice(evaluation, lang)
+    notice = rules_notice(evaluation, lang)
     return f"{line}\n{notice}" if notice else line
 
 
@@ -323,9 +323,17 @@ def _until(end: date | None, lang: str) -> str:
     return day(end, lang) if end else "…"
 
 
-def review_notice(evaluation: Evaluation, lang: str) -> str | None:
-    """A notice that later changes of the law are not in the pack, when the period or the date the
-    rules are taken on falls after the day the pack was checked against the law (`reviewed`)."""
+def rules_notice(evaluation: Evaluation, lang: str) -> str | None:
+    """A notice that the rules applied may not be those meant: taken on a date before the period began
+    (an --as-of mistyped, or the older rules on purpose), or later changes of the law not in the pack."""
+    notices = [t("as_of.before", lang, day=day(evaluation.as_of, lang), period=evaluation.period,
+                 version=evaluation.version.label)] if evaluation.as_of < date(evaluation.period, 1, 1) else []
+    return " ".join(filter(None, [*notices, _review_notice(evaluation, lang)])) or None
+
+
+def _review_notice(evaluation: Evaluation, lang: str) -> str | None:
+    """Later changes of the law are not in the pack, when the period or the date the rules are taken on
+    falls after the day the pack was checked against the law (`reviewed`)."""
     pack = evaluation.version.pack
     latest = max(evaluation.as_of, date(evaluation.period, 12, 31))
     if pack.reviewed is None or latest <= pack.reviewed:
@@ -371,7 +379,7 @@ def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
 def notices(evaluation: Evaluation, lang: str) -> str:
     """Every notice of a run in one paragraph, for the packet and the pages: the rules' age, then the
     records' (`record_notices`)."""
-    return " ".join(filter(None, [review_notice(evaluation, lang),
+    return " ".join(filter(None, [rules_notice(evaluation, lang),
                                   *record_notices(evaluation.dataset, evaluation.period, lang,
                                                   subjects=evaluation.subjects, rules=evaluation.rules)]))
 
@@ -407,7 +415,7 @@ def explanation(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str
         t("explain.rules", lang, version=evaluation.version.label, title=rules.title.in_(lang),
           start=day(rules.effective_from, lang), end=_until(rules.effective_to, lang),
           as_of=day(evaluation.as_of, lang)),
-        *filter(None, [review_notice(evaluation, lang)]),
+        *filter(None, [rules_notice(evaluation, lang)]),
         t("explain.sources", lang, sources="; ".join(s.title for s in rules.sources)),
         t("explain.cite", lang, cite=award.cite),
         *([t("explain.used", lang, used=", ".join(verdict.used))] if verdict.used else []),

@@ -236,3 +236,13 @@ def test_a_reported_change_of_the_law_is_named_once_its_day_is_reached(tmp_path,
     for as_of, named in (("2026-09-30", False), ("2026-10-01", True)):
         out = CliRunner().invoke(cli, ["check", str(path), "--period", "2024", "--as-of", as_of, *campaign]).output
         assert ("06/2026/QH16 được cho là có hiệu lực từ ngày 01/10/2026 (chưa thấy văn bản)" in out) == named, out
+
+
+def test_rules_taken_on_a_date_before_the_period_are_named_in_heading_and_explanation(tmp_path):
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(unit_with([{}]), allow_unicode=True), encoding="utf-8")
+    for command in (["check"], ["explain", "--subject", "p1", "--award", "LDTT"]):
+        for as_of, named in (("2018-01-01", True), ("2024-01-01", False)):
+            out = CliRunner().invoke(cli, [command[0], str(path), "--period", "2024", "--as-of", as_of,
+                                           *command[1:]]).output
+            assert ("quy định áp dụng là của ngày 01/01/2018, trước năm xét 2024 (vn/2017)" in out) == named, out
