@@ -383,11 +383,12 @@ class Command(click.Command):
                               prefix="Cách dùng: ")
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        if not self._vi():
-            return super().format_help_text(ctx, formatter)
-        formatter.write_paragraph()
-        with formatter.indentation():
-            formatter.write_text(inspect.cleandoc(VI[self.name if ctx.parent else ""]))
+        text = inspect.cleandoc((self.help or "") if not self._vi() else VI[self.name if ctx.parent else ""])
+        text = text.partition("\f")[0]  # as click: what follows a form feed is not shown
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_examples_kept(text))
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if not self._vi():
@@ -397,6 +398,14 @@ class Command(click.Command):
         if rows:
             with formatter.section("Tùy chọn"):
                 formatter.write_dl(rows)
+
+
+def _examples_kept(text: str) -> str:
+    """The help with each example command kept on its own lines: click rewraps a paragraph to the terminal,
+    and an example broken over two lines without a backslash fails when copied. `\\b` before a
+    paragraph keeps it as written."""
+    return "\n\n".join(f"\b\n{part}" if part.lstrip().startswith("ktrules ") else part
+                       for part in text.split("\n\n"))
 
 
 class Group(Command, click.Group):

@@ -105,3 +105,10 @@ def test_the_rest_of_clicks_refusals_are_one_line_too(args, expected):
 
 def test_ktrules_alone_prints_its_help():
     assert invoke().output.startswith("Cách dùng: ktrules [TÙY CHỌN] LỆNH")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_example_in_help_stays_on_one_line_to_copy_on_a_narrow_terminal(lang):
+    shown = CliRunner().invoke(cli, ["explain", "--help", "--lang", lang], terminal_width=60).output
+    example = "ktrules explain fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --subject p13 --award CSTDCS"
+    assert example in shown
