@@ -371,3 +371,10 @@ def test_as_of_picks_the_rules_and_dates_the_packet(tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert "Kết quả xét theo quy định vn/2024, áp dụng ngày 01/02/2024" in html
     assert "Nghị định số 98/2023/NĐ-CP" in html and "Năm 2023" in html
+
+
+def test_the_marks_are_explained_before_the_lists_that_carry_them(evaluations: dict[int, Evaluation]) -> None:
+    html = render_html(build_packet(evaluations[2024]))
+    first_list = html.index('<section class="award"')
+    assert html.index("tiêu chí định tính mặc nhiên đạt") < first_list
+    assert html.index("chưa kiểm chứng từ văn bản luật:") < first_list
