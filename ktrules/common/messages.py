@@ -628,7 +628,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.proposal.closing": ("Kính trình {who} xem xét, quyết định./.", "Submitted to {who} for decision."),
     "documents.proposal.recipient": ("{who} (để xem xét);", "{who} (for decision);"),
     "documents.report.kind": ("BÁO CÁO THÀNH TÍCH", "ACHIEVEMENT REPORT"),
-    "documents.report.excerpt": ("Đề nghị {awards} năm {period}", "Proposed for {awards}, {period}"),
+    "documents.report.excerpt": ("Đề nghị xét tặng {awards} năm {period}", "Proposed for {awards}, {period}"),
     "documents.report.blank": ("[……… phần tự thuật, cá nhân / tập thể ghi ………]",
                                "[……… narrative, to be written by the nominee ………]"),
     "documents.report.part1": ("I. SƠ LƯỢC LÝ LỊCH, ĐẶC ĐIỂM TÌNH HÌNH", "I. PARTICULARS"),
