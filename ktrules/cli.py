@@ -20,6 +20,7 @@ from ktrules.common.command_line import Between, GivenPath
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGS, LANGUAGE, short_date, t
 from ktrules.common.output import FORMATS, render
+from ktrules.common.reading import read_day
 from ktrules.common.writing import refuse_inputs, refuse_to_replace
 from ktrules.council.ballot import vote
 from ktrules.council.dossier import passed_deadlines
@@ -67,11 +68,9 @@ class _Day(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime | _NotADay):
             return value
-        for layout in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return datetime.strptime(str(value).strip(), layout)
-            except ValueError:
-                pass
+        day = read_day(str(value))
+        if day is not None:
+            return datetime.combine(day, datetime.min.time())
         return _NotADay(param.opts[0] if param is not None and param.opts else "DATE", str(value))
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:

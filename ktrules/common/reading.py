@@ -11,7 +11,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -435,6 +435,17 @@ def value_problem(error: Any) -> str:
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read_day(text: str) -> date | None:
+    """A date as YYYY-MM-DD or as a secretary types it, dd/mm/yyyy; None when it is neither, or no day that
+    exists."""
+    for layout in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), layout).date()
+        except ValueError:
+            pass
+    return None
 
 
 def _control_code(value: Any) -> str:

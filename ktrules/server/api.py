@@ -8,9 +8,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from ktrules.common.messages import t
 from ktrules.common.output import render
+from ktrules.common.reading import read_day
 from ktrules.council.ranking import rank
 from ktrules.documents.report import rank_rows, row, rule_rows
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
@@ -25,7 +27,16 @@ router = APIRouter(prefix="/api", tags=["api"])
 BODY_NAME = "dataset.json"  # what errors call the request body
 Lang = Literal["vi", "en"]
 Period = Annotated[int, Query(ge=1945, le=2100, description="The year evaluated.")]
-AsOf = Annotated[date | None, Query(description="Date whose rules apply; default the period's last day.")]
+
+
+def _as_typed(value: object) -> object:
+    """dd/mm/yyyy read as the command line reads it; anything else left to pydantic, which says what is wrong."""
+    return (read_day(value) or value) if isinstance(value, str) else value
+
+
+AsOf = Annotated[date | None, BeforeValidator(_as_typed),
+                 Query(description="Date whose rules apply, YYYY-MM-DD or dd/mm/yyyy as on the command line; "
+                                   "default the period's last day.")]
 Campaign = Annotated[str | None, Query(description="A campaign pack id; default the national awards.")]
 Ids = Annotated[list[str] | None, Query(description="Only this id (repeatable).")]
 Id = Annotated[str, Query(min_length=1, description="A person, unit or award id.")]

@@ -86,6 +86,10 @@ def test_explain_and_rank_answer_what_the_commands_print(client: TestClient) -> 
 def test_rules_health_and_the_schema(client: TestClient) -> None:
     assert client.get("/api/rules", params={"as_of": "2024-06-30"}).text == _cli(
         "rules", "--as-of", "2024-06-30", "--format", "json")
+    # as the command line takes it, a date as a secretary types it
+    assert client.get("/api/rules", params={"as_of": "30/06/2024"}).text == _cli(
+        "rules", "--as-of", "30/06/2024", "--format", "json")
+    assert client.get("/api/rules", params={"as_of": "31/02/2024"}).status_code == 400
     health = client.get("/api/health")
     assert health.json()["status"] == "ok" and "vn/2024" in health.json()["rules"]
     assert health.headers["x-ktrules-version"]
