@@ -41,7 +41,7 @@ def local_names(host: str) -> tuple[str, ...] | None:
     """The Host headers a server bound to loopback answers: its own names only, so that a web page whose
     name an attacker points at 127.0.0.1 (DNS rebinding) cannot read it. None (any) off loopback, where
     the token guards it."""
-    return ("127.0.0.1", "localhost", "::1", host) if is_loopback(host) else None
+    return ("127.0.0.1", "localhost", "::1", host.lower()) if is_loopback(host) else None
 
 
 def same(given: str | None, expected: str) -> bool:
@@ -67,7 +67,9 @@ class HostGuard:
 
 
 def _host_name(header: str) -> str:
-    """The name in a Host header, without its port: 'localhost:8000', '[::1]:8000'."""
+    """The name in a Host header, without its port ('localhost:8000', '[::1]:8000'), in lower case: host
+    names do not tell case apart (LOCALHOST is localhost)."""
+    header = header.lower()
     if header.startswith("["):
         return header[1:].partition("]")[0]
     return header.rpartition(":")[0] if header.count(":") == 1 else header

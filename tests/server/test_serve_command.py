@@ -65,6 +65,7 @@ def test_serve_on_loopback_answers_only_its_own_names(monkeypatch: pytest.Monkey
         assert client.get("/api/health").status_code == 200
         assert client.get("/api/health", headers={"host": "localhost:8000"}).status_code == 200
         assert client.get("/api/health", headers={"host": "[::1]:8000"}).status_code == 200
+        assert client.get("/api/health", headers={"host": "LocalHost:8000"}).status_code == 200  # no case
         # a page elsewhere whose name was pointed at 127.0.0.1 (DNS rebinding) is refused, as a problem
         refused = client.get("/api/health", headers={"host": "evil.example:8000"})
         assert refused.status_code == 400 and refused.headers["content-type"] == "application/problem+json"
