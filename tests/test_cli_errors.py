@@ -306,3 +306,8 @@ def test_a_decision_date_before_the_year_evaluated_is_refused_and_nothing_is_wri
     assert_refused(invoke(command, SMALL, "--period", "2024", "--out", out, "--decision-date", "2020-01-01"),
                    "01/01/2020", "--decision-date")
     assert not out.exists()
+
+
+def test_a_pack_given_for_the_folder_of_packs_is_told_which_folder_to_give():
+    assert_refused(invoke("check", SMALL, "--period", "2024", "--rules", ROOT / "rules" / "vn", "--lang", "en"),
+                   "not one pack: use --rules", str(ROOT / "rules"))

@@ -44,7 +44,10 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
     """Every version of a pack, oldest first."""
     info_path = folder / "pack.yaml"
     if not folder.is_dir():
-        raise KtrulesError(t("err.pack.no_folder"), file=folder, hint=t("err.pack.no_folder.hint"))
+        # `--rules rules/vn`: a pack's own folder given for the folder of packs
+        inside = (folder.parent / "pack.yaml").is_file()
+        hint = t("err.pack.is_a_pack", parent=folder.parent.parent) if inside else t("err.pack.no_folder.hint")
+        raise KtrulesError(t("err.pack.no_folder"), file=folder, hint=hint)
     if not info_path.exists():
         raise KtrulesError(t("err.pack.no_info"), file=folder, hint=t("err.pack.no_info.hint"))
     info_data = read_document(info_path)
