@@ -57,9 +57,14 @@ class CellError(ValueError):
 
 
 def folded(text: str) -> str:
-    """Case-, accent- and spacing-free form, so 'Hoàn thành tốt' matches 'hoan thanh  TOT'."""
+    """Case-, accent- and spacing-free form, so 'Hoàn thành tốt' matches 'hoan thanh  TOT', with a syllable's
+    final y read as i: both spellings are in use ('Chiến sỹ' and 'Chiến sĩ', 'kỹ' and 'kĩ')."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(_FINAL_Y.sub("i", bare).split())
+
+
+_FINAL_Y = re.compile(r"(?<=[^aeiouy\W\d])y\b")  # after a consonant: sỹ, kỹ, lý (not 'quy', 'tây')
 
 
 def shown(value: Any) -> str:

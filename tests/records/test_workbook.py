@@ -139,6 +139,15 @@ def test_semicolon_csv_files_with_a_title_line_holding_a_comma(tmp_path):
     assert load_dataset(tmp_path) == load_dataset(SMALL)
 
 
+def test_an_award_spelt_with_y_for_i_reads_as_the_award(tmp_path):
+    path = tmp_path / "ho-so.xlsx"
+    invoke("template", path)
+    book = openpyxl.load_workbook(path)
+    book["Khen thưởng đã có"]["D2"] = "Chiến sỹ thi đua cơ sở"  # sỹ and sĩ are both in use
+    book.save(path)
+    assert [c.award for c in load_dataset(path).conferred] == ["CSTDCS"]
+
+
 def test_a_year_typed_alone_in_a_date_cell_is_refused_not_read_as_1905(tmp_path):
     path = tmp_path / "ho-so.xlsx"
     shutil.copy(DEPARTMENT_XLSX, path)
