@@ -783,10 +783,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.decided_before.hint": ("sửa --decision-date: khen thưởng năm {period} được quyết định từ năm {period} trở đi",
                                 "fix --decision-date: the awards of {period} are decided in {period} or later"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
-    "unpacked.notice": ("Lưu ý: hồ sơ ghi những phong trào không có bộ quy định nên không tiêu chí nào của phong "
-                        "trào đọc các dòng này: {campaigns}. Nếu mã phong trào ghi sai, sửa lại.",
-                        "Note: the records name campaigns that no rule pack holds, so no campaign criterion reads "
-                        "these rows: {campaigns}. If a campaign id is mistyped, correct it."),
+    "unpacked.notice": ("Lưu ý: hồ sơ ghi những phong trào không có bộ quy định: {campaigns}. Tiêu chí riêng của "
+                        "phong trào không đọc các dòng này, chỉ tiêu chí quốc gia cùng mã tiêu chí đọc; nếu mã phong "
+                        "trào ghi sai, sửa lại.",
+                        "Note: the records name campaigns that no rule pack holds: {campaigns}. No criterion of a "
+                        "campaign reads these rows, only a national criterion of the same id; if a campaign id is "
+                        "mistyped, correct it."),
     "unpacked.item": ("'{campaign}' ({n} dòng)", "'{campaign}' ({n} rows)"),
     "unrecorded.notice": ("Lưu ý: {n} cán bộ không có bản ghi xếp loại năm {period} nên không được xét và không "
                           "tính vào tỷ lệ của đơn vị: {names}. Nếu họ còn công tác trong năm, thêm dòng xếp loại.",

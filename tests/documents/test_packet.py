@@ -58,9 +58,10 @@ def entry(entries: Any, subject: str) -> Any:
 
 
 def test_the_packet_has_a_section_per_award_someone_is_eligible_or_incomplete_for(packet_2024: Packet) -> None:
-    # nobody in the department is eligible or incomplete for GIAY_KHEN, CSTD_TOAN_QUOC or BANG_KHEN_TTG
+    # nobody in the department is eligible or incomplete for GIAY_KHEN, CSTD_TOAN_QUOC or BANG_KHEN_TTG, nor for
+    # CO_THI_DUA_CP: no phòng is chosen among the province's bloc leaders
     assert [s.award for s in packet_2024.sections] == ["LDTT", "CSTDCS", "TTLDTT", "TTLDXS", "CSTD_TINH",
-                                                       "CO_THI_DUA_TINH", "CO_THI_DUA_CP", "BANG_KHEN_TINH"]
+                                                       "CO_THI_DUA_TINH", "BANG_KHEN_TINH"]
     assert (packet_2024.organization, packet_2024.period, packet_2024.version) == \
         ("Sở Khoa học và Công nghệ tỉnh Bình Định", 2024, "vn/2024")
     assert [s.title for s in packet_2024.sources][0] == "Luật Thi đua, khen thưởng số 06/2022/QH15"
@@ -172,7 +173,7 @@ def test_report_writes_the_packet_says_where_on_stderr_and_nothing_on_stdout(tmp
     result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out)
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert result.stderr == f"Đã ghi {out}: 8 danh hiệu, hình thức; 58 đề nghị\n"
+    assert result.stderr == f"Đã ghi {out}: 7 danh hiệu, hình thức; 58 đề nghị\n"
     assert "Phan Thị Bích Ngọc" in out.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left beside it
 
