@@ -536,10 +536,15 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                 "{amount}, leaving out {n} proposals whose reward the rules do not give"),
     "documents.money.all": ("Tổng tiền thưởng các đề nghị: {amount}, tính theo ngày quyết định {date}.",
                             "Reward money of all proposals: {amount}, as of the decision date {date}."),
-    "documents.money.unverified": ("† Mức tiền thưởng hoặc lương cơ sở chưa kiểm chứng từ văn bản luật; "
-                                   "đối chiếu văn bản trước khi ký.",
-                                   "† A reward multiple or base salary not verified against the legal text; "
-                                   "check the texts before signing."),
+    "documents.money.unverified": ("† Mức tiền thưởng, lương cơ sở hoặc quy định làm tròn chưa kiểm chứng từ văn "
+                                   "bản luật; đối chiếu văn bản trước khi ký.",
+                                   "† A reward multiple, the base salary or the rounding is not verified against the "
+                                   "legal text; check the texts before signing."),
+    "documents.law_changed": ("Ghi chú dự thảo: {notice} Bộ quy định chưa có thay đổi này; kiểm tra căn cứ trước "
+                              "khi ký.",
+                              "Draft note: {notice} The rules do not hold this change; check the grounds before "
+                              "signing."),
+    "documents.basis.base_salary": ("{decree} về mức lương cơ sở", "{decree} on the base salary"),
     "documents.left_out": ("{n} trường hợp không đủ điều kiện; tiêu chí thường không đạt: {reasons}.",
                            "{n} not eligible; the criteria most often missing: {reasons}."),
     "documents.left_out.reason": ("{text} ({n})", "{text} ({n})"),

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 
 import jinja2
@@ -26,6 +27,7 @@ from ktrules.documents.report import (
     deferral,
     notices,
     quota_lines,
+    reported_changes,
     show_reading,
     subject_name,
     unit_of,
@@ -147,6 +149,7 @@ class Packet:
     total_money: str = ""  # every proposal's reward money together
     appendix: bool = True  # the not eligible listed in full at the end
     grounds: tuple[str, ...] = ()  # the căn cứ of papers signed on the decision date (`grounds`)
+    law_notice: str = ""  # changes of the law reported by the decision date, not in the pack (`watch`)
 
     @property
     def proposed(self) -> int:
@@ -180,7 +183,15 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
         decision=day(payer.decided, lang) if payer else "",
         total_money=total_words(amounts, lang) if payer and amounts else "", appendix=appendix,
-        notice=notices(evaluation, lang), grounds=grounds(evaluation, payer, lang))
+        notice=_notice(evaluation, lang, payer), grounds=grounds(evaluation, payer, lang),
+        law_notice=" ".join(reported_changes(evaluation, lang, payer.decided)) if payer else "")
+
+
+def _notice(evaluation: Evaluation, lang: str, payer: Payer | None) -> str:
+    """The run's notices, and the changes of the law reported by the decision's date that they do not name."""
+    said = notices(evaluation, lang)
+    later = [c for c in reported_changes(evaluation, lang, payer.decided) if c not in said] if payer else []
+    return " ".join(filter(None, [said, *later]))
 
 
 def grounds(evaluation: Evaluation, payer: Payer | None, lang: str) -> tuple[str, ...]:
@@ -189,12 +200,13 @@ def grounds(evaluation: Evaluation, payer: Payer | None, lang: str) -> tuple[str
     lương cơ sở the reward money is computed on."""
     if payer is None:
         return tuple(s.title for s in evaluation.version.rules.sources)
-    titles = [s.title for s in payer.version.rules.sources]
+    # not a text signed after the decision: its day of force, where the rules give one, is no earlier
+    titles = [s.title for s in payer.version.rules.sources if not _later(s.in_force, payer.decided)]
     base = payer.base_salary()
     if base is not None:
         decree = cite_in_words(base.cite, lang)
         if not any(decree in title for title in titles):
-            titles.append(decree)
+            titles.append(t("documents.basis.base_salary", lang, decree=decree))
     return tuple(titles)
 
 
@@ -329,6 +341,12 @@ def total_words(amounts: list[int | None], lang: str) -> str:
     total = money(sum(known), lang)
     return total if len(known) == len(amounts) else t("documents.money.partial", lang, amount=total,
                                                       n=len(amounts) - len(known))
+
+
+def _later(in_force: str | None, day: date) -> bool:
+    """Whether a source's day of force (its text's first ISO date) comes after `day`."""
+    found = re.search(r"\d{4}-\d{2}-\d{2}", in_force or "")
+    return found is not None and date.fromisoformat(found.group()) > day
 
 
 def show_money(amount: Amount, lang: str) -> str:

@@ -70,13 +70,17 @@ def _archive(agency: Organization, lang: str) -> str:
     return t("vanban.archive", lang, abbreviation=agency.abbreviation or "……")
 
 
-def _unverified_note(sections: list[Section], lang: str, authority: bool = False) -> list[Block]:
-    """The short notes closing the body on what is not verified († in the lists), never inside a clause."""
+def _unverified_note(packet: Packet, sections: list[Section], authority: bool = False) -> list[Block]:
+    """The short notes closing the body on what is not verified († in the lists), never inside a clause,
+    and on the law, when it may have changed by the decision's date."""
+    lang = packet.lang
     shown = any("†" in e.money for s in sections for e in s.proposed) or any("†" in line for s in sections
                                                                            for line in s.money_basis)
     notes = [Paragraph(t("documents.money.unverified", lang), "note")] if shown else []
     if authority and not all(s.authority_verified for s in sections):
         notes.append(Paragraph(t("documents.authority.unverified", lang), "note"))
+    if packet.law_notice:
+        notes.append(Paragraph(t("documents.law_changed", lang, notice=packet.law_notice), "note"))
     return notes
 
 
@@ -196,7 +200,7 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
         Paragraph(t("documents.decision.article2", lang, total=total, date=day(decided, lang))),
         *(sentence for s in sections for sentence in _money_sentences(s, lang)),
         Paragraph(t("documents.decision.article3", lang)),
-        *_unverified_note(sections, lang),
+        *_unverified_note(packet, sections),
     ]
     appendix: list[Block] = []
     for i, section in enumerate(sections, start=1):
@@ -249,7 +253,7 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
     for i, section in enumerate(sections, start=1):
         body += [Paragraph(f"{i}. {section.name}", "subheading"), *_money_sentences(section, lang, named=False),
                  _list_table(section, lang, True)]
-    body += [*_unverified_note(sections, lang, True), Paragraph(t("documents.proposal.closing", lang, who=who))]
+    body += [*_unverified_note(packet, sections, True), Paragraph(t("documents.proposal.closing", lang, who=who))]
     return VanBan(lang=lang, kind=t("documents.proposal.kind", lang),
                   excerpt=t("documents.proposal.excerpt", lang, period=packet.period), body=tuple(body),
                   signers=(_chair(agency, lang),), recipients=(t("documents.proposal.recipient", lang, who=who),

@@ -338,10 +338,15 @@ def _review_notice(evaluation: Evaluation, lang: str) -> str | None:
     latest = max(evaluation.as_of, date(evaluation.period, 12, 31))
     if pack.reviewed is None or latest <= pack.reviewed:
         return None
-    reported = [t("review.watch", lang, cite=w.cite, day=day(w.in_force, lang), changes=w.changes.in_(lang),
-                  unverified=t("review.unverified", lang) if not w.verified else "")
-                for w in pack.watch if w.in_force <= latest]
-    return " ".join([t("review.notice", lang, pack=pack.id, reviewed=day(pack.reviewed, lang)), *reported])
+    return " ".join([t("review.notice", lang, pack=pack.id, reviewed=day(pack.reviewed, lang)),
+                     *reported_changes(evaluation, lang, latest)])
+
+
+def reported_changes(evaluation: Evaluation, lang: str, by: date) -> list[str]:
+    """The changes of the law the pack lists as reported but not encoded (`watch`) in force by `by`."""
+    return [t("review.watch", lang, cite=w.cite, day=day(w.in_force, lang), changes=w.changes.in_(lang),
+              unverified=t("review.unverified", lang) if not w.verified else "")
+            for w in evaluation.version.pack.watch if w.in_force <= by]
 
 
 def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,

@@ -355,7 +355,28 @@ def test_after_the_raise_the_decision_uses_the_new_base_and_warns_it_is_unverifi
     assert result.exit_code == 0, result.output
     lines = texts(Document(str(tmp_path / "du-thao-quyet-dinh-2024.docx")))
     assert "760.000 đồng†" in lines
-    assert any(line.startswith("† Mức tiền thưởng hoặc lương cơ sở chưa kiểm chứng") for line in lines)
+    assert any(line.startswith("† Mức tiền thưởng, lương cơ sở hoặc quy định làm tròn chưa kiểm chứng")
+               for line in lines)
+
+
+def test_a_decision_signed_after_a_reported_change_of_the_law_says_so_in_a_draft_note(tmp_path: Path) -> None:
+    # law-notes.md, "Watch": an amending law reportedly in force from 01/10/2026; the rules do not hold it
+    for decided, noted in (("2026-09-30", False), ("2026-10-01", True)):
+        out = tmp_path / decided
+        assert invoke("documents", DEPARTMENT, "--period", 2024, "--out", out, "--decision-date", decided,
+                      "--award", "LDTT").exit_code == 0
+        lines = texts(Document(str(out / "du-thao-quyet-dinh-2024.docx")))
+        assert any(line.startswith("Ghi chú dự thảo: Luật sửa đổi, bổ sung Luật Thi đua, khen thưởng số "
+                                   "06/2026/QH16") for line in lines) == noted
+
+
+def test_papers_cite_no_text_signed_after_their_date(tmp_path: Path) -> None:
+    # TT 15/2025/TT-BNV was signed on 04/08/2025: a decision of 20/07/2025 cannot rest on it
+    assert invoke("documents", DEPARTMENT, "--period", 2024, "--out", tmp_path, "--decision-date", "2025-07-20",
+                  "--award", "LDTT").exit_code == 0
+    grounds = [line for line in texts(Document(str(tmp_path / "du-thao-quyet-dinh-2024.docx")))
+               if line.startswith("Căn cứ")]
+    assert any("152/2025/NĐ-CP" in line for line in grounds) and not any("15/2025/TT-BNV" in line for line in grounds)
 
 
 def test_a_campaign_decides_its_own_giay_khen_and_invents_no_money(tmp_path: Path) -> None:
