@@ -963,10 +963,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ds.record_twice.hint": ("gộp hai bản ghi", "merge the two records"),
     "ds.before_recruited": ("bản ghi năm {year}, nhưng '{subject}' được tuyển dụng ngày {recruited}",
                             "a record for {year}, but '{subject}' was recruited on {recruited}"),
-    "ds.conferred_before_recruited": ("{award} năm {year}, nhưng '{subject}' được tuyển dụng ngày {recruited}",
-                                      "{award} in {year}, but '{subject}' was recruited on {recruited}"),
-    "ds.conferred_twice": ("{award} năm {year} được ghi hai lần cho '{subject}'",
-                           "{award} of {year} is given twice to '{subject}'"),
+    "ds.conferred_twice": ("{award} năm {year} được ghi hai lần cho {name} ({subject}): một danh hiệu chỉ được "
+                           "công nhận một lần trong năm",
+                           "{award} of {year} is given twice to {name} ({subject}): a title is conferred once a "
+                           "year"),
     "ds.conferred_twice.hint": ("xóa dòng trùng, hoặc sửa năm của một dòng",
                                 "delete the repeated row, or fix the year of one"),
     "ds.before_recruited.hint": ("sửa năm của bản ghi hoặc ngày tuyển dụng",

@@ -36,6 +36,7 @@ from ktrules.common.reading import (
     validation_error,
 )
 from ktrules.common.vocabulary import (
+    COMMENDATIONS,
     NATIONAL_AWARDS,
     DisciplineLevel,
     Gender,
@@ -378,25 +379,23 @@ class Dataset(Strict):
                            suggest(item.subject, subjects))
 
     def _conferral_problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
-        """A national award conferred twice on a subject in a year, and one conferred before the person was
-        recruited: a mistyped year (2002 for 2022) would move a run of consecutive years without a word."""
-        recruited = {p.id: p.recruited.year for p in self.people if p.recruited is not None}
-        early = recruited and any(c.year < recruited.get(c.subject, 0) for c in self.conferred)
-        # `_conferrals` keys each (subject, award, year) once: as many keys as conferrals, none is repeated
-        if not early and len(self._conferrals) == len(self.conferred):
+        """A national title conferred twice on a subject in a year: the first one silently won, and a year
+        mistyped (2002 for 2022) moves a run of consecutive years. A commendation may be given twice in a
+        year (the year's work, and a thành tích đột xuất), and a campaign may reward twice."""
+        titles = [(c.subject, c.award, c.year) for c in self.conferred
+                  if c.campaign is None and c.award not in COMMENDATIONS]
+        if len(set(titles)) == len(titles):
             return
         seen: set[tuple[str, str, int]] = set()
         for i, c in enumerate(self.conferred):
-            if c.year < recruited.get(c.subject, 0):
-                yield (("conferred", i, "year"), t("ds.conferred_before_recruited", award=c.award, year=c.year,
-                                                   subject=c.subject,
-                                                   recruited=short_date(self.people_by_id[c.subject].recruited)),
-                       t("ds.before_recruited.hint"))
-            if c.campaign is None:  # a campaign may reward twice in a year (sơ kết and tổng kết)
-                if (c.subject, c.award, c.year) in seen:
+            key = (c.subject, c.award, c.year)
+            if c.campaign is None and c.award not in COMMENDATIONS:
+                if key in seen:
+                    who = self.people_by_id.get(c.subject) or self.units_by_id.get(c.subject)
                     yield (("conferred", i, "year"), t("ds.conferred_twice", award=c.award, year=c.year,
-                                                       subject=c.subject), t("ds.conferred_twice.hint"))
-                seen.add((c.subject, c.award, c.year))
+                                                       name=who.name if who else c.subject, subject=c.subject),
+                           t("ds.conferred_twice.hint"))
+                seen.add(key)
 
     def _records_sound(self) -> bool:
         """Whether no record has a problem that `_record_problems` names, checked over whole columns:

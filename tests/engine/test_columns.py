@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ktrules import Dataset, KtrulesError, evaluate, load_dataset
+from ktrules.common.vocabulary import COMMENDATIONS
 from ktrules.engine.columns import Columns
 from ktrules.engine.evaluate import Evaluation, campaign_ids
 from ktrules.engine.facts import Context
@@ -72,6 +73,11 @@ def provinces(draw: Any) -> tuple[dict, int, str | None]:
     for at in draw(st.lists(st.integers(0, max(len(data["conferred"]) - 1, 0)), max_size=20)):
         if data["conferred"]:
             data["conferred"][at].pop("initiatives", None)
+    # a commendation given twice in a year under two decisions: runs name the one `Dataset.conferral` weighs first
+    commendations = [c for c in data["conferred"] if c["award"] in COMMENDATIONS]
+    for at in draw(st.lists(st.integers(0, max(len(commendations) - 1, 0)), max_size=5)):
+        if commendations:
+            data["conferred"].append({**commendations[at], "decision": f"QĐ bổ sung {at}"})
     # achievements whose campaign already rewarded the subject that year (not counted again), half of
     # them of the period and resting on one shared document, as a decision listing many people does
     achieved = [a for a in data.get("achievements", []) if a.get("campaign")]

@@ -208,10 +208,8 @@ def departments_with_history(draw: Any) -> dict:
                   "year": draw(st.sampled_from([2022, 2023])),
                   "initiatives": draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)) if ids else []}
                  for _ in range(draw(st.integers(0, 4)))]
-    # a national award is conferred once on a subject in a year, and not before recruitment (both refused)
-    recruited = {p["id"]: int(str(p["recruited"])[:4]) for p in data["people"] if p.get("recruited")}
-    data["conferred"] = [c for c in {(c["subject"], c["award"], c["year"]): c for c in conferred}.values()
-                         if c["year"] >= recruited.get(c["subject"], 0)]
+    # a national title is conferred once on a subject in a year (a second one is refused)
+    data["conferred"] = list({(c["subject"], c["award"], c["year"]): c for c in conferred}.values())
     return data
 
 

@@ -74,11 +74,9 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
     (("{subject: p01, award: CSTDCS, year: 2022", "{subject: vp, award: CSTDCS, year: 2022"), 21,
      ["CSTDCS is a person's award; 'vp' is a collective"]),
     (("organization: {id: skhcn-tn,", "organization: {[a]: 1, id: skhcn-tn,"), 2, ["a key is a list or a mapping"]),
-    # a mistyped year (2002 for 2022) would move a run of consecutive years without a word
-    (("{subject: p01, award: CSTDCS, year: 2022", "{subject: p01, award: CSTDCS, year: 2002"), 21,
-     ["CSTDCS in 2002, but 'p01' was recruited on 2015-03-01"]),
+    # a title twice in a year: the first silently won
     (('decision: "QĐ 15/QĐ-SKHCN"}', 'decision: "QĐ 15/QĐ-SKHCN"}\n  - {subject: p01, award: CSTDCS, year: 2022}'),
-     22, ["CSTDCS of 2022 is given twice to 'p01'"]),
+     22, ["CSTDCS of 2022 is given twice to Nguyễn Thị An (p01)"]),
 ])
 def test_bad_input_names_file_line_and_key(write, change, line, words):
     old, new = change
@@ -103,3 +101,11 @@ def test_a_staff_code_with_a_leading_zero_reads_as_written(write):
         "authors: [p01]", "authors: [012]")
     dataset = load_dataset(write("records.yaml", text))
     assert "012" in dataset.people_by_id and dataset.record("012", 2024) is not None
+
+
+def test_a_commendation_may_be_given_twice_in_a_year(write):
+    # the year's work, and a thành tích đột xuất: two Giấy khen of one year, two decisions
+    extra = ('decision: "QĐ 15/QĐ-SKHCN"}\n  - {subject: p01, award: GIAY_KHEN, year: 2023, decision: "QĐ 40"}'
+             '\n  - {subject: p01, award: GIAY_KHEN, year: 2023, decision: "QĐ 88"}')
+    dataset = load_dataset(write("records.yaml", GOOD.replace('decision: "QĐ 15/QĐ-SKHCN"}', extra, 1)))
+    assert [c.decision for c in dataset.conferred if c.award == "GIAY_KHEN"] == ["QĐ 40", "QĐ 88"]
