@@ -36,7 +36,7 @@ from ktrules.documents.vanban import quoc_hieu
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.records.models import Organization
 from ktrules.records.sheets import folded
-from ktrules.rules import Criterion, Group, Leaf
+from ktrules.rules import Criterion, Group, Leaf, load_pack
 
 UNVERIFIED = "†"
 PARTS = (True, False, None)  # Section.decides, in the order the packet's parts list them
@@ -149,6 +149,7 @@ class Packet:
     total_money: str = ""  # every proposal's reward money together
     appendix: bool = True  # the not eligible listed in full at the end
     grounds: tuple[str, ...] = ()  # the căn cứ of papers signed on the decision date (`grounds`)
+    salary_ground: str = ""  # and of those that pay a reward on the lương cơ sở (`salary_ground`)
     law_notice: str = ""  # changes of the law reported by the decision date, not in the pack (`watch`)
 
     @property
@@ -183,7 +184,8 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
         decision=day(payer.decided, lang) if payer else "",
         total_money=total_words(amounts, lang) if payer and amounts else "", appendix=appendix,
-        notice=_notice(evaluation, lang, payer), grounds=grounds(evaluation, payer, lang),
+        notice=_notice(evaluation, lang, payer), grounds=grounds(evaluation, payer),
+        salary_ground=salary_ground(payer, lang),
         law_notice=" ".join(reported_changes(evaluation, lang, payer.decided)) if payer else "")
 
 
@@ -194,20 +196,22 @@ def _notice(evaluation: Evaluation, lang: str, payer: Payer | None) -> str:
     return " ".join(filter(None, [said, *later]))
 
 
-def grounds(evaluation: Evaluation, payer: Payer | None, lang: str) -> tuple[str, ...]:
-    """The căn cứ of a decision or tờ trình: the texts in force on the day it is signed (the payer's rules),
-    not those of the period evaluated, which may have been replaced since; then the decree that set the
-    lương cơ sở the reward money is computed on."""
+def grounds(evaluation: Evaluation, payer: Payer | None) -> tuple[str, ...]:
+    """The căn cứ of a decision or tờ trình: a campaign's own plan first, then the national texts in force on
+    the day it is signed (the payer's rules), not those of the period evaluated, which may have been
+    replaced since."""
     if payer is None:
         return tuple(s.title for s in evaluation.version.rules.sources)
+    national = {s.id for version in load_pack(payer.version.path.parent) for s in version.rules.sources}
+    titles = [s.title for s in evaluation.version.rules.sources if s.id not in national]
     # not a text signed after the decision: its day of force, where the rules give one, is no earlier
-    titles = [s.title for s in payer.version.rules.sources if not _later(s.in_force, payer.decided)]
-    base = payer.base_salary()
-    if base is not None:
-        decree = cite_in_words(base.cite, lang)
-        if not any(decree in title for title in titles):
-            titles.append(t("documents.basis.base_salary", lang, decree=decree))
-    return tuple(titles)
+    return (*titles, *(s.title for s in payer.version.rules.sources if not _later(s.in_force, payer.decided)))
+
+
+def salary_ground(payer: Payer | None, lang: str) -> str:
+    """The căn cứ of a paper that pays a reward computed on the lương cơ sở: the decree that set it."""
+    base = payer.base_salary() if payer else None
+    return t("documents.basis.base_salary", lang, decree=cite_in_words(base.cite, lang)) if base else ""
 
 
 # ---------------------------------------------------------------- one award

@@ -84,6 +84,14 @@ def _unverified_note(packet: Packet, sections: list[Section], authority: bool = 
     return notes
 
 
+def _grounds(packet: Packet, sections: list[Section]) -> list[str]:
+    """The căn cứ of a paper on `sections`: the packet's, and the lương cơ sở's decree when the paper pays
+    an amount computed on it (not a campaign's Giấy khen whose plan sets none)."""
+    paid = any(e.amount is not None for s in sections for e in s.proposed)
+    already = any(packet.salary_ground.partition(" về ")[0] in title for title in packet.grounds)
+    return [*packet.grounds, *([packet.salary_ground] if packet.salary_ground and paid and not already else [])]
+
+
 def _money_sentences(section: Section, lang: str, named: bool = True) -> Iterator[Paragraph]:
     """How the award's reward is computed, as sentences of the body: "Lao động tiên tiến: mức tiền thưởng
     bằng 0,3 lần mức lương cơ sở ... theo Điều 50 Nghị định số 152/2025/NĐ-CP."."""
@@ -190,7 +198,7 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
     gives = "both" if len(titles) == 2 else "titles" if True in titles else "forms"
     names = "; ".join(f"{s.name} ({len(s.proposed)})" for s in sections)
     total = total_words([e.amount for s in sections for e in s.proposed], lang)
-    basis = [Paragraph(t("documents.basis", lang, text=title), "basis") for title in packet.grounds]
+    basis = [Paragraph(t("documents.basis", lang, text=title), "basis") for title in _grounds(packet, sections)]
     body: list[Block] = [
         Paragraph(_authority_line(agency, lang), "center"),
         *basis,
@@ -246,7 +254,7 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
     individual = len(proposed) - collective
     body: list[Block] = [
         Paragraph(t("documents.proposal.to", lang, who=who), "center"),
-        *(Paragraph(t("documents.basis", lang, text=title), "basis") for title in packet.grounds),
+        *(Paragraph(t("documents.basis", lang, text=title), "basis") for title in _grounds(packet, sections)),
         Paragraph(t("documents.proposal.request", lang, agency=agency.name, who=who, period=packet.period,
                     whom=_counted(individual, collective, lang))),
     ]

@@ -388,6 +388,9 @@ def test_a_campaign_decides_its_own_giay_khen_and_invents_no_money(tmp_path: Pat
     listed = rows(document.tables[2])
     assert listed[0][3] == "Tiền thưởng" and {r[3] for r in listed[1:-1]} == {"—"}  # the plan sets no amount
     assert listed[-1][1:] == ["Tổng cộng", "", "chưa xác định được mức tiền thưởng"]
+    # the plan it gives under first; no decree of the lương cơ sở, as nothing is paid on it
+    grounds = [line for line in texts(document) if line.startswith("Căn cứ")]
+    assert grounds[0].startswith("Căn cứ Kế hoạch số 60/KH-STTTT") and not any("lương cơ sở" in g for g in grounds)
     assert any(r[1] == "Văn phòng Sở" and r[2] == "" for r in listed)  # a collective has no unit above it
     assert not (tmp_path / "to-trinh-2023-1.docx").exists()
 
