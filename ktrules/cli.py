@@ -202,10 +202,13 @@ def _nothing_evaluated(records: Dataset, period: int, narrowed: tuple[str, ...])
     """No verdict at all is worth a line on stderr and exit 1, whether --award and --subject left nothing
     or the year has no records (a mistyped --period): a script should not take an empty list for a
     clean one."""
+    years = sorted({r.year for r in records.records})
     if narrowed:
         click.echo(t("err.nothing_matched", period=period), err=True)
+    elif period in years:  # records there are: the campaign awards nothing that year
+        click.echo(f"{t('err.nothing_evaluated.chosen', period=period)}; {t('err.nothing_to_write.chosen.hint')}",
+                   err=True)
     else:
-        years = sorted({r.year for r in records.records})
         click.echo(t("err.nothing_evaluated", period=period)
                    + (f"; {t('err.nothing_to_write.hint', years=_years(years))}" if years else ""), err=True)
     sys.exit(1)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from ktrules import load_dataset
 from ktrules.cli import cli
 from ktrules.documents.records_files import dataset_to_csv
-from tests.conftest import FIXTURES, ROOT, SMALL
+from tests.conftest import DEPARTMENT, FIXTURES, ROOT, SMALL
 
 
 def invoke(*args: object):
@@ -311,3 +311,9 @@ def test_a_decision_date_before_the_year_evaluated_is_refused_and_nothing_is_wri
 def test_a_pack_given_for_the_folder_of_packs_is_told_which_folder_to_give():
     assert_refused(invoke("check", SMALL, "--period", "2024", "--rules", ROOT / "rules" / "vn", "--lang", "en"),
                    "not one pack: use --rules", str(ROOT / "rules"))
+
+
+def test_a_year_a_campaign_does_not_award_is_said_so_not_a_year_without_records():
+    result = invoke("check", DEPARTMENT, "--period", "2022", "--campaign", "dak-nong-20-nam", "--lang", "en")
+    assert result.exit_code == 1 and "no verdict for 2022 with these choices; check --award, and --campaign" in \
+        result.stderr and "fix --period" not in result.stderr

@@ -824,6 +824,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                    "open it in Excel and save it as an Excel Workbook: {stem}.xlsx"),
     "err.nothing_evaluated": ("không có kết quả nào cho năm {period}: không có bản ghi xếp loại của năm này",
                               "no verdict for {period}: no one has a record of that year"),
+    "err.nothing_evaluated.chosen": ("không có kết quả nào cho năm {period} với lựa chọn này",
+                                     "no verdict for {period} with these choices"),
     "err.nothing_matched": ("không có kết quả nào cho năm {period} khớp --award, --subject: không có bản ghi năm "
                             "này, hoặc danh hiệu không dành cho đối tượng đó (cá nhân / tập thể)",
                             "no verdict for {period} matches --award and --subject: no record of that year, or "

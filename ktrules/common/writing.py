@@ -54,10 +54,9 @@ def refuse_to_replace(out: Path, force: bool) -> None:
 def _written_by_us(path: Path) -> bool:
     suffix = path.suffix.lower()
     try:
-        if suffix == ".xlsx":  # written by ktrules, and saved since by nobody else: Excel and LibreOffice
-            with zipfile.ZipFile(path) as book:  # put the user's name in lastModifiedBy
-                core = book.read("docProps/core.xml")
-            return all(f">{WORKBOOK_CREATOR}</{tag}>".encode() in core for tag in ("dc:creator", "cp:lastModifiedBy"))
+        if suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                return _our_workbook(book.read("docProps/core.xml").decode())
         with path.open("rb") as file:
             head = file.read(8192)
             if suffix == ".pdf":  # the /ID is in the trailer's dictionary, where `startxref` points
@@ -69,6 +68,18 @@ def _written_by_us(path: Path) -> bool:
         return False
     mark = MARKS.get(suffix)
     return mark is not None and mark in head
+
+
+def _our_workbook(core: str) -> bool:
+    """Written by ktrules and saved since by nobody else: Excel and LibreOffice put the user's name as its
+    last author and move its modified time; earlier ktrules wrote no last author, only equal times."""
+    def field(tag: str) -> str | None:
+        found = re.search(rf"<{tag}[^>]*>([^<]*)</{tag}>", core)
+        return found.group(1) if found else None
+    if field("dc:creator") != WORKBOOK_CREATOR:
+        return False
+    last = field("cp:lastModifiedBy")
+    return last == WORKBOOK_CREATOR or (last is None and field("dcterms:created") == field("dcterms:modified"))
 
 
 def make_folder(folder: Path) -> None:

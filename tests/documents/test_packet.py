@@ -205,6 +205,15 @@ def test_a_proposal_workbook_saved_by_someone_since_is_no_longer_replaced(tmp_pa
     assert openpyxl.load_workbook(out)["LĐTT"]["A20"].value == "Ghi chú của thư ký"
 
 
+def test_a_proposal_workbook_of_an_earlier_ktrules_is_still_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "de-nghi.xlsx"
+    book = openpyxl.Workbook()
+    book.properties.creator = "ktrules"  # as ktrules wrote it before it marked the last author: times equal
+    book.properties.modified = book.properties.created
+    book.save(out)
+    assert invoke("report", SMALL, "--period", 2024, "--out", out).exit_code == 0
+
+
 def test_the_same_run_writes_the_same_page_and_the_workbook_gives_the_same_as_the_yaml(tmp_path: Path) -> None:
     pages = []
     for i, source in enumerate((DEPARTMENT, DEPARTMENT, DEPARTMENT_XLSX)):
