@@ -286,13 +286,21 @@ class Dataset(Strict):
         unit's shares: none in any year (added without a rating row), or one the year before or after
         (a row forgotten, or a first year away). Not those recruited after the year, and no one in a year
         without any record: one before the records start or after they end is no row forgotten."""
-        by_key = self.records_by_key
         if year not in self._years:
             return []
+        # sets of the subjects with a record of a year, by C-level maps: a province's records_by_key, built
+        # for this alone, took a second
+        years = list(map(_YEAR, self.records))
+
+        def recorded(of: int) -> set[str]:
+            return set(compress(map(_SUBJECT, self.records), map(of.__eq__, years)))
+        present = recorded(year)
         absent = [p for p in self.people
-                  if (p.id, year) not in by_key and (p.recruited is None or p.recruited.year <= year)]
-        held = set(map(_SUBJECT, self.records)) if absent else set()
-        found = [p for p in absent if p.id not in held or (p.id, year - 1) in by_key or (p.id, year + 1) in by_key]
+                  if p.id not in present and (p.recruited is None or p.recruited.year <= year)]
+        if not absent:
+            return []
+        held, around = set(map(_SUBJECT, self.records)), recorded(year - 1) | recorded(year + 1)
+        found = [p for p in absent if p.id not in held or p.id in around]
         return sorted(found, key=lambda p: self.position[p.id])  # the order of listings, never the file's
 
     @cached_property
@@ -382,8 +390,10 @@ class Dataset(Strict):
         """A national title conferred twice on a subject in a year: the first one silently won, and a year
         mistyped (2002 for 2022) moves a run of consecutive years. A commendation may be given twice in a
         year (the year's work, and a thành tích đột xuất), and a campaign may reward twice."""
-        titles = [(c.subject, c.award, c.year) for c in self.conferred
-                  if c.campaign is None and c.award not in COMMENDATIONS]
+        conferred = self.conferred
+        # the national titles' (subject, award, year), by C-level maps over a province's conferrals
+        keys = zip(map(_SUBJECT, conferred), map(_AWARD, conferred), map(_YEAR, conferred), strict=True)
+        titles = list(compress(keys, map(_titled, conferred)))
         if len(set(titles)) == len(titles):
             return
         seen: set[tuple[str, str, int]] = set()
@@ -474,7 +484,7 @@ def _misplaced(record: Record, i: int, of_unit: bool) -> Iterator[tuple[tuple[st
 _ID, _UNIT, _SUBJECT, _YEAR = attrgetter("id"), attrgetter("unit"), attrgetter("subject"), attrgetter("year")
 _AUTHORS, _INITIATIVES, _LEAVE = attrgetter("authors"), attrgetter("initiatives"), attrgetter("leave")
 _DISCIPLINE, _ASSESSMENTS = attrgetter("discipline"), attrgetter("assessments")
-_BLOC_RANK = attrgetter("bloc_rank")
+_BLOC_RANK, _AWARD = attrgetter("bloc_rank"), attrgetter("award")
 _FIELDS_SET = attrgetter("__pydantic_fields_set__")  # what `model_fields_set` returns, without a call per model
 
 
@@ -482,6 +492,11 @@ def id_order(identifier: str) -> tuple:
     """Natural order of ids: digits compare as numbers (p2 before p10), then the id itself."""
     parts = re.split(r"(\d+)", identifier)
     return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in parts if x), identifier
+
+
+def _titled(c: Conferred) -> bool:
+    """Whether a conferral is of a national title: given once a year, unlike a commendation."""
+    return c.campaign is None and c.award not in COMMENDATIONS
 
 
 def _conferral_order(c: Conferred) -> tuple:
