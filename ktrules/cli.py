@@ -18,7 +18,7 @@ from ktrules.authoring import diff as differ
 from ktrules.common import command_line
 from ktrules.common.command_line import Between, GivenPath
 from ktrules.common.errors import KtrulesError
-from ktrules.common.messages import LANGS, LANGUAGE, short_date, t
+from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.common.output import FORMATS, render
 from ktrules.common.reading import read_day
 from ktrules.common.writing import refuse_inputs, refuse_to_replace
@@ -603,14 +603,8 @@ DECISION_DATE = click.option(
          "default today.")
 
 
-def _decided(decision_date: Any, period: int) -> date:
-    """The decision date, default today; one given before the period begins is a typo (2020 for 2025), and
-    would date the papers and pay the reward by rules not yet in force."""
-    decided = decision_date.date() if decision_date else date.today()
-    if decision_date and decided < date(period, 1, 1):
-        raise KtrulesError(t("err.decided_before", day=short_date(decided), period=period),
-                           hint=t("err.decided_before.hint", period=period))
-    return decided
+def _decided(decision_date: Any) -> date:
+    return decision_date.date() if decision_date else date.today()
 
 
 @cli.command("report")
@@ -644,7 +638,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     check_output(out, lang)  # a wrong suffix fails before the records are read
     refuse_inputs(out, [dataset, rules_dir])
     refuse_to_replace(out, force)
-    pays = payer(rules_dir, _decided(decision_date, period))
+    pays = payer(rules_dir, _decided(decision_date), period if decision_date else None)
     evaluation = _to_write(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
     ids = packet_awards(evaluation)
     # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone
@@ -723,8 +717,8 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     if out.is_dir() and any(out.iterdir()):  # stale files of an earlier run would pass for this one's
         raise KtrulesError(t("documents.out_not_empty", lang), file=out,
                            hint=t("documents.out_not_empty.hint", lang, suggestion=f"ho-so-{period}-moi"))
-    decided = _decided(decision_date, period)
-    pays = payer(rules_dir, decided)
+    decided = _decided(decision_date)
+    pays = payer(rules_dir, decided, period if decision_date else None)
     evaluation = _to_write(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
     packet = build_packet(evaluation, lang, payer=pays)
     written = write_papers(council_papers(evaluation, packet, decided), out, fmt)

@@ -494,9 +494,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                       "Note: the rule pack {pack} was checked against the law up to {reviewed}; later changes to "
                       "the law are not in the pack, so check for newer texts before deciding."),
     "as_of.before": ("Lưu ý: quy định áp dụng là của ngày {day}, trước năm xét {period} ({version}); nếu không cố ý, "
-                     "sửa --as-of.",
+                     "sửa ngày áp dụng quy định (--as-of).",
                      "Note: the rules applied are those of {day}, before the year evaluated, {period} ({version}); "
-                     "unless meant, fix --as-of."),
+                     "unless meant, fix the date whose rules apply (--as-of)."),
     "review.watch": ("{cite} được cho là có hiệu lực từ ngày {day}{unverified}: {changes}.",
                      "{cite} is reported to be in force from {day}{unverified}: {changes}."),
     "review.unverified": (" (chưa thấy văn bản)", " (its text not seen)"),
@@ -783,10 +783,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.nothing_to_write.chosen.hint": ("xem lại --award, và --campaign (một phong trào chỉ xét những năm nó quy "
                                          "định)", "check --award, and --campaign (a campaign awards only in its "
                                          "years)"),
-    "err.decided_before": ("ngày quyết định {day} trước năm xét {period}",
-                           "the decision date {day} is before the year evaluated, {period}"),
-    "err.decided_before.hint": ("sửa --decision-date: khen thưởng năm {period} được quyết định từ năm {period} trở đi",
-                                "fix --decision-date: the awards of {period} are decided in {period} or later"),
+    "err.decided_before": ("ngày quyết định {day} trước năm xét {period}: khen thưởng năm {period} được quyết định từ "
+                           "năm {period} trở đi",
+                           "the decision date {day} is before the year evaluated, {period}: the awards of {period} "
+                           "are decided in {period} or later"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
     "unpacked.notice": ("Lưu ý: hồ sơ ghi những phong trào không có bộ quy định: {campaigns}. Tiêu chí riêng của "
                         "phong trào không đọc các dòng này, chỉ tiêu chí quốc gia cùng mã tiêu chí đọc; nếu mã phong "

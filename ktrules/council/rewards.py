@@ -60,8 +60,13 @@ class Payer:
                       multiple.verified and base.verified and money.rounding_verified, money.rounding_verified)
 
 
-def payer(rules: str | Path, decided: date) -> Payer:
-    """The national rules in force on the decision date: they set the multiples and the lương cơ sở."""
+def payer(rules: str | Path, decided: date, period: int | None = None) -> Payer:
+    """The national rules in force on the decision date: they set the multiples and the lương cơ sở. A
+    decision before the `period` evaluated begins is a typo (2020 for 2025): it would date the papers and
+    pay the reward by rules not yet in force."""
+    if period is not None and decided < date(period, 1, 1):
+        raise KtrulesError(t("err.decided_before", day=short_date(decided), period=period),
+                           hint=t("err.decision_date.hint", day=short_date(decided)))
     try:
         return Payer(version_in_force(rules, decided), decided)
     except KtrulesError as exc:  # the date to change is the decision's, not the period's

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from ktrules.common.errors import KtrulesError, suggest_or_list
-from ktrules.common.messages import LANGS, LANGUAGE, short_date, t
+from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.council.ranking import rank
 from ktrules.council.rewards import payer
 from ktrules.documents.formatting import day, number
@@ -136,8 +136,8 @@ async def upload(request: Request, settings: Config) -> Response:
         if source is None:
             raise ValueError(t("server.error.no_file", lang))
         asked = Asked(source[0], *_choices(form, lang))
-        if asked.decided:
-            payer(settings.rules, asked.decided)  # rules in force that day, or the form says it now
+        if asked.decided:  # in the year or later, with rules in force that day: or the form says so now
+            payer(settings.rules, asked.decided, asked.period)
     except ValueError as exc:
         return _start(request, settings, str(exc), 422, form)
     except KtrulesError as exc:
@@ -168,8 +168,6 @@ def _choices(form: FormData, lang: str) -> tuple[int, date | None, str | None, d
     if not 1945 <= period <= 2100:
         raise ValueError(t("server.error.period", lang))
     as_of, decided = (_form_day(form, name, lang) for name in ("as_of", "decision_date"))
-    if decided is not None and decided < date(period, 1, 1):  # as `ktrules report` refuses it
-        raise ValueError(t("err.decided_before", lang, day=short_date(decided, lang), period=period))
     return period, as_of, str(form.get("campaign") or "") or None, decided
 
 
