@@ -402,7 +402,8 @@ _PROBLEMS: dict[str, tuple[str, str | None]] = {
 
 # text without control characters: a Word line break pasted into Excel is \x0b, which no workbook or văn
 # bản can hold (tab, newline and carriage return are text)
-PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff"  # and the two no XML document may hold
+PRINTABLE = rf"^[^{_CONTROL}]*$"
 
 
 def value_problem(error: Any) -> str:
@@ -449,8 +450,8 @@ def read_day(text: str) -> date | None:
 
 
 def _control_code(value: Any) -> str:
-    found = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", value) if isinstance(value, str) else None
-    return f"\\x{ord(found.group()):02x}" if found else "?"
+    found = re.search(f"[{_CONTROL}]", value) if isinstance(value, str) else None
+    return f"U+{ord(found.group()):04X}" if found else "?"
 
 
 def _choices(expected: str) -> list[str]:

@@ -50,8 +50,11 @@ from ktrules.common.vocabulary import (
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 
 
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # they show nothing, as spaces do
+
+
 def _not_blank(name: str) -> str:
-    if not name.strip().strip("\u200b\u200c\u200d\u2060\ufeff"):  # zero-width characters show nothing either
+    if not name.translate(_ZERO_WIDTH).strip():
         raise ValueError(t("ds.blank_name"))
     return name
 
@@ -150,7 +153,7 @@ class Conferred(Strict):
     year: Year
     decision: Text | None = None
     initiatives: tuple[Id, ...] = ()  # the sáng kiến / đề tài this award used (spent under the single-use rule)
-    campaign: str | None = None
+    campaign: Text | None = None
 
     @model_validator(mode="after")
     def _national_unless_campaign(self) -> Conferred:
@@ -164,7 +167,7 @@ class Achievement(Strict):
 
     subject: Id
     year: Year
-    campaign: str | None = None
+    campaign: Text | None = None
     criterion: Text
     evidence: Annotated[str, Field(min_length=1, pattern=PRINTABLE)] | None = None
 

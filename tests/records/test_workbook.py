@@ -167,7 +167,7 @@ def test_a_control_character_in_a_cell_is_refused_at_its_cell(tmp_path):
                      encoding="utf-8")
     with pytest.raises(KtrulesError) as refused:
         load_dataset(tmp_path)
-    assert "Cán bộ.csv: dòng 2, cột Họ và tên: có ký tự điều khiển (\\x0b)" in str(refused.value)
+    assert "Cán bộ.csv: dòng 2, cột Họ và tên: có ký tự điều khiển (U+000B)" in str(refused.value)
 
 
 # ---------------------------------------------------------------- the template
