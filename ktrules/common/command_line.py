@@ -343,9 +343,11 @@ def given_twice(params: list[click.Parameter], args: list[str]) -> tuple[str, li
         name, equals, value = args[at].partition("=")
         param = single.get(name if equals else args[at])
         if param is not None:
-            if not equals:  # the value is the next argument
+            if not equals:  # the value is the next argument; none, and click says it is missing
                 at += 1
-                value = args[at] if at < len(args) else ""
+                if at == len(args):
+                    break
+                value = args[at]
             given.setdefault(param.opts[0], []).append(value)
         at += 1
     return next(((name, values) for name, values in given.items() if len(values) > 1), None)

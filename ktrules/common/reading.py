@@ -67,6 +67,11 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         except ValueError:
             raise _Refused(t("err.bad_date", value=node.value), node.start_mark.line + 1) from None
 
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+        if ":" in node.value or "_" in node.value:  # YAML 1.1's base 60 and separators: kept as written
+            return node.value
+        return super().construct_yaml_float(node)
+
     def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
         if _NOT_AS_WRITTEN.fullmatch(node.value):  # YAML 1.1 reads 010 as 8 and 1:30 as 90: kept as written
             return node.value
@@ -78,6 +83,7 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _StrictLoader.construct_yaml_float)
 
 
 def read_document(path: Path) -> Any:
