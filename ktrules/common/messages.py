@@ -450,7 +450,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                  "a past year of the run has no rating recorded: record it"),
     "value.at_least": ("từ {low} trở lên", "{low} or more"),
     "unit.times": ("{n} lần", "{n} times"),
-    "unit.times.one": ("{n} lần", "once"),
+    "unit.times.one": ("{n} lần", "{n} time"),
     "unit.initiatives": ("{n} sáng kiến", "{n} initiatives"),
     "unit.initiatives.one": ("{n} sáng kiến", "{n} initiative"),
     "unit.initiatives_projects": ("{n} sáng kiến, đề tài", "{n} initiatives or projects"),
@@ -534,6 +534,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.money.none": ("chưa xác định được mức tiền thưởng", "not known: the rules give no reward figure"),
     "documents.money.partial": ("{amount}, chưa gồm {n} đề nghị chưa xác định được mức tiền thưởng",
                                 "{amount}, leaving out {n} proposals whose reward the rules do not give"),
+    "documents.money.partial.one": ("{amount}, chưa gồm {n} đề nghị chưa xác định được mức tiền thưởng",
+                                    "{amount}, leaving out {n} proposal whose reward the rules do not give"),
     "documents.money.all": ("Tổng tiền thưởng các đề nghị: {amount}, tính theo ngày quyết định {date}.",
                             "Reward money of all proposals: {amount}, as of the decision date {date}."),
     "documents.money.unverified": ("† Mức tiền thưởng, lương cơ sở hoặc quy định làm tròn chưa kiểm chứng từ văn "
@@ -789,12 +791,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                            "are decided in {period} or later"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
     "unpacked.notice": ("Lưu ý: hồ sơ ghi những phong trào không có bộ quy định: {campaigns}. Tiêu chí riêng của "
-                        "phong trào không đọc các dòng này, chỉ tiêu chí quốc gia cùng mã tiêu chí đọc; nếu mã phong "
-                        "trào ghi sai, sửa lại.",
+                        "phong trào không đọc các dòng này, chỉ tiêu chí quốc gia cùng mã tiêu chí đọc.",
                         "Note: the records name campaigns that no rule pack holds: {campaigns}. No criterion of a "
-                        "campaign reads these rows, only a national criterion of the same id; if a campaign id is "
-                        "mistyped, correct it."),
+                        "campaign reads these rows, only a national criterion of the same id."),
+    "unpacked.mistyped": ("Nếu mã phong trào ghi sai, sửa lại.", "If a campaign id is mistyped, correct it."),
     "unpacked.item": ("'{campaign}' ({n} dòng)", "'{campaign}' ({n} rows)"),
+    "unpacked.item.one": ("'{campaign}' ({n} dòng)", "'{campaign}' ({n} row)"),
     "unrecorded.notice": ("Lưu ý: {n} cán bộ không có bản ghi xếp loại năm {period} nên không được xét và không "
                           "tính vào tỷ lệ của đơn vị: {names}. Nếu họ còn công tác trong năm, thêm dòng xếp loại.",
                           "Note: people on the staff list without a record of {period} ({n}) are not evaluated and "

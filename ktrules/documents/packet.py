@@ -343,8 +343,8 @@ def total_words(amounts: list[int | None], lang: str) -> str:
     if not known:
         return t("documents.money.none", lang)
     total = money(sum(known), lang)
-    return total if len(known) == len(amounts) else t("documents.money.partial", lang, amount=total,
-                                                      n=len(amounts) - len(known))
+    left = len(amounts) - len(known)
+    return total if not left else t("documents.money.partial" + ".one" * (left == 1), lang, amount=total, n=left)
 
 
 def _later(in_force: str | None, day: date) -> bool:

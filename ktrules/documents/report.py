@@ -373,11 +373,12 @@ def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
     unpacked = unpacked_campaigns(dataset, rules, subjects)
     if unpacked:
         known = packed_campaigns(rules)
-        notices.append(t("unpacked.notice", lang, campaigns="; ".join(
-            # close only: a campaign of the agency's own with no pack shares 'ntm-…-2021-2025' with others
-            t("unpacked.item", lang, campaign=campaign, n=n) + (f" ({hint})" if (hint := suggest(
-                campaign, known, lang, cutoff=0.85)) else "")
-            for campaign, n in unpacked.items())))
+        # close only: a campaign of the agency's own with no pack shares 'ntm-…-2021-2025' with others
+        hints = {campaign: suggest(campaign, known, lang, cutoff=0.85) for campaign in unpacked}
+        items = "; ".join(t("unpacked.item" + ".one" * (n == 1), lang, campaign=campaign, n=n)
+                          + (f" ({hints[campaign]})" if hints[campaign] else "") for campaign, n in unpacked.items())
+        mistyped = f" {t('unpacked.mistyped', lang)}" if any(hints.values()) else ""
+        notices.append(t("unpacked.notice", lang, campaigns=items) + mistyped)
     return notices
 
 
