@@ -435,9 +435,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.downloads.proposal": ("Danh sách đề nghị khen thưởng (Excel)", "Proposal list (Excel)"),
     "server.downloads.packet_pdf": ("Hồ sơ họp Hội đồng (PDF, khổ A4)", "Council meeting packet (PDF, A4)"),
     "server.downloads.documents": ("Văn bản hồ sơ (Word, nén .zip): biên bản họp xét, dự thảo quyết định, tờ trình, "
-                                   "báo cáo thành tích; tiền thưởng tính theo ngày hôm nay",
+                                   "báo cáo thành tích",
                                    "Dossier documents (Word, zipped): minutes, draft decision, submissions, reports "
-                                   "of achievements; reward money as of today"),
+                                   "of achievements"),
+    "server.downloads.decided": ("Tiền thưởng và ngày của văn bản theo ngày quyết định {day}.",
+                                 "Reward money and the papers' date follow the decision date, {day}."),
+    "server.downloads.today": ("Tiền thưởng và ngày của văn bản theo ngày tải về (hôm nay); chọn ngày quyết định ở "
+                               "trang đầu.", "Reward money and the papers' date follow the day of the download "
+                               "(today); choose a decision date on the start page."),
     "server.rules.in_force": ("Hiệu lực {span}", "In force {span}"),
     "server.rules.as_of": ("Chỉ phiên bản có hiệu lực ngày", "Only the version in force on"),
     "server.rules.show": ("Xem", "Show"),

@@ -84,6 +84,8 @@ def _workbook_grids(path: Path) -> dict[str, tuple[Path, str, list[tuple[Any, ..
     layouts = {folded(s.name): s for s in SHEETS}
     grids = {}
     for ws in book.worksheets:
+        if ws.sheet_state != "visible" and folded(ws.title) == folded(LISTS_SHEET):
+            continue  # the lists the cells offer, hidden as ktrules writes them; a visible one is the user's
         grid = list(ws.iter_rows(values_only=True))
         layout = layouts.get(folded(ws.title))
         above = _header_at(layout, grid) if layout else 0  # a title merged over the columns holds no records
@@ -170,8 +172,6 @@ def _tables(path: Path) -> dict[str, Table]:
     anything = t("wb.sheets", what=what, names=SHEET_NAMES)
     tables: dict[str, Table] = {}
     for name, (file, label, grid) in grids.items():
-        if folded(name) == folded(LISTS_SHEET) and not path.is_dir():
-            continue
         sheet = by_key.get(folded(name))
         if all(blank(c) for row in grid for c in row) and not (sheet and sheet.required):
             continue  # an empty sheet (one Excel added, or an optional part cleared) holds nothing to ignore

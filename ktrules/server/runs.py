@@ -37,7 +37,7 @@ class Asked:
     period: int
     as_of: date | None
     campaign: str | None
-    decided: date | None = None  # the decision date the reward money and the papers follow; None: the day asked
+    decided: date | None = None  # the decision date the reward money and the papers follow; None: each download's day
 
 
 @dataclass

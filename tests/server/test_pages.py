@@ -110,6 +110,7 @@ def test_downloads_give_the_packet_as_pdf_and_the_dossier_as_word_files(client: 
 def test_the_decision_date_chosen_on_the_start_page_dates_the_papers_and_pays_by_its_rules(client: TestClient) -> None:
     # the day before the 2026 raise: an LĐTT gets 710.000 đồng, and the decision is dated that day
     run = str(submit(client, example="1", decision_date="2026-06-30").url)
+    assert "theo ngày quyết định 30/06/2026" in client.get(f"{run}/downloads").text
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"{run}/proposal.xlsx").content))
     assert workbook["LĐTT"]["H6"].value == 710_000
     dossier = zipfile.ZipFile(io.BytesIO(client.get(f"{run}/documents.zip").content))
