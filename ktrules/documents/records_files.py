@@ -22,7 +22,7 @@ from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
 from ktrules.common.output import neutralised
 from ktrules.common.writing import write_atomically
-from ktrules.engine.inputs import national_award_names
+from ktrules.engine.inputs import achievement_words, national_award_names
 from ktrules.records.models import Dataset
 from ktrules.records.sheets import LISTS_SHEET, SHEETS, Column, Sheet
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack
@@ -71,8 +71,11 @@ def _cell(column: Column, row: dict[str, Any]) -> Any:
     value = row.get(column.field)
     if value is None or value == [] or value == "":
         return None
-    # a national award by the name a secretary knows, which the reader takes as it takes the id
-    return national_award_names().get(value, value) if column.field == "award" else column.write(value)
+    # a national award and an achievement's criterion by the words a secretary knows, which the reader takes
+    # as it takes the id
+    if column.field == "award":
+        return national_award_names().get(value, value)
+    return achievement_words().get(value, value) if column.field == "criterion" else column.write(value)
 
 
 class _Lists:
@@ -95,6 +98,8 @@ class _Lists:
 def _choices(column: Column) -> tuple[str, ...]:
     if column.field == "award":
         return tuple(national_award_names().values())
+    if column.field == "criterion":  # by the words of the criteria, which the reader takes as their ids
+        return tuple(sorted(set(achievement_words().values())))
     return column.choices or (_assessment_keys() if column.field == "assessments.key" else ())
 
 
@@ -177,8 +182,9 @@ EXAMPLE = Dataset.model_validate({
     "initiatives": [{"id": "sk-01", "authors": ["p01"], "year": 2024, "scope": "co_so", "kind": "sang_kien",
                      "title": "Số hóa sổ theo dõi thi đua"}],
     "conferred": [{"subject": "p01", "award": "LDTT", "year": 2023, "decision": "QĐ 15/QĐ-SKHCN ngày 12/01/2024"}],
-    "achievements": [{"subject": "vp", "year": 2024, "campaign": "ntm-2021-2025", "criterion": "tham-muu-chinh-sach",
-                      "evidence": "Tờ trình số 12/TTr-VP ngày 03/4/2024"}],
+    # a national criterion, by its words in the sheet: the example reads as a secretary writes one
+    "achievements": [{"subject": "vp", "year": 2024, "criterion": "thanh_tich_phong_trao",
+                      "evidence": "Giấy khen của Cụm thi đua số 5/GK-CTĐ ngày 20/11/2024"}],
     "dossiers": [{"subject": "p01", "award": "CSTDCS", "year": 2024, "documents": ["to_trinh", "bao_cao_thanh_tich"]}],
 })
 

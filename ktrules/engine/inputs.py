@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Collection, Iterator
 from functools import cache
 from itertools import chain
@@ -16,7 +17,8 @@ from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.reading import line_of
 from ktrules.records.models import Dataset, dataset_from_file, sound_dataset
-from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, AchievementsFact, AssessmentFact, load_pack
+from ktrules.records.sheets import folded
+from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, AchievementsFact, AssessmentFact, leaves, load_pack
 
 CAMPAIGNS = "campaigns"
 
@@ -46,16 +48,28 @@ def load_dataset(path: str | Path, rules: str | Path = DEFAULT_RULES) -> Dataset
     if path.suffix.lower() == ".xlsx" or path.is_dir():
         from ktrules.records.workbook import read_dataset  # openpyxl is loaded only when a workbook is read
 
-        dataset = read_dataset(path, national_award_names())
+        dataset = read_dataset(path, national_award_names(), lambda records: unread_keys(records, rules),
+                               achievement_words(rules))
     else:
         dataset = dataset_from_file(path)
     return check_vocabulary(dataset, path, rules)
 
 
+def achievement_words(rules: str | Path = DEFAULT_RULES) -> dict[str, str]:
+    """The words of each achievement criterion that a pack under `rules` reads, by criterion id: a sheet
+    may name it by the words its rule gives ('Có thành tích được ghi nhận trong phong trào thi đua').
+    Words two criteria share (two campaigns' alike) name neither: those are written by their ids."""
+    words = _read_by_rules(Path(rules).resolve())[4]
+    shared = Counter(map(folded, words.values()))  # as the reader compares them
+    return {criterion: text for criterion, text in words.items() if shared[folded(text)] == 1}
+
+
 @cache
-def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]], frozenset[str]]:
+def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]], frozenset[str],
+                                         dict[str, str]]:
     """The assessment keys and the achievement criteria that some version of some pack under `rules` reads,
-    the awards of every version with the kinds of subject each is given to, and the campaigns' ids."""
+    the awards of every version with the kinds of subject each is given to, the campaigns' ids, and the
+    words of each achievement criterion (criterion id -> its leaf's words)."""
     campaigns = sorted(p.parent for p in (rules / CAMPAIGNS).glob("*/pack.yaml"))
     packs = [rules / NATIONAL_PACK, *campaigns]
     versions = [version.rules for pack in packs for version in load_pack(pack)]
@@ -66,7 +80,9 @@ def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str], dict[st
             kinds.setdefault(award_id, set()).update(award.kinds)
     return (frozenset(f.key for f in facts if isinstance(f, AssessmentFact)),
             frozenset(f.criterion for f in facts if isinstance(f, AchievementsFact)),
-            {award_id: frozenset(given) for award_id, given in kinds.items()}, frozenset(p.name for p in campaigns))
+            {award_id: frozenset(given) for award_id, given in kinds.items()}, frozenset(p.name for p in campaigns),
+            {fact.criterion: leaf.text.vi for rules_ in versions for award in rules_.awards.values()
+             for leaf in leaves(award) if isinstance(fact := rules_.facts.get(leaf.fact), AchievementsFact)})
 
 
 def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator[tuple[tuple[str | int, ...], str,
@@ -74,7 +90,7 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
     """(location, message, hint) for each assessment key and achievement criterion that no rule under
     `rules` reads: a misspelt `doan_kett: false` would otherwise be ignored and unity presumed.
     Achievements of a campaign with no pack under `rules` are not checked: its criteria are not known."""
-    assessments, criteria, awards, campaigns = _read_by_rules(Path(rules).resolve())
+    assessments, criteria, awards, campaigns, _ = _read_by_rules(Path(rules).resolve())
     given = filter(None, map(attrgetter("assessments"), dataset.records))  # a province's records, at C speed
     if not set(chain.from_iterable(given)) <= assessments:
         for i, record in enumerate(dataset.records):

@@ -40,8 +40,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
-
 from ktrules.common.messages import t
 from ktrules.common.vocabulary import NATIONAL_AWARDS
 
@@ -158,6 +156,8 @@ def _date(value: Any) -> date:
             raise CellError(t("wb.year_in_date", day=day.strftime("%d/%m/%Y"), serial=serial), t("wb.date.hint"))
         return day
     if isinstance(value, int | float) and not isinstance(value, bool) and 16438 <= value <= 73415:
+        from openpyxl.utils.datetime import from_excel  # here: the layout is read without openpyxl too
+
         return from_excel(value).date()  # a date cell whose format was lost: Excel's day number, 1945 to 2100
     match = _DATE.fullmatch(cell_text(value))
     try:

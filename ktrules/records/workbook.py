@@ -9,8 +9,9 @@ import io
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ from ktrules.records.sheets import (
     folded,
     shown,
 )
+
+Problem = tuple[tuple[str | int, ...], str, str | None]  # (location in the dataset, message, hint)
 
 # ---------------------------------------------------------------- reading the tables
 
@@ -288,9 +291,10 @@ class Problems:
 class _Builder:
     """Gathers the rows into the contract's mapping, remembering which row each item came from."""
 
-    def __init__(self, path: Path, award_names: Mapping[str, str]) -> None:
+    def __init__(self, path: Path, award_names: Mapping[str, str], criterion_words: Mapping[str, str]) -> None:
         self.path = path
         self.awards = {folded(a): a for a in NATIONAL_AWARDS} | {folded(n): a for a, n in award_names.items()}
+        self.criteria = {folded(words): criterion for criterion, words in criterion_words.items()}
         self.data: dict[str, Any] = {}
         self.places: dict[tuple[str | int, ...], tuple[Table, int]] = {}
         self.names: list[tuple[Table, int, str, str]] = []  # (table, row, subject, name written)
@@ -317,6 +321,8 @@ class _Builder:
             return
         if "award" in values:
             values["award"] = self._award(table, number, values["award"])
+        if "criterion" in values:  # by its words as well as its id
+            values["criterion"] = self.criteria.get(folded(values["criterion"]), values["criterion"])
         if part == "conferred" and values["award"] not in NATIONAL_AWARDS and "campaign" not in values:
             raise table.error(t("wb.not_award", value=shown(values["award"])), t("wb.campaign_award.hint"),
                               number, table.sheet.header("award"))
@@ -398,7 +404,7 @@ class _Builder:
         table, row, column = place
         return table.error(message, hint, row, column)
 
-    def finish(self) -> Dataset:
+    def finish(self, checks: Callable[[Dataset], Iterable[Problem]]) -> Dataset:
         """The Dataset, or every problem of the reading: bad cells first, as the models and references
         would only repeat them."""
         self.problems.raise_any()
@@ -408,7 +414,7 @@ class _Builder:
             for error in exc.errors()[:Problems.CAP]:
                 self.problems.add(self.error(tuple(error["loc"]), value_problem(error), t("wb.invalid.hint")))
             raise self.problems.combined() from None
-        for loc, message, hint in dataset.problems():
+        for loc, message, hint in chain(dataset.problems(), checks(dataset)):
             self.problems.add(self._problem(dataset, loc, message, hint))
         self._check_names(dataset)
         self.problems.raise_any()
@@ -464,12 +470,16 @@ def _at(data: Any, loc: tuple[str | int, ...]) -> Any:
     return data
 
 
-def read_dataset(path: str | Path, award_names: Mapping[str, str]) -> Dataset:
+def read_dataset(path: str | Path, award_names: Mapping[str, str],
+                 checks: Callable[[Dataset], Iterable[Problem]] = lambda dataset: (),
+                 criterion_words: Mapping[str, str] | None = None) -> Dataset:
     """Read a workbook (.xlsx) or a folder of CSV files into a validated Dataset; `award_names` (id -> name)
-    lets a secretary write 'Lao động tiên tiến' where the contract has LDTT."""
+    lets a secretary write 'Lao động tiên tiến' where the contract has LDTT, and `criterion_words` (id ->
+    words) an achievement's criterion by its words. `checks` are the problems a higher layer finds (what no
+    rule reads), said at their sheet, row and column as the reader's are."""
     tables = _tables(Path(path))
-    builder = _Builder(Path(path), award_names)
+    builder = _Builder(Path(path), award_names, criterion_words or {})
     for sheet in SHEETS:
         if sheet.name in tables:
             builder.add(tables[sheet.name])
-    return builder.finish()
+    return builder.finish(checks)

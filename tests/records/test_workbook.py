@@ -139,6 +139,22 @@ def test_semicolon_csv_files_with_a_title_line_holding_a_comma(tmp_path):
     assert load_dataset(tmp_path) == load_dataset(SMALL)
 
 
+def test_an_achievement_names_its_criterion_by_its_words_and_an_unknown_one_is_refused_at_its_cell(tmp_path):
+    path = tmp_path / "ho-so.xlsx"
+    invoke("template", path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Thành tích phong trào"]
+    assert "Có thành tích được ghi nhận trong phong trào thi đua" in offered(book, "Thành tích phong trào")["E2"]
+    sheet["D2"], sheet["E2"] = None, "có thành tích được ghi nhận trong phong trào thi đua"
+    book.save(path)
+    assert [a.criterion for a in load_dataset(path).achievements] == ["thanh_tich_phong_trao"]
+    sheet["E2"] = "Thành tích không có trong quy định"
+    book.save(path)
+    with pytest.raises(KtrulesError) as refused:
+        load_dataset(path)
+    assert "Trang tính Thành tích phong trào, dòng 2, cột Tiêu chí: không quy định nào" in str(refused.value)
+
+
 def test_an_award_spelt_with_y_for_i_reads_as_the_award(tmp_path):
     path = tmp_path / "ho-so.xlsx"
     invoke("template", path)
