@@ -142,7 +142,7 @@ class Packet:
     sources: tuple[Source, ...]  # the texts of the rules the verdicts were reached under
     sections: tuple[Section, ...]
     unverified: int  # criteria, score items and vote thresholds marked † in the packet
-    notice: str = ""  # later changes of the law are not in the pack (`reviewed`)
+    notices: tuple[str, ...] = ()  # the rules' age and what the records may not say as meant, a paragraph each
     agency: Organization | None = None  # the thể thức: parent agency, place, council chair and secretary
     place_date: str = ""
     decision: str = ""  # the decision date the reward money is computed on
@@ -184,16 +184,17 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
         decision=day(payer.decided, lang) if payer else "",
         total_money=total_words(amounts, lang) if payer and amounts else "", appendix=appendix,
-        notice=_notice(evaluation, lang, payer), grounds=grounds(evaluation, payer),
+        notices=_notices(evaluation, lang, payer), grounds=grounds(evaluation, payer),
         salary_ground=salary_ground(payer, lang),
         law_notice=" ".join(reported_changes(evaluation, lang, payer.decided)) if payer else "")
 
 
-def _notice(evaluation: Evaluation, lang: str, payer: Payer | None) -> str:
+def _notices(evaluation: Evaluation, lang: str, payer: Payer | None) -> tuple[str, ...]:
     """The run's notices, and the changes of the law reported by the decision's date that they do not name."""
     said = notices(evaluation, lang)
-    later = [c for c in reported_changes(evaluation, lang, payer.decided) if c not in said] if payer else []
-    return " ".join(filter(None, [said, *later]))
+    later = [c for c in reported_changes(evaluation, lang, payer.decided) if not any(c in n for n in said)] \
+        if payer else []
+    return (*said, *later)
 
 
 def grounds(evaluation: Evaluation, payer: Payer | None) -> tuple[str, ...]:

@@ -382,12 +382,12 @@ def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
     return notices
 
 
-def notices(evaluation: Evaluation, lang: str) -> str:
-    """Every notice of a run in one paragraph, for the packet and the pages: the rules' age, then the
+def notices(evaluation: Evaluation, lang: str) -> list[str]:
+    """Every notice of a run, one paragraph each, for the packet and the pages: the rules' age, then the
     records' (`record_notices`)."""
-    return " ".join(filter(None, [rules_notice(evaluation, lang),
-                                  *record_notices(evaluation.dataset, evaluation.period, lang,
-                                                  subjects=evaluation.subjects, rules=evaluation.rules)]))
+    return [*filter(None, [rules_notice(evaluation, lang)]),
+            *record_notices(evaluation.dataset, evaluation.period, lang, subjects=evaluation.subjects,
+                            rules=evaluation.rules)]
 
 
 def subject_name_in(dataset: Dataset, subject: str) -> str:
