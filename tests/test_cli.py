@@ -276,3 +276,8 @@ def test_rank_writes_scores_with_the_readers_decimal_mark():
     assert " 10,75 " in vi and " 10.75 " not in vi and " 10.75 " in en
     assert '"score": 10.75' in invoke("rank", DEPARTMENT, "--period", "2023", "--award", "TTLDXS", "--format",
                                       "json").stdout  # a program reads a number
+
+
+def test_a_members_discipline_is_read_by_the_members_name():
+    shown = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "qlcn", "--award", "TTLDTT").output
+    assert "Dữ liệu: khiển trách Vũ Thị Hải Yến (p22): 16/09/2024" in shown, shown

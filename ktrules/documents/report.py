@@ -70,6 +70,10 @@ def _named(kind: str, value: object, evaluation: Evaluation, lang: str) -> objec
         return f"{_award_name(evaluation, award, lang)} ({year})"
     if kind == "bloc":
         return evaluation.dataset.bloc_name(value)
+    if kind.startswith("discipline.") and ": " in value:  # a member's ("p09: 2024-05-20"): by name
+        member, _, when = value.partition(": ")
+        name = subject_name(evaluation, member)
+        return f"{name} ({member}): {dates_in(when, lang)}" if name != member else dates_in(value, lang)
     return _evidence_value(kind, value, lang)
 
 
