@@ -281,3 +281,9 @@ def test_rank_writes_scores_with_the_readers_decimal_mark():
 def test_a_members_discipline_is_read_by_the_members_name():
     shown = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "qlcn", "--award", "TTLDTT").output
     assert "Dữ liệu: khiển trách Vũ Thị Hải Yến (p22): 16/09/2024" in shown, shown
+
+
+def test_a_run_of_years_names_ratings_and_awards_by_their_words():
+    shown = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "p13").output
+    assert "đạt năm 2023: Hoàn thành xuất sắc nhiệm vụ" in shown and ": HTXS" not in shown
+    assert "đạt năm 2024: Chiến sĩ thi đua cơ sở (đủ điều kiện trong lần xét này)" in shown

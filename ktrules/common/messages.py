@@ -99,6 +99,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ev.year.not_met": ("không đạt năm {v}", "not met in {v}"),
     "ev.year.undecided": ("chưa xác định năm {v}", "undecided in {v}"),
     "ev.held": ("đạt năm {v}", "held in {v}"),
+    "ev.held.this_run": ("{award} (đủ điều kiện trong lần xét này)", "{award} (eligible in this run)"),
     "ev.share": ("{v} thành viên đạt", "{v} members meet it"),
     "ev.met": ("đạt: {v}", "met: {v}"),
     "ev.not_met": ("không đạt: {v}", "not met: {v}"),

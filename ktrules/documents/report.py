@@ -70,11 +70,26 @@ def _named(kind: str, value: object, evaluation: Evaluation, lang: str) -> objec
         return f"{_award_name(evaluation, award, lang)} ({year})"
     if kind == "bloc":
         return evaluation.dataset.bloc_name(value)
+    if kind == "held":  # "2024: HTXS", "2024: CSTDCS (2024)" (this run's verdict), "2022: QĐ 21/…"
+        year, _, label = value.partition(": ")
+        return f"{year}: {_held_label(evaluation, label, lang)}"
     if kind.startswith("discipline.") and ": " in value:  # a member's ("p09: 2024-05-20"): by name
         member, _, when = value.partition(": ")
         name = subject_name(evaluation, member)
         return f"{name} ({member}): {dates_in(when, lang)}" if name != member else dates_in(value, lang)
     return _evidence_value(kind, value, lang)
+
+
+def _held_label(evaluation: Evaluation, label: str, lang: str) -> str:
+    """What held an award or a rating in a year, in words: a rating's, an award's name (eligible in this
+    run when it carries the period), or the decision that conferred it as written."""
+    if label in RATING_RANK:
+        return t(f"value.rating.{label}", lang)
+    award, _, rest = label.partition(" (")
+    if award in evaluation.version.rules.awards:
+        name = _award_name(evaluation, award, lang)
+        return t("ev.held.this_run", lang, award=name) if rest else name
+    return label
 
 
 def _evidence_value(kind: str, value: object, lang: str) -> object:
