@@ -704,6 +704,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.minutes.ballot": ("Biểu quyết: đạt khi được từ {share} tổng số thành viên Hội đồng trở lên đồng ý, "
                                  "theo {cite}.",
                                  "Vote: carried with {share} or more of all council members in favour, under {cite}."),
+    "documents.minutes.votes": ("Hội đồng có {members} thành viên: cần từ {n}/{members} phiếu đồng ý.",
+                                "The council has {members} members: {n} of {members} votes in favour are needed."),
     "documents.minutes.no_ballot": ("Biểu quyết: văn bản không quy định tỷ lệ biểu quyết.",
                                     "Vote: the legal texts set no threshold."),
     "documents.minutes.unverified": ("† Tỷ lệ biểu quyết chưa được đối chiếu với văn bản luật; đối chiếu trước "

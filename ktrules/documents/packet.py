@@ -243,7 +243,8 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         ballot=t("packet.ballot", lang, share=percent(ballot.share, lang), cite=ballot.cite) + _mark(ballot.verified)
         if ballot else t("packet.no_ballot", lang),
         ballot_prose=t("documents.minutes.ballot", lang, share=percent(ballot.share, lang),
-                       cite=cite_in_words(ballot.cite, lang)) if ballot else t("documents.minutes.no_ballot", lang),
+                       cite=cite_in_words(ballot.cite, lang)) + _votes_needed(ballot.share, evaluation, lang)
+        if ballot else t("documents.minutes.no_ballot", lang),
         ballot_verified=ballot.verified if ballot else True,
         by_bloc=any(c.group for c in ranked.candidates),
         proposed=_numbered(proposed if _has_quota(ranked) else _in_unit_order(evaluation, proposed)),
@@ -258,6 +259,14 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         total=sum(amounts) if payer and None not in amounts else None,  # type: ignore[arg-type]
         total_money=total_words(amounts, lang) if payer and proposed else "",
         left_out=_left_out(left_out["not_eligible"], lang))
+
+
+def _votes_needed(share: float, evaluation: Evaluation, lang: str) -> str:
+    """The votes a share of the council comes to, as counted at the meeting: "từ 8/9 phiếu"."""
+    members = evaluation.dataset.organization.council_members
+    if not members:
+        return ""
+    return " " + t("documents.minutes.votes", lang, n=-(-round(share * members * 1000) // 1000), members=members)
 
 
 def _has_quota(ranked: RankedList) -> bool:

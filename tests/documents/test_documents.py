@@ -206,6 +206,8 @@ def test_the_minutes_list_each_award_with_the_ballot_columns_and_the_threshold(w
     assert all(table[0][3:] == ["Số phiếu đồng ý", "Tỷ lệ %", "Đạt / Không đạt"] for table in lists)
     cstdcs = next(i for i, line in enumerate(lines) if line == "2. Chiến sĩ thi đua cơ sở")
     assert "theo khoản 7 Điều 30 Nghị định số 98/2023/NĐ-CP." in lines[cstdcs + 1]
+    # 80% of the council's 9 members: counted as the meeting counts, in votes
+    assert lines[cstdcs + 1].endswith("Hội đồng có 9 thành viên: cần từ 8/9 phiếu đồng ý.")
     assert lists[1][1][5] == "Đạt nếu từ 80% trở lên"
     assert "Phan Thị Bích Ngọc" in [r[1] for r in lists[1]]
 
