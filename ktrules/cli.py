@@ -24,7 +24,7 @@ from ktrules.common.reading import read_day
 from ktrules.common.writing import refuse_inputs, refuse_to_replace
 from ktrules.council.ballot import vote
 from ktrules.council.dossier import passed_deadlines
-from ktrules.council.ranking import rank
+from ktrules.council.ranking import rank, ranking_of
 from ktrules.documents.formatting import number
 from ktrules.documents.report import (
     campaign_rows,
@@ -548,6 +548,8 @@ def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
                                   "reason")}
     if fmt == "table":  # a score as the reader writes it (10,75); CSV and JSON keep the number, for programs
         rows = [{**r, "score": "" if r["score"] is None else number(r["score"], lang)} for r in rows]
+        if not ranking_of(base, award).scores:  # an award scored by nothing: a column of noughts says nothing
+            del columns["score"]
     text = render(rows, fmt, columns, widths={"name": 26, "reason": 56})
     if fmt == "table":
         name = base.award(award).name.in_(lang)
