@@ -638,6 +638,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                    "for {whom}, as follows:"),
     "documents.count.individual": ("{n} cá nhân", "{n} persons"),
     "documents.count.collective": ("{n} tập thể", "{n} collectives"),
+    "documents.proposal.request.through": ("Căn cứ kết quả họp xét của Hội đồng Thi đua - Khen thưởng, {agency} kính "
+                                           "đề nghị {who} xem xét, trình {decider} khen thưởng năm {period} cho "
+                                           "{whom}, cụ thể như sau:",
+                                           "Following its council's meeting, {agency} asks {who} to consider and "
+                                           "submit to {decider} the awards of {period} for {whom}, as follows:"),
     "documents.proposal.closing": ("Kính trình {who} xem xét, quyết định./.", "Submitted to {who} for decision."),
     "documents.proposal.recipient": ("{who} (để xem xét);", "{who} (for decision);"),
     "documents.report.kind": ("BÁO CÁO THÀNH TÍCH", "ACHIEVEMENT REPORT"),

@@ -99,11 +99,10 @@ def _money_sentences(section: Section, lang: str, named: bool = True) -> Iterato
         yield Paragraph(f"{section.name}: {line[:1].lower()}{line[1:]}" if named else line)
 
 
-def _addressee(who: str, agency: Organization, lang: str) -> str:
-    """Whom a tờ trình goes to: the rules' "Chủ tịch Ủy ban nhân dân tỉnh (hoặc Bộ trưởng)" made the actual
-    one from the agency's parent; a blank to fill when the records do not say."""
-    if "(" not in who:
-        return who
+def _addressee(agency: Organization, lang: str) -> str:
+    """Whom a tờ trình goes to: the head of the agency's parent, "Chủ tịch Ủy ban nhân dân tỉnh Bình Định"
+    (the rules' "Chủ tịch Ủy ban nhân dân tỉnh (hoặc Bộ trưởng)" made the actual one), who decides or
+    proposes further up; a blank to fill when the records do not say."""
     parent = (agency.parent or "").strip()
     if parent.lower().startswith(("ủy ban nhân dân", "uỷ ban nhân dân")):
         return f"The Chairman of {parent}" if lang == "en" else f"Chủ tịch {parent}"
@@ -247,16 +246,21 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
     """Tờ trình đề nghị khen thưởng to one higher authority, with the list of each award."""
     lang, agency = packet.lang, packet.agency
     assert agency is not None
-    who = _addressee(who, agency, lang)
     # each person and unit once, however many of the awards it is proposed for
     proposed = {e.subject: e.kind for s in sections for e in s.proposed}
     collective = sum(kind == "collective" for kind in proposed.values())
-    individual = len(proposed) - collective
+    whom = _counted(len(proposed) - collective, collective, lang)
+    # an agency proposes to its parent, which decides (the rules' "…(hoặc Bộ trưởng)" is the one at that
+    # level) or proposes further up: the Thủ tướng's awards go through the province
+    decider, who = who, _addressee(agency, lang)
+    request = t("documents.proposal.request", lang, agency=agency.name, who=who, period=packet.period,
+                whom=whom) if "(" in decider else \
+        t("documents.proposal.request.through", lang, agency=agency.name, who=who, decider=decider,
+          period=packet.period, whom=whom)
     body: list[Block] = [
         Paragraph(t("documents.proposal.to", lang, who=who), "center"),
         *(Paragraph(t("documents.basis", lang, text=title), "basis") for title in _grounds(packet, sections)),
-        Paragraph(t("documents.proposal.request", lang, agency=agency.name, who=who, period=packet.period,
-                    whom=_counted(individual, collective, lang))),
+        Paragraph(request),
     ]
     for i, section in enumerate(sections, start=1):
         body += [Paragraph(f"{i}. {section.name}", "subheading"), *_money_sentences(section, lang, named=False),

@@ -21,6 +21,7 @@ from ktrules.cli import cli
 from ktrules.council.rewards import payer
 from ktrules.documents.formatting import dates_in, money, percent, place_and_date
 from ktrules.documents.packet import build_packet
+from ktrules.documents.papers import proposal
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, type_check
 from tests.conftest import DEPARTMENT, ROOT
 
@@ -296,6 +297,17 @@ def test_the_proposal_is_a_draft_ending_with_a_note_on_what_is_not_verified(word
     assert any("thẩm quyền" in line for line in notes) and not any("thẩm quyền" in line for line in lines
                                                                      if line.startswith("†"))
     assert lines.index(notes[-1]) > max(i for i, line in enumerate(lines) if "lương cơ sở" in line)
+
+
+def test_a_proposal_of_the_prime_ministers_awards_goes_through_the_province(evaluation_2024) -> None:
+    # the Sở proposes to the Chủ tịch UBND tỉnh, who submits to the Thủ tướng: never straight to him
+    packet = build_packet(evaluation_2024, payer=payer(DEFAULT_RULES, date(2025, 1, 15)))
+    sections = [s for s in packet.sections if s.award == "BANG_KHEN_TINH"]
+    lines = [b.text for b in proposal(packet, "Thủ tướng Chính phủ", sections, date(2025, 1, 15)).body
+             if hasattr(b, "text")]
+    assert lines[0] == "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Bình Định"
+    assert any("kính đề nghị Chủ tịch Ủy ban nhân dân tỉnh Bình Định xem xét, trình Thủ tướng Chính phủ khen "
+               "thưởng năm 2024" in line for line in lines)
 
 
 def test_the_proposal_leaves_the_addressee_blank_when_the_parent_agency_is_unknown(tmp_path: Path) -> None:
