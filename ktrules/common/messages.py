@@ -342,6 +342,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.legend": ("Tiêu chuẩn (số thứ tự dùng trong cột Tiêu chí đạt)",
                       "Criteria (numbered as in the column Criteria met)"),
     "packet.proposed": ("Danh sách đề nghị ({n})", "Proposed ({n})"),
+    "packet.twice_commended": ("Lưu ý: được đề nghị nhiều hình thức khen thưởng cùng năm: {items}. Một thành tích "
+                               "chỉ được khen thưởng một lần (Luật Thi đua, khen thưởng 2022, Điều 5): Hội đồng xem "
+                               "các đề nghị có dựa trên cùng thành tích không.",
+                               "Note: proposed for more than one form of commendation in the year: {items}. One "
+                               "achievement earns one award (Law on Emulation and Commendation 2022, Article 5): the "
+                               "council weighs whether the proposals rest on the same achievement."),
     "packet.none_proposed": ("Không có trường hợp nào được đề nghị", "No one is proposed"),
     "packet.over_quota": ("Đủ điều kiện nhưng không đề nghị do vượt chỉ tiêu ({n})",
                           "Eligible but not proposed, over the quota ({n})"),

@@ -18,6 +18,7 @@ from functools import cache
 import jinja2
 
 from ktrules.common.messages import t
+from ktrules.common.vocabulary import COMMENDATIONS
 from ktrules.council.ranking import RankedList, rank, ranking_of
 from ktrules.council.rewards import Amount, Payer, authority_of
 from ktrules.documents.formatting import dates_in, day, money, number, percent, place_and_date
@@ -184,7 +185,8 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
         decision=day(payer.decided, lang) if payer else "",
         total_money=total_words(amounts, lang) if payer and amounts else "", appendix=appendix,
-        notices=_notices(evaluation, lang, payer), grounds=grounds(evaluation, payer),
+        notices=(*_notices(evaluation, lang, payer), *twice_commended(sections, lang)),
+        grounds=grounds(evaluation, payer),
         salary_ground=salary_ground(payer, lang),
         law_notice=" ".join(reported_changes(evaluation, lang, payer.decided)) if payer else "")
 
@@ -195,6 +197,24 @@ def _notices(evaluation: Evaluation, lang: str, payer: Payer | None) -> tuple[st
     later = [c for c in reported_changes(evaluation, lang, payer.decided) if not any(c in n for n in said)] \
         if payer else []
     return (*said, *later)
+
+
+def twice_commended(sections: tuple[Section, ...], lang: str, shown: int = 10) -> list[str]:
+    """Subjects proposed for more than one form of commendation (Giấy khen, Bằng khen) of the year: one
+    achievement earns one award (Luật TĐKT 2022, Điều 5), which the council weighs."""
+    forms: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for section in sections:
+        if section.award in COMMENDATIONS:
+            for entry in section.proposed:
+                forms.setdefault(entry.subject, []).append(section.name)
+                names[entry.subject] = entry.name
+    twice = [(subject, awards) for subject, awards in forms.items() if len(awards) > 1]
+    if not twice:
+        return []
+    items = "; ".join(f"{names[subject]} ({', '.join(awards)})" for subject, awards in twice[:shown])
+    more = t("unrecorded.more", lang, n=len(twice) - shown) if len(twice) > shown else ""
+    return [t("packet.twice_commended", lang, items=items + more)]
 
 
 def grounds(evaluation: Evaluation, payer: Payer | None) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ the office pastes from; and how the command writes (by suffix, atomically, nothi
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pty
 import re
@@ -20,7 +21,7 @@ from click.testing import CliRunner
 from ktrules import Dataset, Evaluation, evaluate, load_dataset
 from ktrules.cli import cli
 from ktrules.documents.formatting import money
-from ktrules.documents.packet import Packet, Section, build_packet, render_html
+from ktrules.documents.packet import Packet, Section, build_packet, render_html, twice_commended
 from tests.conftest import DEPARTMENT, FIXTURES, ROOT, SMALL
 
 DEPARTMENT_XLSX = FIXTURES / "datasets" / "so-khcn-binh-dinh.xlsx"
@@ -388,3 +389,14 @@ def test_the_marks_are_explained_before_the_lists_that_carry_them(evaluations: d
     first_list = html.index('<section class="award"')
     assert html.index("tiêu chí định tính mặc nhiên đạt") < first_list
     assert html.index("chưa kiểm chứng từ văn bản luật:") < first_list
+
+
+def test_a_subject_proposed_for_two_forms_of_commendation_is_named_for_the_council(packet_2024: Packet) -> None:
+    # one achievement earns one award (Luật TĐKT 2022, Điều 5): the council weighs a Bằng khen and a Giấy
+    # khen of one year for the same unit
+    merit = next(s for s in packet_2024.sections if s.award == "BANG_KHEN_TINH")
+    certificate = dataclasses.replace(merit, award="GIAY_KHEN", name="Giấy khen")
+    said = twice_commended((merit, certificate), "vi")
+    unit = merit.proposed[0].name
+    assert len(said) == 1 and f"{unit} (Bằng khen cấp bộ, ban, ngành, tỉnh, Giấy khen)" in said[0]
+    assert "Điều 5" in said[0] and twice_commended((merit,), "vi") == []
