@@ -176,6 +176,7 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
     sections = tuple(sorted(built, key=lambda s: PARTS.index(s.decides)))
     agency = evaluation.dataset.organization
     amounts = [e.amount for s in sections for e in s.proposed]
+    texts = grounds(evaluation, payer)
     return Packet(
         lang=lang, organization=agency.name, period=evaluation.period,
         as_of=day(evaluation.as_of, lang), version=evaluation.version.label, title=rules.title.in_(lang),
@@ -186,8 +187,7 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         decision=day(payer.decided, lang) if payer else "",
         total_money=total_words(amounts, lang) if payer and amounts else "", appendix=appendix,
         notices=(*_notices(evaluation, lang, payer), *twice_commended(sections, lang)),
-        grounds=grounds(evaluation, payer),
-        salary_ground=salary_ground(payer, lang),
+        grounds=texts, salary_ground=salary_ground(payer, texts, lang),
         law_notice=" ".join(reported_changes(evaluation, lang, payer.decided)) if payer else "")
 
 
@@ -229,10 +229,14 @@ def grounds(evaluation: Evaluation, payer: Payer | None) -> tuple[str, ...]:
     return (*titles, *(s.title for s in payer.version.rules.sources if not _later(s.in_force, payer.decided)))
 
 
-def salary_ground(payer: Payer | None, lang: str) -> str:
-    """The căn cứ of a paper that pays a reward computed on the lương cơ sở: the decree that set it."""
+def salary_ground(payer: Payer | None, grounds: tuple[str, ...], lang: str) -> str:
+    """The căn cứ a paper that pays a reward computed on the lương cơ sở adds to `grounds`: the decree that
+    set it, unless they name it already."""
     base = payer.base_salary() if payer else None
-    return t("documents.basis.base_salary", lang, decree=cite_in_words(base.cite, lang)) if base else ""
+    decree = cite_in_words(base.cite, lang) if base else ""
+    if not decree or any(decree in title for title in grounds):
+        return ""
+    return t("documents.basis.base_salary", lang, decree=decree)
 
 
 # ---------------------------------------------------------------- one award

@@ -88,8 +88,7 @@ def _grounds(packet: Packet, sections: list[Section]) -> list[str]:
     """The căn cứ of a paper on `sections`: the packet's, and the lương cơ sở's decree when the paper pays
     an amount computed on it (not a campaign's Giấy khen whose plan sets none)."""
     paid = any(e.amount is not None for s in sections for e in s.proposed)
-    already = any(packet.salary_ground.partition(" về ")[0] in title for title in packet.grounds)
-    return [*packet.grounds, *([packet.salary_ground] if packet.salary_ground and paid and not already else [])]
+    return [*packet.grounds, *([packet.salary_ground] if packet.salary_ground and paid else [])]
 
 
 def _money_sentences(section: Section, lang: str, named: bool = True) -> Iterator[Paragraph]:
