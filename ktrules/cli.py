@@ -128,7 +128,7 @@ def _to_write(evaluation: Evaluation, dataset: Path) -> Evaluation:
     them, a likely mistyped --period."""
     if evaluation.verdicts:
         return evaluation
-    years = sorted({r.year for r in evaluation.dataset.records})
+    years = evaluation.dataset.years
     if evaluation.period in years:  # records there are: --award or the campaign's years left no verdict
         raise KtrulesError(t("err.nothing_to_write.chosen", period=evaluation.period), file=dataset,
                            hint=t("err.nothing_to_write.chosen.hint"))
@@ -202,7 +202,7 @@ def _nothing_evaluated(records: Dataset, period: int, narrowed: tuple[str, ...])
     """No verdict at all is worth a line on stderr and exit 1, whether --award and --subject left nothing
     or the year has no records (a mistyped --period): a script should not take an empty list for a
     clean one."""
-    years = sorted({r.year for r in records.records})
+    years = records.years
     if narrowed:
         click.echo(t("err.nothing_matched", period=period), err=True)
     elif period in years:  # records there are: the campaign awards nothing that year

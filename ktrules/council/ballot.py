@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -25,6 +26,11 @@ class BallotResult:
     def passed(self) -> bool:
         # exact arithmetic: 8 of 10 is exactly 80%, never 0.7999…
         return self.share >= Fraction(str(self.ballot.share))
+
+
+def votes_needed(ballot: Ballot, members: int) -> int:
+    """The fewest yes votes of a council of `members` that carry a proposal, as `passed` counts them."""
+    return math.ceil(Fraction(str(ballot.share)) * members)
 
 
 def vote(version: LoadedVersion, award: str, members: int, yes: int) -> BallotResult:

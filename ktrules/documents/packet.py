@@ -19,6 +19,7 @@ import jinja2
 
 from ktrules.common.messages import t
 from ktrules.common.vocabulary import COMMENDATIONS
+from ktrules.council.ballot import votes_needed
 from ktrules.council.ranking import RankedList, rank, ranking_of
 from ktrules.council.rewards import Amount, Payer, authority_of
 from ktrules.documents.formatting import dates_in, day, money, number, percent, place_and_date
@@ -37,7 +38,7 @@ from ktrules.documents.vanban import quoc_hieu
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.records.models import Organization
 from ktrules.records.sheets import folded
-from ktrules.rules import Criterion, Group, Leaf, load_pack
+from ktrules.rules import Ballot, Criterion, Group, Leaf, load_pack
 
 UNVERIFIED = "†"
 PARTS = (True, False, None)  # Section.decides, in the order the packet's parts list them
@@ -177,6 +178,7 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
     agency = evaluation.dataset.organization
     amounts = [e.amount for s in sections for e in s.proposed]
     texts = grounds(evaluation, payer)
+    changes = reported_changes(evaluation, lang, payer.decided) if payer else []
     return Packet(
         lang=lang, organization=agency.name, period=evaluation.period,
         as_of=day(evaluation.as_of, lang), version=evaluation.version.label, title=rules.title.in_(lang),
@@ -186,17 +188,14 @@ def build_packet(evaluation: Evaluation, lang: str = "vi", awards: Iterable[str]
         place_date=place_and_date(agency.place, None, payer.decided.year if payer else evaluation.period + 1, lang),
         decision=day(payer.decided, lang) if payer else "",
         total_money=total_words(amounts, lang) if payer and amounts else "", appendix=appendix,
-        notices=(*_notices(evaluation, lang, payer), *twice_commended(sections, lang)),
-        grounds=texts, salary_ground=salary_ground(payer, texts, lang),
-        law_notice=" ".join(reported_changes(evaluation, lang, payer.decided)) if payer else "")
+        notices=(*_notices(evaluation, lang, changes), *twice_commended(sections, lang)),
+        grounds=texts, salary_ground=salary_ground(payer, texts, lang), law_notice=" ".join(changes))
 
 
-def _notices(evaluation: Evaluation, lang: str, payer: Payer | None) -> tuple[str, ...]:
-    """The run's notices, and the changes of the law reported by the decision's date that they do not name."""
+def _notices(evaluation: Evaluation, lang: str, changes: list[str]) -> tuple[str, ...]:
+    """The run's notices, and the `changes` of the law reported by the decision's date that they do not name."""
     said = notices(evaluation, lang)
-    later = [c for c in reported_changes(evaluation, lang, payer.decided) if not any(c in n for n in said)] \
-        if payer else []
-    return (*said, *later)
+    return (*said, *(c for c in changes if not any(c in n for n in said)))
 
 
 def twice_commended(sections: tuple[Section, ...], lang: str, shown: int = 10) -> list[str]:
@@ -267,7 +266,7 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         ballot=t("packet.ballot", lang, share=percent(ballot.share, lang), cite=ballot.cite) + _mark(ballot.verified)
         if ballot else t("packet.no_ballot", lang),
         ballot_prose=t("documents.minutes.ballot", lang, share=percent(ballot.share, lang),
-                       cite=cite_in_words(ballot.cite, lang)) + _votes_needed(ballot.share, evaluation, lang)
+                       cite=cite_in_words(ballot.cite, lang)) + _votes_needed(ballot, evaluation, lang)
         if ballot else t("documents.minutes.no_ballot", lang),
         ballot_verified=ballot.verified if ballot else True,
         by_bloc=any(c.group for c in ranked.candidates),
@@ -285,12 +284,12 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         left_out=_left_out(left_out["not_eligible"], lang))
 
 
-def _votes_needed(share: float, evaluation: Evaluation, lang: str) -> str:
+def _votes_needed(ballot: Ballot, evaluation: Evaluation, lang: str) -> str:
     """The votes a share of the council comes to, as counted at the meeting: "từ 8/9 phiếu"."""
     members = evaluation.dataset.organization.council_members
     if not members:
         return ""
-    return " " + t("documents.minutes.votes", lang, n=-(-round(share * members * 1000) // 1000), members=members)
+    return " " + t("documents.minutes.votes", lang, n=votes_needed(ballot, members), members=members)
 
 
 def _has_quota(ranked: RankedList) -> bool:

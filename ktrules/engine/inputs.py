@@ -48,13 +48,13 @@ def load_dataset(path: str | Path, rules: str | Path = DEFAULT_RULES) -> Dataset
     if path.suffix.lower() == ".xlsx" or path.is_dir():
         from ktrules.records.workbook import read_dataset  # openpyxl is loaded only when a workbook is read
 
-        dataset = read_dataset(path, national_award_names(), lambda records: unread_keys(records, rules),
-                               achievement_words(rules))
-    else:
-        dataset = dataset_from_file(path)
-    return check_vocabulary(dataset, path, rules)
+        # what no rule reads is checked by the reader, at its sheet, row and column
+        return read_dataset(path, national_award_names(), lambda records: unread_keys(records, rules),
+                            achievement_words(rules))
+    return check_vocabulary(dataset_from_file(path), path, rules)
 
 
+@cache
 def achievement_words(rules: str | Path = DEFAULT_RULES) -> dict[str, str]:
     """The words of each achievement criterion that a pack under `rules` reads, by criterion id: a sheet
     may name it by the words its rule gives ('Có thành tích được ghi nhận trong phong trào thi đua').

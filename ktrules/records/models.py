@@ -289,7 +289,7 @@ class Dataset(Strict):
         unit's shares: none in any year (added without a rating row), or one the year before or after
         (a row forgotten, or a first year away). Not those recruited after the year, and no one in a year
         without any record: one before the records start or after they end is no row forgotten."""
-        if year not in self._years:
+        if year not in self.years:
             return []
         # sets of the subjects with a record of a year, by C-level maps: a province's records_by_key, built
         # for this alone, took a second
@@ -307,8 +307,9 @@ class Dataset(Strict):
         return sorted(found, key=lambda p: self.position[p.id])  # the order of listings, never the file's
 
     @cached_property
-    def _years(self) -> frozenset[int]:
-        return frozenset(map(_YEAR, self.records))
+    def years(self) -> list[int]:
+        """The years the records hold, in order."""
+        return sorted(set(map(_YEAR, self.records)))
 
     def misdated(self, year: int) -> list[tuple[Record, Discipline]]:
         """Disciplines dated in another year than the record that lists them, when either is `year`: one
