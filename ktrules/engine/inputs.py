@@ -12,6 +12,7 @@ from functools import cache
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
@@ -59,17 +60,24 @@ def achievement_words(rules: str | Path = DEFAULT_RULES) -> dict[str, str]:
     """The words of each achievement criterion that a pack under `rules` reads, by criterion id: a sheet
     may name it by the words its rule gives ('Có thành tích được ghi nhận trong phong trào thi đua').
     Words two criteria share (two campaigns' alike) name neither: those are written by their ids."""
-    words = _read_by_rules(Path(rules).resolve())[4]
+    words = _read_by_rules(Path(rules).resolve()).words
     shared = Counter(map(folded, words.values()))  # as the reader compares them
     return {criterion: text for criterion, text in words.items() if shared[folded(text)] == 1}
 
 
+class _Read(NamedTuple):
+    """What the packs under a rules folder read and hold, whatever the version."""
+
+    assessments: frozenset[str]  # the assessment keys some version reads
+    criteria: frozenset[str]  # the achievement criteria some version reads
+    awards: dict[str, frozenset[str]]  # each award with the kinds of subject it is given to
+    campaigns: frozenset[str]  # the campaign packs' ids
+    words: dict[str, str]  # each achievement criterion's words, as its leaf gives them
+
+
 @cache
-def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str], dict[str, frozenset[str]], frozenset[str],
-                                         dict[str, str]]:
-    """The assessment keys and the achievement criteria that some version of some pack under `rules` reads,
-    the awards of every version with the kinds of subject each is given to, the campaigns' ids, and the
-    words of each achievement criterion (criterion id -> its leaf's words)."""
+def _read_by_rules(rules: Path) -> _Read:
+    """What every version of every pack under `rules` reads and holds (`_Read`)."""
     campaigns = sorted(p.parent for p in (rules / CAMPAIGNS).glob("*/pack.yaml"))
     packs = [rules / NATIONAL_PACK, *campaigns]
     versions = [version.rules for pack in packs for version in load_pack(pack)]
@@ -78,7 +86,7 @@ def _read_by_rules(rules: Path) -> tuple[frozenset[str], frozenset[str], dict[st
     for rules_ in versions:
         for award_id, award in rules_.awards.items():
             kinds.setdefault(award_id, set()).update(award.kinds)
-    return (frozenset(f.key for f in facts if isinstance(f, AssessmentFact)),
+    return _Read(frozenset(f.key for f in facts if isinstance(f, AssessmentFact)),
             frozenset(f.criterion for f in facts if isinstance(f, AchievementsFact)),
             {award_id: frozenset(given) for award_id, given in kinds.items()}, frozenset(p.name for p in campaigns),
             {fact.criterion: leaf.text.vi for rules_ in versions for award in rules_.awards.values()
@@ -112,7 +120,7 @@ def unpacked_campaigns(dataset: Dataset, rules: str | Path = DEFAULT_RULES,
     """The campaigns that achievements, conferrals or dossiers name and no pack under `rules` holds, with how
     many rows name each: no campaign's criteria read them, so a mistyped id (2026 for 2025) drops them.
     Given `subjects`, only their rows and their members'."""
-    campaigns = _read_by_rules(Path(rules).resolve())[3]
+    campaigns = packed_campaigns(rules)
     people = dataset.people_by_id
     found: dict[str, int] = {}
     for item in chain(dataset.achievements, dataset.conferred, dataset.dossiers):
@@ -126,7 +134,7 @@ def unpacked_campaigns(dataset: Dataset, rules: str | Path = DEFAULT_RULES,
 
 def packed_campaigns(rules: str | Path = DEFAULT_RULES) -> frozenset[str]:
     """The ids of the campaign packs under `rules`."""
-    return _read_by_rules(Path(rules).resolve())[3]
+    return _read_by_rules(Path(rules).resolve()).campaigns
 
 
 def _awards_given(dataset: Dataset, awards: dict[str, frozenset[str]], campaigns: frozenset[str]) -> Iterator[
