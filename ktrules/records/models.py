@@ -169,7 +169,7 @@ class Achievement(Strict):
     year: Year
     campaign: Text | None = None
     criterion: Text
-    evidence: Annotated[str, Field(min_length=1, pattern=PRINTABLE)] | None = None
+    evidence: Annotated[Text, Field(min_length=1)] | None = None
 
     @field_validator("evidence")
     @classmethod
