@@ -88,7 +88,7 @@ async def dataset_body(request: Request) -> bytes:
     return body
 
 
-def _json(text: str | bytes) -> Response:
+def _json(text: str | bytes | memoryview) -> Response:  # a worker's bytes arrive as a memoryview of them
     return Response(text, media_type="application/json")
 
 
