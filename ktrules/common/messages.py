@@ -730,6 +730,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.unknown_campaign": ("không có phong trào '{value}'", "unknown campaign '{value}'"),
     "err.unread_assessment": ("không quy định nào trong {rules} đọc tiêu chí đánh giá '{name}'",
                               "no rule under {rules} reads the assessment '{name}'"),
+    "err.unread_assessment.names": ("chọn trong danh sách của cột: {names}; hoặc ghi mã ({ids})",
+                                    "choose from the column's list: {names}; or write the key ({ids})"),
     "err.unread_criterion": ("không quy định nào trong {rules} đọc tiêu chí thành tích '{criterion}'",
                              "no rule under {rules} reads the achievement criterion '{criterion}'"),
     "err.no_folder": ("không ghi được: không có thư mục '{folder}'",

@@ -22,18 +22,19 @@ from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
 from ktrules.common.output import neutralised
 from ktrules.common.writing import write_atomically
-from ktrules.engine.inputs import achievement_words, national_award_names
+from ktrules.engine.inputs import achievement_words, assessment_words, national_award_names
 from ktrules.records.models import Dataset
 from ktrules.records.sheets import LISTS_SHEET, SHEETS, Column, Sheet
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack
 
 
 @cache
-def _assessment_keys() -> tuple[str, ...]:
-    """The assessment keys the national pack reads: the choices of the template's assessment column."""
+def _assessment_choices() -> tuple[str, ...]:
+    """The assessments the national pack reads, by name (by key where none is given): the choices of the
+    template's assessment column."""
     keys = {fact.key for version in load_pack(DEFAULT_RULES / NATIONAL_PACK)
             for fact in version.rules.facts.values() if getattr(fact, "op", None) == "assessment"}
-    return tuple(sorted(keys))
+    return tuple(sorted(assessment_words().get(key, key) for key in keys))
 
 def _names(dataset: Dataset) -> dict[str, str]:
     return {**{u.id: u.name for u in dataset.units}, **{p.id: p.name for p in dataset.people}}
@@ -71,10 +72,12 @@ def _cell(column: Column, row: dict[str, Any]) -> Any:
     value = row.get(column.field)
     if value is None or value == [] or value == "":
         return None
-    # a national award and an achievement's criterion by the words a secretary knows, which the reader takes
-    # as it takes the id
+    # a national award, an achievement's criterion and an assessment by the words a secretary knows, which the
+    # reader takes as it takes the id
     if column.field == "award":
         return national_award_names().get(value, value)
+    if column.field == "assessments.key":
+        return assessment_words().get(value, value)
     return achievement_words().get(value, value) if column.field == "criterion" else column.write(value)
 
 
@@ -100,7 +103,7 @@ def _choices(column: Column) -> tuple[str, ...]:
         return tuple(national_award_names().values())
     if column.field == "criterion":  # by the words of the criteria, which the reader takes as their ids
         return tuple(sorted(set(achievement_words().values())))
-    return column.choices or (_assessment_keys() if column.field == "assessments.key" else ())
+    return column.choices or (_assessment_choices() if column.field == "assessments.key" else ())
 
 
 def _write_sheet(ws: Worksheet, sheet: Sheet, rows: list[dict[str, Any]], lists: _Lists) -> None:

@@ -14,7 +14,7 @@ from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from ktrules.common.errors import KtrulesError, suggest_or_list
+from ktrules.common.errors import KtrulesError, suggest, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.reading import line_of
 from ktrules.records.models import Dataset, dataset_from_file, sound_dataset
@@ -51,18 +51,28 @@ def load_dataset(path: str | Path, rules: str | Path = DEFAULT_RULES) -> Dataset
 
         # what no rule reads is checked by the reader, at its sheet, row and column
         return read_dataset(path, national_award_names(), lambda records: unread_keys(records, rules),
-                            achievement_words(rules))
+                            achievement_words(rules), assessment_words(rules))
     return check_vocabulary(dataset_from_file(path), path, rules)
 
 
 @cache
 def achievement_words(rules: str | Path = DEFAULT_RULES) -> dict[str, str]:
     """The words of each achievement criterion that a pack under `rules` reads, by criterion id: a sheet
-    may name it by the words its rule gives ('Có thành tích được ghi nhận trong phong trào thi đua').
-    Words two criteria share (two campaigns' alike) name neither: those are written by their ids."""
-    words = _read_by_rules(Path(rules).resolve()).words
+    may name it by the words its rule gives ('Có thành tích được ghi nhận trong phong trào thi đua')."""
+    return _unshared(_read_by_rules(Path(rules).resolve()).words)
+
+
+@cache
+def assessment_words(rules: str | Path = DEFAULT_RULES) -> dict[str, str]:
+    """The name of each assessment that a pack under `rules` reads, by key: a sheet may name the judgement
+    by it ('Nội bộ đoàn kết' for doan_ket)."""
+    return _unshared(_read_by_rules(Path(rules).resolve()).names)
+
+
+def _unshared(words: dict[str, str]) -> dict[str, str]:
+    """Words two ids share (two campaigns' criteria alike) name neither: those are written by their ids."""
     shared = Counter(map(folded, words.values()))  # as the reader compares them
-    return {criterion: text for criterion, text in words.items() if shared[folded(text)] == 1}
+    return {key: text for key, text in words.items() if shared[folded(text)] == 1}
 
 
 class _Read(NamedTuple):
@@ -73,6 +83,7 @@ class _Read(NamedTuple):
     awards: dict[str, frozenset[str]]  # each award with the kinds of subject it is given to
     campaigns: frozenset[str]  # the campaign packs' ids
     words: dict[str, str]  # each achievement criterion's words, as its leaf gives them
+    names: dict[str, str]  # each assessment's name, where its fact gives one
 
 
 @cache
@@ -90,7 +101,8 @@ def _read_by_rules(rules: Path) -> _Read:
             frozenset(f.criterion for f in facts if isinstance(f, AchievementsFact)),
             {award_id: frozenset(given) for award_id, given in kinds.items()}, frozenset(p.name for p in campaigns),
             {fact.criterion: leaf.text.vi for rules_ in versions for award in rules_.awards.values()
-             for leaf in leaves(award) if isinstance(fact := rules_.facts.get(leaf.fact), AchievementsFact)})
+             for leaf in leaves(award) if isinstance(fact := rules_.facts.get(leaf.fact), AchievementsFact)},
+            {f.key: f.name.vi for f in facts if isinstance(f, AssessmentFact) and f.name})
 
 
 def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator[tuple[tuple[str | int, ...], str,
@@ -98,14 +110,15 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
     """(location, message, hint) for each assessment key and achievement criterion that no rule under
     `rules` reads: a misspelt `doan_kett: false` would otherwise be ignored and unity presumed.
     Achievements of a campaign with no pack under `rules` are not checked: its criteria are not known."""
-    assessments, criteria, awards, campaigns, _ = _read_by_rules(Path(rules).resolve())
+    read = _read_by_rules(Path(rules).resolve())
+    assessments, criteria, awards, campaigns = read.assessments, read.criteria, read.awards, read.campaigns
     given = filter(None, map(attrgetter("assessments"), dataset.records))  # a province's records, at C speed
     if not set(chain.from_iterable(given)) <= assessments:
         for i, record in enumerate(dataset.records):
             for key in sorted(record.assessments or {}):
                 if key not in assessments:
                     yield (("records", i, "assessments", key), t("err.unread_assessment", rules=rules, name=key),
-                           suggest_or_list(key, assessments))
+                           _assessment_hint(key, assessments, read.names))
     for i, achievement in enumerate(dataset.achievements):
         checked = achievement.campaign is None or achievement.campaign in campaigns
         if checked and achievement.criterion not in criteria:
@@ -113,6 +126,15 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
                    t("err.unread_criterion", rules=rules, criterion=achievement.criterion),
                    suggest_or_list(achievement.criterion, criteria))
     yield from _awards_given(dataset, awards, campaigns)
+
+
+def _assessment_hint(key: str, keys: Collection[str], names: dict[str, str]) -> str:
+    """One written in words (a sheet's) is told the names, which hold commas, set apart; a key, the keys."""
+    if " " not in key or not names:
+        return suggest_or_list(key, keys)
+    named = sorted(_unshared(names).values())
+    return suggest(key, named) or t("err.unread_assessment.names", names="; ".join(f"'{n}'" for n in named),
+                                    ids=", ".join(sorted(keys)))
 
 
 def unpacked_campaigns(dataset: Dataset, rules: str | Path = DEFAULT_RULES,

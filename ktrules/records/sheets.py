@@ -336,9 +336,9 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Số tháng nghỉ", "leave.months", _leave_months, _whole_or_float, width=10),
         Column("Kỷ luật", "discipline.level", **_listed(DISCIPLINES), width=16, note="Hình thức kỷ luật." + PAIR),
         Column("Ngày kỷ luật", "discipline.date", _date, width=14, note="Ngày quyết định kỷ luật, dd/mm/yyyy."),
-        Column("Tiêu chí đánh giá", "assessments.key", _id, width=20,
-               note="Đánh giá của Hội đồng về một tiêu chí định tính, ví dụ doan_ket, chap_hanh; không ghi thì "
-                    "tiêu chí mặc nhiên đạt." + PAIR),
+        Column("Tiêu chí đánh giá", "assessments.key", cell_text, width=30,
+               note="Đánh giá của Hội đồng về một tiêu chí định tính: chọn trong danh sách (Nội bộ đoàn kết, "
+                    "…) hoặc ghi mã (doan_ket); không ghi thì tiêu chí mặc nhiên đạt." + PAIR),
         Column("Đánh giá", "assessments.value", _verdict, _verdict_word, width=12,
                choices=tuple(VERDICTS.names.values())),
     )),

@@ -291,10 +291,12 @@ class Problems:
 class _Builder:
     """Gathers the rows into the contract's mapping, remembering which row each item came from."""
 
-    def __init__(self, path: Path, award_names: Mapping[str, str], criterion_words: Mapping[str, str]) -> None:
+    def __init__(self, path: Path, award_names: Mapping[str, str], criterion_words: Mapping[str, str],
+                 assessment_words: Mapping[str, str]) -> None:
         self.path = path
         self.awards = {folded(a): a for a in NATIONAL_AWARDS} | {folded(n): a for a, n in award_names.items()}
         self.criteria = {folded(words): criterion for criterion, words in criterion_words.items()}
+        self.assessments = {folded(words): key for key, words in assessment_words.items()}
         self.data: dict[str, Any] = {}
         self.places: dict[tuple[str | int, ...], tuple[Table, int]] = {}
         self.names: list[tuple[Table, int, str, str]] = []  # (table, row, subject, name written)
@@ -374,6 +376,7 @@ class _Builder:
                 raise table.error(t("wb.empty"), t("wb.pair.hint", a=pair[0], b=pair[1]), number,
                                   pair[0] if a is None else pair[1])
             if group == "assessments":
+                a = self.assessments.get(folded(a), a)  # by its name as well as its key
                 if a in record.setdefault("assessments", {}):
                     raise table.error(t("wb.assessed_twice", name=a), t("wb.keep_one"), number,
                                       table.sheet.header("assessments.key"))
@@ -472,13 +475,15 @@ def _at(data: Any, loc: tuple[str | int, ...]) -> Any:
 
 def read_dataset(path: str | Path, award_names: Mapping[str, str],
                  checks: Callable[[Dataset], Iterable[Problem]] = lambda dataset: (),
-                 criterion_words: Mapping[str, str] | None = None) -> Dataset:
+                 criterion_words: Mapping[str, str] | None = None,
+                 assessment_words: Mapping[str, str] | None = None) -> Dataset:
     """Read a workbook (.xlsx) or a folder of CSV files into a validated Dataset; `award_names` (id -> name)
-    lets a secretary write 'Lao động tiên tiến' where the contract has LDTT, and `criterion_words` (id ->
-    words) an achievement's criterion by its words. `checks` are the problems a higher layer finds (what no
-    rule reads), said at their sheet, row and column as the reader's are."""
+    lets a secretary write 'Lao động tiên tiến' where the contract has LDTT, `criterion_words` (id -> words)
+    an achievement's criterion by its words and `assessment_words` (key -> name) an assessment by its name.
+    `checks` are the problems a higher layer finds (what no rule reads), said at their sheet, row and column
+    as the reader's are."""
     tables = _tables(Path(path))
-    builder = _Builder(Path(path), award_names, criterion_words or {})
+    builder = _Builder(Path(path), award_names, criterion_words or {}, assessment_words or {})
     for sheet in SHEETS:
         if sheet.name in tables:
             builder.add(tables[sheet.name])

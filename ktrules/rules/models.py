@@ -137,6 +137,8 @@ class AssessmentFact(Strict):
     """The council's judgement on conduct; presumed met when the record carries none."""
     op: Literal["assessment"]
     key: CriterionId
+    # the words a records sheet names the judgement by, offered in its list and read as the key
+    name: Text | None = None
     # a matter still open (discipline being considered, an inspection or complaint): false defers the
     # award (chưa xét) instead of refusing it, and the council decides when the matter closes
     defers: bool = False

@@ -527,3 +527,24 @@ def test_a_title_merged_over_the_columns_is_read_past_too(book):
     wb["Cán bộ"].merge_cells("A1:E1")  # how a secretary usually heads a sheet
     wb.save(book)
     assert load_dataset(book) == load_dataset(SMALL)
+
+
+def test_an_assessment_is_offered_and_read_by_its_name_and_a_wrong_one_is_told_the_names(tmp_path):
+    path = tmp_path / "ho-so.xlsx"
+    invoke("template", path)
+    book = openpyxl.load_workbook(path)
+    assert "Nội bộ đoàn kết" in offered(book, "Xếp loại")["L2"]
+    sheet = book["Xếp loại"]
+    sheet.append(["vp", "Văn phòng Sở", 2024, "Hoàn thành tốt nhiệm vụ", None, None, 1, None, None, None, None,
+                  "nội bộ đoàn kết", "Không đạt"])
+    book.save(path)
+    unit = load_dataset(path).record("vp", 2024)
+    assert unit is not None and unit.assessments == {"doan_ket": False}
+    verdict = evaluate(load_dataset(path), 2024, awards=["TTLDTT"]).get("vp", "TTLDTT")
+    assert [str(outcome) for leaf, outcome, _ in verdict.leaf_results() if leaf.fact == "doan_ket"] == ["failed"]
+    sheet["L3"] = "Đoàn kết nội bộ"
+    book.save(path)
+    with pytest.raises(KtrulesError) as refused:
+        load_dataset(path)
+    assert "dòng 3, cột Tiêu chí đánh giá" in str(refused.value)
+    assert "'Nội bộ đoàn kết'" in str(refused.value)  # the names, not the keys, for a name written wrong
