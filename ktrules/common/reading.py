@@ -351,11 +351,14 @@ def dotted(loc: Iterable[str | int]) -> str:
     return out
 
 
-def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str],
+def validation_error(exc: ValidationError, path: Path | None, vocabulary: Iterable[str],
                      prefix: Sequence[str | int] = (), document: Any = None,
                      guide: str = "docs/records.md") -> KtrulesError:
-    """The first problem of a pydantic error as a one-line KtrulesError naming file, line and key."""
-    if document is None:
+    """The first problem of a pydantic error as a one-line KtrulesError naming file, line and key; with no
+    `path` (data a program holds, not a file), naming the key's place in `document` instead."""
+    if document is None and path is None:
+        document = _UNREAD
+    elif document is None:
         try:
             document = read_document(path)
         except KtrulesError:
@@ -368,6 +371,8 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
     hint = None
     if first["type"] == "extra_forbidden":
         message = t("err.unknown_key", name=key)
+        if path is None and len(loc) > 1:  # no line to find it by
+            message = f"{dotted(loc[:-1])}: {message}"
         hint = suggest(str(key), vocabulary) or t("err.unknown_key.hint", guide=guide)
     elif first["type"] == "missing":
         message = t("err.missing_key", where=dotted(loc), name=key)
@@ -384,7 +389,7 @@ def validation_error(exc: ValidationError, path: Path, vocabulary: Iterable[str]
             hint = suggest(str(given), choices) or t("err.use", expected=_listed(choices))
         elif tag is not None and "expected_tags" in ctx:  # a fact's op: `op: verdict_of`
             hint = suggest(str(tag), _choices(str(ctx["expected_tags"])))
-    return KtrulesError(message + more, file=path, line=line_of(path, loc), hint=hint)
+    return KtrulesError(message + more, file=path, line=line_of(path, loc) if path else None, hint=hint)
 
 
 # pydantic's error types, by the message that says them in the user's language; ctx names the limit

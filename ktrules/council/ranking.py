@@ -74,6 +74,7 @@ def rank(evaluation: Evaluation, award: str, bloc: str | None = None) -> RankedL
     if award not in rules.awards:
         raise KtrulesError(t("err.award_not_in_version", award=award, version=evaluation.version.label),
                            hint=suggest_or_list(award, rules.awards))
+    _check_whole(evaluation, award)
     ranking = ranking_of(evaluation, award)
     ties = (*rules.tie_breaks, *ranking.tie_breaks)
     by_bloc = _groups_by_bloc(evaluation, award, ranking)
@@ -109,6 +110,15 @@ def rank(evaluation: Evaluation, award: str, bloc: str | None = None) -> RankedL
                 behind=None if nominated or last is None else last[1].subject,
                 decided_by=None if nominated or last is None else _decided_by(last[0], key)))
     return RankedList(award, evaluation, candidates, limits, ties)
+
+
+def _check_whole(evaluation: Evaluation, award: str) -> None:
+    """A ranking weighs every eligible subject against the quota of all: an evaluation of some subjects, or
+    without the award, would rank a part as if it were the whole."""
+    if evaluation.subjects:
+        raise KtrulesError(t("err.rank.some_subjects", award=award), hint=t("err.rank.some_subjects.hint"))
+    if award not in evaluation.awards:
+        raise KtrulesError(t("err.rank.not_evaluated", award=award), hint=t("err.rank.not_evaluated.hint", award=award))
 
 
 def _groups_by_bloc(evaluation: Evaluation, award: str, ranking: Ranking) -> bool:

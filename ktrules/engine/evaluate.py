@@ -21,6 +21,7 @@ from typing import Literal, NamedTuple
 from ktrules.common.collector import no_collection
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
+from ktrules.common.reading import read_day
 from ktrules.engine.columns import Column, Columns
 from ktrules.engine.facts import Context, Inferred, Reading
 from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
@@ -112,6 +113,7 @@ class Evaluation:
     context: Context  # what facts read: every verdict settled in the run, initiatives spent
     subjects: frozenset[str] = frozenset()  # the subjects asked for; none: everyone
     rules: Path = DEFAULT_RULES  # the folder of rule packs the run read
+    awards: tuple[str, ...] = ()  # the awards whose verdicts it lists
 
     def award(self, award_id: str) -> Award:
         return self.version.rules.awards[award_id]
@@ -509,25 +511,46 @@ def _distinct(columns: Sequence[Column], subjects: Sequence[str]) -> dict[tuple[
     return rows
 
 
+def _day(value: date | str | None) -> date | None:
+    """`as_of` as a program may give it: a date, or text as the command line takes it."""
+    if not isinstance(value, str):
+        return value
+    day = read_day(value)
+    if day is None:
+        raise KtrulesError(t("err.option_date", option="as_of", value=value), hint=t("err.option_date.hint"))
+    return day
+
+
+def _ids(given: Sequence[str] | None, name: str) -> Sequence[str]:
+    """A list of ids; a single id given as text would be read letter by letter."""
+    if isinstance(given, str):
+        raise KtrulesError(t("err.ids_not_text", name=name, value=given), hint=t("err.ids_not_text.hint",
+                                                                                   name=name, value=given))
+    return given or ()
+
+
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
     for item in given:
         if item not in known:
             raise KtrulesError(t(f"err.unknown_{what}", value=item, where=where), hint=suggest_or_list(item, known))
 
 
-def evaluate(dataset: Dataset, period: int, *, as_of: date | None = None,
-             rules: str | Path = DEFAULT_RULES, awards: Sequence[str] = (),
-             subjects: Sequence[str] = (), campaign: str | None = None,
+def evaluate(dataset: Dataset, period: int, *, as_of: date | str | None = None,
+             rules: str | Path = DEFAULT_RULES, awards: Sequence[str] | None = (),
+             subjects: Sequence[str] | None = (), campaign: str | None = None,
              within: Collection[str] | None = None, use_columns: bool | None = None) -> Evaluation:
-    """Every verdict for `period` under the rules in force on `as_of` (default: the period's last day):
-    the national pack's, or with `campaign` that campaign pack's.
+    """Every verdict for `period` under the rules in force on `as_of` (default: the period's last day;
+    a date, or text as the command line takes it): the national pack's, or with `campaign` that
+    campaign pack's.
 
-    `awards` and `subjects` narrow what is returned; awards they depend on are still evaluated.
+    `awards` and `subjects` (lists of ids; None or empty: all) narrow what is returned; awards they
+    depend on are still evaluated.
     `within` weighs only those subjects: whole units with their members (see `parallel.partitions`).
     `use_columns` reads facts as columns (`engine.columns`, the default) or subject by subject, the
     reference the columns are tested against; KTRULES_COLUMNS=0 makes the latter the default.
     """
-    as_of = as_of or date(period, 12, 31)
+    as_of = _day(as_of) or date(period, 12, 31)
+    awards, subjects = _ids(awards, "awards"), _ids(subjects, "subjects")
     version = version_in_force(rules, as_of, campaign)
     plan = version.pack.campaign
     if plan is not None and not plan.first_year <= period <= plan.last_year:
@@ -590,7 +613,7 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
                 if pending:
                     result.deferred = _deferral(deferring, result, results, pending)
     listed = _listed(results, [a for a in law.awards if a in wanted], set(subjects), weighed, source)
-    return Evaluation(dataset, period, as_of, version, listed, ctx, frozenset(subjects), Path(rules))
+    return Evaluation(dataset, period, as_of, version, listed, ctx, frozenset(subjects), Path(rules), tuple(wanted))
 
 
 def _listed(results: Mapping[tuple[str, str], AwardVerdict], wanted: Sequence[str], subjects: Collection[str],

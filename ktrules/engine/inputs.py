@@ -7,17 +7,17 @@ import io
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from functools import cache
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ktrules.common.errors import KtrulesError, suggest, suggest_or_list
 from ktrules.common.messages import t
-from ktrules.common.reading import line_of
-from ktrules.records.models import Dataset, dataset_from_file, sound_dataset
+from ktrules.common.reading import dotted, line_of
+from ktrules.records.models import Dataset, checked_data, dataset_from_file, sound_dataset
 from ktrules.records.sheets import folded
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, AchievementsFact, AssessmentFact, leaves, load_pack
 
@@ -53,6 +53,16 @@ def load_dataset(path: str | Path, rules: str | Path = DEFAULT_RULES) -> Dataset
         return read_dataset(path, national_award_names(), lambda records: unread_keys(records, rules),
                             achievement_words(rules), assessment_words(rules))
     return check_vocabulary(dataset_from_file(path), path, rules)
+
+
+def dataset_from_data(data: Mapping[str, Any], rules: str | Path = DEFAULT_RULES) -> Dataset:
+    """A dataset a program holds as the contract's mapping (read from its own database, say), validated and
+    checked as `load_dataset` checks a file. `Dataset.model_validate` alone checks no reference: a person
+    of a unit that does not exist would fail evaluation. Errors name the place in the mapping."""
+    dataset = checked_data(data)
+    for loc, message, hint in unread_keys(dataset, rules):
+        raise KtrulesError(f"{dotted(loc)}: {message}", hint=hint)
+    return dataset
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import cached_property
 from itertools import chain, compress, repeat
@@ -29,6 +29,7 @@ from ktrules.common.messages import short_date, t
 from ktrules.common.reading import (
     PRINTABLE,
     decoded,
+    dotted,
     json_model,
     line_of,
     load_model,
@@ -557,6 +558,21 @@ def sound_dataset(content: bytes, path: Path) -> Dataset | None:
         except (UnicodeDecodeError, KtrulesError, ValidationError):
             return None
         return dataset if dataset is not None and next(dataset.problems(), None) is None else None
+
+
+def checked_data(data: Any) -> Dataset:
+    """A dataset a program holds as the contract's mapping, validated and checked as a file is: its errors
+    name the place in the mapping (`records[5].subject`), there being no line to name."""
+    if not isinstance(data, Mapping):
+        raise KtrulesError(t("err.data.not_mapping", kind=type(data).__name__), hint=t("err.data.not_mapping.hint"))
+    with no_collection():
+        try:
+            dataset = Dataset.model_validate(data)
+        except ValidationError as exc:
+            raise validation_error(exc, None, _vocabulary(), document=data) from None
+    for loc, message, hint in dataset.problems():
+        raise KtrulesError(f"{dotted(loc)}: {message}", hint=hint or t("ds.fix_id"))
+    return dataset
 
 
 def dataset_from_mapping(data: dict[str, Any], path: Path, prefix: tuple[str | int, ...]) -> Dataset:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ktrules import Dataset, evaluate, rank, version_in_force, vote
+from ktrules import Dataset, evaluate, load_dataset, rank, version_in_force, vote
 from ktrules.cli import cli
 from tests.conftest import DEPARTMENT, ROOT, assert_one_line_error, unit_with
 
@@ -205,3 +205,11 @@ def test_unknown_award_is_a_clean_error() -> None:
 
 def _day(year: int) -> date:
     return date(year, 12, 31)
+
+
+def test_a_ranking_of_part_of_the_agency_is_refused_rather_than_read_as_the_whole():
+    dataset = load_dataset(DEPARTMENT)
+    assert_one_line_error(lambda: rank(evaluate(dataset, 2023, subjects=["p01", "p08"]), "CSTDCS"), "",
+                          ["CSTDCS", "subjects"])
+    assert_one_line_error(lambda: rank(evaluate(dataset, 2023, awards=["LDTT"]), "CSTDCS"), "",
+                          ["CSTDCS", "awards"])

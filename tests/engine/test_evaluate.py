@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from ktrules import Dataset, KtrulesError, evaluate, load_dataset
-from tests.conftest import DEPARTMENT, SMALL, criterion, unit_with, verdicts
+from tests.conftest import DEPARTMENT, SMALL, assert_one_line_error, criterion, unit_with, verdicts
 
 
 def test_cstdcs_reads_this_years_ldtt_verdict_from_the_same_run():
@@ -160,3 +160,13 @@ def test_cstd_tinh_needs_three_new_cstdcs_years_after_the_last_one():
     assert verdicts(data)["p1", "CSTD_TINH"] == "eligible"
     data["conferred"].append({"subject": "p1", "award": "CSTD_TINH", "year": 2023})
     assert verdicts(data)["p1", "CSTD_TINH"] == "not_eligible"
+
+
+def test_a_program_may_give_the_options_as_the_command_line_takes_them():
+    dataset = load_dataset(DEPARTMENT)
+    everyone = evaluate(dataset, 2024, awards=None, subjects=None)
+    assert everyone.verdicts == evaluate(dataset, 2024).verdicts
+    assert evaluate(dataset, 2024, as_of="31/12/2024").as_of == evaluate(dataset, 2024, as_of="2024-12-31").as_of \
+        == date(2024, 12, 31)
+    assert_one_line_error(lambda: evaluate(dataset, 2024, as_of="31/02/2024"), "", ["as_of", "31/02/2024"])
+    assert_one_line_error(lambda: evaluate(dataset, 2024, awards="LDTT"), "", ["awards", "['LDTT']"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from ktrules.engine.inputs import load_dataset, load_upload
+from ktrules.engine.inputs import dataset_from_data, load_dataset, load_upload
 from tests.conftest import FIXTURES, SMALL, assert_one_line_error
 
 
@@ -58,3 +58,13 @@ def test_json_saved_with_a_byte_order_mark_loads(tmp_path):
     path = tmp_path / "ho-so.json"
     path.write_bytes(codecs.BOM_UTF8 + json.dumps(yaml.safe_load(SMALL.read_text("utf-8")), default=str).encode())
     assert load_dataset(path) == load_dataset(SMALL)
+
+
+def test_data_a_program_holds_loads_as_its_file_does_and_a_broken_reference_names_its_place():
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    assert dataset_from_data(data) == load_dataset(SMALL)
+    data["records"][1]["subject"] = "p999"
+    assert_one_line_error(lambda: dataset_from_data(data), "records[1].subject: ", ["p999"])
+    data["records"][1]["subject"], data["people"][0]["gendr"] = data["records"][0]["subject"], "female"
+    assert_one_line_error(lambda: dataset_from_data(data), "people[0]: ", ["gendr", "gender"])
+    assert_one_line_error(lambda: dataset_from_data([data]), "", ["list"])
