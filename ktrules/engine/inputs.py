@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from ktrules.common.errors import KtrulesError, suggest, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.reading import dotted, line_of
-from ktrules.records.models import Dataset, checked_data, dataset_from_file, sound_dataset
+from ktrules.records.models import Dataset, checked_data, dataset_from_file, placed, sound_dataset
 from ktrules.records.sheets import folded
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, AchievementsFact, AssessmentFact, leaves, load_pack
 
@@ -193,7 +193,8 @@ def check_vocabulary(dataset: Dataset, path: Path, rules: str | Path = DEFAULT_R
     """Refuse a dataset whose records name what no rule reads, at the first one's line."""
     for loc, message, hint in unread_keys(dataset, rules):
         located = path.suffix.lower() in (".yaml", ".yml", ".json") and path.is_file()
-        raise KtrulesError(message, file=path, line=line_of(path, (*prefix, *loc)) if located else None, hint=hint)
+        raise KtrulesError(placed(message, path, loc), file=path,
+                           line=line_of(path, (*prefix, *loc)) if located else None, hint=hint)
     return dataset
 
 

@@ -524,9 +524,15 @@ def _vocabulary() -> set[str]:
 def check_dataset(dataset: Dataset, path: Path, prefix: tuple[str | int, ...] = ()) -> Dataset:
     """Refuse a dataset with a broken reference, naming the first one's line."""
     for loc, message, hint in dataset.problems():
-        raise KtrulesError(message, file=path, line=line_of(path, (*prefix, *loc)),
+        raise KtrulesError(placed(message, path, loc), file=path, line=line_of(path, (*prefix, *loc)),
                            hint=hint or t("ds.fix_id"))
     return dataset
+
+
+def placed(message: str, path: Path, loc: tuple[str | int, ...]) -> str:
+    """A problem of a JSON file with its place (`records[200].subject`): a program's JSON is often one
+    line of many thousand characters, where a line number finds nothing."""
+    return f"{dotted(loc)}: {message}" if path.suffix.lower() == ".json" else message
 
 
 def dataset_from_file(path: Path) -> Dataset:

@@ -68,3 +68,10 @@ def test_data_a_program_holds_loads_as_its_file_does_and_a_broken_reference_name
     data["records"][1]["subject"], data["people"][0]["gendr"] = data["records"][0]["subject"], "female"
     assert_one_line_error(lambda: dataset_from_data(data), "people[0]: ", ["gendr", "gender"])
     assert_one_line_error(lambda: dataset_from_data([data]), "", ["list"])
+
+
+def test_a_broken_reference_in_json_on_one_line_names_its_place_not_only_line_1():
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    data["records"][1]["subject"] = "p999"
+    assert_one_line_error(lambda: load_upload("dataset.json", json.dumps(data, default=str).encode(), 2**20),
+                          "dataset.json:1: records[1].subject: ", ["p999"])
