@@ -129,6 +129,10 @@ def _refuse_unknown(exp: Expectation, evaluation: Evaluation, path: Path, loc: t
     if exp.subject not in subjects:
         raise KtrulesError(t("err.unknown_subject", value=exp.subject, where=t("err.in_dataset")), file=path,
                            line=line_of(path, (*loc, "subject")), hint=suggest_or_list(exp.subject, subjects))
+    kind = "collective" if dataset.is_collective(exp.subject) else "individual"
+    if kind not in awards[exp.award].kinds:  # else said as a verdict missing for want of a record
+        raise KtrulesError(t(f"err.award_for_{awards[exp.award].kinds[0]}", award=exp.award, subject=exp.subject),
+                           file=path, line=line_of(path, (*loc, "award")), hint=t("err.award_kind.hint"))
     known = {node.id for _, criteria in awards[exp.award].all_criteria() for node, _ in walk(criteria, ())}
     for criterion in exp.criteria:
         if criterion not in known:

@@ -80,6 +80,7 @@ def test_a_case_file_of_the_wrong_shape_is_refused_in_the_language_asked_for(wri
     ("{subject: p01, award: LDTT, verdict: eligible, criteria: {ratng: passed}}",
      ":5: award LDTT has no criterion 'ratng'; did you mean 'rating'?"),
     ("{subject: p01, award: LDTX, verdict: eligible}", ":5: unknown award 'LDTX'"),
+    ("{subject: p01, award: TTLDTT, verdict: not_eligible}", ":5: TTLDTT is a collective's award; 'p01' is a person"),
 ])
 def test_an_id_that_names_nothing_is_a_mistake_in_the_case_with_its_line(write, expect, words):
     path = write("x.yaml", f"name: x\nperiod: 2024\ndataset: {SMALL}\nexpect:\n  - {expect}\n")
