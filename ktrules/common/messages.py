@@ -748,6 +748,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "the evaluation holds no verdicts of {award}"),
     "err.rank.not_evaluated.hint": ("đánh giá cả {award} (thêm vào awards, hoặc bỏ awards)",
                                     "evaluate {award} too (add it to awards, or leave awards out)"),
+    "err.quoted_number.hint": ("ghi số không có dấu ngoặc kép: {value}", "write the number without quotes: {value}"),
+    "err.date_layout.hint": ("ghi ngày dạng YYYY-MM-DD: {day}", "write the date as YYYY-MM-DD: {day}"),
     "err.unread_criterion": ("không quy định nào trong {rules} đọc tiêu chí thành tích '{criterion}'",
                              "no rule under {rules} reads the achievement criterion '{criterion}'"),
     "err.no_folder": ("không ghi được: không có thư mục '{folder}'",

@@ -389,7 +389,18 @@ def validation_error(exc: ValidationError, path: Path | None, vocabulary: Iterab
             hint = suggest(str(given), choices) or t("err.use", expected=_listed(choices))
         elif tag is not None and "expected_tags" in ctx:  # a fact's op: `op: verdict_of`
             hint = suggest(str(tag), _choices(str(ctx["expected_tags"])))
+        elif isinstance(given, str):
+            hint = _retyped(first["type"], given)
     return KtrulesError(message + more, file=path, line=line_of(path, loc) if path else None, hint=hint)
+
+
+def _retyped(kind: str, given: str) -> str | None:
+    """How to write a value given as text that the field takes as a number or a date: "2024" in quotes
+    (a program's JSON often quotes every value), a date as a secretary types it."""
+    if kind in ("int_type", "float_type") and re.fullmatch(r"\s*-?\d+([.,]\d+)?\s*", given):
+        return t("err.quoted_number.hint", value=given.strip().replace(",", "."))
+    day = read_day(given) if kind.startswith("date") else None
+    return t("err.date_layout.hint", day=day.isoformat()) if day else None
 
 
 # pydantic's error types, by the message that says them in the user's language; ctx names the limit

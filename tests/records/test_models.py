@@ -38,6 +38,9 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
     (("months_worked: 7,", "months_worked: yes,"), 13, ["records[1].months_worked", "number", "True"]),
     (("months: 5}", "months: true}"), 13, ["records[1].leave[0].months", "number", "True"]),
     (("year: 2024, rating: HTXS", "year: yes, rating: HTXS"), 12, ["records[0].year", "integer", "True"]),
+    # a program's quoted number and a secretary's date: told how to write them
+    (("year: 2024, rating: HTXS", "year: '2024', rating: HTXS"), 12, ["records[0].year", "without quotes: 2024"]),
+    (("recruited: 2015-03-01}", "recruited: 01/03/2015}"), 7, ["as YYYY-MM-DD: 2015-03-01"]),
     (("{subject: p04, year: 2024", "{subject: p44, year: 2024"), 16, ["unknown subject 'p44'", "'p04'"]),
     (("authors: [p01]", "authors: [p09]"), 19, ["unknown author 'p09'"]),
     (("unit: kt}", "unit: ktt}"), 16, ["unknown unit 'ktt'", "'kt'"]),
