@@ -130,6 +130,8 @@ def _json(text: str) -> Any:
     except orjson.JSONDecodeError as exc:
         _strict_json(text)
         raise _Refused(t("err.malformed", format="JSON", problem=exc.msg), exc.lineno) from None
+    if _too_deep(data):  # as YAML is refused: orjson reads 254 levels, past what any of our files holds
+        raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text))
     if _may_repeat_a_key(text, data):
         _strict_json(text)
     return data
@@ -143,7 +145,7 @@ def _may_repeat_a_key(text: str, data: Any) -> bool:
         return True
     try:
         again = orjson.dumps(data)
-    except TypeError:  # orjson writes at most 254 levels, far more than MAX_DEPTH
+    except TypeError:  # orjson writes at most 254 levels; deeper than MAX_DEPTH is refused before
         raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text)) from None
     return text.count('":') != again.count(b'":')
 
@@ -226,13 +228,18 @@ def _check_depth(text: str) -> None:
 def check_depth(data: Any, path: Path) -> None:
     """Refuse a parsed document nested deeper than MAX_DEPTH: JSON's own limit is near 1,000 levels,
     deeper than the recursive rule models can check."""
+    if _too_deep(data):
+        raise KtrulesError(t("err.too_deep", depth=MAX_DEPTH), file=path, hint=t("err.fix_line"))
+
+
+def _too_deep(data: Any) -> bool:
     level = [data]
     for _ in range(MAX_DEPTH + 1):
         level = [v for node in level if isinstance(node, dict | list)
                  for v in (node.values() if isinstance(node, dict) else node)]
         if not level:
-            return
-    raise KtrulesError(t("err.too_deep", depth=MAX_DEPTH), file=path, hint=t("err.fix_line"))
+            return False
+    return True
 
 
 def _line_at(text: str, offset: int) -> int:

@@ -23,7 +23,8 @@ def test_an_impossible_date_in_yaml_names_its_line(write):
 
 
 @pytest.mark.parametrize(("suffix", "levels"), [("yaml", MAX_DEPTH + 1), ("yaml", 1_000), ("yaml", 50_000),
-                                               ("json", 1_100), ("json", 50_000)])
+                                               ("json", MAX_DEPTH + 1), ("json", 250), ("json", 1_100),
+                                               ("json", 50_000)])
 def test_deep_nesting_is_refused_not_a_crash(write, levels, suffix):
     error = refused(write(f"d.{suffix}", '{"a": ' + "[" * levels + "]" * levels + "}"))
     assert "nested more than" in error.message and error.line == 1
