@@ -120,7 +120,15 @@ def _evaluation_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign: str | None,
               **narrow: Any) -> Evaluation:
     day: date | None = as_of.date() if as_of else None
-    return evaluate(load_dataset(dataset, rules_dir), period, as_of=day, rules=rules_dir, campaign=campaign, **narrow)
+    records = _records(dataset, period, day, rules_dir, campaign)
+    return evaluate(records, period, as_of=day, rules=rules_dir, campaign=campaign, **narrow)
+
+
+def _records(dataset: Path, period: int, day: date | None, rules_dir: Path, campaign: str | None) -> Dataset:
+    """The records, read once the rules in force are found: with no version in force, a criterion the
+    records name would be refused as read by no rule, blaming the records for the rules."""
+    version_in_force(rules_dir, day or date(period, 12, 31), campaign)
+    return load_dataset(dataset, rules_dir)
 
 
 def _to_write(evaluation: Evaluation, dataset: Path) -> Evaluation:
@@ -174,7 +182,7 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
 
         ktrules check fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024
     """
-    records = load_dataset(dataset, rules_dir)
+    records = _records(dataset, period, as_of.date() if as_of else None, rules_dir, campaign)
     options = {"as_of": as_of.date() if as_of else None, "rules": rules_dir, "campaign": campaign,
                "awards": awards, "subjects": subjects}
     if fmt == "table":
@@ -457,8 +465,8 @@ def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
     """
     if against_as_of is None and against_rules is None:
         raise KtrulesError(t("err.diff.nothing"), hint=t("err.diff.nothing.hint"))
-    records = load_dataset(dataset, rules_dir)
     day: date | None = as_of.date() if as_of else None
+    records = _records(dataset, period, day, rules_dir, campaign)
     narrow = {"campaign": campaign, "awards": awards, "subjects": subjects}
     before = evaluate(records, period, as_of=day, rules=rules_dir, **narrow)
     after = evaluate(records, period, as_of=against_as_of.date() if against_as_of else day,

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from ktrules import load_dataset
+from ktrules import DEFAULT_RULES, load_dataset
 from ktrules.cli import cli
 from ktrules.documents.records_files import dataset_to_csv
 from tests.conftest import DEPARTMENT, FIXTURES, ROOT, SMALL
@@ -317,3 +317,14 @@ def test_a_year_a_campaign_does_not_award_is_said_so_not_a_year_without_records(
     result = invoke("check", DEPARTMENT, "--period", "2022", "--campaign", "dak-nong-20-nam", "--lang", "en")
     assert result.exit_code == 1 and "no verdict for 2022 with these choices; check --award, and --campaign" in \
         result.stderr and "fix --period" not in result.stderr
+
+
+def test_rules_with_no_version_in_force_are_named_before_the_records_they_would_blame(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    (rules / "vn" / "2017.yaml").unlink()  # the campaign's 2023 includes what vn/2017 held
+    result = CliRunner().invoke(cli, ["check", str(FIXTURES / "datasets" / "campaigns" / "tay-ninh-2023.yaml"),
+                                      "--period", "2023", "--campaign", "tay-ninh-2023", "--rules", str(rules),
+                                      "--lang", "en"])
+    assert result.exit_code == 2
+    assert "no rule version of pack 'vn' is in force on 2023-12-31" in result.output, result.output
