@@ -9,7 +9,6 @@ from typing import Any
 from ktrules.common.errors import suggest
 from ktrules.common.messages import t
 from ktrules.rules.models import (
-    AWARD_OPS,
     COMPARISONS,
     FACT_TYPES,
     HISTORY_OPS,
@@ -59,6 +58,9 @@ def vocabulary() -> set[str]:
     return {name for m in models for name in m.model_fields} - {"not_"} | {"not"}  # `not` is written, `not_` is ours
 
 
+# The keys of a fact that name an award: a misspelt one would match no verdict or conferral, silently.
+_AWARD_KEYS = ("award", "reset_by")
+
 # (where in the file, what is wrong, a hint, lint's code for it)
 Problem = tuple[tuple, str, str | None, str]
 
@@ -92,9 +94,10 @@ def type_check(rules: RuleVersion) -> Iterator[Problem]:
     """Problems that the schema alone cannot see: unknown names, mistyped values, cycles."""
     known = [*rules.awards, *(rules.include.awards if rules.include else [])]
     for name, spec in rules.facts.items():
-        award = getattr(spec, "award", None)
-        if spec.op in AWARD_OPS and award is not None and award not in known:
-            yield _unknown_award(("facts", name, "award"), award, known)
+        for key in _AWARD_KEYS:
+            award = getattr(spec, key, None)
+            if award is not None and award not in known:
+                yield _unknown_award(("facts", name, key), award, known)
         if spec.op == "member_share" and (spec.award is None) == (spec.min_rating is None):
             yield ("facts", name), t("rc.member_share"), None, "invalid"
         for j, other in enumerate(getattr(spec, "years_from", [])):

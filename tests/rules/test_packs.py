@@ -69,6 +69,7 @@ def _line_of(text: str, needle: str) -> int:
     ("    cite: \"Luật TĐKT 2022, Điều 24\"\n", "    cite: \"Luật TĐKT 2022, Điều 24\"\n    quota: 3\n",
      ["unknown key 'quota'"]),
     ("  ldtt: {op: verdict, award: LDTT}", "  ldtt: {op: verdict, award: LDTX}", ["unknown award 'LDTX'"]),
+    ("reset_by: CSTD_TINH}", "reset_by: CSTD_TNH}", ["unknown award 'CSTD_TNH'", "did you mean 'CSTD_TINH'"]),
     ("  ldtt: {op: verdict, award: LDTT}", "  ldtt: {op: verdict_of, award: LDTT}", ["facts.ldtt", "verdict_of"]),
     ("  ldtt: {op: verdict, award: LDTT}", "  ldtt: {op: verdct, award: LDTT}", ["did you mean 'verdict'"]),
 ])
