@@ -19,9 +19,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ktrules.common.errors import KtrulesError
+from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import short_date, t
 from ktrules.common.reading import line_of, read_document, validation_error
+from ktrules.engine.evaluate import CAMPAIGNS, campaign_ids
 from ktrules.rules import (
     FACT_TYPES,
     ORDINALS,
@@ -140,6 +141,7 @@ def _lint_pack(folder: Path) -> tuple[list[Finding], dict[str, int]]:
         findings += version.findings
         if version.rules is not None:
             findings += _version_checks(version.path, version.rules)
+            findings += _campaigns_named(version.path, version.rules, _rules_root(folder))
             unverified[f"{info.id}/{version.rules.version}"] = sum(
                 not node.verified for _, criteria, _ in _trees(version.rules) for node, _ in walk(criteria, ()))
     duplicates = list(_duplicate_versions(versions))
@@ -248,6 +250,25 @@ def _includes(folder: Path, versions: list[_Version]) -> Iterator[Finding]:
                 yield _load_finding(KtrulesError(t("err.pack.cycle_with", version=law.label, cycle=merged.stages),
                                                  file=v.path, line=line_of(v.path, ("include", "awards")),
                                                  code="cycle"), v.path)
+
+
+def _rules_root(pack: Path) -> Path:
+    """The rules folder a pack is read from: <rules>/<pack>, or <rules>/campaigns/<id> for a campaign."""
+    parent = pack.resolve().parent
+    return parent.parent if parent.name == CAMPAIGNS else parent
+
+
+def _campaigns_named(path: Path, rules: RuleVersion, root: Path) -> Iterator[Finding]:
+    """An achievements fact naming a campaign with no pack never matches: a misspelt id would leave its
+    criteria unmet, and its awards refused, with no word."""
+    known = campaign_ids(root)
+    for name, spec in rules.facts.items():
+        campaign = getattr(spec, "campaign", None)
+        if campaign is not None and campaign not in known:
+            hint = suggest_or_list(campaign, known) if known else t("lint.unknown-campaign.none")
+            yield Finding("error", path, line_of(path, ("facts", name, "campaign")), "unknown-campaign",
+                          "lint.unknown-campaign", {"fact": name, "campaign": campaign, "folder": root / CAMPAIGNS,
+                                                    "hint": hint})
 
 
 def _in_force_together(a: RuleVersion, b: RuleVersion) -> bool:

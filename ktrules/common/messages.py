@@ -264,6 +264,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "{folder}/pack.yaml; sửa tên gói",
                           "no rule pack '{pack}' to include awards from (include.pack): {folder}/pack.yaml is not "
                           "there; fix the pack id"),
+    "lint.unknown-campaign": ("dữ kiện '{fact}' đếm thành tích của phong trào '{campaign}' nhưng không có gói "
+                              "phong trào này trong {folder}; {hint}",
+                              "fact '{fact}' counts the achievements of campaign '{campaign}', but {folder} holds no "
+                              "such campaign pack; {hint}"),
+    "lint.unknown-campaign.none": ("thêm gói phong trào hoặc bỏ campaign:",
+                                   "add the campaign pack or remove campaign:"),
     # ktrules diff
     "diff.before": ("Trước: {side}", "Before: {side}"),
     "diff.after": ("Sau: {side}", "After: {side}"),

@@ -374,3 +374,15 @@ def test_words_that_give_another_threshold_than_the_one_compared_are_a_warning(t
     found = [f for f in lint(tmp_path / "rules") if f.code == "text-threshold"]
     assert found and all(f.severity == "warning" and f.file == edited for f in found)
     assert "say 70% but it compares with 80%" in found[0].message("en")
+
+
+def test_an_achievements_fact_naming_no_campaign_pack_is_an_error_with_a_suggestion(tmp_path: Path):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    version = rules / "campaigns" / "bac-kan-ntm-2021-2025" / "2022.yaml"
+    text = version.read_text(encoding="utf-8").replace("campaign: bac-kan-ntm-2021-2025}",
+                                                       "campaign: bac-kan-ntm-2021-2052}", 1)
+    version.write_text(text, encoding="utf-8")
+    finding = only(lint(rules), "unknown-campaign")
+    assert (finding.file, finding.line, finding.severity) == (version, line_of(text, "2021-2052"), "error")
+    assert "did you mean 'bac-kan-ntm-2021-2025'" in finding.message("en")
