@@ -27,6 +27,7 @@ from ktrules.rules import (
     FACT_TYPES,
     ORDINALS,
     RULES_GUIDE,
+    Campaign,
     Leaf,
     LoadedVersion,
     PackInfo,
@@ -145,7 +146,10 @@ def _lint_pack(folder: Path) -> tuple[list[Finding], dict[str, int]]:
             unverified[f"{info.id}/{version.rules.version}"] = sum(
                 not node.verified for _, criteria, _ in _trees(version.rules) for node, _ in walk(criteria, ()))
     duplicates = list(_duplicate_versions(versions))
-    findings += duplicates + list(_includes(folder, versions))
+    plan = getattr(info, "campaign", None)  # a pack.yaml that does not load has none
+    findings += duplicates + list(_includes(folder, versions, _campaign_days(plan)))
+    if plan is not None:
+        findings += _campaign_years(folder / "pack.yaml", plan, versions)
     spans = [(v.path, span) for v in versions if (span := _span(v)) is not None]
     if len(spans) < len(versions):  # a file whose dates cannot be read leaves a gap that is not there
         return findings, unverified
@@ -221,9 +225,10 @@ def _duplicate_versions(versions: list[_Version]) -> Iterator[Finding]:
         seen.setdefault(v.rules.version, v.path)
 
 
-def _includes(folder: Path, versions: list[_Version]) -> Iterator[Finding]:
+def _includes(folder: Path, versions: list[_Version], days: tuple[date, date] | None) -> Iterator[Finding]:
     """A campaign version's awards from another pack resolve in every version of that pack in force
-    during its dates: the engine merges them with the one in force on the day evaluated."""
+    during its dates (and the campaign's `days`): the engine merges them with the one in force on the day
+    evaluated, and finds none on a day no version of that pack covers."""
     for v in versions:
         include = v.loaded.rules.include if v.loaded is not None else None
         if v.loaded is None or include is None:
@@ -238,6 +243,11 @@ def _includes(folder: Path, versions: list[_Version]) -> Iterator[Finding]:
             bases = load_pack(base)
         except KtrulesError:
             continue  # the included pack's own problems are findings of that pack
+        applies = _while_in_force(v.loaded.rules, days)
+        gap = _uncovered(bases, *applies) if applies is not None else None
+        if gap is not None:
+            yield Finding("error", v.path, line_of(v.path, ("include", "pack")), "include-gap", "lint.include-gap",
+                          {"pack": include.pack, "start": gap[0], "end": gap[1] or "…"})
         for law in bases:
             if not _in_force_together(law.rules, v.loaded.rules):
                 continue
@@ -250,6 +260,66 @@ def _includes(folder: Path, versions: list[_Version]) -> Iterator[Finding]:
                 yield _load_finding(KtrulesError(t("err.pack.cycle_with", version=law.label, cycle=merged.stages),
                                                  file=v.path, line=line_of(v.path, ("include", "awards")),
                                                  code="cycle"), v.path)
+
+
+# A first and a last day; None stands for no last day (a version in force until further notice).
+_Days = tuple[date, date | None]
+
+
+def _campaign_days(plan: Campaign | None) -> tuple[date, date] | None:
+    """The days of the campaign's years: a period from first_year to last_year is evaluated on its last day."""
+    if plan is None or plan.last_year < plan.first_year:
+        return None
+    return date(plan.first_year, 1, 1), date(plan.last_year, 12, 31)
+
+
+def _while_in_force(rules: RuleVersion, days: tuple[date, date] | None) -> _Days | None:
+    """The days a version applies: in force and, for a campaign's, within its years; None when there are none."""
+    start, end = rules.effective_from, rules.effective_to
+    if days is not None:
+        start, end = max(start, days[0]), days[1] if end is None else min(end, days[1])
+    return (start, end) if end is None or start <= end else None
+
+
+def _uncovered(versions: list[LoadedVersion], start: date, end: date | None) -> _Days | None:
+    """The first run of days from `start` to `end` on which none of `versions` (in date order) is in force."""
+    day = timedelta(days=1)
+    for version in versions:
+        since, until = version.rules.effective_from, version.rules.effective_to
+        if until is not None and until < start:
+            continue
+        if since > start:
+            return start, since - day if end is None else min(since - day, end)
+        if until is None or (end is not None and until >= end):
+            return None
+        start = until + day
+    return start, end
+
+
+def _campaign_years(info_path: Path, plan: Campaign, versions: list[_Version]) -> Iterator[Finding]:
+    """The years of a campaign bound what its versions can decide: a version or an award's year outside
+    them is never evaluated, as `evaluate` refuses a period outside the campaign."""
+    first, last = plan.first_year, plan.last_year
+    if last < first:
+        yield Finding("error", info_path, line_of(info_path, ("campaign", "last_year")), "bad-span",
+                      "lint.campaign-bad-span", {"first": first, "last": last})
+        return
+    days = _campaign_days(plan)
+    for v in versions:
+        if v.rules is None:
+            continue
+        if _while_in_force(v.rules, days) is None:
+            late = v.rules.effective_from > date(last, 12, 31)
+            yield Finding("error", v.path, line_of(v.path, ("effective_from" if late else "effective_to",)),
+                          "outside-campaign", "lint.version-outside-campaign",
+                          {"start": v.rules.effective_from, "end": v.rules.effective_to or "…", "first": first,
+                           "last": last})
+        for award_id, award in v.rules.awards.items():
+            for i, year in enumerate(award.years or []):
+                if not first <= year <= last:
+                    yield Finding("error", v.path, line_of(v.path, ("awards", award_id, "years", i)),
+                                  "outside-campaign", "lint.award-year-outside-campaign",
+                                  {"award": award_id, "year": year, "first": first, "last": last})
 
 
 def _rules_root(pack: Path) -> Path:

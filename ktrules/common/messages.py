@@ -270,6 +270,20 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                               "such campaign pack; {hint}"),
     "lint.unknown-campaign.none": ("thêm gói phong trào hoặc bỏ campaign:",
                                    "add the campaign pack or remove campaign:"),
+    "lint.campaign-bad-span": ("năm cuối của phong trào ({last}) trước năm đầu ({first}); sửa last_year",
+                               "the campaign's last year ({last}) is before its first ({first}); fix last_year"),
+    "lint.version-outside-campaign": ("phiên bản có hiệu lực từ {start} đến {end}, không ngày nào trong thời gian của "
+                                      "phong trào ({first}–{last}); sửa effective_from, effective_to",
+                                      "the version is in force from {start} to {end}, no day of the campaign's "
+                                      "years ({first}–{last}); fix effective_from, effective_to"),
+    "lint.award-year-outside-campaign": ("{award} được xét năm {year}, ngoài thời gian của phong trào "
+                                         "({first}–{last}); sửa years, hoặc first_year, last_year trong pack.yaml",
+                                         "{award} is given for {year}, outside the campaign's years ({first}–{last}); "
+                                         "fix years, or first_year and last_year in pack.yaml"),
+    "lint.include-gap": ("không phiên bản nào của gói '{pack}' có hiệu lực từ {start} đến {end}, khi phiên bản này "
+                         "được áp dụng; thêm phiên bản của gói '{pack}' cho thời gian đó hoặc sửa effective_from",
+                         "no version of pack '{pack}' is in force from {start} to {end}, while this version "
+                         "applies; add a version of '{pack}' for those dates or fix effective_from"),
     # ktrules diff
     "diff.before": ("Trước: {side}", "Before: {side}"),
     "diff.after": ("Sau: {side}", "After: {side}"),

@@ -13,6 +13,7 @@ from ktrules.rules.models import (
     Ballot,
     BaseSalary,
     BlocRankFact,
+    Campaign,
     ConsecutiveFact,
     Criterion,
     Deadline,
@@ -56,7 +57,7 @@ from ktrules.rules.packs import (
 
 __all__ = ["COMPARISONS", "DEFAULT_RULES", "FACT_TYPES", "NATIONAL_PACK", "ORDINALS", "RULES_GUIDE",
            "AchievementsFact", "AssessmentFact", "Authority", "Award", "Ballot", "BaseSalary", "BlocRankFact",
-           "ConsecutiveFact",
+           "Campaign", "ConsecutiveFact",
            "Criterion", "Deadline", "DisciplineFact", "Document", "Group", "InitiativesFact", "Leaf", "LoadedVersion",
            "MemberCountFact", "MemberDisciplineFact", "MemberShareFact", "MonthsSinceRecruitmentFact",
            "MonthsWorkedFact", "Multiple", "PackInfo", "ParamRef", "Quota", "Ranking", "RatingFact", "RewardMoney",

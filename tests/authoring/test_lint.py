@@ -386,3 +386,39 @@ def test_an_achievements_fact_naming_no_campaign_pack_is_an_error_with_a_suggest
     finding = only(lint(rules), "unknown-campaign")
     assert (finding.file, finding.line, finding.severity) == (version, line_of(text, "2021-2052"), "error")
     assert "did you mean 'bac-kan-ntm-2021-2025'" in finding.message("en")
+
+
+BAC_KAN = Path("campaigns") / "bac-kan-ntm-2021-2025"
+
+
+@pytest.mark.parametrize(("file", "old", "new", "code", "words"), [
+    ("2022.yaml", "years: [2023, 2025]", "years: [2023, 2052]", "outside-campaign",
+     ["GIAY_KHEN_NTM_SO_TONG_KET is given for 2052, outside the campaign's years (2021–2025)"]),
+    ("pack.yaml", "last_year: 2025", "last_year: 2020", "bad-span", ["last year (2020) is before its first (2021)"]),
+    ("2022.yaml", "effective_from: 2022-05-27", "effective_from: 2027-05-27", "outside-campaign",
+     ["from 2027-05-27", "no day of the campaign's years (2021–2025)"]),
+])
+def test_a_campaign_year_mistake_is_an_error_at_its_line(tmp_path: Path, file: str, old: str, new: str, code: str,
+                                                         words: list[str]):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    edited = rules / BAC_KAN / file
+    text = edited.read_text(encoding="utf-8")
+    assert old in text
+    edited.write_text(text.replace(old, new, 1), encoding="utf-8")
+    finding = only([f for f in lint(rules) if f.severity == "error"], code)
+    assert (finding.file, finding.line) == (edited, line_of(text, old))
+    for word in words:
+        assert word in finding.message("en")
+
+
+def test_a_campaign_including_a_pack_with_no_version_for_some_of_its_days_is_an_error(tmp_path: Path):
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    (rules / "vn" / "2017.yaml").unlink()
+    findings = [f for f in lint(rules) if f.severity == "error"]
+    version = rules / "campaigns" / "tay-ninh-2023" / "2023.yaml"
+    text = version.read_text(encoding="utf-8")
+    gap = next(f for f in findings if f.file == version)
+    assert (gap.code, gap.line) == ("include-gap", line_of(text, "pack: vn"))
+    assert "no version of pack 'vn' is in force from 2023-01-01 to 2023-12-31" in gap.message("en")
