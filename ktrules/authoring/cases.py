@@ -12,7 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ktrules.common.errors import KtrulesError, suggest_or_list
+from ktrules.common.errors import KtrulesError, RulesError, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.common.writing import MARKS, make_folder, write_atomically
@@ -159,6 +159,8 @@ def run_file(path: Path, cache: dict[Path, Dataset], default_rules: Path = DEFAU
                                      guide=CASES_GUIDE)
             results.append(CaseResult(path, name, (str(error),), refused=True))
             continue
+        except RulesError:
+            raise  # not this case's fault: every case under those rules would repeat it
         except KtrulesError as exc:
             results.append(CaseResult(path, name, (str(exc) if exc.file else f"{path}: {exc}",), refused=True))
             continue
@@ -169,12 +171,14 @@ def run_file(path: Path, cache: dict[Path, Dataset], default_rules: Path = DEFAU
 
 def run(paths: Iterable[str | Path], rules: Path = DEFAULT_RULES) -> list[CaseResult]:
     """Every case of every file, under `rules` unless a case names its own; a file that cannot be read
-    is one refused case."""
+    is one refused case, rules that do not load a RulesError."""
     cache: dict[Path, Dataset] = {}
     results: list[CaseResult] = []
     for path in case_files(paths):
         try:
             results.extend(run_file(path, cache, rules))
+        except RulesError:
+            raise
         except KtrulesError as exc:
             results.append(CaseResult(path, path.name, (str(exc),), refused=True))
     return results

@@ -35,6 +35,17 @@ class KtrulesError(Exception):
         return [str(self), *(str(other) for other in self.more)]
 
 
+class RulesError(KtrulesError):
+    """A rule pack that does not load: whatever the dataset, case or date asked, every run under those rules
+    meets it, so a command that runs many says it once instead of once a run."""
+
+    @classmethod
+    def of(cls, exc: KtrulesError) -> RulesError:
+        if isinstance(exc, RulesError):
+            return exc
+        return cls(exc.message, file=exc.file, line=exc.line, hint=exc.hint, code=exc.code, more=exc.more)
+
+
 def os_reason(exc: OSError) -> str:
     """Why the system refused a file, in the command's language for the common cases (the system's
     own words are English)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ktrules.common.errors import KtrulesError, suggest
+from ktrules.common.errors import KtrulesError, RulesError, suggest
 from ktrules.common.messages import short_date, t
 from ktrules.common.reading import check_depth, line_of, read_document, validation_error
 from ktrules.rules.checking import award_needs, award_stages, type_check, vocabulary
@@ -41,7 +41,14 @@ def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
 
 
 def load_pack(folder: Path) -> list[LoadedVersion]:
-    """Every version of a pack, oldest first."""
+    """Every version of a pack, oldest first; a RulesError when the pack does not load."""
+    try:
+        return _read_pack(folder)
+    except KtrulesError as exc:
+        raise RulesError.of(exc) from None
+
+
+def _read_pack(folder: Path) -> list[LoadedVersion]:
     info_path = folder / "pack.yaml"
     if not folder.is_dir():
         # `--rules rules/vn`: a pack's own folder given for the folder of packs
@@ -106,19 +113,19 @@ def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion
     assert include is not None
     for i, award_id in enumerate(include.awards):
         if award_id not in law.awards:
-            raise KtrulesError(t("err.pack.not_award", award=award_id, version=base.label), file=version.path,
+            raise RulesError(t("err.pack.not_award", award=award_id, version=base.label), file=version.path,
                                line=line_of(version.path, ("include", "awards", i)), hint=suggest(award_id, law.awards),
                                code="unknown-award")
         missing = base.needs[award_id] - set(include.awards)
         if missing:
-            raise KtrulesError(t("err.pack.needs", award=award_id, version=base.label,
+            raise RulesError(t("err.pack.needs", award=award_id, version=base.label,
                                  needs=", ".join(sorted(missing))), file=version.path,
                                line=line_of(version.path, ("include", "awards", i)), hint=t("err.pack.needs.hint"),
                                code="include-missing")
     for part in ("facts", "parameters"):
         for name, value in getattr(own, part).items():
             if getattr(law, part).get(name, value) != value:
-                raise KtrulesError(t("err.pack.differs." + part, name=name, version=base.label), file=version.path,
+                raise RulesError(t("err.pack.differs." + part, name=name, version=base.label), file=version.path,
                                    line=line_of(version.path, (part, name)), hint=t("err.pack.differs.hint"),
                                    code="include-conflict")
     chosen = set(include.awards)

@@ -99,3 +99,17 @@ def test_a_rules_folder_given_on_the_command_line_is_the_one_the_cases_run_under
     assert CliRunner().invoke(cli, ["test", str(case)]).exit_code == 0
     edited = CliRunner().invoke(cli, ["test", str(case), "--rules", str(rules), "--lang", "en"])
     assert edited.exit_code == 1 and "decided by ldtt_share" in edited.output, edited.output
+
+
+@pytest.mark.parametrize("broken", ["misspelt fact", "no such folder"])
+def test_rules_that_do_not_load_are_said_once_not_blamed_on_every_case(tmp_path, broken):
+    rules = tmp_path / "rules"
+    if broken == "misspelt fact":
+        shutil.copytree(DEFAULT_RULES, rules)
+        version = rules / "vn" / "2024.yaml"
+        version.write_text(version.read_text(encoding="utf-8").replace("  months_recruited: {op",
+                                                                       "  months_recruted: {op", 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["test", str(FIXTURES / "cases" / "vn" / "2024"), "--rules", str(rules),
+                                      "--lang", "en"])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and result.output.startswith(f"Error: {rules / 'vn'}"), result.output
