@@ -301,6 +301,19 @@ def test_a_coverage_minimum_that_is_not_a_number_is_refused_not_met_by_anything(
 
 
 @pytest.mark.parametrize("command", ["documents", "report"])
+def test_a_rule_file_error_keeps_its_own_fix_not_the_decision_dates(command, tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    version = rules / "vn" / "2024.yaml"
+    version.write_text(version.read_text(encoding="utf-8").replace("  months_recruited: {op", "  months_recruted: {op",
+                                                                   1), encoding="utf-8")
+    out = tmp_path / ("ho-so" if command == "documents" else "ho-so.html")
+    result = invoke(command, DEPARTMENT, "--period", "2024", "--out", out, "--rules", rules)
+    assert_refused(result, f"{version}:", "months_recruted")
+    assert "--decision-date" not in result.output
+
+
+@pytest.mark.parametrize("command", ["documents", "report"])
 def test_a_decision_date_before_the_year_evaluated_is_refused_and_nothing_is_written(command, tmp_path):
     out = tmp_path / ("ho-so" if command == "documents" else "ho-so.html")
     assert_refused(invoke(command, SMALL, "--period", "2024", "--out", out, "--decision-date", "2020-01-01"),

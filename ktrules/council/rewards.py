@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ktrules.common.errors import KtrulesError
+from ktrules.common.errors import KtrulesError, RulesError
 from ktrules.common.messages import short_date, t
 from ktrules.engine.evaluate import version_in_force
 from ktrules.rules import Authority, BaseSalary, LoadedVersion, Multiple
@@ -69,7 +69,9 @@ def payer(rules: str | Path, decided: date, period: int | None = None) -> Payer:
                            hint=t("err.decision_date.hint", day=short_date(decided)))
     try:
         return Payer(version_in_force(rules, decided), decided)
-    except KtrulesError as exc:  # the date to change is the decision's, not the period's
+    except RulesError:
+        raise  # a rule file's own error: no decision date would mend it
+    except KtrulesError as exc:  # no version in force then: the date to change is the decision's, not the period's
         raise KtrulesError(exc.message, file=exc.file, line=exc.line,
                            hint=t("err.decision_date.hint", day=short_date(decided))) from None
 
