@@ -877,6 +877,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.fix_line": ("sửa dòng này", "fix that line"),
     "err.malformed": ("{format} sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: {problem})",
                       "malformed {format}: {problem}"),
+    "err.tab": ("ký tự tab ở cột {column}: YAML không nhận tab để thụt lề", "a tab at column {column}: YAML does not "
+                "indent with tabs"),
+    "err.tab.hint": ("thụt lề bằng dấu cách", "indent with spaces"),
     "err.key_twice": ("khóa '{name}' có hai lần", "key '{name}' is given twice"),
     "err.bad_date": ("ngày '{value}' không có thật", "'{value}' is not a date that exists"),
     "err.long_number": ("số có {digits} chữ số, quá dài", "a number of {digits} digits is too long to read"),

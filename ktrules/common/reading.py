@@ -41,9 +41,10 @@ _NOT_AS_WRITTEN = re.compile(r"[-+]?(0[0-9_]+|[0-9_]*_[0-9_]*|[0-9][0-9_]*(:[0-5
 class _Refused(ValueError):
     """A problem found while parsing that KtrulesError reports with its own words and line."""
 
-    def __init__(self, message: str, line: int | None = None, code: str | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, code: str | None = None,
+                 hint: str | None = None) -> None:
         super().__init__(message)
-        self.message, self.line, self.code = message, line, code
+        self.message, self.line, self.code, self.hint = message, line, code, hint
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -119,7 +120,7 @@ def parse_document(text: str, path: Path) -> Any:
 
 
 def _refusal(exc: _Refused, path: Path) -> KtrulesError:
-    return KtrulesError(exc.message, file=path, line=exc.line, hint=t("err.fix_line"), code=exc.code)
+    return KtrulesError(exc.message, file=path, line=exc.line, hint=exc.hint or t("err.fix_line"), code=exc.code)
 
 
 def _json(text: str) -> Any:
@@ -195,7 +196,15 @@ def _yaml(text: str) -> Any:
         line = mark.line + 1 if mark else None
         if "maximum nesting depth" in problem:  # PyYAML 6.0.4 stops deep nesting before `_check_depth` does
             raise _Refused(t("err.too_deep", depth=MAX_DEPTH), line) from None
+        if mark and ("tab" in problem or _char_at(text, mark.line, mark.column) == "\t"):
+            # PyYAML says "found character that cannot start any token": the tab it cannot show
+            raise _Refused(t("err.tab", column=mark.column + 1), line, hint=t("err.tab.hint")) from None
         raise _Refused(t("err.malformed", format="YAML", problem=problem), line) from None
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 def _check_depth(text: str) -> None:

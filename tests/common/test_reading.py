@@ -146,6 +146,16 @@ def test_a_syntax_error_keeps_the_parsers_words_after_a_label(write):
     assert error.message.startswith("YAML sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: ")
 
 
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ("a:\n\tb: 1\n", 2, 1),  # PyYAML: "found character that cannot start any token"
+    ("a:\n    b: 1\n  \tc: 2\n", 3, 3),  # PyYAML: "found a tab character that violates indentation"
+])
+def test_a_tab_is_named_as_such_with_its_line_and_the_fix(write, text, line, column):
+    error = refused(write("t.yaml", text))
+    assert (error.line, error.message, error.hint) == (line, f"a tab at column {column}: YAML does not indent with "
+                                                             "tabs", "indent with spaces")
+
+
 @pytest.mark.parametrize("suffix", ["yaml", "json"])
 def test_a_file_that_is_not_utf8_names_the_byte_its_line_and_the_fix(tmp_path, suffix):
     path = tmp_path / f"d.{suffix}"
