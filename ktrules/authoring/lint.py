@@ -21,12 +21,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import short_date, t
-from ktrules.common.reading import line_of, read_document, validation_error
+from ktrules.common.reading import line_of, read_document
 from ktrules.engine.evaluate import CAMPAIGNS, campaign_ids
 from ktrules.rules import (
     FACT_TYPES,
     ORDINALS,
-    RULES_GUIDE,
     Campaign,
     Leaf,
     LoadedVersion,
@@ -39,6 +38,7 @@ from ktrules.rules import (
     load_pack,
     load_version,
     merge_included,
+    read_pack_info,
     type_check,
     walk,
 )
@@ -161,15 +161,12 @@ def _lint_pack(folder: Path) -> tuple[list[Finding], dict[str, int]]:
 def _pack_info(folder: Path) -> tuple[PackInfo, list[Finding]]:
     path = folder / "pack.yaml"
     try:
-        data = read_document(path)
-        info = PackInfo.model_validate(data if isinstance(data, dict) else {})
+        info = read_pack_info(path)
         check_pack_id(info, path)
         return info, []
-    except (KtrulesError, ValidationError) as exc:
-        error = exc if isinstance(exc, KtrulesError) else \
-            validation_error(exc, path, PackInfo.model_fields, guide=RULES_GUIDE)
+    except KtrulesError as exc:
         # the versions are still worth checking: name the pack after its folder
-        return PackInfo.model_construct(id=folder.name), [_load_finding(error, path)]
+        return PackInfo.model_construct(id=folder.name), [_load_finding(exc, path)]
 
 
 def _version_files(folder: Path) -> list[Path]:

@@ -51,6 +51,7 @@ from ktrules.rules.packs import (
     load_pack,
     load_version,
     merge_included,
+    read_pack_info,
     rule_schema,
     select_version,
 )
@@ -62,5 +63,5 @@ __all__ = ["COMPARISONS", "DEFAULT_RULES", "FACT_TYPES", "NATIONAL_PACK", "ORDIN
            "MemberCountFact", "MemberDisciplineFact", "MemberShareFact", "MonthsSinceRecruitmentFact",
            "MonthsWorkedFact", "Multiple", "PackInfo", "ParamRef", "Quota", "Ranking", "RatingFact", "RewardMoney",
            "RuleVersion", "ScoreItem", "TieBreak", "VerdictFact", "YearsHoldingFact", "award_needs", "award_stages",
-           "check_pack_id", "leaves", "load_pack", "load_version", "merge_included", "rule_schema", "select_version",
-           "type_check", "vocabulary", "walk"]
+           "check_pack_id", "leaves", "load_pack", "load_version", "merge_included", "read_pack_info", "rule_schema",
+           "select_version", "type_check", "vocabulary", "walk"]

@@ -57,11 +57,7 @@ def _read_pack(folder: Path) -> list[LoadedVersion]:
         raise KtrulesError(t("err.pack.no_folder"), file=folder, hint=hint)
     if not info_path.exists():
         raise KtrulesError(t("err.pack.no_info"), file=folder, hint=t("err.pack.no_info.hint"))
-    info_data = read_document(info_path)
-    try:
-        info = PackInfo.model_validate(info_data if isinstance(info_data, dict) else {})
-    except ValidationError as exc:
-        raise validation_error(exc, info_path, vocabulary(), guide=RULES_GUIDE) from None
+    info = read_pack_info(info_path)
     check_pack_id(info, info_path)
     files = sorted(p for p in folder.glob("*.y*ml") if p.name != "pack.yaml") + sorted(folder.glob("*.json"))
     versions = sorted((load_version(p, info) for p in files), key=lambda v: v.rules.effective_from)
@@ -69,6 +65,19 @@ def _read_pack(folder: Path) -> list[LoadedVersion]:
         raise KtrulesError(t("err.pack.no_versions"), file=folder, hint=t("err.pack.no_versions.hint"))
     _refuse_overlaps(versions)
     return versions
+
+
+def read_pack_info(info_path: Path) -> PackInfo:
+    """What a pack.yaml says of its pack; an empty one, or a list, is refused with what it must hold."""
+    data = read_document(info_path)
+    if not isinstance(data, dict):
+        holds = t("err.pack.info_holds", folder=info_path.resolve().parent.name)
+        raise KtrulesError(t("err.pack.info_empty") if data is None else t("err.pack.top_mapping"), file=info_path,
+                           line=1, hint=holds)
+    try:
+        return PackInfo.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, info_path, vocabulary(), guide=RULES_GUIDE) from None
 
 
 def check_pack_id(info: PackInfo, info_path: Path) -> None:

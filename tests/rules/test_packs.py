@@ -169,3 +169,10 @@ def test_a_copied_version_file_is_refused_as_a_duplicate_version(tmp_path):
     (root / "vn" / "2024-draft.yaml").write_text(V2024, encoding="utf-8")
     assert_one_line_error(lambda: evaluate(load_dataset(SMALL), 2024, rules=root), str(root / "vn"),
                           ["version '2024' is also in", "give each file its own version"])
+
+
+def test_an_empty_pack_yaml_says_so_and_what_it_must_hold(tmp_path):
+    root = _pack_with(tmp_path)
+    (root / "vn" / "pack.yaml").write_text("", encoding="utf-8")
+    assert_one_line_error(lambda: evaluate(load_dataset(SMALL), 2024, rules=root), f"{root / 'vn' / 'pack.yaml'}:1:",
+                          ["pack.yaml is empty", "write id: vn", "title:"])
