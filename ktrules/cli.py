@@ -344,12 +344,14 @@ def schema() -> None:
 
 
 @cli.command("lint")
-@click.argument("rules_dir", required=False, type=GivenPath(file_okay=False, path_type=Path), default=DEFAULT_RULES)
+@click.argument("rules_dir", required=False, type=GivenPath(file_okay=False, path_type=Path), default=None)
+@click.option("--rules", "rules_option", type=GivenPath(file_okay=False, path_type=Path), default=None,
+              help="Folder of rule packs, as the argument (as every other command takes it).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="How the result is printed.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
 @_fail_cleanly
-def lint_rules(rules_dir: Path, fmt: str, lang: str) -> None:
+def lint_rules(rules_dir: Path | None, rules_option: Path | None, fmt: str, lang: str) -> None:
     """Check every rule pack under a folder (default the project's rules/): citations, ids, references,
     cycles, dates of versions, criteria that can never be met or never fail, unused parameters and facts.
     Exits 1 when there is an error.
@@ -360,7 +362,7 @@ def lint_rules(rules_dir: Path, fmt: str, lang: str) -> None:
     """
     from ktrules.authoring.lint import lint_report  # here so that this command stays one insertion in a shared file
 
-    report = lint_report(rules_dir)
+    report = lint_report(_one_folder(rules_dir, rules_option))
     rows = []
     for finding in report.findings:
         entry = finding.as_dict(lang)
@@ -380,6 +382,14 @@ def lint_rules(rules_dir: Path, fmt: str, lang: str) -> None:
     click.echo(("\n" if rows and fmt == "table" else "") + "\n".join(tail), err=fmt != "table")
     if report.errors:
         sys.exit(1)
+
+
+def _one_folder(argument: Path | None, option: Path | None) -> Path:
+    """The rules folder lint is given, as its argument or as --rules: both are refused unless they agree."""
+    if argument is not None and option is not None and argument.resolve() != option.resolve():
+        raise KtrulesError(t("err.lint.two_folders", argument=argument, option=option),
+                           hint=t("err.lint.two_folders.hint"))
+    return argument or option or DEFAULT_RULES
 
 
 def _shown_path(path: Path) -> str:

@@ -422,3 +422,15 @@ def test_a_campaign_including_a_pack_with_no_version_for_some_of_its_days_is_an_
     gap = next(f for f in findings if f.file == version)
     assert (gap.code, gap.line) == ("include-gap", line_of(text, "pack: vn"))
     assert "no version of pack 'vn' is in force from 2023-01-01 to 2023-12-31" in gap.message("en")
+
+
+def test_lint_takes_its_folder_as_rules_like_every_other_command_but_not_two_of_them(tmp_path: Path):
+    write_pack(tmp_path / "rules" / "mini", {"2024.yaml": minimal_version("2024", "2024-01-01")})
+    by_option = invoke("--rules", tmp_path / "rules", "--lang", "en", "--format", "json")
+    assert by_option.exit_code == 0 and by_option.stdout == invoke(tmp_path / "rules", "--lang", "en",
+                                                                   "--format", "json").stdout
+    assert invoke(tmp_path / "rules", "--rules", tmp_path / "rules" / ".").exit_code == 0
+    both = invoke(tmp_path / "rules", "--rules", DEFAULT_RULES, "--lang", "en")
+    assert both.exit_code == 2
+    assert both.output == f"Error: two different rule folders: {tmp_path / 'rules'} and --rules {DEFAULT_RULES}; " \
+                          "give one folder\n"
