@@ -10,7 +10,7 @@ import codecs
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -369,9 +369,10 @@ def dotted(loc: Iterable[str | int]) -> str:
 
 def validation_error(exc: ValidationError, path: Path | None, vocabulary: Iterable[str],
                      prefix: Sequence[str | int] = (), document: Any = None,
-                     guide: str = "docs/records.md") -> KtrulesError:
+                     guide: str = "docs/records.md", missing: Mapping[str, str] | None = None) -> KtrulesError:
     """The first problem of a pydantic error as a one-line KtrulesError naming file, line and key; with no
-    `path` (data a program holds, not a file), naming the key's place in `document` instead."""
+    `path` (data a program holds, not a file), naming the key's place in `document` instead. `missing`
+    says what to write for a key left out, by its name."""
     if document is None and path is None:
         document = _UNREAD
     elif document is None:
@@ -391,8 +392,8 @@ def validation_error(exc: ValidationError, path: Path | None, vocabulary: Iterab
             message = f"{dotted(loc[:-1])}: {message}"
         hint = suggest(str(key), vocabulary) or t("err.unknown_key.hint", guide=guide)
     elif first["type"] == "missing":
-        message = t("err.missing_key", where=dotted(loc), name=key)
-        hint = t("err.missing_key.hint")
+        message = t("err.missing_key", where=_holder(loc, document), name=key)
+        hint = (missing or {}).get(str(key)) or t("err.missing_key.hint")
     else:
         given = first.get("input")
         value = short_date(given) if isinstance(given, date) else repr(given)  # YAML reads dates itself
@@ -417,6 +418,20 @@ def _retyped(kind: str, given: str) -> str | None:
         return t("err.quoted_number.hint", value=given.strip().replace(",", "."))
     day = read_day(given) if kind.startswith("date") else None
     return t("err.date_layout.hint", day=day.isoformat()) if day else None
+
+
+def _holder(loc: Sequence[str | int], document: Any) -> str:
+    """Where a key is missing: a list's item that has an id named by it (a criterion among a dozen)."""
+    node = document
+    for step in loc[:-1]:
+        node = node[step] if isinstance(node, dict | list) and _holds(node, step) else None
+    if len(loc) >= 2 and isinstance(loc[-2], int) and isinstance(node, dict) and isinstance(node.get("id"), str):
+        return t("err.where_id", where=dotted(loc[:-1]), id=node["id"])
+    return dotted(loc)
+
+
+def _holds(node: dict | list, step: str | int) -> bool:
+    return step in node if isinstance(node, dict) else isinstance(step, int) and 0 <= step < len(node)
 
 
 # pydantic's error types, by the message that says them in the user's language; ctx names the limit

@@ -29,7 +29,8 @@ def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
     try:
         rules = RuleVersion.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(exc, path, vocabulary(), guide=RULES_GUIDE) from None
+        raise validation_error(exc, path, vocabulary(), guide=RULES_GUIDE, document=data,
+                               missing=_missing_hints()) from None
     for loc, message, hint, code in type_check(rules):
         raise KtrulesError(message, file=path, line=line_of(path, loc), hint=hint, code=code)
     needs = award_needs(rules)
@@ -38,6 +39,11 @@ def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
         raise KtrulesError(t("err.pack.cycle", cycle=stages), file=path,
                            line=line_of(path, ("awards",)), hint=t("err.pack.cycle.hint"), code="cycle")
     return LoadedVersion(pack, path, rules, stages, needs)
+
+
+def _missing_hints() -> dict[str, str]:
+    """What to write for the keys an author most often leaves out of a criterion."""
+    return {key: t(f"err.missing.{key}") for key in ("verified", "cite")}
 
 
 def load_pack(folder: Path) -> list[LoadedVersion]:
