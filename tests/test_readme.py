@@ -47,6 +47,17 @@ def test_the_python_api_example_runs(monkeypatch, capsys):
     assert "refused: no-such-file.yaml" in printed
 
 
+def test_the_first_rule_pack_of_the_rule_files_page_lints_clean(tmp_path):
+    from ktrules.authoring.lint import lint
+
+    text = (ROOT / "docs" / "rule-files.md").read_text(encoding="utf-8")
+    pack_info, version = re.findall(r"```yaml\n(.*?)```", text, re.S)[:2]
+    (tmp_path / "vn").mkdir()
+    (tmp_path / "vn" / "pack.yaml").write_text(pack_info, encoding="utf-8")
+    (tmp_path / "vn" / "2024.yaml").write_text(version, encoding="utf-8")
+    assert lint(tmp_path) == []
+
+
 def test_ci_runs_the_readmes_test_command():
     text = README.read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
