@@ -100,7 +100,7 @@ def test_test_command_counts_and_exits_by_result(write):
                   .replace("award: LDTT, verdict: eligible", "award: LDTT, verdict: incomplete"))
     failing = invoke("test", wrong.parent)
     assert failing.exit_code == 1
-    assert "SAI " in failing.output and "p01 LDTT: cần incomplete, kết quả eligible" in failing.output
+    assert "SAI " in failing.output and "p01 LDTT: cần thiếu dữ liệu, kết quả đủ điều kiện" in failing.output
     assert failing.output.strip().endswith("0 passed, 1 failed")  # the contract's words, in every language
     english = invoke("test", wrong.parent, "--lang", "en")
     assert "FAILED " in english.output and "p01 LDTT: expected incomplete, got eligible" in english.output

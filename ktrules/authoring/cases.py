@@ -103,20 +103,26 @@ def _check(case: Case, evaluation: Evaluation, path: Path, prefix: tuple) -> lis
         got = evaluation.get(exp.subject, exp.award)
         where = f"{exp.subject} {exp.award}"
         if got is None:
-            failures.append(t("cases.no_verdict", where=where, expected=exp.verdict, period=case.period))
+            failures.append(t("cases.no_verdict", where=where, expected=_word(exp.verdict), period=case.period))
             continue
         if got.verdict != exp.verdict:
             # the criteria that decided it, which a golden file frozen before they existed does not name
             against = OUTCOME_AGAINST.get(got.verdict)
             deciding = [leaf.id for leaf, outcome, _ in got.leaf_results() if outcome == against]
-            failures.append(t("cases.verdict", where=where, expected=exp.verdict, got=got.verdict)
+            failures.append(t("cases.verdict", where=where, expected=_word(exp.verdict), got=_word(got.verdict))
                             + (t("cases.deciding", ids=", ".join(deciding)) if deciding else ""))
         results = {node.criterion.id: node.result for root in got.criteria for _, node in root.flatten()}
         for criterion, expected in exp.criteria.items():
             actual = results.get(criterion, "absent")  # a criterion of the award for the other kind of subject
             if actual != expected:
-                failures.append(t("cases.criterion", where=where, criterion=criterion, expected=expected, got=actual))
+                failures.append(t("cases.criterion", where=where, criterion=criterion, expected=_word(expected),
+                                  got=_word(actual)))
     return failures
+
+
+def _word(result: str) -> str:
+    """A verdict or a criterion's result as a failure line says it: in Vietnamese words, not the case file's."""
+    return t(f"cases.word.{result}")
 
 
 def _refuse_unknown(exp: Expectation, evaluation: Evaluation, path: Path, loc: tuple) -> None:

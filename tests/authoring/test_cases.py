@@ -113,3 +113,13 @@ def test_rules_that_do_not_load_are_said_once_not_blamed_on_every_case(tmp_path,
                                       "--lang", "en"])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and result.output.startswith(f"Error: {rules / 'vn'}"), result.output
+
+
+def test_a_failure_says_verdicts_and_results_in_vietnamese_and_the_summary_in_the_contracts_words(write):
+    path = write("x.yaml", f"name: x\nperiod: 2024\ndataset: {SMALL}\nexpect:\n"
+                           "  - {subject: p02, award: CSTDCS, verdict: eligible, criteria: {htxs: passed}}\n")
+    result = CliRunner().invoke(cli, ["test", str(path)])
+    assert result.exit_code == 1
+    assert "p02 CSTDCS: cần đủ điều kiện, kết quả không đủ điều kiện" in result.output
+    assert "p02 CSTDCS tiêu chí htxs: cần đạt, kết quả không đạt" in result.output
+    assert "0 passed, 1 failed" in result.output.splitlines()
