@@ -58,6 +58,13 @@ def test_the_first_rule_pack_of_the_rule_files_page_lints_clean(tmp_path):
     assert lint(tmp_path) == []
 
 
+def test_the_commands_page_names_every_command():
+    from ktrules.cli import cli
+
+    text = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert [name for name in cli.commands if f"`{name}`" not in text] == []
+
+
 def test_ci_runs_the_readmes_test_command():
     text = README.read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
