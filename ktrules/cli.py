@@ -300,7 +300,7 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
         too_low = limit is not None and coverage_of.below(measured, limit)
     refused = sum(r.refused for r in results)
     if refused:  # bad input: exit 2, as every command refuses it, after the cases that ran
-        click.echo(t("cases.refused_count", lang, n=refused), err=True)
+        click.echo(t("cases.refused_count" + ".one" * (refused == 1), lang, n=refused), err=True)
         sys.exit(2)
     if failed or too_low:
         sys.exit(1)
@@ -377,8 +377,10 @@ def lint_rules(rules_dir: Path | None, rules_option: Path | None, fmt: str, lang
     if rows or fmt != "table":
         click.echo(render(rows, fmt, columns, widths={"message": 80}))
     # after JSON or CSV the totals go to stderr, so that stdout stays a document a script can read
-    tail = [t("lint.summary", lang, errors=report.errors, warnings=report.warnings)]
-    tail += [t("lint.unverified", lang, version=label, n=n) for label, n in report.unverified.items()]
+    tail = [t("lint.summary", lang, errors=t("lint.errors" + ".one" * (report.errors == 1), lang, n=report.errors),
+              warnings=t("lint.warnings" + ".one" * (report.warnings == 1), lang, n=report.warnings))]
+    tail += [t("lint.unverified" + ".one" * (n == 1), lang, version=label, n=n)
+             for label, n in report.unverified.items()]
     click.echo(("\n" if rows and fmt == "table" else "") + "\n".join(tail), err=fmt != "table")
     if report.errors:
         sys.exit(1)

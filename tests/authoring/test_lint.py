@@ -270,7 +270,7 @@ def test_warnings_only_exit_0_and_are_listed_with_file_and_line(tmp_path: Path):
     result = invoke(pack, "--lang", "en")
     assert result.exit_code == 0, result.output
     assert f"{pack / '2024.yaml'}:19" in result.output and "never-fails" in result.output
-    assert "0 errors, 1 warnings" in result.output
+    assert "0 errors, 1 warning\n" in result.output and "mini/2024: 1 criterion not verified" in result.output
 
 
 def test_an_error_exits_1_and_json_lists_every_finding(tmp_path: Path):
@@ -280,7 +280,7 @@ def test_an_error_exits_1_and_json_lists_every_finding(tmp_path: Path):
     rows = json.loads(result.stdout)
     assert all(row.keys() == {"file", "line", "severity", "code", "message"} for row in rows)
     assert {(r["code"], r["severity"]) for r in rows} >= {("unknown-fact", "error")}
-    assert "1 errors," in result.stderr
+    assert "1 error," in result.stderr
 
 
 def test_a_table_in_vietnamese_names_severity_and_code(tmp_path: Path):
