@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 
-from ktrules.common.messages import t
+from ktrules.common.messages import LANGUAGE, t
 from ktrules.common.output import render
 from ktrules.common.reading import read_day
 from ktrules.council.ranking import rank
@@ -23,7 +23,14 @@ from ktrules.server.problems import MEDIA_TYPE, BadRequest, NotJson, lang_of
 from ktrules.server.state import Config
 from ktrules.server.workers import Pool, run
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+async def speak(request: Request) -> None:
+    # async, so set in the request's own context: a plain route runs in a thread given a copy of it, and
+    # its messages (raised deep in the library, without a `lang`) would otherwise be Vietnamese
+    LANGUAGE.set(lang_of(request))
+
+
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(speak)])
 BODY_NAME = "dataset.json"  # what errors call the request body
 Lang = Literal["vi", "en"]
 Period = Annotated[int, Query(ge=1945, le=2100, description="The year evaluated.")]

@@ -109,6 +109,14 @@ def _problem(response, status: int) -> dict:  # noqa: ANN001
     return problem
 
 
+def test_a_rules_call_refused_speaks_the_language_asked_for(client: TestClient) -> None:
+    english = _problem(client.get("/api/rules", params={"as_of": "1900-01-01", "lang": "en"}), 422)
+    assert english["title"] == "Unprocessable content"
+    assert english["detail"].startswith("vn: no rule version of pack 'vn' is in force on 1900-01-01")
+    vietnamese = _problem(client.get("/api/rules", params={"as_of": "1900-01-01"}), 422)
+    assert "không có phiên bản quy định nào" in vietnamese["detail"]
+
+
 def test_a_dataset_error_is_the_commands_one_line_message_as_a_problem(client: TestClient, write) -> None:  # noqa: ANN001
     text = SMALL.read_text(encoding="utf-8").replace("gender: female", "gender: femal", 1)
     broken = write("broken.yaml", text)
