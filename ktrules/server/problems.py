@@ -32,9 +32,16 @@ class NotJson(KtrulesError):
     """A body the API cannot take: it reads a dataset as JSON only (415)."""
 
 
+API_PATHS = ("/api", "/openapi.json")  # what programs call; the rest are pages for a browser
+
+
 def lang_of(request: Request) -> str:
-    """The language asked for in the address (a switch link), else the one remembered, else Vietnamese."""
-    asked = request.query_params.get("lang") or request.cookies.get("lang")
+    """The language asked for in the address (a switch link), else on a page the one remembered, else
+    Vietnamese. The API's is its `lang` parameter alone: the worker writes the detail in that language,
+    and a cookie left by the pages gave an answer with a title in one language and a detail in another."""
+    asked = request.query_params.get("lang")
+    if not asked and not request.url.path.startswith(API_PATHS):
+        asked = request.cookies.get("lang")
     return asked if asked in LANGS else "vi"
 
 
@@ -91,7 +98,7 @@ def install(app: FastAPI, page: Page) -> None:
 
 def _for_browser(request: Request, status: int) -> bool:
     """A page (not the API) asked for by a browser: an error there is a page, not JSON."""
-    return (status >= 400 and not request.url.path.startswith(("/api", "/openapi.json"))
+    return (status >= 400 and not request.url.path.startswith(API_PATHS)
             and "text/html" in request.headers.get("accept", ""))
 
 

@@ -117,6 +117,16 @@ def test_a_rules_call_refused_speaks_the_language_asked_for(client: TestClient) 
     assert "không có phiên bản quy định nào" in vietnamese["detail"]
 
 
+def test_the_api_speaks_its_lang_parameter_not_the_pages_cookie(client: TestClient) -> None:
+    refused = _problem(client.post("/api/check?period=2024&award=FOO", content=body(SMALL),
+                                   headers={"cookie": "lang=en"}), 422)
+    assert refused["title"] == "Dữ liệu không xử lý được"
+    assert refused["detail"].startswith("không có danh hiệu, hình thức 'FOO'") and refused["hint"].startswith("các mã")
+    english = _problem(client.post("/api/check?period=2024&award=FOO&lang=en", content=body(SMALL),
+                                   headers={"cookie": "lang=vi"}), 422)
+    assert english["title"] == "Unprocessable content" and english["hint"].startswith("known: ")
+
+
 def test_a_dataset_error_is_the_commands_one_line_message_as_a_problem(client: TestClient, write) -> None:  # noqa: ANN001
     text = SMALL.read_text(encoding="utf-8").replace("gender: female", "gender: femal", 1)
     broken = write("broken.yaml", text)
