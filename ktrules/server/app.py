@@ -47,12 +47,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.get("/docs", include_in_schema=False)(_docs)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
-    app.add_middleware(Stamp, headers={"x-ktrules-version": settings.version, "x-content-type-options": "nosniff"})
-    # the last added runs first: the Host header, the token before anything reads the body, then its size
+    # the last added runs first: the Host header, the token before anything reads the body, then its size;
+    # the headers outside them all, so that their refusals carry them too
     app.add_middleware(BodyLimit, limit=settings.max_upload)
     app.add_middleware(TokenGuard, token=settings.token)
     if settings.hosts:
         app.add_middleware(HostGuard, hosts=tuple(settings.hosts))
+    app.state.stamp = {"x-ktrules-version": settings.version, "x-content-type-options": "nosniff"}
+    app.add_middleware(Stamp, headers=app.state.stamp)
     return app
 
 

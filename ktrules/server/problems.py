@@ -139,4 +139,5 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # the trace goes to the server's log for whoever runs it; the caller learns only that it failed
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     lang = lang_of(request)
-    return problem(500, t("err.unexpected", lang), lang)
+    # Starlette sends this answer from outside every middleware of the app: it carries the headers itself
+    return problem(500, t("err.unexpected", lang), lang, headers=getattr(request.app.state, "stamp", None))

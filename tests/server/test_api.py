@@ -14,6 +14,9 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from ktrules.cli import cli
+from ktrules.rules import DEFAULT_RULES
+from ktrules.server.app import create_app
+from ktrules.server.state import Settings
 from tests.conftest import DEPARTMENT, FIXTURES, SMALL
 from tests.server.conftest import body, serve, submit
 
@@ -240,6 +243,31 @@ def test_the_token_is_required_when_set() -> None:
         first = guarded.get("/rules?token=s3cret-token&lang=en", follow_redirects=False)
         assert first.status_code == 303 and first.headers["location"] == "/rules?lang=en"
         assert guarded.get("/rules").status_code == 200
+
+
+def test_every_answer_carries_the_version_header_refusals_included() -> None:
+    def stamped(response) -> bool:  # noqa: ANN001
+        return bool(response.headers.get("x-ktrules-version")) and \
+            response.headers.get("x-content-type-options") == "nosniff"
+
+    with serve(token="s3cret-token", max_upload_mb=1) as guarded:
+        assert stamped(guarded.get("/api/health"))  # 401
+        assert stamped(guarded.get("/rules?token=s3cret-token", follow_redirects=False))  # 303
+        big = guarded.post("/api/check?period=2024", content=b" " * (2**20 + 1),
+                           headers={"Authorization": "Bearer s3cret-token"})
+        assert big.status_code == 413 and stamped(big)
+    app = create_app(Settings.load(DEFAULT_RULES, None, 50, hosts=("127.0.0.1",)))
+    with TestClient(app) as foreign:  # its Host header is 'testserver'
+        refused = foreign.get("/api/health")
+        assert refused.status_code == 400 and stamped(refused)
+    app = create_app(Settings.load(DEFAULT_RULES, None, 50))
+
+    @app.get("/api/broken")
+    def broken() -> None:
+        raise ValueError("a bug")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        failed = _problem(client.get("/api/broken"), 500)
+        assert stamped(client.get("/api/broken")) and "a bug" not in failed["detail"]
 
 
 def test_binding_off_loopback_generates_a_token() -> None:
