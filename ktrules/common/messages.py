@@ -1296,6 +1296,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.token": ("cần mã truy cập: gửi 'Authorization: Bearer <token>', hoặc mở địa chỉ mà `ktrules serve` đã in",
                   "a token is required: send 'Authorization: Bearer <token>', or open the address "
                   "`ktrules serve` printed"),
+    "err.token.wrong": ("mã truy cập gửi kèm không đúng; dùng mã mà `ktrules serve` đã in",
+                        "the token sent is wrong; use the one `ktrules serve` printed"),
+    "err.token.in_address": ("API không nhận mã truy cập trong địa chỉ (?token=): gửi 'Authorization: Bearer "
+                             "<token>'",
+                             "the API does not take the token in the address (?token=): send "
+                             "'Authorization: Bearer <token>'"),
     "err.unexpected": ("lỗi ngoài dự kiến; chi tiết ghi trong nhật ký của máy chủ",
                        "an unexpected error; the server's log has the details"),
     "err.upload.too_large.hint": ("chia nhỏ hồ sơ, hoặc khởi động máy chủ với --max-upload-mb lớn hơn",

@@ -52,7 +52,8 @@ BODY = {"requestBody": {"required": True, "description": "A dataset in the contr
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"description": text, "content": {MEDIA_TYPE: {}}}
     for status, text in ((400, "A parameter is missing or wrong, or not one the server takes"),
-                         (401, "The token is missing or wrong"), (413, "The body is larger than the limit"),
+                         (401, "The token is missing, wrong, or in the address instead of `Authorization: Bearer`"),
+                         (413, "The body is larger than the limit"),
                          (415, "The body is not JSON (a workbook, YAML or a form's upload)"),
                          (422, "The dataset or an option is wrong: the CLI's one-line message in `detail`"))}
 JSON_ARRAY = {200: {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}

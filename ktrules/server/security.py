@@ -77,8 +77,9 @@ def _host_name(header: str) -> str:
 
 class TokenGuard:
     """Refuses (401) any request without the token: `Authorization: Bearer T` for programs, a cookie for
-    a browser. A browser's first visit may carry `?token=T` (the address `ktrules serve` prints): it is
-    answered with the cookie and a redirect to the same address without the token, out of the history."""
+    a browser. A browser's first visit to a page may carry `?token=T` (the address `ktrules serve`
+    prints): it is answered with the cookie and a redirect to the same address without the token, out of
+    the history. An API call never is: a redirect turns a POST into a GET without its body."""
 
     def __init__(self, app: ASGIApp, token: str | None) -> None:
         self.app = app
@@ -88,16 +89,28 @@ class TokenGuard:
         if scope["type"] != "http" or self.token is None:
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        scheme, _, bearer = headers.get("authorization", "").partition(" ")
+        scheme, _, credentials = headers.get("authorization", "").partition(" ")
+        bearer = credentials.strip() if scheme.lower() == "bearer" else None
         from_cookie = cookie_parser(headers.get("cookie", "")).get(TOKEN_COOKIE)
-        if (scheme.lower() == "bearer" and same(bearer.strip(), self.token)) or same(from_cookie, self.token):
+        if same(bearer, self.token) or same(from_cookie, self.token):
             return await self.app(scope, receive, send)
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        if same(dict(query).get("token"), self.token):
+        in_address = dict(query).get("token")
+        api = scope["path"].startswith("/api/")
+        if not api and same(in_address, self.token):
             rest = urlencode([(k, v) for k, v in query if k != "token"])
             response = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), status_code=303)
             response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
             return await response(scope, receive, send)
         lang = lang_of(Request(scope))
-        response = problem(401, t("err.token", lang), lang, headers={"www-authenticate": "Bearer"})
+        response = problem(401, t(_refusal(api, bearer or from_cookie, in_address), lang), lang,
+                           headers={"www-authenticate": "Bearer"})
         await response(scope, receive, send)
+
+
+def _refusal(api: bool, sent: str | None, in_address: str | None) -> str:
+    """Why a request is refused: a token sent that is not the server's (never which part differs), one
+    in the address of an API call, or none."""
+    if api and in_address is not None and not sent:
+        return "err.token.in_address"
+    return "err.token.wrong" if sent or in_address else "err.token"

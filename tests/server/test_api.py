@@ -245,6 +245,28 @@ def test_the_token_is_required_when_set() -> None:
         assert guarded.get("/rules").status_code == 200
 
 
+def test_a_wrong_token_is_said_to_be_wrong() -> None:
+    with serve(token="s3cret-token") as guarded:
+        wrong = _problem(guarded.get("/api/health?lang=en", headers={"Authorization": "Bearer s3cret-tokem"}), 401)
+        assert wrong["detail"] == "the token sent is wrong; use the one `ktrules serve` printed"
+        assert _problem(guarded.get("/rules?token=nope&lang=en"), 401)["detail"].startswith("the token sent is wrong")
+        missing = _problem(guarded.get("/api/health?lang=en"), 401)
+        assert missing["detail"].startswith("a token is required")
+
+
+def test_an_api_call_with_the_token_in_its_address_is_refused_not_redirected() -> None:
+    with serve(token="s3cret-token") as guarded:
+        posted = guarded.post("/api/check?period=2024&lang=en&token=s3cret-token", content=body(SMALL),
+                              follow_redirects=False)
+        problem = _problem(posted, 401)
+        assert problem["detail"] == ("the API does not take the token in the address (?token=): "
+                                     "send 'Authorization: Bearer <token>'")
+        assert posted.headers["www-authenticate"] == "Bearer"
+        sent = guarded.post("/api/check?period=2024", content=body(SMALL),
+                            headers={"Authorization": "Bearer s3cret-token"})
+        assert sent.status_code == 200
+
+
 def test_every_answer_carries_the_version_header_refusals_included() -> None:
     def stamped(response) -> bool:  # noqa: ANN001
         return bool(response.headers.get("x-ktrules-version")) and \
