@@ -90,9 +90,12 @@ async def dataset_body(request: Request) -> bytes:
     JSON only, and a workbook's bytes read as JSON gave a message about UTF-8 instead of saying so."""
     body = await request.body()
     kind = request.headers.get("content-type", "").lower()
-    if body.startswith(_NOT_JSON_START) or any(word in kind for word in _NOT_JSON_TYPES):
+    if body.startswith(_NOT_JSON_START):  # whatever its Content-Type says: naming it contradicted the message
         lang = lang_of(request)
-        raise NotJson(t("err.api.json_only", lang, kind=kind or "?"), hint=t("err.api.json_only.hint", lang))
+        raise NotJson(t("err.api.zip", lang), hint=t("err.api.json_only.hint", lang))
+    if any(word in kind for word in _NOT_JSON_TYPES):
+        lang = lang_of(request)
+        raise NotJson(t("err.api.json_only", lang, kind=kind), hint=t("err.api.json_only.hint", lang))
     return body
 
 

@@ -156,7 +156,10 @@ def test_a_parameter_given_twice_is_refused_not_read_as_the_last(client: TestCli
 def test_a_workbook_or_yaml_body_is_refused_as_no_json(client: TestClient) -> None:
     workbook = (DATASETS / "so-khcn-binh-dinh.xlsx").read_bytes()
     refused = _problem(client.post("/api/check?period=2024&lang=en", content=workbook), 415)
-    assert refused["detail"].startswith("the API takes a dataset as JSON only") and "web page" in refused["hint"]
+    assert refused["detail"].startswith("the body is a workbook or zip file") and "web page" in refused["hint"]
+    as_json = _problem(client.post("/api/check?period=2024&lang=en", content=workbook,
+                                   headers={"content-type": "application/json"}), 415)
+    assert as_json["detail"] == refused["detail"] and "application/json)" not in as_json["detail"]
     yaml_body = _problem(client.post("/api/check?period=2024", content=SMALL.read_bytes(),
                                      headers={"content-type": "application/yaml"}), 415)
     assert yaml_body["title"] == "Định dạng không được nhận" and "utf-8" not in yaml_body["detail"].lower()
