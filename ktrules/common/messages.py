@@ -1276,6 +1276,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "the API takes a dataset as JSON only (the body sent: {kind})"),
     "err.api.zip": ("nội dung gửi là một sổ tính hoặc tệp zip (bắt đầu bằng 'PK'), API không đọc loại tệp này",
                     "the body is a workbook or zip file (it starts with 'PK'), which the API does not read"),
+    "err.api.encoding": ("máy chủ không nhận nội dung nén hay mã hoá (Content-Encoding: {encoding})",
+                         "the content encoding '{encoding}' is not supported"),
+    "err.api.encoding.hint": ("gửi dữ liệu không nén", "send the body uncompressed"),
     "err.api.json_only.hint": ("gửi tệp JSON theo định dạng dữ liệu với 'Content-Type: application/json'; sổ tính "
                                ".xlsx, YAML hoặc thư mục CSV nén zip thì tải lên ở trang web",
                                "send the dataset as JSON with 'Content-Type: application/json'; upload a .xlsx "

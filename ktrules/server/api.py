@@ -54,7 +54,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     for status, text in ((400, "A parameter is missing or wrong, or not one the server takes"),
                          (401, "The token is missing, wrong, or in the address instead of `Authorization: Bearer`"),
                          (413, "The body is larger than the limit"),
-                         (415, "The body is not JSON (a workbook, YAML or a form's upload)"),
+                         (415, "The body is not JSON (a workbook, YAML or a form's upload), or is compressed"),
                          (422, "The dataset or an option is wrong: the CLI's one-line message in `detail`"))}
 JSON_ARRAY = {200: {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}
 
@@ -88,6 +88,10 @@ _NOT_JSON_TYPES = ("multipart/", "yaml", "spreadsheet", "excel", "zip", "text/cs
 async def dataset_body(request: Request) -> bytes:
     """The body of a call that takes a dataset, refused with 415 when it is plainly no JSON: the API reads
     JSON only, and a workbook's bytes read as JSON gave a message about UTF-8 instead of saying so."""
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity"):  # read as it is, a gzip body gave a message about UTF-8
+        lang = lang_of(request)
+        raise NotJson(t("err.api.encoding", lang, encoding=encoding), hint=t("err.api.encoding.hint", lang))
     body = await request.body()
     kind = request.headers.get("content-type", "").lower()
     if body.startswith(_NOT_JSON_START):  # whatever its Content-Type says: naming it contradicted the message

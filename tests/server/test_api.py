@@ -3,6 +3,7 @@ the upload limit, the token, and no way to name a file."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import zipfile
@@ -163,6 +164,15 @@ def test_a_workbook_or_yaml_body_is_refused_as_no_json(client: TestClient) -> No
     yaml_body = _problem(client.post("/api/check?period=2024", content=SMALL.read_bytes(),
                                      headers={"content-type": "application/yaml"}), 415)
     assert yaml_body["title"] == "Định dạng không được nhận" and "utf-8" not in yaml_body["detail"].lower()
+
+
+def test_a_compressed_body_is_refused_as_such(client: TestClient) -> None:
+    packed = gzip.compress(body(SMALL))
+    refused = _problem(client.post("/api/check?period=2024&lang=en", content=packed,
+                                   headers={"content-encoding": "gzip"}), 415)
+    assert refused["detail"] == "the content encoding 'gzip' is not supported; send the body uncompressed"
+    plain = client.post("/api/check?period=2024", content=body(SMALL), headers={"content-encoding": "identity"})
+    assert plain.status_code == 200
 
 
 def test_an_unknown_address_or_method_is_said_in_the_callers_language(client: TestClient) -> None:
