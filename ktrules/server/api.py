@@ -173,8 +173,9 @@ def rules(settings: Config, as_of: AsOf = None, lang: Lang = "vi") -> Response:
     return _json(render(rule_rows(versions, lang), "json", {}) + "\n")
 
 
-@router.get("/health", dependencies=[only()])
-def health(settings: Config) -> dict[str, Any]:
-    """Whether the server answers, its version and the national rule versions it holds."""
+@router.get("/health", dependencies=[only("lang")])
+def health(settings: Config, lang: Lang = "vi") -> dict[str, Any]:
+    """Whether the server answers, its version and the national rule versions it holds. It takes `lang`
+    as every call does (a program may add it to all), and it sets the language of its refusals."""
     return {"status": "ok", "version": settings.version,
             "rules": [v.label for v in settings.national]}

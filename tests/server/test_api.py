@@ -96,6 +96,8 @@ def test_rules_health_and_the_schema(client: TestClient) -> None:
     assert client.get("/api/rules", params={"as_of": "31/02/2024"}).status_code == 400
     health = client.get("/api/health")
     assert health.json()["status"] == "ok" and "vn/2024" in health.json()["rules"]
+    assert client.get("/api/health?lang=en").json() == health.json()  # as every call, it takes lang
+    assert client.get("/api/health?lang=fr").status_code == 400
     assert health.headers["x-ktrules-version"]
     schema = client.get("/openapi.json").json()
     assert "/api/check" in schema["paths"]
