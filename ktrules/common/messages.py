@@ -1101,6 +1101,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "val.gt": ("phải lớn hơn {limit}", "Input should be greater than {limit}"),
     "val.le": ("phải nhỏ hơn hoặc bằng {limit}", "Input should be less than or equal to {limit}"),
     "val.lt": ("phải nhỏ hơn {limit}", "Input should be less than {limit}"),
+    "val.date.query": ("phải là một ngày có thật, dạng YYYY-MM-DD hoặc dd/mm/yyyy",
+                       "Input should be a date that exists, as YYYY-MM-DD or dd/mm/yyyy"),
     "val.date": ("phải là một ngày có thật, dạng YYYY-MM-DD", "Input should be a date that exists, as YYYY-MM-DD"),
     "val.too_short": ("phải có ít nhất {n} ký tự hoặc mục", "Input should have at least {n} characters or items"),
     "val.too_long": ("có nhiều nhất {n} ký tự hoặc mục", "Input should have at most {n} characters or items"),

@@ -41,12 +41,15 @@ def _as_typed(value: object) -> object:
     return (read_day(value) or value) if isinstance(value, str) else value
 
 
+DAY = "YYYY-MM-DD or dd/mm/yyyy as on the command line"
 AsOf = Annotated[date | None, BeforeValidator(_as_typed),
-                 Query(description="Date whose rules apply, YYYY-MM-DD or dd/mm/yyyy as on the command line; "
-                                   "default the period's last day.")]
+                 Query(description=f"Date whose rules apply, {DAY}; default the period's last day.")]
+VersionOn = Annotated[date | None, BeforeValidator(_as_typed),
+                      Query(description=f"Only the version in force on this date, {DAY}; default every version.")]
 Campaign = Annotated[str | None, Query(description="A campaign pack id; default the national awards.")]
 Ids = Annotated[list[str] | None, Query(description="Only this id (repeatable).")]
-Id = Annotated[str, Query(min_length=1, description="A person, unit or award id.")]
+Subject = Annotated[str, Query(min_length=1, description="The person or unit explained: their id in the dataset.")]
+Award = Annotated[str, Query(min_length=1, description="The award ranked: its id in the rules (e.g. CSTDCS).")]
 BODY = {"requestBody": {"required": True, "description": "A dataset in the contract's format, as JSON.",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dataset"}}}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -132,7 +135,7 @@ def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, 
 
 @router.post("/explain", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
              dependencies=[only("period", "subject", "as_of", "campaign", "award", "lang", repeatable=("award",))])
-async def explain(request: Request, settings: Config, period: Period, subject: Id, as_of: AsOf = None,
+async def explain(request: Request, settings: Config, period: Period, subject: Subject, as_of: AsOf = None,
                   campaign: Campaign = None, award: Ids = None, lang: Lang = "vi") -> Response:
     """One subject's verdicts with every criterion: what `ktrules explain --format json` prints."""
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
@@ -149,7 +152,7 @@ def explained(body: bytes, limit: int, period: int, lang: str, options: dict[str
 
 @router.post("/rank", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
              dependencies=[only("period", "award", "bloc", "as_of", "campaign", "lang")])
-async def rank_award(request: Request, settings: Config, period: Period, award: Id, bloc: str | None = None,
+async def rank_award(request: Request, settings: Config, period: Period, award: Award, bloc: str | None = None,
                      as_of: AsOf = None, campaign: Campaign = None, lang: Lang = "vi") -> Response:
     """An award's eligible candidates in order, with quota: what `ktrules rank --format json` prints."""
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign}
@@ -164,7 +167,7 @@ def ranked(body: bytes, limit: int, period: int, lang: str, options: dict[str, A
 
 
 @router.get("/rules", responses={**JSON_ARRAY, **ERRORS}, dependencies=[only("as_of", "lang")])
-def rules(settings: Config, as_of: AsOf = None, lang: Lang = "vi") -> Response:
+def rules(settings: Config, as_of: VersionOn = None, lang: Lang = "vi") -> Response:
     """The awards of each national rule version (or of the one in force on `as_of`), criteria in short:
     what `ktrules rules --format json` prints."""
     versions = list(settings.national)

@@ -120,8 +120,12 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     given = first.get("input")
     shown = t("err.given", value=repr(given)) if isinstance(given, str | int | float) else ""
     more = len(exc.errors()) - 1
-    return problem(400, t("err.query.invalid", place=first["loc"][0], name=where, problem=value_problem(first))
-                   + shown + (t("err.more", n=more) if more else ""), lang, hint=t("err.query.invalid.hint"))
+    # a date parameter also takes dd/mm/yyyy, as the command line does: pydantic's words name ISO alone
+    day = first["type"].startswith("date_")
+    said = t("val.date.query") if day else value_problem(first)
+    return problem(400, t("err.query.invalid", place=first["loc"][0], name=where, problem=said)
+                   + shown + (t("err.more", n=more) if more else ""), lang,
+                   hint=t("err.option_date.hint" if day else "err.query.invalid.hint"))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -93,7 +93,10 @@ def test_rules_health_and_the_schema(client: TestClient) -> None:
     # as the command line takes it, a date as a secretary types it
     assert client.get("/api/rules", params={"as_of": "30/06/2024"}).text == _cli(
         "rules", "--as-of", "30/06/2024", "--format", "json")
-    assert client.get("/api/rules", params={"as_of": "31/02/2024"}).status_code == 400
+    bad_day = _problem(client.get("/api/rules", params={"as_of": "31/02/2024", "lang": "en"}), 400)
+    assert bad_day["detail"] == ("query parameter 'as_of': Input should be a date that exists, as YYYY-MM-DD or "
+                                 "dd/mm/yyyy (given: '31/02/2024')")
+    assert bad_day["hint"].startswith("write it as YYYY-MM-DD or dd/mm/yyyy")
     health = client.get("/api/health")
     assert health.json()["status"] == "ok" and "vn/2024" in health.json()["rules"]
     assert client.get("/api/health?lang=en").json() == health.json()  # as every call, it takes lang
@@ -101,6 +104,11 @@ def test_rules_health_and_the_schema(client: TestClient) -> None:
     assert health.headers["x-ktrules-version"]
     schema = client.get("/openapi.json").json()
     assert "/api/check" in schema["paths"]
+    described = {(path, p["name"]): p.get("description") for path, item in schema["paths"].items()
+                 for operation in item.values() for p in operation.get("parameters", [])}
+    assert described["/api/rules", "as_of"].endswith("default every version.")
+    assert described["/api/check", "as_of"].endswith("default the period's last day.")
+    assert described["/api/rank", "award"] != described["/api/explain", "subject"]
     assert "people" in schema["components"]["schemas"]["Dataset"]["properties"]  # from the pydantic model
     docs = client.get("/docs").text
     assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
