@@ -1281,6 +1281,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.api.encoding": ("máy chủ không nhận nội dung nén hay mã hoá (Content-Encoding: {encoding})",
                          "the content encoding '{encoding}' is not supported"),
     "err.api.encoding.hint": ("gửi dữ liệu không nén", "send the body uncompressed"),
+    "err.api.empty": ("thân yêu cầu trống", "the request body is empty"),
+    "err.api.empty.hint": ("gửi dữ liệu dạng JSON trong thân yêu cầu, với 'Content-Type: application/json'",
+                           "send the dataset as JSON in the body, with 'Content-Type: application/json'"),
     "err.api.json_only.hint": ("gửi tệp JSON theo định dạng dữ liệu với 'Content-Type: application/json'; sổ tính "
                                ".xlsx, YAML hoặc thư mục CSV nén zip thì tải lên ở trang web",
                                "send the dataset as JSON with 'Content-Type: application/json'; upload a .xlsx "

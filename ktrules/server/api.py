@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator
 
+from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGUAGE, t
 from ktrules.common.output import render
 from ktrules.common.reading import read_day
@@ -103,6 +104,9 @@ async def dataset_body(request: Request) -> bytes:
     if any(word in kind for word in _NOT_JSON_TYPES):
         lang = lang_of(request)
         raise NotJson(t("err.api.json_only", lang, kind=kind), hint=t("err.api.json_only.hint", lang))
+    if not body or body.isspace():  # read as JSON, it was 'Expecting value' on a line there is not
+        lang = lang_of(request)
+        raise KtrulesError(t("err.api.empty", lang), hint=t("err.api.empty.hint", lang))
     return body
 
 
