@@ -64,9 +64,12 @@ def from_error(exc: KtrulesError, lang: str, rules: Path | None = None) -> JSONR
     `vn/2024.yaml`): a caller learns which pack, never where the server keeps it."""
     status = _status_of(exc)
     detail, file, hint = str(exc), exc.file, exc.hint
+    # several problems found in one reading: each one's line, as the command prints them
+    errors = exc.lines() if exc.more else None
     if rules is not None:
         detail, file, hint = (without_folder(text, rules) for text in (detail, file, hint))
-    return problem(status, detail, lang, file=file, line=exc.line, hint=hint)
+        errors = errors and [str(without_folder(line, rules)) for line in errors]
+    return problem(status, detail, lang, file=file, line=exc.line, hint=hint, errors=errors)
 
 
 def _status_of(exc: KtrulesError) -> int:
