@@ -694,6 +694,8 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
 
         ktrules serve --port 8000
     """
+    from urllib.parse import urlencode
+
     import uvicorn  # here so that this command stays one insertion in a shared file
 
     from ktrules.server.app import create_app
@@ -703,7 +705,9 @@ def serve(host: str, port: int, rules_dir: Path, token: str | None, max_upload_m
     token = access_token(host, token)
     app = create_app(Settings.load(rules_dir, token, max_upload_mb, workers, local_names(host)))
     shown = f"[{host}]" if ":" in host else host
-    click.echo(t("server.serve.open", lang, url=f"http://{shown}:{port}/" + (f"?token={token}" if token else "")))
+    # encoded: a token of the administrator's choosing may hold '+', '&' or a space, which break the link
+    link = f"http://{shown}:{port}/" + (f"?{urlencode({'token': token})}" if token else "")
+    click.echo(t("server.serve.open", lang, url=link))
     if token:
         click.echo(t("server.serve.token", lang, token=token))
     uvicorn.run(app, host=host, port=port, log_level="warning")

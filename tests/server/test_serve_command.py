@@ -52,6 +52,18 @@ def test_serve_off_loopback_generates_prints_and_requires_a_token(monkeypatch: p
         assert client.get("/api/health", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
+def test_the_printed_address_opens_with_a_token_that_needs_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    monkeypatch.setenv("KTRULES_TOKEN", "ab+c d&e")
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "8124", "--lang", "en"])
+    address = re.search(r"open (\S+)", result.output).group(1)
+    assert address == "http://0.0.0.0:8124/?token=ab%2Bc+d%26e"
+    with TestClient(started["app"]) as client:
+        opened = client.get(address.removeprefix("http://0.0.0.0:8124"), follow_redirects=False)
+        assert opened.status_code == 303 and client.get(opened.headers["location"]).status_code == 200
+
+
 def test_serve_refuses_a_rules_folder_that_is_not_one(tmp_path) -> None:  # noqa: ANN001
     result = CliRunner().invoke(cli, ["serve", "--rules", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 2 and "no such rule pack folder" in result.output
