@@ -1299,6 +1299,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "http.415": ("Định dạng không được nhận", "Unsupported media type"),
     "http.422": ("Dữ liệu không xử lý được", "Unprocessable content"),
     "http.500": ("Lỗi máy chủ", "Internal server error"),
+    "http.503": ("Tạm thời không phục vụ được", "Service unavailable"),
     "http.other": ("Lỗi", "Error"),
     "err.query.invalid": ("tham số '{name}' ({place}): {problem}", "{place} parameter '{name}': {problem}"),
     "err.query.invalid.hint": ("xem các tham số ở /docs", "see /docs for the parameters"),
@@ -1312,6 +1313,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                              "<token>'",
                              "the API does not take the token in the address (?token=): send "
                              "'Authorization: Bearer <token>'"),
+    "err.worker_lost": ("tiến trình đang xử lý lệnh gọi này đã dừng giữa chừng; có thể gửi lại lệnh gọi",
+                        "the process serving this call ended in the middle of it; the call can be retried"),
     "err.unexpected": ("lỗi ngoài dự kiến; chi tiết ghi trong nhật ký của máy chủ",
                        "an unexpected error; the server's log has the details"),
     "err.upload.too_large.hint": ("chia nhỏ hồ sơ, hoặc khởi động máy chủ với --max-upload-mb lớn hơn",

@@ -59,7 +59,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
                          (401, "The token is missing, wrong, or in the address instead of `Authorization: Bearer`"),
                          (413, "The body is larger than the limit"),
                          (415, "The body is not JSON (a workbook, YAML or a form's upload), or is compressed"),
-                         (422, "The dataset or an option is wrong: the CLI's one-line message in `detail`"))}
+                         (422, "The dataset or an option is wrong: the CLI's one-line message in `detail`"),
+                         (503, "The worker serving the call ended in the middle of it: send it again "
+                               "(`Retry-After`)"))}
 JSON_ARRAY = {200: {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}
 
 

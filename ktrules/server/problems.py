@@ -18,9 +18,10 @@ from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.common.reading import value_problem
 from ktrules.engine.inputs import UploadTooLarge
+from ktrules.server.workers import WorkerLost
 
 MEDIA_TYPE = "application/problem+json"
-STATUSES = (400, 401, 403, 404, 405, 413, 415, 422, 500)  # those with a title of their own (`http.N`)
+STATUSES = (400, 401, 403, 404, 405, 413, 415, 422, 500, 503)  # those with a title of their own (`http.N`)
 log = logging.getLogger("ktrules.server")
 
 
@@ -96,6 +97,7 @@ def install(app: FastAPI, page: Page) -> None:
     app.add_exception_handler(KtrulesError, _ktrules_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(WorkerLost, _worker_lost)
     app.add_exception_handler(Exception, _unexpected)
 
 
@@ -140,6 +142,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if _for_browser(request, exc.status_code):
         return request.app.state.error_page(request, exc.status_code, detail)
     return problem(exc.status_code, detail, lang, headers=exc.headers)
+
+
+async def _worker_lost(request: Request, exc: Exception) -> JSONResponse:
+    # nothing in the call was wrong and a new worker is starting: a retry may well succeed. One line in the
+    # log; the trace would be the server's own wait for the answer, and the generic handler logged it twice
+    log.error("%s, on %s %s: answered 503", exc, request.method, request.url.path)
+    lang = lang_of(request)
+    return problem(503, t("err.worker_lost", lang), lang, headers={"retry-after": "1"})
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -8,6 +8,7 @@ import os
 import signal
 
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 
 from ktrules.common.errors import KtrulesError
@@ -50,6 +51,23 @@ def test_a_user_error_comes_back_with_every_problem_found_with_it() -> None:
                 await workers.run(pool, several_problems, "dataset.json")
             return raised.value
     assert asyncio.run(call()).lines() == ["dataset.json:2: first", "dataset.json:5: second"]
+
+
+def test_a_call_whose_worker_ends_is_answered_503_to_be_retried(caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(Settings.load(DEFAULT_RULES, None, 50, workers=1))
+
+    @app.post("/api/ending")
+    async def ending(request: Request) -> None:
+        await workers.run(request.app.state.workers, os._exit, 3)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        lost = client.post("/api/ending?lang=en")
+        assert lost.status_code == 503 and lost.headers["retry-after"] == "1"
+        assert lost.json()["detail"] == "the process serving this call ended in the middle of it; the call can " \
+                                        "be retried"
+        assert lost.headers["x-ktrules-version"]
+        assert client.post("/api/check?period=2024", content=body(DEPARTMENT)).status_code == 200
+    logged = [r for r in caplog.records if r.name == "ktrules.server" and r.levelname == "ERROR"]
+    assert len(logged) == 1 and logged[0].exc_info is None and "exit code 3" in logged[0].getMessage()
 
 
 def test_a_bug_in_a_call_is_raised_with_its_trace_and_the_worker_goes_on() -> None:
