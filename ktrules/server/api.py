@@ -20,7 +20,7 @@ from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import evaluate
 from ktrules.engine.inputs import load_upload
 from ktrules.rules import select_version
-from ktrules.server.problems import MEDIA_TYPE, BadRequest, NotJson, lang_of
+from ktrules.server.problems import MEDIA_TYPE, PROBLEM, BadRequest, NotJson, lang_of
 from ktrules.server.state import Config
 from ktrules.server.workers import Pool, run
 
@@ -53,15 +53,21 @@ Subject = Annotated[str, Query(min_length=1, description="The person or unit exp
 Award = Annotated[str, Query(min_length=1, description="The award ranked: its id in the rules (e.g. CSTDCS).")]
 BODY = {"requestBody": {"required": True, "description": "A dataset in the contract's format, as JSON.",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dataset"}}}}}
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"description": text, "content": {MEDIA_TYPE: {}}}
-    for status, text in ((400, "A parameter is missing or wrong, or not one the server takes"),
-                         (401, "The token is missing, wrong, or in the address instead of `Authorization: Bearer`"),
-                         (413, "The body is larger than the limit"),
-                         (415, "The body is not JSON (a workbook, YAML or a form's upload), or is compressed"),
-                         (422, "The dataset or an option is wrong: the CLI's one-line message in `detail`"),
-                         (503, "The worker serving the call ended in the middle of it: send it again "
-                               "(`Retry-After`)"))}
+_WHEN = {400: "A parameter is missing or wrong, or not one the server takes",
+         401: "The token is missing, wrong, or in the address instead of `Authorization: Bearer`",
+         413: "The body is larger than the limit",
+         415: "The body is not JSON (a workbook, YAML or a form's upload), or is compressed",
+         422: "The dataset or an option is wrong: the CLI's one-line message in `detail`",
+         503: "The worker serving the call ended in the middle of it: send it again (`Retry-After`)"}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals a call may answer, each as the problem details the server sends."""
+    problem = {MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{PROBLEM}"}}}
+    return {status: {"description": _WHEN[status], "content": problem} for status in statuses}
+
+
+ERRORS = errors(400, 401, 413, 415, 422, 503)  # of a call that takes a dataset
 JSON_ARRAY = {200: {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}
 
 
@@ -120,7 +126,7 @@ def _work(request: Request) -> Pool:
     return request.app.state.workers
 
 
-@router.post("/check", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
+@router.post("/check", operation_id="check", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
              dependencies=[only("period", "as_of", "campaign", "award", "subject", "lang",
                                 repeatable=("award", "subject"))])
 async def check(request: Request, settings: Config, period: Period, as_of: AsOf = None,
@@ -139,7 +145,7 @@ def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, 
     return b"".join(check_pieces(records, period, "json", lang, **options))
 
 
-@router.post("/explain", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
+@router.post("/explain", operation_id="explain", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
              dependencies=[only("period", "subject", "as_of", "campaign", "award", "lang", repeatable=("award",))])
 async def explain(request: Request, settings: Config, period: Period, subject: Subject, as_of: AsOf = None,
                   campaign: Campaign = None, award: Ids = None, lang: Lang = "vi") -> Response:
@@ -156,7 +162,7 @@ def explained(body: bytes, limit: int, period: int, lang: str, options: dict[str
     return render([row(evaluation, v, lang) for v in subject_verdicts(evaluation, subject)], "json", {}) + "\n"
 
 
-@router.post("/rank", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
+@router.post("/rank", operation_id="rank", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
              dependencies=[only("period", "award", "bloc", "as_of", "campaign", "lang")])
 async def rank_award(request: Request, settings: Config, period: Period, award: Award, bloc: str | None = None,
                      as_of: AsOf = None, campaign: Campaign = None, lang: Lang = "vi") -> Response:
@@ -172,7 +178,8 @@ def ranked(body: bytes, limit: int, period: int, lang: str, options: dict[str, A
     return render(rank_rows(rank(evaluation, award, bloc), lang), "json", {}) + "\n"
 
 
-@router.get("/rules", responses={**JSON_ARRAY, **ERRORS}, dependencies=[only("as_of", "lang")])
+@router.get("/rules", operation_id="rules", responses={**JSON_ARRAY, **errors(400, 401, 422)},
+            dependencies=[only("as_of", "lang")])
 def rules(settings: Config, as_of: VersionOn = None, lang: Lang = "vi") -> Response:
     """The awards of each national rule version (or of the one in force on `as_of`), criteria in short:
     what `ktrules rules --format json` prints."""
@@ -182,7 +189,7 @@ def rules(settings: Config, as_of: VersionOn = None, lang: Lang = "vi") -> Respo
     return _json(render(rule_rows(versions, lang), "json", {}) + "\n")
 
 
-@router.get("/health", dependencies=[only("lang")])
+@router.get("/health", operation_id="health", responses=errors(400, 401), dependencies=[only("lang")])
 def health(settings: Config, lang: Lang = "vi") -> dict[str, Any]:
     """Whether the server answers, its version and the national rule versions it holds. It takes `lang`
     as every call does (a program may add it to all), and it sets the language of its refusals."""

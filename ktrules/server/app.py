@@ -87,6 +87,12 @@ async def _docs() -> HTMLResponse:
                                swagger_favicon_url="/static/swagger/favicon-32x32.png")
 
 
+BEARER = {"type": "http", "scheme": "bearer",
+          "description": "The token of `ktrules serve --token` (or `KTRULES_TOKEN`, or the one it generates and "
+                         "prints). Needed only when the server is bound beyond loopback (`--host` other than "
+                         "127.0.0.1, localhost or ::1); on loopback no call needs it."}
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """The generated schema, with the dataset's schema from the same pydantic model the server reads it with
     (the routes read the body themselves, so that its errors are the CLI's, with lines)."""
@@ -96,5 +102,20 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(dataset.pop("$defs", {}))
         components["Dataset"] = dataset
+        components[problems.PROBLEM] = problems.PROBLEM_SCHEMA
+        _without_validation_answers(schema)
+        schema["components"]["securitySchemes"] = {"bearer": BEARER}
+        schema["security"] = [{"bearer": []}, {}]  # or none: on loopback the server asks for no token
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def _without_validation_answers(schema: dict[str, Any]) -> None:
+    """FastAPI's own 422 (HTTPValidationError) dropped: the server refuses a parameter with a 400 problem."""
+    for item in schema["paths"].values():
+        for operation in item.values():
+            answers = operation.get("responses", {})
+            if "HTTPValidationError" in str(answers.get("422")):
+                del answers["422"]
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema["components"]["schemas"].pop(name, None)

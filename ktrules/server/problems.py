@@ -23,6 +23,25 @@ from ktrules.server.workers import WorkerLost
 MEDIA_TYPE = "application/problem+json"
 STATUSES = (400, 401, 403, 404, 405, 413, 415, 422, 500, 503)  # those with a title of their own (`http.N`)
 log = logging.getLogger("ktrules.server")
+PROBLEM = "Problem"  # the name of the schema below among the OpenAPI schema's components
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object", "title": PROBLEM, "required": ["type", "title", "status", "detail"],
+    "description": "An error as RFC 9457 problem details; members other than these four only when they apply.",
+    "properties": {
+        "type": {"type": "string", "const": "about:blank", "description": "The status says what kind."},
+        "title": {"type": "string", "description": "The status in a few words, in the call's language."},
+        "status": {"type": "integer", "description": "The HTTP status."},
+        "detail": {"type": "string", "description": "The one line `ktrules` prints after 'Error: ', in the call's "
+                                                    "language: where, what, and what to do."},
+        "file": {"type": "string", "description": "The file the problem is in: `dataset.json` for the body, a "
+                                                  "rule pack's file from the rules folder on (`vn/2024.yaml`)."},
+        "line": {"type": "integer", "description": "The line of `file`."},
+        "hint": {"type": "string", "description": "What to do, also at the end of `detail`."},
+        "errors": {"type": "array", "items": {"type": "string"},
+                   "description": "Every problem found in the same reading, one line each, the first included; "
+                                  "only when there are others."},
+    },
+}
 
 
 class BadRequest(KtrulesError):

@@ -104,6 +104,14 @@ def test_rules_health_and_the_schema(client: TestClient) -> None:
     assert health.headers["x-ktrules-version"]
     schema = client.get("/openapi.json").json()
     assert "/api/check" in schema["paths"]
+    operations = {op["operationId"]: op for item in schema["paths"].values() for op in item.values()}
+    assert operations.keys() == {"check", "explain", "rank", "rules", "health"}
+    refusals = [answer for op in operations.values() for status, answer in op["responses"].items() if status >= "4"]
+    assert refusals and all(answer["content"] == {"application/problem+json": {"schema": {
+        "$ref": "#/components/schemas/Problem"}}} for answer in refusals)
+    assert {"type", "title", "status", "detail", "file", "line", "hint", "errors"} <= \
+        schema["components"]["schemas"]["Problem"]["properties"].keys()
+    assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     described = {(path, p["name"]): p.get("description") for path, item in schema["paths"].items()
                  for operation in item.values() for p in operation.get("parameters", [])}
     assert described["/api/rules", "as_of"].endswith("default every version.")
