@@ -321,9 +321,10 @@ def test_a_decision_date_before_the_year_evaluated_is_refused_and_nothing_is_wri
     assert not out.exists()
 
 
-def test_a_pack_given_for_the_folder_of_packs_is_told_which_folder_to_give():
-    assert_refused(invoke("check", SMALL, "--period", "2024", "--rules", ROOT / "rules" / "vn", "--lang", "en"),
-                   "not one pack: use --rules", str(ROOT / "rules"))
+@pytest.mark.parametrize("given", ["vn", "campaigns"])
+def test_a_pack_given_for_the_folder_of_packs_is_told_which_folder_to_give(given):
+    assert_refused(invoke("check", SMALL, "--period", "2024", "--rules", ROOT / "rules" / given, "--lang", "en"),
+                   "not one pack nor the campaigns folder: use --rules", str(ROOT / "rules"))
 
 
 def test_a_year_a_campaign_does_not_award_is_said_so_not_a_year_without_records():

@@ -1171,8 +1171,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.pack.cycle.hint": ("một danh hiệu không thể cần kết quả của chính nó", "an award cannot need its own verdict"),
     "err.pack.no_folder": ("không có thư mục bộ quy định này", "no such rule pack folder"),
     "err.pack.no_folder.hint": ("kiểm tra --rules", "check --rules"),
-    "err.pack.is_a_pack": ("--rules là thư mục chứa các bộ quy định, không phải một bộ: dùng --rules {parent}",
-                           "--rules is the folder that holds the packs, not one pack: use --rules {parent}"),
+    "err.pack.is_a_pack": ("--rules là thư mục chứa các bộ quy định, không phải một bộ hay thư mục campaigns: "
+                           "dùng --rules {parent}",
+                           "--rules is the folder that holds the packs, not one pack nor the campaigns folder: "
+                           "use --rules {parent}"),
     "err.pack.no_info": ("thư mục bộ quy định cần có tệp pack.yaml", "a rule pack folder needs a pack.yaml"),
     "err.pack.no_info.hint": ("thêm tệp này, ghi id và title", "add one with id and title"),
     "err.pack.info_empty": ("tệp pack.yaml trống", "pack.yaml is empty"),

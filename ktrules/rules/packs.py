@@ -57,8 +57,9 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
 def _read_pack(folder: Path) -> list[LoadedVersion]:
     info_path = folder / "pack.yaml"
     if not folder.is_dir():
-        # `--rules rules/vn`: a pack's own folder given for the folder of packs
-        inside = (folder.parent / "pack.yaml").is_file()
+        # `--rules rules/vn` or `--rules rules/campaigns`: a pack's own folder, or the campaigns', given for
+        # the folder of packs
+        inside = (folder.parent / "pack.yaml").is_file() or any(folder.parent.glob("*/pack.yaml"))
         hint = t("err.pack.is_a_pack", parent=folder.parent.parent) if inside else t("err.pack.no_folder.hint")
         raise KtrulesError(t("err.pack.no_folder"), file=folder, hint=hint)
     if not info_path.exists():
