@@ -12,11 +12,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ktrules.common.errors import KtrulesError, RulesError, suggest_or_list
+from ktrules.common.errors import KtrulesError, RulesError, suggest, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.common.writing import MARKS, make_folder, write_atomically
-from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, Evaluation, evaluate
+from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, Evaluation, campaign_ids, evaluate
 from ktrules.engine.inputs import check_vocabulary, load_dataset
 from ktrules.records.models import Dataset, Year, dataset_from_mapping
 from ktrules.rules import DEFAULT_RULES, walk
@@ -90,9 +90,22 @@ def _dataset(case: Case, path: Path, prefix: tuple, cache: dict[Path, Dataset], 
         inline = dataset_from_mapping(case.dataset, path, (*prefix, "dataset"))
         return check_vocabulary(inline, path, rules, (*prefix, "dataset"))
     source = (path.parent / case.dataset).resolve()
+    if not source.exists():  # said at the case's line: the path is the case's, relative to its file
+        nearby = [p.name for p in source.parent.iterdir()] if source.parent.is_dir() else []
+        raise KtrulesError(t("err.case.no_dataset", value=case.dataset, path=source), file=path,
+                           line=line_of(path, (*prefix, "dataset")),
+                           hint=suggest(source.name, nearby) or t("err.case.no_dataset.hint"))
     if source not in cache:
         cache[source] = load_dataset(source, rules)
     return cache[source]
+
+
+def _check_campaign(case: Case, rules: Path, path: Path, prefix: tuple) -> None:
+    """A campaign the case names that no pack holds, said at the case's line rather than the rules folder's."""
+    known = campaign_ids(rules)
+    if case.campaign is not None and case.campaign not in known:
+        raise KtrulesError(t("err.unknown_campaign", value=case.campaign), file=path,
+                           line=line_of(path, (*prefix, "campaign")), hint=suggest_or_list(case.campaign, known))
 
 
 def _check(case: Case, evaluation: Evaluation, path: Path, prefix: tuple) -> list[str]:
@@ -154,9 +167,12 @@ def run_file(path: Path, cache: dict[Path, Dataset], default_rules: Path = DEFAU
         prefix: tuple = () if index is None else (index,)
         name = str(data.get("name", t("cases.unnamed", n=(index or 0) + 1))) if isinstance(data, dict) \
             else t("cases.unnamed", n=(index or 0) + 1)
+        own_rules = None
         try:
             case = Case.model_validate(data)
+            own_rules = case.rules
             rules = (path.parent / case.rules).resolve() if case.rules else default_rules
+            _check_campaign(case, rules, path, prefix)
             dataset = _dataset(case, path, prefix, cache, rules)
             evaluation = evaluate(dataset, case.period, as_of=case.as_of, rules=rules, campaign=case.campaign)
             failures = _check(case, evaluation, path, prefix)
@@ -165,8 +181,13 @@ def run_file(path: Path, cache: dict[Path, Dataset], default_rules: Path = DEFAU
                                      guide=CASES_GUIDE)
             results.append(CaseResult(path, name, (str(error),), refused=True))
             continue
-        except RulesError:
-            raise  # not this case's fault: every case under those rules would repeat it
+        except RulesError as exc:
+            if own_rules is None:
+                raise  # not this case's fault: every case under those rules would repeat it
+            line = line_of(path, (*prefix, "rules"))  # the rules its own `rules:` names
+            results.append(CaseResult(path, name, (t("cases.own_rules", where=f"{path}:{line}", rules=own_rules,
+                                                     error=exc),), refused=True))
+            continue
         except KtrulesError as exc:
             results.append(CaseResult(path, name, (str(exc) if exc.file else f"{path}: {exc}",), refused=True))
             continue

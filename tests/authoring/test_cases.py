@@ -123,3 +123,17 @@ def test_a_failure_says_verdicts_and_results_in_vietnamese_and_the_summary_in_th
     assert "p02 CSTDCS: cần đủ điều kiện, kết quả không đủ điều kiện" in result.output
     assert "p02 CSTDCS tiêu chí htxs: cần đạt, kết quả không đạt" in result.output
     assert "0 passed, 1 failed" in result.output.splitlines()
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("dataset: smal.yaml", ":2: no dataset file 'smal.yaml'"),
+    ("rules: ../rulez", ":2: the rules this case names in rules: ../rulez do not load"),
+    ("campaign: bac-kan-ntm", ":2: unknown campaign 'bac-kan-ntm'; did you mean 'bac-kan-ntm-2021-2025'?"),
+])
+def test_what_a_case_names_that_is_not_there_is_said_at_the_case_line(write, line, words):
+    dataset = "" if line.startswith("dataset") else f"dataset: {SMALL}\n"
+    path = write("x.yaml", f"name: x\n{line}\n{dataset}period: 2024\n"
+                           "expect: [{subject: p01, award: LDTT, verdict: eligible}]\n")
+    result = CliRunner().invoke(cli, ["test", str(path), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert f"{path}{words}" in result.output
