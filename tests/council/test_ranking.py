@@ -117,10 +117,11 @@ def test_a_bloc_for_an_award_ranked_across_the_organization_is_refused() -> None
     asked = ["rank", str(DEPARTMENT), "--period", "2023", "--award", "CSTDCS", "--bloc", "khoi-phong"]
     out = CliRunner().invoke(cli, asked)
     assert out.exit_code == 2
-    assert out.output == "Lỗi: CSTDCS được xếp hạng trong toàn cơ quan, không theo khối thi đua; bỏ --bloc\n"
+    assert out.output == ("Lỗi: CSTDCS được xếp hạng trong toàn cơ quan, không theo khối thi đua; "
+                          "bỏ khối thi đua (--bloc, hoặc bloc trong API)\n")
     english = CliRunner().invoke(cli, [*asked, "--lang", "en"])
     assert english.output == ("Error: CSTDCS is ranked across the organization, not within a khối thi đua; "
-                              "leave out --bloc\n")
+                              "leave out the bloc (--bloc, or bloc in the API)\n")
 
 
 def test_ballot_thresholds_of_each_regime() -> None:
