@@ -77,8 +77,6 @@ def test_a_case_file_of_the_wrong_shape_is_refused_in_the_language_asked_for(wri
 
 @pytest.mark.parametrize(("expect", "words"), [
     ("{subject: p99, award: LDTT, verdict: eligible}", ":5: unknown subject 'p99' in the dataset; known: kt, p01"),
-    ("{subject: p01, award: LDTT, verdict: eligible, criteria: {ratng: passed}}",
-     ":5: award LDTT has no criterion 'ratng'; did you mean 'rating'?"),
     ("{subject: p01, award: LDTX, verdict: eligible}", ":5: unknown award 'LDTX'"),
     ("{subject: p01, award: TTLDTT, verdict: not_eligible}", ":5: TTLDTT is a collective's award; 'p01' is a person"),
 ])
@@ -137,3 +135,14 @@ def test_what_a_case_names_that_is_not_there_is_said_at_the_case_line(write, lin
     result = CliRunner().invoke(cli, ["test", str(path), "--lang", "en"])
     assert result.exit_code == 2, result.output
     assert f"{path}{words}" in result.output
+
+
+def test_a_criterion_gone_from_the_rules_is_a_failure_beside_the_verdicts_that_moved(write):
+    # a frozen case names every criterion; one removed by a rule change must not hide what moved
+    path = write("x.yaml", f"name: x\nperiod: 2024\ndataset: {SMALL}\nexpect:\n"
+                           "  - {subject: p01, award: LDTT, verdict: incomplete, criteria: {ratng: passed}}\n")
+    result = CliRunner().invoke(cli, ["test", str(path), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert "p01 LDTT: no criterion 'ratng' any more (removed from the rules, or misspelt); did you mean 'rating'?" \
+        in result.output
+    assert "p01 LDTT: expected incomplete, got eligible" in result.output
