@@ -218,6 +218,10 @@ def render_diff(before: Evaluation, after: Evaluation, changes: Sequence[Change]
                                             as_of=day(before.as_of, lang), rules=folders[0])),
              t("diff.after", lang, side=t("diff.side", lang, version=after.version.label,
                                            as_of=day(after.as_of, lang), rules=folders[1])), ""]
+    # an award one side's rules lack moves every verdict it has: one line, not one block a subject
+    one_sided = _one_sided(before, after, changes, lang)
+    records = [r for r in records if r["award"] not in one_sided]
+    lines += [*one_sided.values(), ""] if one_sided else []
     if records and fmt == "table":
         columns = {"subject": t("col.subject", lang), "name": t("col.name", lang),
                    "award_name": t("col.award", lang), "verdict_before": t("diff.col.before", lang),
@@ -235,6 +239,16 @@ def render_diff(before: Evaluation, after: Evaluation, changes: Sequence[Change]
         lines += [render(summary, "table", columns, widths={"award_name": 40}), ""]
     lines.append(_total(changes, listed, lang))
     return "\n".join(lines)
+
+
+def _one_sided(before: Evaluation, after: Evaluation, changes: Sequence[Change], lang: str) -> dict[str, str]:
+    """A line for each award the rules of one side do not have, by award id."""
+    old, new = before.version.rules.awards, after.version.rules.awards
+    counts = {award: sum(c.award == award for c in changes)
+              for award in {*old, *new} if (award in old) != (award in new)}
+    return {award: t("diff.award_removed" if award in old else "diff.award_added", lang, n=n,
+                     award=f"{_award_name(award, before, after, lang)} ({award})")
+            for award, n in sorted(counts.items()) if n}
 
 
 def _total(changes: Sequence[Change], listed: Sequence[Change], lang: str) -> str:

@@ -285,3 +285,15 @@ def test_a_share_reads_as_a_percentage_on_both_sides_as_in_explain(tmp_path):
              if c["id"] == "ldtt_share"
              for side in ("before", "after")]
     assert sides and all(s["value"].endswith("%") and s["condition"] in ("≥ 70%", "≥ 90%") for s in sides), sides
+
+
+def test_an_award_only_one_side_has_is_one_line_not_a_block_per_subject():
+    result = invoke("diff", DEPARTMENT, "--period", "2023", "--as-of", "2023-12-31", "--against-as-of", "2024-01-01",
+                    "--lang", "en")
+    out = result.output
+    assert "Government Emulation Flag (CO_THI_DUA_CP): new in the rules after the change: 7 verdicts now " \
+           "evaluated" in out, out
+    assert "(CO_THI_DUA_CP): no verdict" not in out
+    as_json = invoke("diff", DEPARTMENT, "--period", "2023", "--as-of", "2023-12-31", "--against-as-of",
+                     "2024-01-01", "--format", "json")
+    assert sum(c["award"] == "CO_THI_DUA_CP" for c in json.loads(as_json.output)["changes"]) == 7  # programs get all
