@@ -350,6 +350,8 @@ def _span(version: _Version) -> tuple[date, date | None] | None:
         return version.rules.effective_from, version.rules.effective_to
     try:
         data = read_document(version.path)
+        if set(data) - set(RuleVersion.model_fields):  # `efective_to`: the dates read would be wrong
+            return None
         end = data.get("effective_to")
         return _DATE.validate_python(data["effective_from"]), None if end is None else _DATE.validate_python(end)
     except (KtrulesError, ValidationError, AttributeError, KeyError):
@@ -362,10 +364,9 @@ def _span_findings(spans: list[tuple[Path, date, date | None]], sides: bool = Tr
     for path, start, end in bad:
         yield Finding("error", path, line_of(path, ("effective_to",)), "bad-span", "lint.bad-span",
                       {"start": start, "end": end})
-    if not sides:
+    if bad or not sides:  # a version that ends before it starts says nothing true about overlaps and gaps
         return
-    # a version that ends before it starts says nothing true about overlaps and gaps
-    ordered = sorted((s for s in spans if s not in bad), key=lambda s: s[1])
+    ordered = sorted(spans, key=lambda s: s[1])
     day = timedelta(days=1)
     for (a, _, a_end), (b, b_start, b_end) in itertools.pairwise(ordered):
         if a_end is None or a_end >= b_start:

@@ -434,3 +434,11 @@ def test_lint_takes_its_folder_as_rules_like_every_other_command_but_not_two_of_
     assert both.exit_code == 2
     assert both.output == f"Error: two different rule folders: {tmp_path / 'rules'} and --rules {DEFAULT_RULES}; " \
                           "give one folder\n"
+
+
+@pytest.mark.parametrize(("new", "code"), [("effective_to: 2023-06-30", "bad-span"),
+                                           ("efective_to: 2025-06-30", "invalid")])
+def test_a_version_whose_dates_are_wrong_is_not_also_told_to_stretch_another(tmp_path: Path, new: str, code: str):
+    # the gap it leaves, or the overlap of an end it no longer reads, is this file's to fix, not 2017's or 2025's
+    edited, _ = vn_with(tmp_path, "effective_to: 2025-06-30", new)
+    assert [(f.code, f.file) for f in lint(edited.parent) if f.severity == "error"] == [(code, edited)]
