@@ -846,6 +846,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                        "criterion '{id}' reads {op}: qualitative must be {value}"),
     "rc.bool_equals": ("'{fact}' là có hoặc không: so sánh bằng equals", "'{fact}' is true or false: compare it "
                        "with equals"),
+    "rc.parameter": ("tham số {name}: ", "parameter {name}: "),
     "rc.cannot_compare": ("không so sánh được '{value}' với '{fact}' ({kind}): {problem}",
                           "'{value}' cannot be compared with '{fact}' ({kind}): {problem}"),
     "rc.expected_one_of": ("cần một trong {choices}", "expected one of {choices}"),

@@ -234,15 +234,20 @@ def _check_leaf(rules: RuleVersion, leaf: Leaf, loc: tuple) -> Iterator[Problem]
 def _check_comparison(rules: RuleVersion, fact: str, key: str, value: Value,
                       loc: tuple) -> Iterator[Problem]:
     kind = FACT_TYPES[rules.facts[fact].op]
+    where = (*loc, key)
     if isinstance(value, ParamRef):
         if value.param not in rules.parameters:
             yield _unknown_parameter((*loc, key, "param"), value.param, rules)
             return
+        # a parameter's wrong value is said at the parameter, which is what to fix
+        where, named = ("parameters", value.param, "value"), value.param
         value = rules.parameters[value.param].value
     if key != "equals" and kind == "bool":
         yield (*loc, key), t("rc.bool_equals", fact=fact), None, "invalid"
     elif (problem := _check_value(value, kind)) is not None:
-        yield (*loc, key), t("rc.cannot_compare", value=value, fact=fact, kind=kind, problem=problem), None, "invalid"
+        message = t("rc.cannot_compare", value=value, fact=fact, kind=kind, problem=problem)
+        yield where, (t("rc.parameter", name=named) + message if where[0] == "parameters" else message), None, \
+            "invalid"
 
 
 def award_needs(rules: RuleVersion) -> dict[str, set[str]]:

@@ -86,6 +86,15 @@ def test_broken_rule_file_fails_at_load_with_file_and_line(tmp_path, old, new, w
     assert_one_line_error(lambda: evaluate(load_dataset(SMALL), 2024, rules=root), where, words)
 
 
+def test_a_parameter_that_cannot_be_compared_is_said_at_the_parameter(tmp_path):
+    parameter = "  ldtt_min_months_recruited:\n    value: "
+    root = _pack_with(tmp_path, parameter + "6", parameter + "sáu")
+    text = (root / "vn" / "2024.yaml").read_text(encoding="utf-8")
+    error = assert_one_line_error(lambda: evaluate(load_dataset(SMALL), 2024, rules=root), str(root),
+                                  ["parameter ldtt_min_months_recruited: 'sáu' cannot be compared"])
+    assert error.line == _line_of(text, "value: sáu")
+
+
 def test_error_line_points_at_the_offending_key(tmp_path):
     root = _pack_with(tmp_path, "fact: rating\n        at_least: HTT", "fact: ratng\n        at_least: HTT")
     text = (root / "vn" / "2024.yaml").read_text(encoding="utf-8")
