@@ -67,6 +67,12 @@ class Coverage:
     def gaps(self) -> tuple[CriterionCoverage, ...]:
         return tuple(c for c in self.criteria if c.missing)
 
+    @property
+    def unevaluated(self) -> tuple[str, ...]:
+        """The versions no checked verdict read: all uncovered, as when only some case files were run."""
+        seen = {c.version for c in self.criteria if c.seen}
+        return tuple(dict.fromkeys(c.version for c in self.criteria if c.version not in seen))
+
 
 def _part(evaluation: Evaluation, verdict: AwardVerdict) -> str:
     if isinstance(evaluation.award(verdict.award).criteria, list):
@@ -180,6 +186,9 @@ def report(coverage: Coverage, limit: Threshold | None, lang: str) -> str:
                    percent=_percent(coverage.decided, lang)))
     lines.append(t("coverage.undecided", lang, n=sum("undecided" in c.seen for c in coverage.criteria), total=n,
                    percent=_percent(coverage.undecided, lang)))
+    if coverage.unevaluated:  # else a run of one folder of cases reads as rules badly covered
+        lines.append(t("coverage.unevaluated", lang, n=len(coverage.unevaluated),
+                       versions=", ".join(coverage.unevaluated)))
     if limit is not None:
         key = "coverage.below" if below(coverage, limit) else "coverage.meets"
         lines.append(t(key, lang, percent=_percent(coverage.decided, lang), min=_percent(limit.percent, lang),

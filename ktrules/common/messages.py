@@ -336,6 +336,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "coverage.col.undecided": ("Chưa thấy chưa xác định", "Never undecided"),
     "coverage.decided": ("Tiêu chí đã thấy cả đạt và không đạt: {n}/{total} ({percent}%)",
                          "Criteria seen both passed and failed: {n}/{total} ({percent}%)"),
+    "coverage.unevaluated": ("{n} phiên bản không có ca nào đánh giá, tính là chưa được kiểm thử: {versions} "
+                             "(chạy mọi tệp ca kiểm thử để có con số mà ngưỡng tối thiểu hướng tới)",
+                             "{n} versions no case evaluated count as untested: {versions} (run every case file "
+                             "for the figure the minimum is set for)"),
     "coverage.undecided": ("Tiêu chí đã thấy chưa xác định: {n}/{total} ({percent}%)",
                            "Criteria seen undecided: {n}/{total} ({percent}%)"),
     "coverage.meets": ("Đạt ngưỡng tối thiểu {min}% ({source})", "Meets the minimum of {min}% ({source})"),
