@@ -117,6 +117,10 @@ def _check_whole(evaluation: Evaluation, award: str) -> None:
     without the award, would rank a part as if it were the whole."""
     if evaluation.subjects:
         raise KtrulesError(t("err.rank.some_subjects", award=award), hint=t("err.rank.some_subjects.hint"))
+    years = evaluation.award(award).years
+    if years is not None and evaluation.period not in years:
+        raise KtrulesError(t("err.rank.not_given", award=award, period=evaluation.period),
+                           hint=t("err.rank.not_given.hint", years=", ".join(map(str, years))))
     if award not in evaluation.awards:
         raise KtrulesError(t("err.rank.not_evaluated", award=award), hint=t("err.rank.not_evaluated.hint", award=award))
 

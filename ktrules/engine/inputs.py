@@ -140,6 +140,9 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
 
 def _assessment_hint(key: str, keys: Collection[str], names: dict[str, str]) -> str:
     """One written in words (a sheet's) is told the names, which hold commas, set apart; a key, the keys."""
+    named_keys = {folded(name): key for key, name in _unshared(names).items()}
+    if folded(key) in named_keys:  # a sheet's name, in YAML or JSON, which take keys
+        return t("err.assessment.by_key", code=named_keys[folded(key)])
     if " " not in key or not names:
         return suggest_or_list(key, keys)
     named = sorted(_unshared(names).values())

@@ -214,3 +214,11 @@ def test_a_ranking_of_part_of_the_agency_is_refused_rather_than_read_as_the_whol
                           ["CSTDCS", "subjects"])
     assert_one_line_error(lambda: rank(evaluate(dataset, 2023, awards=["LDTT"]), "CSTDCS"), "",
                           ["CSTDCS", "awards"])
+
+
+def test_ranking_an_award_the_year_does_not_give_names_the_years_it_is_given():
+    result = CliRunner().invoke(cli, ["rank", str(ROOT / "fixtures" / "datasets" / "campaigns" / "bac-kan-ntm.yaml"),
+                                      "--period", "2024", "--campaign", "bac-kan-ntm-2021-2025",
+                                      "--award", "GIAY_KHEN_NTM_SO_TONG_KET", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "GIAY_KHEN_NTM_SO_TONG_KET is not given in 2024; choose a period among 2023, 2025" in result.output

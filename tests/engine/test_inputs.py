@@ -75,3 +75,11 @@ def test_a_broken_reference_in_json_on_one_line_names_its_place_not_only_line_1(
     data["records"][1]["subject"] = "p999"
     assert_one_line_error(lambda: load_upload("dataset.json", json.dumps(data, default=str).encode(), 2**20),
                           "dataset.json:1: records[1].subject: ", ["p999"])
+
+
+def test_an_assessment_written_by_its_sheet_name_in_yaml_is_told_its_key(tmp_path):
+    path = tmp_path / "records.yaml"
+    path.write_text(SMALL.read_text(encoding="utf-8").replace("assessments: {doan_ket: true}",
+                                                              'assessments: {"Nội bộ đoàn kết": true}'),
+                    encoding="utf-8")
+    assert_one_line_error(lambda: load_dataset(path), str(path), ["'Nội bộ đoàn kết'", "by its key: doan_ket"])
