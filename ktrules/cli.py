@@ -39,7 +39,7 @@ from ktrules.documents.report import (
     summary,
 )
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
-from ktrules.engine.evaluate import Evaluation, campaign_packs, evaluate, version_in_force
+from ktrules.engine.evaluate import Evaluation, campaign_packs, evaluate, rules_for, version_in_force
 from ktrules.engine.inputs import load_dataset
 from ktrules.engine.parallel import PARALLEL_FROM
 from ktrules.records.models import Dataset
@@ -125,9 +125,8 @@ def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign:
 
 
 def _records(dataset: Path, period: int, day: date | None, rules_dir: Path, campaign: str | None) -> Dataset:
-    """The records, read once the rules in force are found: with no version in force, a criterion the
-    records name would be refused as read by no rule, blaming the records for the rules."""
-    version_in_force(rules_dir, day or date(period, 12, 31), campaign)
+    """The records, read once the rules in force are found (`rules_for`)."""
+    rules_for(rules_dir, period, day, campaign)
     return load_dataset(dataset, rules_dir)
 
 

@@ -180,6 +180,12 @@ def version_in_force(rules: str | Path, as_of: date, campaign: str | None = None
     return _merged(version, select_version(_pack(root / include.pack), as_of)) if include else version
 
 
+def rules_for(rules: str | Path, period: int, as_of: date | None = None, campaign: str | None = None) -> LoadedVersion:
+    """The version a run of `period` reads, to be found before its records are read: with none in force, a
+    criterion the records name would be refused as read by no rule, blaming the records for the rules."""
+    return version_in_force(rules, as_of or date(period, 12, 31), campaign)
+
+
 @cache
 def _merged(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion:
     return merge_included(version, base)

@@ -17,8 +17,9 @@ from ktrules.common.reading import read_day
 from ktrules.council.ranking import rank
 from ktrules.documents.report import rank_rows, row, rule_rows
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
-from ktrules.engine.evaluate import evaluate
+from ktrules.engine.evaluate import evaluate, rules_for
 from ktrules.engine.inputs import load_upload
+from ktrules.records.models import Dataset
 from ktrules.rules import select_version
 from ktrules.server.problems import MEDIA_TYPE, PROBLEM, BadRequest, NotJson, lang_of
 from ktrules.server.state import Config
@@ -141,8 +142,14 @@ async def check(request: Request, settings: Config, period: Period, as_of: AsOf 
 def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> bytes:
     # processes as the command uses them (several from 2,000 people): forking is safe here, in a worker
     # process that runs one call at a time on one thread
-    records = load_upload(BODY_NAME, body, limit, options["rules"])
+    records = _records(body, limit, period, options)
     return b"".join(check_pieces(records, period, "json", lang, **options))
+
+
+def _records(body: bytes, limit: int, period: int, options: dict[str, Any]) -> Dataset:
+    """The body's records, read once the rules in force are found (`rules_for`), as the command reads them."""
+    rules_for(options["rules"], period, options["as_of"], options["campaign"])
+    return load_upload(BODY_NAME, body, limit, options["rules"])
 
 
 @router.post("/explain", operation_id="explain", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
@@ -157,7 +164,7 @@ async def explain(request: Request, settings: Config, period: Period, subject: S
 
 
 def explained(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> str:
-    evaluation = evaluate(load_upload(BODY_NAME, body, limit, options["rules"]), period, **options)
+    evaluation = evaluate(_records(body, limit, period, options), period, **options)
     subject = options["subjects"][0]
     return render([row(evaluation, v, lang) for v in subject_verdicts(evaluation, subject)], "json", {}) + "\n"
 
@@ -174,7 +181,7 @@ async def rank_award(request: Request, settings: Config, period: Period, award: 
 
 def ranked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any], award: str,
            bloc: str | None) -> str:
-    evaluation = evaluate(load_upload(BODY_NAME, body, limit, options["rules"]), period, **options)
+    evaluation = evaluate(_records(body, limit, period, options), period, **options)
     return render(rank_rows(rank(evaluation, award, bloc), lang), "json", {}) + "\n"
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import t
-from ktrules.engine.evaluate import Evaluation, evaluate
+from ktrules.engine.evaluate import Evaluation, evaluate, rules_for
 from ktrules.records.models import Dataset
 from ktrules.server.problems import without_folder
 
@@ -86,10 +86,11 @@ class Runs:
 
 
 def _evaluate(run: Run, read: Callable[[], Dataset], rules: str) -> None:
+    asked = run.asked
     try:
+        rules_for(rules, asked.period, asked.as_of, asked.campaign)  # as the command: the rules' error first
         dataset = read()
         run.people, run.phase = len(dataset.people), "evaluating"
-        asked = run.asked
         run.evaluation = evaluate(dataset, asked.period, as_of=asked.as_of, rules=rules, campaign=asked.campaign)
         run.phase = "done"
     except KtrulesError as exc:  # as the API says it: the rules folder's place on the server is not shown

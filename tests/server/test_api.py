@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -346,3 +347,15 @@ def test_an_error_in_one_request_does_not_touch_the_next(client: TestClient) -> 
         answers = list(pool.map(lambda b: client.post("/api/check?period=2024", content=b), [good, bad] * 4))
     assert [a.status_code for a in answers] == [200, 422] * 4
     assert all(a.text == expected for a in answers[::2])
+
+
+def test_rules_with_no_version_in_force_are_the_error_given_before_the_body_is_read(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES, rules)
+    (rules / "vn" / "2017.yaml").unlink()  # the 2023 campaign includes what vn/2017 held
+    with TestClient(create_app(Settings.load(rules, None, 50, 1)), raise_server_exceptions=False) as client:
+        answer = client.post("/api/check?period=2023&campaign=tay-ninh-2023&lang=en",
+                             content=body(DATASETS / "campaigns" / "tay-ninh-2023.yaml"),
+                             headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert "no rule version of pack 'vn' is in force on 2023-12-31" in answer.json()["detail"]
