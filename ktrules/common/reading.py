@@ -367,6 +367,12 @@ def dotted(loc: Iterable[str | int]) -> str:
     return out
 
 
+def placed(message: str, path: Path | None, loc: Sequence[str | int]) -> str:
+    """A problem with its place (`records[200].subject`) where a line does not find it: in data a program
+    holds (no `path`), and in JSON, often one line of many thousand characters."""
+    return f"{dotted(loc)}: {message}" if loc and (path is None or path.suffix.lower() == ".json") else message
+
+
 def validation_error(exc: ValidationError, path: Path | None, vocabulary: Iterable[str],
                      prefix: Sequence[str | int] = (), document: Any = None,
                      guide: str = "docs/records.md", missing: Mapping[str, str] | None = None) -> KtrulesError:
@@ -387,9 +393,7 @@ def validation_error(exc: ValidationError, path: Path | None, vocabulary: Iterab
     more = t("err.more", n=len(errors) - 1) if len(errors) > 1 else ""
     hint = None
     if first["type"] == "extra_forbidden":
-        message = t("err.unknown_key", name=key)
-        if path is None and len(loc) > 1:  # no line to find it by
-            message = f"{dotted(loc[:-1])}: {message}"
+        message = placed(t("err.unknown_key", name=key), path, loc[:-1])
         hint = suggest(str(key), vocabulary) or t("err.unknown_key.hint", guide=guide)
     elif first["type"] == "missing":
         message = t("err.missing_key", where=_holder(loc, document), name=key)

@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 
 from ktrules.common.errors import KtrulesError, suggest, suggest_or_list
 from ktrules.common.messages import t
-from ktrules.common.reading import dotted, line_of
-from ktrules.records.models import Dataset, checked_data, dataset_from_file, placed, sound_dataset
+from ktrules.common.reading import line_of, placed
+from ktrules.records.models import Dataset, checked_data, dataset_from_file, sound_dataset
 from ktrules.records.sheets import folded
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, AchievementsFact, AssessmentFact, leaves, load_pack
 
@@ -59,10 +59,7 @@ def dataset_from_data(data: Mapping[str, Any], rules: str | Path = DEFAULT_RULES
     """A dataset a program holds as the contract's mapping (read from its own database, say), validated and
     checked as `load_dataset` checks a file. `Dataset.model_validate` alone checks no reference: a person
     of a unit that does not exist would fail evaluation. Errors name the place in the mapping."""
-    dataset = checked_data(data)
-    for loc, message, hint in unread_keys(dataset, rules):
-        raise KtrulesError(f"{dotted(loc)}: {message}", hint=hint)
-    return dataset
+    return check_vocabulary(checked_data(data), None, rules)
 
 
 @cache
@@ -191,11 +188,12 @@ def _awards_given(dataset: Dataset, awards: dict[str, frozenset[str]], campaigns
                                            subject=item.subject), t("err.award_kind.hint")
 
 
-def check_vocabulary(dataset: Dataset, path: Path, rules: str | Path = DEFAULT_RULES,
+def check_vocabulary(dataset: Dataset, path: Path | None, rules: str | Path = DEFAULT_RULES,
                      prefix: tuple[str | int, ...] = ()) -> Dataset:
-    """Refuse a dataset whose records name what no rule reads, at the first one's line."""
+    """Refuse a dataset whose records name what no rule reads, at the first one's line (at its place in
+    data a program holds: no `path`)."""
     for loc, message, hint in unread_keys(dataset, rules):
-        located = path.suffix.lower() in (".yaml", ".yml", ".json") and path.is_file()
+        located = path is not None and path.suffix.lower() in (".yaml", ".yml", ".json") and path.is_file()
         raise KtrulesError(placed(message, path, loc), file=path,
                            line=line_of(path, (*prefix, *loc)) if located else None, hint=hint)
     return dataset

@@ -29,11 +29,11 @@ from ktrules.common.messages import short_date, t
 from ktrules.common.reading import (
     PRINTABLE,
     decoded,
-    dotted,
     json_model,
     line_of,
     load_model,
     parse_document,
+    placed,
     validation_error,
 )
 from ktrules.common.vocabulary import (
@@ -529,12 +529,6 @@ def check_dataset(dataset: Dataset, path: Path, prefix: tuple[str | int, ...] = 
     return dataset
 
 
-def placed(message: str, path: Path, loc: tuple[str | int, ...]) -> str:
-    """A problem of a JSON file with its place (`records[200].subject`): a program's JSON is often one
-    line of many thousand characters, where a line number finds nothing."""
-    return f"{dotted(loc)}: {message}" if path.suffix.lower() == ".json" else message
-
-
 def dataset_from_file(path: Path) -> Dataset:
     """Read and validate a dataset file in the contract's format (YAML or JSON)."""
     with no_collection():
@@ -577,7 +571,7 @@ def checked_data(data: Any) -> Dataset:
         except ValidationError as exc:
             raise validation_error(exc, None, _vocabulary(), document=data) from None
     for loc, message, hint in dataset.problems():
-        raise KtrulesError(f"{dotted(loc)}: {message}", hint=hint or t("ds.fix_id"))
+        raise KtrulesError(placed(message, None, loc), hint=hint or t("ds.fix_id"))
     return dataset
 
 

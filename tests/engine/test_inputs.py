@@ -83,3 +83,10 @@ def test_an_assessment_written_by_its_sheet_name_in_yaml_is_told_its_key(tmp_pat
                                                               'assessments: {"Nội bộ đoàn kết": true}'),
                     encoding="utf-8")
     assert_one_line_error(lambda: load_dataset(path), str(path), ["'Nội bộ đoàn kết'", "by its key: doan_ket"])
+
+
+def test_an_unknown_key_in_json_on_one_line_names_its_place():
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    data["people"][1]["gendr"] = "male"
+    assert_one_line_error(lambda: load_upload("dataset.json", json.dumps(data, default=str).encode(), 2**20),
+                          "dataset.json:1: people[1]: ", ["'gendr'", "did you mean 'gender'"])
