@@ -96,6 +96,7 @@ class Pool:
         self.waiting: deque[asyncio.Future[_Worker]] = deque()  # calls waiting for a worker, first come first
         self.everyone: set[_Worker] = set()
         self.starting: set[asyncio.Future[None]] = set()
+        self.closing = False
 
     async def open(self) -> None:
         # a worker that cannot start stops the server's start, not a request
@@ -105,6 +106,8 @@ class Pool:
     async def _acquire(self) -> _Worker:
         if self.idle:  # none waits while one is idle
             return self.idle.popleft()
+        if not self.everyone and not self.starting:  # none would ever come: a 503, not a call kept for ever
+            raise WorkerLost("no worker process is running; the server's log says why")
         waiter = asyncio.get_running_loop().create_future()
         self.waiting.append(waiter)
         try:
@@ -168,6 +171,8 @@ class Pool:
 
     def _lost(self, worker: _Worker) -> None:
         self._drop(worker)
+        if self.closing:
+            return
         replacing = asyncio.ensure_future(self._replace())
         self.starting.add(replacing)  # held until done: the loop keeps only a weak reference to a task
         replacing.add_done_callback(self.starting.discard)
@@ -177,6 +182,10 @@ class Pool:
             self._release(await self._start())
         except Exception:  # the server goes on with one worker fewer, and says so in its log
             log.exception("a worker process could not be started again")
+            if not self.everyone:  # none left: the calls waiting are answered, not kept for ever
+                while self.waiting:
+                    if not (waiter := self.waiting.popleft()).done():
+                        waiter.set_exception(WorkerLost("no worker process is running; the server's log says why"))
 
     def _drop(self, worker: _Worker) -> None:
         self.everyone.discard(worker)
@@ -187,10 +196,14 @@ class Pool:
             worker.process.join()
 
     async def close(self) -> None:
+        self.closing = True
         for starting in list(self.starting):
             starting.cancel()
         for worker in list(self.everyone):
-            worker.channel.close()  # the worker reads the end of its input and stops
+            # the worker reads the end of its input and stops; a call still reading its answer meets the end
+            # of it, where a closed socket would leave it waiting
+            with suppress(OSError):
+                worker.channel.shutdown(socket.SHUT_RDWR)
         for worker in list(self.everyone):
             await asyncio.to_thread(worker.process.join, 10)
             self._drop(worker)

@@ -84,6 +84,7 @@ def test_calls_get_a_free_worker_in_the_order_they_came() -> None:
     took the worker first, and under load some requests waited seconds."""
     async def order() -> list[str]:
         pool, worker = workers.Pool(1, DEFAULT_RULES), object()
+        pool.everyone.add(worker)  # type: ignore[arg-type]
         pool._release(worker)  # type: ignore[arg-type]
         taken = await pool._acquire()
         served: list[str] = []
@@ -105,6 +106,7 @@ def test_calls_get_a_free_worker_in_the_order_they_came() -> None:
 def test_a_call_given_up_while_waiting_passes_the_worker_on() -> None:
     async def handed() -> bool:
         pool, worker = workers.Pool(1, DEFAULT_RULES), object()
+        pool.everyone.add(worker)  # type: ignore[arg-type]
         pool._release(worker)  # type: ignore[arg-type]
         taken = await pool._acquire()
         given_up, next_one = asyncio.ensure_future(pool._acquire()), asyncio.ensure_future(pool._acquire())
@@ -113,3 +115,10 @@ def test_a_call_given_up_while_waiting_passes_the_worker_on() -> None:
         given_up.cancel()
         return await asyncio.wait_for(next_one, 5) is worker
     assert asyncio.run(handed())
+
+
+def test_a_call_when_no_worker_is_left_is_answered_not_kept_waiting() -> None:
+    async def answered() -> None:
+        await workers.Pool(1, DEFAULT_RULES)._acquire()
+    with pytest.raises(workers.WorkerLost):
+        asyncio.run(asyncio.wait_for(answered(), 5))
