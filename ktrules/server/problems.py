@@ -37,9 +37,6 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                                                   "rule pack's file from the rules folder on (`vn/2024.yaml`)."},
         "line": {"type": "integer", "description": "The line of `file`."},
         "hint": {"type": "string", "description": "What to do, also at the end of `detail`."},
-        "errors": {"type": "array", "items": {"type": "string"},
-                   "description": "Every problem found in the same reading, one line each, the first included; "
-                                  "only when there are others."},
     },
 }
 
@@ -84,12 +81,9 @@ def from_error(exc: KtrulesError, lang: str, rules: Path | None = None) -> JSONR
     `vn/2024.yaml`): a caller learns which pack, never where the server keeps it."""
     status = _status_of(exc)
     detail, file, hint = str(exc), exc.file, exc.hint
-    # several problems found in one reading: each one's line, as the command prints them
-    errors = exc.lines() if exc.more else None
     if rules is not None:
         detail, file, hint = (without_folder(text, rules) for text in (detail, file, hint))
-        errors = errors and [str(without_folder(line, rules)) for line in errors]
-    return problem(status, detail, lang, file=file, line=exc.line, hint=hint, errors=errors)
+    return problem(status, detail, lang, file=file, line=exc.line, hint=hint)
 
 
 def _status_of(exc: KtrulesError) -> int:

@@ -58,12 +58,10 @@ class Failure:
     line: int | None
     hint: str | None
     too_large: bool
-    more: tuple[Failure, ...] = ()  # the other problems of the same reading, which the answer lists too
 
     def error(self) -> KtrulesError:
         kind = UploadTooLarge if self.too_large else KtrulesError
-        return kind(self.message, file=self.file, line=self.line, hint=self.hint,
-                    more=[other.error() for other in self.more])
+        return kind(self.message, file=self.file, line=self.line, hint=self.hint)
 
 
 @dataclass(frozen=True)
@@ -289,5 +287,4 @@ def _guarded(lang: str, task: Callable[..., T], *args: Any) -> T | Failure | Cra
 
 
 def _failure(exc: KtrulesError) -> Failure:
-    return Failure(exc.message, exc.file, exc.line, exc.hint, isinstance(exc, UploadTooLarge),
-                   tuple(_failure(other) for other in exc.more))
+    return Failure(exc.message, exc.file, exc.line, exc.hint, isinstance(exc, UploadTooLarge))

@@ -32,12 +32,3 @@ def test_paths_under_the_rules_folder_are_made_relative_and_others_kept() -> Non
     assert problem["detail"] == "vn/2024.yaml:3: no rule under rules reads it; see vn"
     kept = json.loads(from_error(KtrulesError("bad", file="dataset.json"), "en", rules).body)
     assert kept["file"] == "dataset.json" and kept["detail"] == "dataset.json: bad"
-
-
-def test_every_problem_of_a_reading_is_listed_apart() -> None:
-    rules = DEFAULT_RULES.resolve()
-    error = KtrulesError("first", file=rules / "vn" / "2024.yaml", line=3,
-                         more=[KtrulesError("second", file=rules / "vn" / "2024.yaml", line=9)])
-    problem = json.loads(from_error(error, "en", rules).body)
-    assert problem["errors"] == ["vn/2024.yaml:3: first", "vn/2024.yaml:9: second"]
-    assert "errors" not in json.loads(from_error(KtrulesError("alone"), "en", rules).body)

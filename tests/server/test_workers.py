@@ -11,7 +11,6 @@ import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
 
-from ktrules.common.errors import KtrulesError
 from ktrules.rules import DEFAULT_RULES
 from ktrules.server import workers
 from ktrules.server.app import create_app
@@ -38,19 +37,6 @@ def test_a_worker_that_ends_during_a_call_fails_that_call_only() -> None:
                 await workers.run(pool, os._exit, 3)
             return await workers.run(pool, str.upper, "went on")
     assert asyncio.run(calls()) == "WENT ON"
-
-
-def several_problems(name: str) -> None:
-    raise KtrulesError("first", file=name, line=2, more=[KtrulesError("second", file=name, line=5)])
-
-
-def test_a_user_error_comes_back_with_every_problem_found_with_it() -> None:
-    async def call() -> KtrulesError:
-        async with workers.start(1, DEFAULT_RULES) as pool:
-            with pytest.raises(KtrulesError) as raised:
-                await workers.run(pool, several_problems, "dataset.json")
-            return raised.value
-    assert asyncio.run(call()).lines() == ["dataset.json:2: first", "dataset.json:5: second"]
 
 
 def test_a_call_whose_worker_ends_is_answered_503_to_be_retried(caplog: pytest.LogCaptureFixture) -> None:
