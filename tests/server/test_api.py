@@ -110,7 +110,7 @@ def test_rules_health_and_the_schema(client: TestClient) -> None:
     refusals = [answer for op in operations.values() for status, answer in op["responses"].items() if status >= "4"]
     assert refusals and all(answer["content"] == {"application/problem+json": {"schema": {
         "$ref": "#/components/schemas/Problem"}}} for answer in refusals)
-    assert {"type", "title", "status", "detail", "file", "line", "hint", "errors"} <= \
+    assert {"type", "title", "status", "detail", "file", "line", "hint"} <= \
         schema["components"]["schemas"]["Problem"]["properties"].keys()
     assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     described = {(path, p["name"]): p.get("description") for path, item in schema["paths"].items()
