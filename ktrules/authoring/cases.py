@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ktrules.common.errors import KtrulesError, RulesError, suggest, suggest_or_list
-from ktrules.common.messages import t
+from ktrules.common.messages import LANGUAGE, t
 from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.common.writing import MARKS, make_folder, write_atomically
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, Evaluation, campaign_ids, evaluate
@@ -139,8 +139,11 @@ def _check(case: Case, evaluation: Evaluation, path: Path, prefix: tuple) -> lis
 
 
 def _word(result: str) -> str:
-    """A verdict or a criterion's result as a failure line says it: in Vietnamese words, not the case file's."""
-    return t(f"cases.word.{result}")
+    """A verdict or a criterion's result as a failure line says it: in Vietnamese words, lower-cased within
+    the line; in English the case file's own word."""
+    if result == "absent":
+        return t("cases.absent")
+    return t(result).lower() if LANGUAGE.get() == "vi" else result
 
 
 def _refuse_unknown(exp: Expectation, evaluation: Evaluation, path: Path, loc: tuple) -> None:
