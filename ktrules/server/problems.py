@@ -49,7 +49,9 @@ class NotJson(KtrulesError):
     """A body the API cannot take: it reads a dataset as JSON only (415)."""
 
 
-API_PATHS = ("/api", "/openapi.json")  # what programs call; the rest are pages for a browser
+def is_api(path: str) -> bool:
+    """What programs call (the JSON API and its schema); the rest are pages for a browser."""
+    return path in ("/api", "/openapi.json") or path.startswith("/api/")
 
 
 def lang_of(request: Request) -> str:
@@ -57,7 +59,7 @@ def lang_of(request: Request) -> str:
     Vietnamese. The API's is its `lang` parameter alone: the worker writes the detail in that language,
     and a cookie left by the pages gave an answer with a title in one language and a detail in another."""
     asked = request.query_params.get("lang")
-    if not asked and not request.url.path.startswith(API_PATHS):
+    if not asked and not is_api(request.url.path):
         asked = request.cookies.get("lang")
     return asked if asked in LANGS else "vi"
 
@@ -116,7 +118,7 @@ def install(app: FastAPI, page: Page) -> None:
 
 def _for_browser(request: Request, status: int) -> bool:
     """A page (not the API) asked for by a browser: an error there is a page, not JSON."""
-    return (status >= 400 and not request.url.path.startswith(API_PATHS)
+    return (status >= 400 and not is_api(request.url.path)
             and "text/html" in request.headers.get("accept", ""))
 
 

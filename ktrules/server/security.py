@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ktrules.common.messages import t
-from ktrules.server.problems import lang_of, problem
+from ktrules.server.problems import is_api, lang_of, problem
 
 TOKEN_COOKIE = "ktrules_token"
 CSRF_COOKIE = "ktrules_csrf"
@@ -96,7 +96,7 @@ class TokenGuard:
             return await self.app(scope, receive, send)
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         in_address = dict(query).get("token")
-        api = scope["path"].startswith("/api/")
+        api = is_api(scope["path"])
         if not api and same(in_address, self.token):
             rest = urlencode([(k, v) for k, v in query if k != "token"])
             response = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), status_code=303)
