@@ -144,11 +144,7 @@ def _may_repeat_a_key(text: str, data: Any) -> bool:
     otherwise the answer is True and the standard library checks every object."""
     if "\\u00" in text or _SPACE_BEFORE_COLON.search(text):
         return True
-    try:
-        again = orjson.dumps(data)
-    except TypeError:  # orjson writes at most 254 levels; deeper than MAX_DEPTH is refused before
-        raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text)) from None
-    return text.count('":') != again.count(b'":')
+    return text.count('":') != orjson.dumps(data).count(b'":')  # orjson writes 254 levels: more than MAX_DEPTH
 
 
 def _no_key_twice(raw: bytes, keys: int) -> bool:
@@ -232,13 +228,6 @@ def _check_depth(text: str) -> None:
                 sizes[anchor] = expanded - before + 1
         if expanded > 10 * events + 100_000:
             raise _Refused(t("err.aliases"), event.start_mark.line + 1)
-
-
-def check_depth(data: Any, path: Path) -> None:
-    """Refuse a parsed document nested deeper than MAX_DEPTH: JSON's own limit is near 1,000 levels,
-    deeper than the recursive rule models can check."""
-    if _too_deep(data):
-        raise KtrulesError(t("err.too_deep", depth=MAX_DEPTH), file=path, hint=t("err.fix_line"))
 
 
 def _too_deep(data: Any) -> bool:

@@ -172,7 +172,6 @@ FACT_TYPES: dict[str, str] = {
 }
 QUALITATIVE_OPS = {"assessment", "achievements"}
 ORDINALS = {"rating": RATING_RANK, "discipline": DISCIPLINE_RANK}
-AWARD_OPS = {"verdict", "consecutive_years", "years_holding", "member_share", "member_count"}
 HISTORY_OPS = {"consecutive_years", "years_holding"}
 # Operators that read what only one kind of subject has (a person's recruitment, a unit's members).
 OP_KIND = {"months_since_recruitment": "individual", "months_worked": "individual", "initiatives": "individual",

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ktrules.common.errors import KtrulesError, RulesError, suggest
 from ktrules.common.messages import short_date, t
-from ktrules.common.reading import check_depth, line_of, read_document, validation_error
+from ktrules.common.reading import line_of, read_document, validation_error
 from ktrules.rules.checking import award_needs, award_stages, type_check, vocabulary
 from ktrules.rules.models import LoadedVersion, PackInfo, RuleVersion
 
@@ -22,8 +22,7 @@ NATIONAL_PACK = "vn"
 RULES_GUIDE = "docs/rule-files.md"  # where an unknown key of a rule file is looked up
 
 def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
-    data = read_document(path)
-    check_depth(data, path)  # the models of criteria nest: a JSON file could otherwise nest them 900 deep
+    data = read_document(path)  # nesting deeper than the criteria may is refused there, YAML and JSON alike
     if not isinstance(data, dict):
         raise KtrulesError(t("err.pack.top_mapping"), file=path, line=1)
     try:
