@@ -18,7 +18,7 @@ from ktrules.authoring import diff as differ
 from ktrules.common import command_line
 from ktrules.common.command_line import Between, GivenPath
 from ktrules.common.errors import KtrulesError
-from ktrules.common.messages import LANGS, LANGUAGE, t
+from ktrules.common.messages import LANGS, LANGUAGE, counted, t
 from ktrules.common.output import FORMATS, render
 from ktrules.common.reading import read_day
 from ktrules.common.writing import refuse_inputs, refuse_to_replace
@@ -278,7 +278,7 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
         updated = [cases.updated_case(path, rules_dir) for path in files]  # all checked before any is written
         for case, path in zip(updated, files, strict=True):
             cases.write_case(case, path)
-        click.echo(t("cases.updated", lang, n=len(files)), err=True)
+        click.echo(counted("cases.updated", len(files), lang), err=True)
         return
     with_coverage = with_coverage or minimum is not None
     limit = coverage_of.threshold(minimum) if with_coverage else None  # a bad pyproject fails before any output
@@ -299,7 +299,7 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
         too_low = limit is not None and coverage_of.below(measured, limit)
     refused = sum(r.refused for r in results)
     if refused:  # bad input: exit 2, as every command refuses it, after the cases that ran
-        click.echo(t("cases.refused_count" + ".one" * (refused == 1), lang, n=refused), err=True)
+        click.echo(counted("cases.refused_count", refused, lang), err=True)
         sys.exit(2)
     if failed or too_low:
         sys.exit(1)
@@ -345,7 +345,7 @@ def schema() -> None:
 @cli.command("lint")
 @click.argument("rules_dir", required=False, type=GivenPath(file_okay=False, path_type=Path), default=None)
 @click.option("--rules", "rules_option", type=GivenPath(file_okay=False, path_type=Path), default=None,
-              help="Folder of rule packs, as the argument (as every other command takes it).")
+              help="The rules folder, instead of the argument (as other commands take it).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="How the result is printed.")
 @click.option("--lang", type=click.Choice(LANGS), default="vi", show_default=True, help="Language of the output.")
@@ -376,9 +376,9 @@ def lint_rules(rules_dir: Path | None, rules_option: Path | None, fmt: str, lang
     if rows or fmt != "table":
         click.echo(render(rows, fmt, columns, widths={"message": 80}))
     # after JSON or CSV the totals go to stderr, so that stdout stays a document a script can read
-    tail = [t("lint.summary", lang, errors=t("lint.errors" + ".one" * (report.errors == 1), lang, n=report.errors),
-              warnings=t("lint.warnings" + ".one" * (report.warnings == 1), lang, n=report.warnings))]
-    tail += [t("lint.unverified" + ".one" * (n == 1), lang, version=label, n=n)
+    tail = [t("lint.summary", lang, errors=counted("lint.errors", report.errors, lang),
+              warnings=counted("lint.warnings", report.warnings, lang))]
+    tail += [counted("lint.unverified", n, lang, version=label)
              for label, n in report.unverified.items()]
     click.echo(("\n" if rows and fmt == "table" else "") + "\n".join(tail), err=fmt != "table")
     if report.errors:
@@ -520,7 +520,7 @@ def freeze(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, c
     case = cases.frozen_case(evaluation, dataset, out, name=name, as_of=as_of.date() if as_of else None,
                              rules=rules_dir, campaign=campaign)
     cases.write_case(case, out)
-    click.echo(t("freeze.written", lang, n=len(case["expect"]), path=out))
+    click.echo(counted("freeze.written", len(case["expect"]), lang, path=out))
 
 
 @cli.command()

@@ -66,8 +66,10 @@ class Finding:
     values: Mapping[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "vi") -> str:
-        # dates as the reader writes them, but a value to write into the file (fix…) as YAML takes it
-        return t(self.key, lang, **{k: short_date(v, lang) if isinstance(v, date) and not k.startswith("fix") else v
+        # dates as the reader writes them, but a value to write into the file (fix…) as YAML takes it; a value
+        # in words (a suggestion) is made in the language asked for
+        return t(self.key, lang, **{k: v(lang) if callable(v) else
+                                    short_date(v, lang) if isinstance(v, date) and not k.startswith("fix") else v
                                     for k, v in self.values.items()})
 
     def as_dict(self, lang: str = "vi") -> dict[str, Any]:
@@ -332,7 +334,8 @@ def _campaigns_named(path: Path, rules: RuleVersion, root: Path) -> Iterator[Fin
     for name, spec in rules.facts.items():
         campaign = getattr(spec, "campaign", None)
         if campaign is not None and campaign not in known:
-            hint = suggest_or_list(campaign, known) if known else t("lint.unknown-campaign.none")
+            hint = (lambda lang, c=campaign: suggest_or_list(c, known, lang=lang)) if known else \
+                (lambda lang: t("lint.unknown-campaign.none", lang))
             yield Finding("error", path, line_of(path, ("facts", name, "campaign")), "unknown-campaign",
                           "lint.unknown-campaign", {"fact": name, "campaign": campaign, "folder": root / CAMPAIGNS,
                                                     "hint": hint})

@@ -151,8 +151,8 @@ VI: dict[str, str] = {
     "Date whose rules apply (YYYY-MM-DD or dd/mm/yyyy); default the period's last day.":
         "Ngày lấy quy định đang có hiệu lực (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định ngày cuối của năm xét.",
     "Folder of rule packs.": "Thư mục chứa các bộ quy định.",
-    "Folder of rule packs, as the argument (as every other command takes it).":
-        "Thư mục chứa các bộ quy định, như đối số (như mọi lệnh khác nhận).",
+    "The rules folder, instead of the argument (as other commands take it).":
+        "Thư mục quy định, thay cho đối số (như tùy chọn --rules của các lệnh khác).",
     "Language of verdicts and reports.": "Ngôn ngữ của kết quả và báo cáo (vi: tiếng Việt, en: tiếng Anh).",
     "A campaign pack id (see `ktrules campaigns`); default the national awards.":
         "Mã bộ quy định phong trào (xem `ktrules campaigns`); mặc định các danh hiệu, hình thức của Luật.",

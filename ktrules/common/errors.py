@@ -66,13 +66,13 @@ def _one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def suggest_or_list(word: str, choices: Iterable[str], shown: int = 12) -> str:
+def suggest_or_list(word: str, choices: Iterable[str], shown: int = 12, lang: str | None = None) -> str:
     """A 'did you mean' hint, else the first `shown` choices: a hint always says what would be accepted."""
     from ktrules.common.messages import t  # here: messages may one day raise a KtrulesError
 
     listed = sorted(set(choices))
     more = " …" if len(listed) > shown else ""
-    return suggest(word, listed) or t("err.known", ids=", ".join(listed[:shown]) + more)
+    return suggest(word, listed, lang) or t("err.known", lang, ids=", ".join(listed[:shown]) + more)
 
 
 def suggest(word: str, choices: Iterable[str], lang: str | None = None, cutoff: float = 0.6) -> str | None:

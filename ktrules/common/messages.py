@@ -205,6 +205,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                            "{where}: no criterion '{criterion}' any more (removed from the rules, or misspelt)"),
     "cases.updated": ("Đã ghi lại {n} tệp ca kiểm thử với kết quả hiện nay",
                       "Rewrote {n} case files with today's verdicts"),
+    "cases.updated.one": ("Đã ghi lại 1 tệp ca kiểm thử với kết quả hiện nay",
+                          "Rewrote 1 case file with today's verdicts"),
     "value.between": ("trong khoảng {low} đến {high}", "between {low} and {high}"),
     # ktrules lint
     "lint.col.where": ("Vị trí", "Location"),
@@ -345,6 +347,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "freeze.name": ("Năm {period}, theo quy định {version}, {org} có các kết quả đã cố định dưới đây",
                     "In {period}, under rules {version}, {org} gets the verdicts frozen below"),
     "freeze.written": ("Đã ghi {n} kết quả vào {path}", "Wrote {n} verdicts to {path}"),
+    "freeze.written.one": ("Đã ghi 1 kết quả vào {path}", "Wrote 1 verdict to {path}"),
     # ktrules template
     "template.written": ("Đã tạo {path}: điền các trang tính (thay dòng ví dụ), rồi chạy: ktrules check {path} "
                          "--period <năm>",
@@ -1045,6 +1048,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                          "cite: the document, article and clause it implements"),
     "err.use": ("dùng {expected}", "use {expected}"),
     "err.more": (" (và {n} lỗi khác)", " ({n} more problems)"),
+    "err.more.one": (" (và 1 lỗi khác)", " (1 more problem)"),
     "err.not_mapping": ("đầu tệp phải là các cặp khóa: giá trị", "expected a mapping of keys at the top of the file"),
     "ds.id_twice": ("mã '{value}' dùng hai lần", "id '{value}' is used twice"),
     "ds.id_twice.hint": ("mỗi mã chỉ dùng một lần", "ids must be unique"),
@@ -1294,7 +1298,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "the API takes a dataset as JSON only (the body sent: {kind})"),
     "err.api.zip": ("nội dung gửi là một sổ tính hoặc tệp zip (bắt đầu bằng 'PK'), API không đọc loại tệp này",
                     "the body is a workbook or zip file (it starts with 'PK'), which the API does not read"),
-    "err.api.encoding": ("máy chủ không nhận nội dung nén hay mã hoá (Content-Encoding: {encoding})",
+    "err.api.encoding": ("máy chủ không nhận nội dung nén hay mã hóa (Content-Encoding: {encoding})",
                          "the content encoding '{encoding}' is not supported"),
     "err.api.encoding.hint": ("gửi dữ liệu không nén", "send the body uncompressed"),
     "err.api.empty": ("thân yêu cầu trống", "the request body is empty"),
@@ -1348,6 +1352,11 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     lang = lang or LANGUAGE.get()
     vi, en = _MESSAGES[key]
     return (en if lang == "en" else vi).format(**values)
+
+
+def counted(key: str, n: int, lang: str | None = None, **values: object) -> str:
+    """`t` of a message that counts `n` things: `key.one` for one (English says 'one problem')."""
+    return t(f"{key}.one" if n == 1 and f"{key}.one" in _MESSAGES else key, lang, n=n, **values)
 
 
 def short_date(day: date, lang: str | None = None) -> str:

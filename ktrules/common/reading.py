@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ktrules.common.errors import KtrulesError, os_reason, suggest
-from ktrules.common.messages import LANGUAGE, short_date, short_number, t
+from ktrules.common.messages import LANGUAGE, counted, short_date, short_number, t
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
@@ -379,7 +379,7 @@ def validation_error(exc: ValidationError, path: Path | None, vocabulary: Iterab
     first = errors[0]
     loc = first["loc"]
     key = loc[-1] if loc else ""
-    more = t("err.more", n=len(errors) - 1) if len(errors) > 1 else ""
+    more = counted("err.more", len(errors) - 1) if len(errors) > 1 else ""
     hint = None
     if first["type"] == "extra_forbidden":
         message = placed(t("err.unknown_key", name=key), path, loc[:-1])

@@ -376,9 +376,9 @@ class _Builder:
                 raise table.error(t("wb.empty"), t("wb.pair.hint", a=pair[0], b=pair[1]), number,
                                   pair[0] if a is None else pair[1])
             if group == "assessments":
-                a = self.assessments.get(folded(a), a)  # by its name as well as its key
+                written, a = a, self.assessments.get(folded(a), a)  # by its name as well as its key
                 if a in record.setdefault("assessments", {}):
-                    raise table.error(t("wb.assessed_twice", name=a), t("wb.keep_one"), number,
+                    raise table.error(t("wb.assessed_twice", name=written), t("wb.keep_one"), number,
                                       table.sheet.header("assessments.key"))
                 record["assessments"][a] = b
                 self.places[("records", index, "assessments", a)] = (table, number)

@@ -115,7 +115,7 @@ async def dataset_body(request: Request) -> bytes:
         raise NotJson(t("err.api.json_only", lang, kind=kind), hint=t("err.api.json_only.hint", lang))
     if not body or body.isspace():  # read as JSON, it was 'Expecting value' on a line there is not
         lang = lang_of(request)
-        raise KtrulesError(t("err.api.empty", lang), hint=t("err.api.empty.hint", lang))
+        raise KtrulesError(t("err.api.empty", lang), file=BODY_NAME, hint=t("err.api.empty.hint", lang))
     return body
 
 

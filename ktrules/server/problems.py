@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from ktrules.common.errors import KtrulesError
-from ktrules.common.messages import LANGS, LANGUAGE, t
+from ktrules.common.messages import LANGS, LANGUAGE, counted, t
 from ktrules.common.reading import value_problem
 from ktrules.engine.inputs import UploadTooLarge
 from ktrules.server.workers import WorkerLost
@@ -144,7 +144,7 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     day = first["type"].startswith("date_")
     said = t("val.date.query") if day else value_problem(first)
     return problem(400, t("err.query.invalid", place=first["loc"][0], name=where, problem=said)
-                   + shown + (t("err.more", n=more) if more else ""), lang,
+                   + shown + (counted("err.more", more) if more else ""), lang,
                    hint=t("err.option_date.hint" if day else "err.query.invalid.hint"))
 
 

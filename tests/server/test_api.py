@@ -207,7 +207,7 @@ def test_malformed_json_and_bad_options_are_problems(client: TestClient) -> None
     assert _problem(client.post("/api/check?lang=en&period=2024", content=b"[1, 2]"), 422)["line"] == 1
     for nothing in (b"", b" \n"):
         empty = _problem(client.post("/api/rank?lang=en&period=2024&award=LDTT", content=nothing), 422)
-        assert empty["detail"] == ("the request body is empty; send the dataset as JSON in the body, "
+        assert empty["detail"] == ("dataset.json: the request body is empty; send the dataset as JSON in the body, "
                                    "with 'Content-Type: application/json'")
     unknown = _problem(client.post("/api/check?lang=en&period=2024&award=LDT", content=body(SMALL)), 422)
     assert "did you mean 'LDTT'" in unknown["detail"]
