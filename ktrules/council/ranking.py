@@ -71,7 +71,7 @@ def ranking_of(evaluation: Evaluation, award: str) -> Ranking:
 def rank(evaluation: Evaluation, award: str, bloc: str | None = None) -> RankedList:
     """The award's eligible subjects in order, each with its score, rank and whether it is proposed."""
     rules = evaluation.version.rules
-    if award not in rules.awards:
+    if not isinstance(award, str) or award not in rules.awards:
         raise KtrulesError(t("err.award_not_in_version", award=award, version=evaluation.version.label),
                            hint=suggest_or_list(award, rules.awards))
     _check_whole(evaluation, award)
@@ -115,7 +115,7 @@ def rank(evaluation: Evaluation, award: str, bloc: str | None = None) -> RankedL
 def _check_whole(evaluation: Evaluation, award: str) -> None:
     """A ranking weighs every eligible subject against the quota of all: an evaluation of some subjects, or
     without the award, would rank a part as if it were the whole."""
-    if evaluation.subjects:
+    if evaluation.subjects or not evaluation.whole:
         raise KtrulesError(t("err.rank.some_subjects", award=award), hint=t("err.rank.some_subjects.hint"))
     years = evaluation.award(award).years
     if years is not None and evaluation.period not in years:

@@ -12,7 +12,7 @@ import math
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache, cached_property, lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -25,7 +25,7 @@ from ktrules.common.reading import read_day
 from ktrules.engine.columns import Column, Columns
 from ktrules.engine.facts import Context, Inferred, Reading
 from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
-from ktrules.records.models import Dataset
+from ktrules.records.models import Dataset, checked_dataset
 from ktrules.rules import (
     COMPARISONS,
     DEFAULT_RULES,
@@ -41,6 +41,7 @@ from ktrules.rules import (
     leaves,
     load_pack,
     merge_included,
+    rules_folder,
     select_version,
     walk,
 )
@@ -114,6 +115,7 @@ class Evaluation:
     subjects: frozenset[str] = frozenset()  # the subjects asked for; none: everyone
     rules: Path = DEFAULT_RULES  # the folder of rule packs the run read
     awards: tuple[str, ...] = ()  # the awards whose verdicts it lists
+    whole: bool = True  # False when `within` weighed part of the dataset (a partition)
 
     def award(self, award_id: str) -> Award:
         return self.version.rules.awards[award_id]
@@ -157,7 +159,7 @@ def campaign_packs(rules: str | Path = DEFAULT_RULES, ids: Sequence[str] | None 
 def _root(rules: str | Path) -> Path:
     """A rules folder as an absolute path; an absolute one resolved once (a server resolved its folder,
     symbolic links and all, three times a request), a relative one from the current folder each time."""
-    path = Path(rules)
+    path = rules_folder(rules)
     return _resolved(path) if path.is_absolute() else path.resolve()
 
 
@@ -517,22 +519,39 @@ def _distinct(columns: Sequence[Column], subjects: Sequence[str]) -> dict[tuple[
     return rows
 
 
-def _day(value: date | str | None) -> date | None:
-    """`as_of` as a program may give it: a date, or text as the command line takes it."""
-    if not isinstance(value, str):
+def _day(value: object) -> date | None:
+    """`as_of` as a program may give it: a date (a datetime's day), or text as the command line takes it."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
-    day = read_day(value)
+    if isinstance(value, datetime):
+        return value.date()
+    day = read_day(value) if isinstance(value, str) else None
     if day is None:
         raise KtrulesError(t("err.option_date", option="as_of", value=value), hint=t("err.option_date.hint"))
     return day
 
 
-def _ids(given: Sequence[str] | None, name: str) -> Sequence[str]:
-    """A list of ids; a single id given as text would be read letter by letter."""
+def _ids(given: object, name: str) -> list[str]:
+    """A list of ids, from any iterable of text read once; a single id given as text would be read letter by
+    letter, and a generator used up by the check of its ids."""
     if isinstance(given, str):
         raise KtrulesError(t("err.ids_not_text", name=name, value=given), hint=t("err.ids_not_text.hint",
                                                                                    name=name, value=given))
-    return given or ()
+    try:
+        ids = [given] if isinstance(given, bytes) else list(given or ())  # type: ignore[call-overload]
+    except TypeError:
+        ids = [given]
+    if not all(isinstance(i, str) for i in ids):
+        raise KtrulesError(t("err.ids_not_list", name=name, value=repr(given)), hint=t("err.ids_not_list.hint",
+                                                                                         name=name))
+    return ids
+
+
+def _year(period: object) -> int:
+    """The period as a program may give it wrong: text, a float, a year no rule can cover."""
+    if isinstance(period, bool) or not isinstance(period, int) or not 1945 <= period <= 2100:
+        raise KtrulesError(t("err.period_value", value=repr(period)), hint=t("err.period_value.hint"))
+    return period
 
 
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:
@@ -555,8 +574,11 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | str | None = None,
     `use_columns` reads facts as columns (`engine.columns`, the default) or subject by subject, the
     reference the columns are tested against; KTRULES_COLUMNS=0 makes the latter the default.
     """
+    checked_dataset(dataset)  # one a program built itself has had no reference checked
+    period = _year(period)
     as_of = _day(as_of) or date(period, 12, 31)
     awards, subjects = _ids(awards, "awards"), _ids(subjects, "subjects")
+    within = None if within is None else set(_ids(within, "within"))
     version = version_in_force(rules, as_of, campaign)
     plan = version.pack.campaign
     if plan is not None and not plan.first_year <= period <= plan.last_year:
@@ -566,6 +588,7 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | str | None = None,
     given = [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
     _check_ids(awards, given, "award", t("err.in_version", version=version.label, period=period))
     _check_ids(subjects, dataset.subjects(), "subject", t("err.in_dataset"))
+    _check_ids(within or (), dataset.subjects(), "subject", t("err.in_dataset"))
     with no_collection():
         return _run(dataset, period, as_of, version, list(awards) or given, subjects, rules, within,
                     _gather_columns if (use_columns if use_columns is not None else _COLUMNS_BY_DEFAULT) else _gather)
@@ -619,7 +642,8 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
                 if pending:
                     result.deferred = _deferral(deferring, result, results, pending)
     listed = _listed(results, [a for a in law.awards if a in wanted], set(subjects), weighed, source)
-    return Evaluation(dataset, period, as_of, version, listed, ctx, frozenset(subjects), Path(rules), tuple(wanted))
+    return Evaluation(dataset, period, as_of, version, listed, ctx, frozenset(subjects), Path(rules), tuple(wanted),
+                      within is None)
 
 
 def _listed(results: Mapping[tuple[str, str], AwardVerdict], wanted: Sequence[str], subjects: Collection[str],

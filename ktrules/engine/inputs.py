@@ -19,7 +19,15 @@ from ktrules.common.messages import t
 from ktrules.common.reading import line_of, placed
 from ktrules.records.models import Dataset, checked_data, dataset_from_file, sound_dataset
 from ktrules.records.sheets import folded
-from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, AchievementsFact, AssessmentFact, leaves, load_pack
+from ktrules.rules import (
+    DEFAULT_RULES,
+    NATIONAL_PACK,
+    AchievementsFact,
+    AssessmentFact,
+    leaves,
+    load_pack,
+    rules_folder,
+)
 
 CAMPAIGNS = "campaigns"
 
@@ -59,7 +67,7 @@ def dataset_from_data(data: Mapping[str, Any], rules: str | Path = DEFAULT_RULES
     """A dataset a program holds as the contract's mapping (read from its own database, say), validated and
     checked as `load_dataset` checks a file. `Dataset.model_validate` alone checks no reference: a person
     of a unit that does not exist would fail evaluation. Errors name the place in the mapping."""
-    return check_vocabulary(checked_data(data), None, rules)
+    return check_vocabulary(checked_data(data), None, rules_folder(rules))
 
 
 @cache

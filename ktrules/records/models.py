@@ -339,6 +339,11 @@ class Dataset(Strict):
         process, and kept as long as the records."""
         return {}
 
+    @cached_property
+    def sound(self) -> bool:
+        """Whether the dataset has none of `problems`: found once, by whichever reader or evaluation asks first."""
+        return next(self.problems(), None) is None
+
     def problems(self) -> Iterator[tuple[tuple[str | int, ...], str, str | None]]:
         """Broken references and contradictions: (location, message, hint) for each, in the order of the
         file's parts. Each kind of problem is first looked for over whole columns at once (sets, C-level
@@ -523,7 +528,7 @@ def _vocabulary() -> set[str]:
 
 def check_dataset(dataset: Dataset, path: Path, prefix: tuple[str | int, ...] = ()) -> Dataset:
     """Refuse a dataset with a broken reference, naming the first one's line."""
-    for loc, message, hint in dataset.problems():
+    for loc, message, hint in () if dataset.sound else dataset.problems():
         raise KtrulesError(placed(message, path, loc), file=path, line=line_of(path, (*prefix, *loc)),
                            hint=hint or t("ds.fix_id"))
     return dataset
@@ -557,7 +562,7 @@ def sound_dataset(content: bytes, path: Path) -> Dataset | None:
                 dataset = Dataset.model_validate(data) if isinstance(data, dict) else None
         except (UnicodeDecodeError, KtrulesError, ValidationError):
             return None
-        return dataset if dataset is not None and next(dataset.problems(), None) is None else None
+        return dataset if dataset is not None and dataset.sound else None
 
 
 def checked_data(data: Any) -> Dataset:
@@ -570,7 +575,15 @@ def checked_data(data: Any) -> Dataset:
             dataset = Dataset.model_validate(data)
         except ValidationError as exc:
             raise validation_error(exc, None, _vocabulary(), document=data) from None
-    for loc, message, hint in dataset.problems():
+    return checked_dataset(dataset)
+
+
+def checked_dataset(dataset: Dataset) -> Dataset:
+    """`dataset`, refused at the place of its first problem: one built by a program (`Dataset(...)`,
+    `model_validate`) has had no reference checked, and evaluation would fail on a broken one."""
+    if not isinstance(dataset, Dataset):
+        raise KtrulesError(t("err.data.not_dataset", kind=type(dataset).__name__), hint=t("err.data.not_dataset.hint"))
+    for loc, message, hint in () if dataset.sound else dataset.problems():
         raise KtrulesError(placed(message, None, loc), hint=hint or t("ds.fix_id"))
     return dataset
 

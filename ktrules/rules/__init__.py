@@ -53,6 +53,7 @@ from ktrules.rules.packs import (
     merge_included,
     read_pack_info,
     rule_schema,
+    rules_folder,
     select_version,
 )
 
@@ -64,4 +65,4 @@ __all__ = ["COMPARISONS", "DEFAULT_RULES", "FACT_TYPES", "NATIONAL_PACK", "ORDIN
            "MonthsWorkedFact", "Multiple", "PackInfo", "ParamRef", "Quota", "Ranking", "RatingFact", "RewardMoney",
            "RuleVersion", "ScoreItem", "TieBreak", "VerdictFact", "YearsHoldingFact", "award_needs", "award_stages",
            "check_pack_id", "leaves", "load_pack", "load_version", "merge_included", "read_pack_info", "rule_schema",
-           "select_version", "type_check", "vocabulary", "walk"]
+           "rules_folder", "select_version", "type_check", "vocabulary", "walk"]

@@ -21,6 +21,13 @@ DEFAULT_RULES = _PACKAGE / "packs" if (_PACKAGE / "packs").is_dir() else _PACKAG
 NATIONAL_PACK = "vn"
 RULES_GUIDE = "docs/rule-files.md"  # where an unknown key of a rule file is looked up
 
+def rules_folder(rules: object) -> Path:
+    """A rules folder as a program may give it: a path or its text, anything else refused."""
+    if not isinstance(rules, str | Path):
+        raise KtrulesError(t("err.rules_value", value=repr(rules)))
+    return Path(rules)
+
+
 def load_version(path: Path, pack: PackInfo) -> LoadedVersion:
     data = read_document(path)  # nesting deeper than the criteria may is refused there, YAML and JSON alike
     if not isinstance(data, dict):

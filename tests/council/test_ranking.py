@@ -222,3 +222,9 @@ def test_ranking_an_award_the_year_does_not_give_names_the_years_it_is_given():
                                       "--award", "GIAY_KHEN_NTM_SO_TONG_KET", "--lang", "en"])
     assert result.exit_code == 2
     assert "GIAY_KHEN_NTM_SO_TONG_KET is not given in 2024; choose a period among 2023, 2025" in result.output
+
+
+def test_a_ranking_of_a_partition_is_refused_as_one_of_some_subjects():
+    dataset = load_dataset(DEPARTMENT)
+    part = {"vp"} | {p.id for p in dataset.people if p.unit == "vp"}
+    assert_one_line_error(lambda: rank(evaluate(dataset, 2023, within=part), "CSTDCS"), "", ["CSTDCS", "within"])

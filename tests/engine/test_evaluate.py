@@ -3,7 +3,7 @@ presumptions shown, the version in force chosen by date."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -170,3 +170,30 @@ def test_a_program_may_give_the_options_as_the_command_line_takes_them():
         == date(2024, 12, 31)
     assert_one_line_error(lambda: evaluate(dataset, 2024, as_of="31/02/2024"), "", ["as_of", "31/02/2024"])
     assert_one_line_error(lambda: evaluate(dataset, 2024, awards="LDTT"), "", ["awards", "['LDTT']"])
+
+
+@pytest.mark.parametrize(("options", "words"), [
+    ({"period": "2024"}, ["period '2024'", "1945 to 2100"]),
+    ({"period": 3000}, ["period 3000"]),
+    ({"period": 2024, "as_of": b"2024-12-31"}, ["as_of"]),
+    ({"period": 2024, "awards": 5}, ["awards is a list of ids, not 5"]),
+    ({"period": 2024, "awards": [None]}, ["awards is a list of ids"]),
+    ({"period": 2024, "rules": None}, ["the rules folder must be a path, not None"]),
+    ({"period": 2024, "within": "vp"}, ["within is a list of ids"]),
+])
+def test_what_a_program_gives_wrong_is_one_line_not_a_python_error(options, words):
+    dataset = load_dataset(SMALL)
+    assert_one_line_error(lambda: evaluate(dataset, **options), "", words)
+
+
+def test_a_program_s_generator_of_ids_is_read_once_and_a_datetime_is_its_day():
+    dataset = load_dataset(SMALL)
+    narrowed = evaluate(dataset, 2024, awards=(a for a in ["LDTT"]), subjects=iter(["p01"]))
+    assert [(v.subject, v.award) for v in narrowed.verdicts] == [("p01", "LDTT")]
+    assert evaluate(dataset, 2024, as_of=datetime(2024, 12, 31, 10)).as_of == date(2024, 12, 31)
+
+
+def test_a_dataset_a_program_built_with_a_broken_reference_is_refused_not_a_key_error():
+    data = load_dataset(SMALL).model_dump()
+    data["people"][0]["unit"] = "zzz"
+    assert_one_line_error(lambda: evaluate(Dataset.model_validate(data), 2024), "people[0].unit: ", ["zzz"])

@@ -117,8 +117,9 @@ def test_several_fits_give_a_range_and_explain_says_what_to_record(tmp_path):
 
 
 def test_an_initiative_is_never_counted_twice_whatever_the_order():
+    # spent by the CSTĐCS inferred and by a CSTĐ of the same year that lists it (a title is given once a year)
     data = _bang_khen_case(None)
-    data["conferred"].append({"subject": "p1", "award": "CSTDCS", "year": 2023, "initiatives": ["sk-2023"]})
+    data["conferred"].append({"subject": "p1", "award": "CSTD_TINH", "year": 2023, "initiatives": ["sk-2023"]})
     assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "failed"
 
 
