@@ -24,9 +24,11 @@ from ktrules.rules import (
     NATIONAL_PACK,
     AchievementsFact,
     AssessmentFact,
+    Leaf,
     leaves,
     load_pack,
     rules_folder,
+    walk,
 )
 
 CAMPAIGNS = "campaigns"
@@ -99,6 +101,7 @@ class _Read(NamedTuple):
     campaigns: frozenset[str]  # the campaign packs' ids
     words: dict[str, str]  # each achievement criterion's words, as its leaf gives them
     names: dict[str, str]  # each assessment's name, where its fact gives one
+    judged: dict[str, frozenset[str]]  # each assessment key with the kinds of subject a criterion reads it for
 
 
 @cache
@@ -109,15 +112,21 @@ def _read_by_rules(rules: Path) -> _Read:
     versions = [version.rules for pack in packs for version in load_pack(pack)]
     facts = [spec for rules_ in versions for spec in rules_.facts.values()]
     kinds: dict[str, set[str]] = {}
+    judged: dict[str, set[str]] = {}
     for rules_ in versions:
         for award_id, award in rules_.awards.items():
             kinds.setdefault(award_id, set()).update(award.kinds)
+            for kind, criteria in award.all_criteria():
+                for node, _ in walk(criteria, ()):
+                    if isinstance(node, Leaf) and isinstance(fact := rules_.facts.get(node.fact), AssessmentFact):
+                        judged.setdefault(fact.key, set()).update([kind] if kind else award.kinds)
     return _Read(frozenset(f.key for f in facts if isinstance(f, AssessmentFact)),
             frozenset(f.criterion for f in facts if isinstance(f, AchievementsFact)),
             {award_id: frozenset(given) for award_id, given in kinds.items()}, frozenset(p.name for p in campaigns),
             {fact.criterion: leaf.text.vi for rules_ in versions for award in rules_.awards.values()
              for leaf in leaves(award) if isinstance(fact := rules_.facts.get(leaf.fact), AchievementsFact)},
-            {f.key: f.name.vi for f in facts if isinstance(f, AssessmentFact) and f.name})
+            {f.key: f.name.vi for f in facts if isinstance(f, AssessmentFact) and f.name},
+            {key: frozenset(given) for key, given in judged.items()})
 
 
 def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator[tuple[tuple[str | int, ...], str,
@@ -134,6 +143,7 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
                 if key not in assessments:
                     yield (("records", i, "assessments", key), t("err.unread_assessment", rules=rules, name=key),
                            _assessment_hint(key, assessments, read.names))
+    yield from _judged_for_others(dataset, read.judged)
     for i, achievement in enumerate(dataset.achievements):
         checked = achievement.campaign is None or achievement.campaign in campaigns
         if checked and achievement.criterion not in criteria:
@@ -141,6 +151,19 @@ def unread_keys(dataset: Dataset, rules: str | Path = DEFAULT_RULES) -> Iterator
                    t("err.unread_criterion", rules=rules, criterion=achievement.criterion),
                    suggest_or_list(achievement.criterion, criteria))
     yield from _awards_given(dataset, awards, campaigns)
+
+
+def _judged_for_others(dataset: Dataset, judged: dict[str, frozenset[str]]) -> Iterator[tuple[tuple[str | int, ...],
+                                                                                             str, str]]:
+    """An assessment on a kind of subject no criterion reads it for (a person's doan_ket): unread, the
+    council's judgement would be dropped without a word."""
+    units = dataset.units_by_id
+    for i, record in enumerate(dataset.records):
+        kind = "collective" if record.subject in units else "individual"
+        for key in sorted(record.assessments or ()):
+            if key in judged and kind not in judged[key]:
+                yield (("records", i, "assessments", key),
+                       t(f"err.assessment_for.{kind}", name=key, subject=record.subject), t("err.assessment_for.hint"))
 
 
 def _assessment_hint(key: str, keys: Collection[str], names: dict[str, str]) -> str:

@@ -90,3 +90,13 @@ def test_an_unknown_key_in_json_on_one_line_names_its_place():
     data["people"][1]["gendr"] = "male"
     assert_one_line_error(lambda: load_upload("dataset.json", json.dumps(data, default=str).encode(), 2**20),
                           "dataset.json:1: people[1]: ", ["'gendr'", "did you mean 'gender'"])
+
+
+def test_a_judgement_no_criterion_reads_for_the_subject_s_kind_is_refused_not_dropped(tmp_path):
+    path = tmp_path / "records.yaml"
+    text = SMALL.read_text(encoding="utf-8")
+    path.write_text(text.replace("- {subject: p01, year: 2024, rating: HTXS",
+                                 "- {subject: p01, year: 2024, rating: HTXS, assessments: {doan_ket: false}", 1),
+                    encoding="utf-8")
+    assert_one_line_error(lambda: load_dataset(path), str(path), ["no criterion judges 'doan_ket' for a person",
+                                                                   "'p01'"])

@@ -78,17 +78,19 @@ def test_a_dataset_written_as_a_workbook_reads_back_equal(tmp_path, source):
 def test_a_second_leave_discipline_and_assessment_take_extra_rows_and_read_back(tmp_path):
     data = json.loads(EXAMPLE.model_dump_json())
     data["records"][0].update(
-        months_worked=3, leave=[{"kind": "maternity", "months": 5}, {"kind": "sick", "months": 1.5}],
+        months_worked=3, leave=[{"kind": "maternity", "months": 5}, {"kind": "sick", "months": 1.5},
+                                {"kind": "training", "months": 1}],
         discipline=[{"level": "khien_trach", "date": "2024-03-01"}, {"level": "canh_cao", "date": "2024-09-30"}],
-        assessments={"chap_hanh": True, "khong_dang_xem_xet": False, "doan_ket": True})
-    data["records"].append({"subject": "vp", "year": 2024, "rating": "HTT", "bloc_rank": 2})
+        assessments={"chap_hanh": True, "khong_dang_xem_xet": False})
+    data["records"].append({"subject": "vp", "year": 2024, "rating": "HTT", "bloc_rank": 2,
+                            "assessments": {"doan_ket": True, "phong_trao": False}})
     data["conferred"][0]["initiatives"] = ["sk-01"]
     data["initiatives"].append({**data["initiatives"][0], "id": "sk-02", "authors": ["p01", "p02"], "title": ""})
     data["people"].append({"id": "p02", "name": "Trần Văn Bình", "unit": "vp"})
     data["dossiers"] = [{"subject": "p01", "award": "CSTDCS", "year": 2024, "documents": ["to_trinh", "bao_cao"]}]
     original = Dataset.model_validate(data)
     dataset_to_workbook(original, tmp_path / "ho-so.xlsx")
-    assert openpyxl.load_workbook(tmp_path / "ho-so.xlsx")["Xếp loại"].max_row == 5  # header, 3 rows for p01, vp
+    assert openpyxl.load_workbook(tmp_path / "ho-so.xlsx")["Xếp loại"].max_row == 6  # header, 3 rows for p01, 2 for vp
     assert load_dataset(tmp_path / "ho-so.xlsx") == original
 
 
