@@ -91,7 +91,7 @@ def _dataset(case: Case, path: Path, prefix: tuple, cache: dict[Path, Dataset], 
         return check_vocabulary(inline, path, rules, (*prefix, "dataset"))
     source = (path.parent / case.dataset).resolve()
     if not source.exists():  # said at the case's line: the path is the case's, relative to its file
-        nearby = [p.name for p in source.parent.iterdir()] if source.parent.is_dir() else []
+        nearby = [p.name for p in source.parent.iterdir() if p != path.resolve()] if source.parent.is_dir() else []
         raise KtrulesError(t("err.case.no_dataset", value=case.dataset, path=source), file=path,
                            line=line_of(path, (*prefix, "dataset")),
                            hint=suggest(source.name, nearby) or t("err.case.no_dataset.hint"))
@@ -110,9 +110,14 @@ def _check_campaign(case: Case, rules: Path, path: Path, prefix: tuple) -> None:
 
 def _check(case: Case, evaluation: Evaluation, path: Path, prefix: tuple) -> list[str]:
     failures = []
+    seen: set[tuple[str, str]] = set()
     for i, exp in enumerate(case.expect):
         loc = (*prefix, "expect", i)
         _refuse_unknown(exp, evaluation, path, loc)
+        if (exp.subject, exp.award) in seen:  # two verdicts expected of one: one of them always fails
+            raise KtrulesError(t("err.case.expected_twice", subject=exp.subject, award=exp.award), file=path,
+                               line=line_of(path, loc), hint=t("err.case.expected_twice.hint"))
+        seen.add((exp.subject, exp.award))
         got = evaluation.get(exp.subject, exp.award)
         where = f"{exp.subject} {exp.award}"
         if got is None:

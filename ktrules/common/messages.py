@@ -1198,6 +1198,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.pack.cycle.hint": ("một danh hiệu không thể cần kết quả của chính nó", "an award cannot need its own verdict"),
     "err.pack.no_folder": ("không có thư mục bộ quy định này", "no such rule pack folder"),
     "err.pack.no_folder.hint": ("kiểm tra --rules", "check --rules"),
+    "err.pack.rules_is_file": ("đây là một tệp, không phải thư mục chứa các bộ quy định",
+                               "this is a file, not the folder that holds the rule packs"),
     "err.pack.is_a_pack": ("--rules là thư mục chứa các bộ quy định, không phải một bộ hay thư mục campaigns: "
                            "dùng --rules {parent}",
                            "--rules is the folder that holds the packs, not one pack nor the campaigns folder: "
@@ -1234,6 +1236,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                               "a rule pack is a folder with a pack.yaml and version files"),
     "err.award_not_in_version": ("không có danh hiệu, hình thức '{award}' trong quy định {version}",
                                  "unknown award '{award}' in rule version {version}"),
+    "err.case.expected_twice": ("ca kiểm thử ghi hai lần kết quả của {subject} {award}",
+                                "the case expects a verdict of {subject} {award} twice"),
+    "err.case.expected_twice.hint": ("giữ một dòng", "keep one"),
     "err.case.no_dataset": ("không có tệp hồ sơ '{value}' (tìm ở {path})",
                             "no dataset file '{value}' (looked for {path})"),
     "err.case.no_dataset.hint": ("dataset: là đường dẫn tính từ thư mục của tệp ca kiểm thử",

@@ -60,11 +60,19 @@ def load_pack(folder: Path) -> list[LoadedVersion]:
         raise RulesError.of(exc) from None
 
 
+def _packs_above(path: Path) -> Path:
+    """The folder of packs that holds `path` (a rule file's pack's parent), else the file's own folder."""
+    return next((p.parent for p in path.parents if (p / "pack.yaml").is_file()), path.parent)
+
+
 def _read_pack(folder: Path) -> list[LoadedVersion]:
     info_path = folder / "pack.yaml"
     if not folder.is_dir():
         # `--rules rules/vn` or `--rules rules/campaigns`: a pack's own folder, or the campaigns', given for
         # the folder of packs
+        if folder.parent.is_file():  # a rule file given for the folder of packs
+            raise KtrulesError(t("err.pack.rules_is_file"), file=folder.parent,
+                               hint=t("err.pack.is_a_pack", parent=_packs_above(folder.parent)))
         inside = (folder.parent / "pack.yaml").is_file() or any(folder.parent.glob("*/pack.yaml"))
         hint = t("err.pack.is_a_pack", parent=folder.parent.parent) if inside else t("err.pack.no_folder.hint")
         raise KtrulesError(t("err.pack.no_folder"), file=folder, hint=hint)

@@ -146,3 +146,11 @@ def test_a_criterion_gone_from_the_rules_is_a_failure_beside_the_verdicts_that_m
     assert "p01 LDTT: no criterion 'ratng' any more (removed from the rules, or misspelt); did you mean 'rating'?" \
         in result.output
     assert "p01 LDTT: expected incomplete, got eligible" in result.output
+
+
+def test_two_verdicts_expected_of_one_subject_and_award_are_a_mistake_in_the_case(write):
+    path = write("x.yaml", f"name: x\nperiod: 2024\ndataset: {SMALL}\nexpect:\n"
+                           "  - {subject: p01, award: LDTT, verdict: eligible}\n"
+                           "  - {subject: p01, award: LDTT, verdict: not_eligible}\n")
+    result = CliRunner().invoke(cli, ["test", str(path), "--lang", "en"])
+    assert result.exit_code == 2 and f"{path}:6: the case expects a verdict of p01 LDTT twice" in result.output
