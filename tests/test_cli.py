@@ -78,6 +78,11 @@ def test_explain_a_subject_without_a_record_that_year_is_an_error():
     assert result.exit_code == 2 and "no verdict for 2024" in result.output
 
 
+def test_explain_a_person_for_a_collective_s_award_says_so():
+    result = invoke("explain", SMALL, "--period", "2024", "--subject", "p01", "--award", "TTLDTT", "--lang", "en")
+    assert result.exit_code == 2 and "TTLDTT is a collective's award; 'p01' is a person" in result.output
+
+
 def test_bad_input_exits_2_with_one_line_and_nothing_on_stdout(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(SMALL.read_text(encoding="utf-8").replace("rating: HTXS", "rating: XS", 1), encoding="utf-8")

@@ -198,6 +198,11 @@ def subject_verdicts(evaluation: Evaluation, subject: str) -> list[AwardVerdict]
     if not found and subject not in subjects:  # a mistyped id: the period and award are not the cause
         raise KtrulesError(t("err.unknown_subject", value=subject, where=t("err.in_dataset")),
                            hint=suggest_or_list(subject, subjects))
+    kind = "collective" if evaluation.dataset.is_collective(subject) else "individual"
+    others = [a for a in evaluation.awards if kind not in evaluation.award(a).kinds]
+    if not found and others and len(others) == len(evaluation.awards):  # asked only of the other kind's awards
+        raise KtrulesError(t(f"err.award_for_{evaluation.award(others[0]).kinds[0]}", award=others[0],
+                             subject=subject), hint=t("err.award_kind.hint"))
     if not found:
         raise KtrulesError(t("err.no_verdict", subject=subject, period=evaluation.period),
                            hint=t("err.no_verdict.hint"))
