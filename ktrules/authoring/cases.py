@@ -196,7 +196,11 @@ def run_file(path: Path, cache: dict[Path, Dataset], default_rules: Path = DEFAU
                                                      error=exc),), refused=True))
             continue
         except KtrulesError as exc:
-            results.append(CaseResult(path, name, (str(exc) if exc.file else f"{path}: {exc}",), refused=True))
+            # said at the case, whatever file the error names (the rules' folder for a period none covers)
+            ours = exc.file is not None and Path(exc.file).resolve() == path.resolve()
+            line = line_of(path, prefix) if prefix else None
+            results.append(CaseResult(path, name, (str(exc) if ours else f"{path}{f':{line}' if line else ''}: {exc}",),
+                                      refused=True))
             continue
         checked = tuple(v for exp in case.expect if (v := evaluation.get(exp.subject, exp.award)))
         results.append(CaseResult(path, name, tuple(failures), evaluation, checked, rules))

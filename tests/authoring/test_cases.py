@@ -154,3 +154,11 @@ def test_two_verdicts_expected_of_one_subject_and_award_are_a_mistake_in_the_cas
                            "  - {subject: p01, award: LDTT, verdict: not_eligible}\n")
     result = CliRunner().invoke(cli, ["test", str(path), "--lang", "en"])
     assert result.exit_code == 2 and f"{path}:6: the case expects a verdict of p01 LDTT twice" in result.output
+
+
+def test_a_case_whose_period_no_rules_cover_is_said_at_the_case_and_the_others_run(write):
+    case = f"  dataset: {SMALL}\n  expect: [{{subject: p01, award: LDTT, verdict: eligible}}]\n"
+    path = write("x.yaml", f"- name: a\n  period: 2024\n{case}- name: b\n  period: 1990\n{case}")
+    result = CliRunner().invoke(cli, ["test", str(path), "--lang", "en"])
+    assert result.exit_code == 2 and "1 passed, 1 failed" in result.output
+    assert f"{path}:5: " in result.output and "in force on 1990-12-31" in result.output
