@@ -1119,7 +1119,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.given": (" (giá trị: {value})", " (given: {value})"),
     "val.number": ("phải là một số", "Input should be a valid number"),
     "val.integer": ("phải là một số nguyên", "Input should be a valid integer"),
-    "val.bool": ("phải là true hoặc false", "Input should be a valid boolean"),
+    "val.bool": ("phải là true hoặc false", "should be true or false"),
     "val.string": ("phải là một chuỗi ký tự", "Input should be a valid string"),
     "val.list": ("phải là một danh sách", "Input should be a valid list"),
     "val.mapping": ("phải là một bảng khóa: giá trị", "Input should be a valid dictionary"),

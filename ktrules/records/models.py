@@ -131,7 +131,7 @@ class Record(Strict):
     leave: tuple[Leave, ...] = ()
     discipline: tuple[Discipline, ...] = ()
     unit: Id | None = None
-    assessments: dict[str, bool] | None = None
+    assessments: dict[str, Annotated[bool, Field(strict=True)]] | None = None  # "yes", "0", 1.0 are no verdict
     # a unit's place in its khối thi đua that year. The bound refuses in JSON what was always refused there:
     # orjson reads a larger integer as a float, pydantic reading the bytes itself as an integer.
     bloc_rank: Annotated[int, Field(ge=1, le=2**64 - 1, strict=True)] | None = None

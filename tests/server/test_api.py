@@ -222,7 +222,7 @@ def test_malformed_json_and_bad_options_are_problems(client: TestClient) -> None
     assert _problem(client.post("/api/check?period=2024&lang=fr", content=body(SMALL)), 400)
     nobody = _problem(client.post("/api/explain?lang=en&period=2024&subject=p01&award=TTLDXS", content=body(SMALL)),
                       422)
-    assert "no verdict" in nobody["detail"]
+    assert nobody["detail"].startswith("TTLDXS is a collective's award; 'p01' is a person")
 
 
 @pytest.mark.parametrize("query", ["rules=/etc", "dataset=/etc/passwd", "path=../rules", "out=/tmp/x.html"])
