@@ -31,12 +31,14 @@ from ktrules.documents.report import (
     dossier_rows,
     explanation,
     heading,
+    nothing_evaluated,
     quota_lines,
     rank_rows,
     record_notices,
     row,
     rule_rows,
     summary,
+    years_text,
 )
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import Evaluation, campaign_packs, evaluate, rules_for, version_in_force
@@ -140,14 +142,7 @@ def _to_write(evaluation: Evaluation, dataset: Path) -> Evaluation:
         raise KtrulesError(t("err.nothing_to_write.chosen", period=evaluation.period), file=dataset,
                            hint=t("err.nothing_to_write.chosen.hint"))
     raise KtrulesError(t("err.nothing_to_write", period=evaluation.period), file=dataset,
-                       hint=t("err.nothing_to_write.hint", years=_years(years)) if years else None)
-
-
-def _years(years: list[int]) -> str:
-    """2021–2025 when no year is missing between, else each."""
-    if len(years) == 1:
-        return str(years[0])
-    return f"{years[0]}–{years[-1]}" if years[-1] - years[0] == len(years) - 1 else ", ".join(map(str, years))
+                       hint=t("err.nothing_to_write.hint", years=years_text(years)) if years else None)
 
 
 @click.group(cls=command_line.Group)
@@ -206,18 +201,9 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
 
 
 def _nothing_evaluated(records: Dataset, period: int, narrowed: tuple[str, ...]) -> None:
-    """No verdict at all is worth a line on stderr and exit 1, whether --award and --subject left nothing
-    or the year has no records (a mistyped --period): a script should not take an empty list for a
+    """No verdict at all is worth a line on stderr and exit 1: a script should not take an empty list for a
     clean one."""
-    years = records.years
-    if narrowed:
-        click.echo(t("err.nothing_matched", period=period), err=True)
-    elif period in years:  # records there are: the campaign awards nothing that year
-        click.echo(f"{t('err.nothing_evaluated.chosen', period=period)}; {t('err.nothing_to_write.chosen.hint')}",
-                   err=True)
-    else:
-        click.echo(t("err.nothing_evaluated", period=period)
-                   + (f"; {t('err.nothing_to_write.hint', years=_years(years))}" if years else ""), err=True)
+    click.echo(nothing_evaluated(records, period, bool(narrowed)), err=True)
     sys.exit(1)
 
 

@@ -368,6 +368,26 @@ def reported_changes(evaluation: Evaluation, lang: str, by: date) -> list[str]:
             for w in evaluation.version.pack.watch if w.in_force <= by]
 
 
+def years_text(years: list[int]) -> str:
+    """2021–2025 when no year is missing between, else each."""
+    if len(years) == 1:
+        return str(years[0])
+    return f"{years[0]}–{years[-1]}" if years[-1] - years[0] == len(years) - 1 else ", ".join(map(str, years))
+
+
+def nothing_evaluated(records: Dataset, period: int, narrowed: bool, lang: str | None = None) -> str:
+    """Why a run gave no verdict at all: --award and --subject left nothing, the campaign awards nothing
+    that year, or the year has no records (a mistyped period, with the years the records hold)."""
+    if narrowed:
+        return t("err.nothing_matched", lang, period=period)
+    years = records.years
+    if period in years:  # records there are: the campaign awards nothing that year
+        return t("err.nothing_evaluated.chosen", lang, period=period) + "; " + \
+            t("err.nothing_to_write.chosen.hint", lang)
+    hint = t("err.nothing_to_write.hint", lang, years=years_text(years)) if years else None
+    return t("err.nothing_evaluated", lang, period=period) + (f"; {hint}" if hint else "")
+
+
 def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
                    subjects: Collection[str] = (), rules: Path = DEFAULT_RULES) -> list[str]:
     """What the records hold that may not be what the secretary meant, read as it is written: people who
