@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -15,7 +16,7 @@ from ktrules.common.messages import LANGUAGE, t
 from ktrules.common.output import render
 from ktrules.common.reading import read_day
 from ktrules.council.ranking import rank
-from ktrules.documents.report import rank_rows, row, rule_rows
+from ktrules.documents.report import nothing_evaluated, rank_rows, record_notices, row, rule_rows
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import evaluate, rules_for
 from ktrules.engine.inputs import load_upload
@@ -23,7 +24,7 @@ from ktrules.records.models import Dataset
 from ktrules.rules import select_version
 from ktrules.server.problems import MEDIA_TYPE, PROBLEM, BadRequest, NotJson, lang_of
 from ktrules.server.state import Config
-from ktrules.server.workers import Pool, run
+from ktrules.server.workers import Noted, Pool, run
 
 
 async def speak(request: Request) -> None:
@@ -127,7 +128,15 @@ def _work(request: Request) -> Pool:
     return request.app.state.workers
 
 
-@router.post("/check", operation_id="check", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
+NOTICES = "X-Ktrules-Notices"
+CHECKED = {200: {**JSON_ARRAY[200], "headers": {NOTICES: {
+    "description": "Present when the command would print notices beside its JSON (on stderr): a JSON array of "
+                   "lines, non-ASCII escaped (\\uXXXX) as a header must be. Why no verdict was given (the "
+                   "command exits 1), records naming campaigns no pack holds, staff without a record of the year.",
+    "schema": {"type": "string"}}}}}
+
+
+@router.post("/check", operation_id="check", openapi_extra=BODY, responses={**ERRORS, **CHECKED},
              dependencies=[only("period", "as_of", "campaign", "award", "subject", "lang",
                                 repeatable=("award", "subject"))])
 async def check(request: Request, settings: Config, period: Period, as_of: AsOf = None,
@@ -135,15 +144,24 @@ async def check(request: Request, settings: Config, period: Period, as_of: AsOf 
     """Every verdict, one object per subject and award: what `ktrules check --format json` prints."""
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
                "subjects": subject or ()}
-    return _json(await run(_work(request), checked, await dataset_body(request), settings.max_upload, period, lang,
-                           options, lang=lang))
+    answer = await run(_work(request), checked, await dataset_body(request), settings.max_upload, period, lang,
+                       options, lang=lang)
+    # the command's stderr, in a header: the body stays exactly what the command prints on stdout
+    headers = {NOTICES: json.dumps(answer.notices)} if answer.notices else None
+    return Response(answer.body, media_type="application/json", headers=headers)
 
 
-def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> bytes:
+def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> Noted:
     # processes as the command uses them (several from 2,000 people): forking is safe here, in a worker
     # process that runs one call at a time on one thread
     records = _records(body, limit, period, options)
-    return b"".join(check_pieces(records, period, "json", lang, **options))
+    empty: list[str] = []
+    narrowed = bool(options["awards"] or options["subjects"])
+    text = b"".join(check_pieces(records, period, "json", lang, **options,
+                                 empty=lambda: empty.append(nothing_evaluated(records, period, narrowed, lang))))
+    # as the command: when nothing was evaluated it says why and stops there
+    notices = empty or record_notices(records, period, lang, subjects=options["subjects"], rules=options["rules"])
+    return Noted(text, tuple(notices))
 
 
 def _records(body: bytes, limit: int, period: int, options: dict[str, Any]) -> Dataset:

@@ -37,7 +37,7 @@ from ktrules.engine.inputs import UploadTooLarge
 
 T = TypeVar("T")
 FRAME = struct.Struct("!cQ")  # kind, then the payload's length
-RAW, PICKLED = b"r", b"p"  # an answer in bytes as it is; anything else pickled
+RAW, PICKLED, NOTED = b"r", b"p", b"n"  # bytes as they are; anything else pickled; the notes of bytes to follow
 # Young objects a worker collects at once. A request makes hundreds of thousands of objects and leaves
 # no cyclic garbage, yet the default (700) ran four young collections a request and a full one every
 # ~30 requests, 60-70 ms each over the rules and the remembered outcomes. The bound keeps memory flat.
@@ -62,6 +62,16 @@ class Failure:
     def error(self) -> KtrulesError:
         kind = UploadTooLarge if self.too_large else KtrulesError
         return kind(self.message, file=self.file, line=self.line, hint=self.hint)
+
+
+@dataclass(frozen=True)
+class Noted:
+    """An answer in bytes with the notices the command would print beside it (on stderr). It goes as two
+    frames, the notices pickled and the bytes as they are: pickled whole, the answer would be copied
+    twice more."""
+
+    body: bytes | memoryview
+    notices: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -230,6 +240,8 @@ async def run(pool: Pool, task: Callable[..., T], *args: Any, lang: str = "vi") 
 async def _receive(channel: socket.socket) -> Any:
     kind, size = FRAME.unpack(await _read(channel, FRAME.size))
     payload = await _read(channel, size)
+    if kind == NOTED:
+        return Noted(await _receive(channel), pickle.loads(payload))
     return payload if kind == RAW else pickle.loads(payload)
 
 
@@ -271,8 +283,17 @@ def _warm(rules: Path) -> None:
 
 
 def _send(channel: socket.socket, answer: object) -> None:
-    payload = answer if isinstance(answer, bytes) else pickle.dumps(answer, protocol=5)
-    channel.sendall(FRAME.pack(RAW if isinstance(answer, bytes) else PICKLED, len(payload)))
+    if isinstance(answer, Noted):
+        _frame(channel, NOTED, pickle.dumps(answer.notices, protocol=5))
+        answer = answer.body
+    if isinstance(answer, bytes):
+        _frame(channel, RAW, answer)
+    else:
+        _frame(channel, PICKLED, pickle.dumps(answer, protocol=5))
+
+
+def _frame(channel: socket.socket, kind: bytes, payload: bytes) -> None:
+    channel.sendall(FRAME.pack(kind, len(payload)))
     channel.sendall(payload)
 
 

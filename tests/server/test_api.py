@@ -359,3 +359,15 @@ def test_rules_with_no_version_in_force_are_the_error_given_before_the_body_is_r
                              headers={"content-type": "application/json"})
     assert answer.status_code == 422
     assert "no rule version of pack 'vn' is in force on 2023-12-31" in answer.json()["detail"]
+
+
+def test_what_the_command_prints_beside_its_json_comes_in_a_header(client: TestClient) -> None:
+    answer = client.post("/api/check?period=2024&lang=en", content=body(DEPARTMENT))
+    notices = json.loads(answer.headers["x-ktrules-notices"])
+    assert any("the records name campaigns that no rule pack holds: 'ntm-2021-2025'" in n for n in notices)
+    empty = client.post("/api/check?period=2030&lang=en", content=body(DEPARTMENT))
+    assert empty.status_code == 200 and empty.json() == []  # the command's stdout, as ever
+    assert json.loads(empty.headers["x-ktrules-notices"])[0].startswith("no verdict for 2030: no one has a record")
+    printed = CliRunner().invoke(cli, ["check", str(DEPARTMENT), "--period", "2030", "--format", "json",
+                                       "--lang", "en"])
+    assert json.loads(empty.headers["x-ktrules-notices"]) == printed.stderr.splitlines()
