@@ -131,7 +131,7 @@ def _work(request: Request) -> Pool:
 NOTICES = "X-Ktrules-Notices"
 CHECKED = {200: {**JSON_ARRAY[200], "headers": {NOTICES: {
     "description": "Present when the command would print notices beside its JSON (on stderr): a JSON array of "
-                   "lines, non-ASCII escaped (\\uXXXX) as a header must be. Why no verdict was given (the "
+                   "lines, non-ASCII escaped as \\u sequences, as a header must be. Why no verdict was given (the "
                    "command exits 1), records naming campaigns no pack holds, staff without a record of the year.",
     "schema": {"type": "string"}}}}}
 
