@@ -353,7 +353,7 @@ def _span(version: _Version) -> tuple[date, date | None] | None:
         return version.rules.effective_from, version.rules.effective_to
     try:
         data = read_document(version.path)
-        if set(data) - set(RuleVersion.model_fields):  # `efective_to`: the dates read would be wrong
+        if not isinstance(data, dict) or set(data) - set(RuleVersion.model_fields):  # `efective_to`: dates wrong
             return None
         end = data.get("effective_to")
         return _DATE.validate_python(data["effective_from"]), None if end is None else _DATE.validate_python(end)
@@ -367,11 +367,15 @@ def _span_findings(spans: list[tuple[Path, date, date | None]], sides: bool = Tr
     for path, start, end in bad:
         yield Finding("error", path, line_of(path, ("effective_to",)), "bad-span", "lint.bad-span",
                       {"start": start, "end": end})
-    if bad or not sides:  # a version that ends before it starts says nothing true about overlaps and gaps
+    if not sides:
         return
-    ordered = sorted(spans, key=lambda s: s[1])
+    # a version that ends before it starts says nothing true about the gap or overlap it stands in
+    ordered = sorted((s for s in spans if s not in bad), key=lambda s: s[1])
+    bad_starts = [start for _, start, _ in bad]
     day = timedelta(days=1)
-    for (a, _, a_end), (b, b_start, b_end) in itertools.pairwise(ordered):
+    for (a, a_start, a_end), (b, b_start, b_end) in itertools.pairwise(ordered):
+        if any(a_start <= start <= b_start for start in bad_starts):
+            continue
         if a_end is None or a_end >= b_start:
             last = min((d for d in (a_end, b_end) if d is not None), default=None)
             line = line_of(a, ("effective_to",) if a_end else ("effective_from",))

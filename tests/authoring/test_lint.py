@@ -442,3 +442,10 @@ def test_a_version_whose_dates_are_wrong_is_not_also_told_to_stretch_another(tmp
     # the gap it leaves, or the overlap of an end it no longer reads, is this file's to fix, not 2017's or 2025's
     edited, _ = vn_with(tmp_path, "effective_to: 2025-06-30", new)
     assert [(f.code, f.file) for f in lint(edited.parent) if f.severity == "error"] == [(code, edited)]
+
+
+@pytest.mark.parametrize("text", ["", "- a: 1\n"])
+def test_a_version_file_that_is_empty_or_a_list_is_a_finding_not_a_crash(tmp_path: Path, text: str):
+    edited, _ = vn_with(tmp_path, "effective_to: 2025-06-30", "effective_to: 2025-06-30")
+    (edited.parent / "2026.yaml").write_text(text, encoding="utf-8")
+    assert [f.code for f in lint(edited.parent) if f.severity == "error"] == ["invalid"]
