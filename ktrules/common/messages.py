@@ -1356,6 +1356,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                              "'Authorization: Bearer <token>'"),
     "err.worker_lost": ("tiến trình đang xử lý lệnh gọi này đã dừng giữa chừng; có thể gửi lại lệnh gọi",
                         "the process serving this call ended in the middle of it; the call can be retried"),
+    "err.no_worker": ("máy chủ không còn tiến trình nào xử lý lệnh gọi; người vận hành máy chủ xem nhật ký và "
+                      "khởi động lại", "the server has no process left to serve calls; whoever runs it should "
+                      "read its log and start it again"),
     "err.unexpected": ("lỗi ngoài dự kiến; chi tiết ghi trong nhật ký của máy chủ",
                        "an unexpected error; the server's log has the details"),
     "err.upload.too_large.hint": ("chia nhỏ hồ sơ, hoặc khởi động máy chủ với --max-upload-mb lớn hơn",

@@ -18,7 +18,7 @@ from ktrules.common.errors import KtrulesError
 from ktrules.common.messages import LANGS, LANGUAGE, counted, t
 from ktrules.common.reading import value_problem
 from ktrules.engine.inputs import UploadTooLarge
-from ktrules.server.workers import WorkerLost
+from ktrules.server.workers import NoWorker, WorkerLost
 
 MEDIA_TYPE = "application/problem+json"
 STATUSES = (400, 401, 403, 404, 405, 413, 415, 422, 500, 503)  # those with a title of their own (`http.N`)
@@ -164,6 +164,8 @@ async def _worker_lost(request: Request, exc: Exception) -> JSONResponse:
     # log; the trace would be the server's own wait for the answer, and the generic handler logged it twice
     log.error("%s, on %s %s: answered 503", exc, request.method, request.url.path)
     lang = lang_of(request)
+    if isinstance(exc, NoWorker):  # no retry helps until the server is looked at
+        return problem(503, t("err.no_worker", lang), lang)
     return problem(503, t("err.worker_lost", lang), lang, headers={"retry-after": "1"})
 
 

@@ -89,6 +89,14 @@ class WorkerLost(RuntimeError):
     others go on, and a new worker takes its place."""
 
 
+class NoWorker(WorkerLost):
+    """No worker is left, none could be started again, or the server is stopping: a retry will not help
+    until whoever runs the server looks at its log."""
+
+    def __init__(self) -> None:
+        super().__init__("no worker process is running; the server's log says why")
+
+
 @dataclass(eq=False)  # each one itself, in a set
 class _Worker:
     process: multiprocessing.process.BaseProcess
@@ -115,7 +123,7 @@ class Pool:
         if self.idle:  # none waits while one is idle
             return self.idle.popleft()
         if not self.everyone and not self.starting:  # none would ever come: a 503, not a call kept for ever
-            raise WorkerLost("no worker process is running; the server's log says why")
+            raise NoWorker()
         waiter = asyncio.get_running_loop().create_future()
         self.waiting.append(waiter)
         try:
@@ -190,10 +198,14 @@ class Pool:
             self._release(await self._start())
         except Exception:  # the server goes on with one worker fewer, and says so in its log
             log.exception("a worker process could not be started again")
-            if not self.everyone:  # none left: the calls waiting are answered, not kept for ever
-                while self.waiting:
-                    if not (waiter := self.waiting.popleft()).done():
-                        waiter.set_exception(WorkerLost("no worker process is running; the server's log says why"))
+            if not self.everyone and len(self.starting) <= 1:  # none left nor coming but this one: answered
+                self._fail_waiting()
+
+    def _fail_waiting(self) -> None:
+        """The calls waiting, answered that no worker will serve them, rather than kept for ever."""
+        while self.waiting:
+            if not (waiter := self.waiting.popleft()).done():
+                waiter.set_exception(NoWorker())
 
     def _drop(self, worker: _Worker) -> None:
         self.everyone.discard(worker)
@@ -205,13 +217,13 @@ class Pool:
 
     async def close(self) -> None:
         self.closing = True
+        self._fail_waiting()
         for starting in list(self.starting):
             starting.cancel()
         for worker in list(self.everyone):
-            # the worker reads the end of its input and stops; a call still reading its answer meets the end
-            # of it, where a closed socket would leave it waiting
+            # the worker finishes its call, answers it, then reads the end of its input and stops
             with suppress(OSError):
-                worker.channel.shutdown(socket.SHUT_RDWR)
+                worker.channel.shutdown(socket.SHUT_WR)
         for worker in list(self.everyone):
             await asyncio.to_thread(worker.process.join, 10)
             self._drop(worker)
@@ -286,13 +298,13 @@ def _send(channel: socket.socket, answer: object) -> None:
     if isinstance(answer, Noted):
         _frame(channel, NOTED, pickle.dumps(answer.notices, protocol=5))
         answer = answer.body
-    if isinstance(answer, bytes):
+    if isinstance(answer, bytes | memoryview):
         _frame(channel, RAW, answer)
     else:
         _frame(channel, PICKLED, pickle.dumps(answer, protocol=5))
 
 
-def _frame(channel: socket.socket, kind: bytes, payload: bytes) -> None:
+def _frame(channel: socket.socket, kind: bytes, payload: bytes | memoryview) -> None:
     channel.sendall(FRAME.pack(kind, len(payload)))
     channel.sendall(payload)
 

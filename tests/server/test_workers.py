@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 
 import pytest
 from fastapi import Request
@@ -108,3 +109,19 @@ def test_a_call_when_no_worker_is_left_is_answered_not_kept_waiting() -> None:
         await workers.Pool(1, DEFAULT_RULES)._acquire()
     with pytest.raises(workers.WorkerLost):
         asyncio.run(asyncio.wait_for(answered(), 5))
+
+
+def test_closing_answers_the_call_in_progress_and_the_waiting_ones() -> None:
+    async def closing() -> tuple[object, object]:
+        pool = workers.Pool(1, DEFAULT_RULES)
+        await pool.open()
+        running = asyncio.ensure_future(workers.run(pool, time.sleep, 1))
+        await asyncio.sleep(0.2)  # it has the only worker
+        waiting = asyncio.ensure_future(workers.run(pool, time.sleep, 0))
+        await asyncio.sleep(0.1)
+        await pool.close()
+        done = await asyncio.wait_for(asyncio.gather(running, waiting, return_exceptions=True), 15)
+        return done[0], done[1]
+    answered, refused = asyncio.run(closing())
+    assert answered is None  # the call in progress finished and was answered
+    assert isinstance(refused, workers.NoWorker)
