@@ -110,14 +110,14 @@ def _check_campaign(case: Case, rules: Path, path: Path, prefix: tuple) -> None:
 
 def _check(case: Case, evaluation: Evaluation, path: Path, prefix: tuple) -> list[str]:
     failures = []
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], str] = {}
     for i, exp in enumerate(case.expect):
         loc = (*prefix, "expect", i)
         _refuse_unknown(exp, evaluation, path, loc)
-        if (exp.subject, exp.award) in seen:  # two verdicts expected of one: one of them always fails
+        # two different verdicts expected of one: one of them always fails (the same one twice is harmless)
+        if seen.setdefault((exp.subject, exp.award), exp.verdict) != exp.verdict:
             raise KtrulesError(t("err.case.expected_twice", subject=exp.subject, award=exp.award), file=path,
                                line=line_of(path, loc), hint=t("err.case.expected_twice.hint"))
-        seen.add((exp.subject, exp.award))
         got = evaluation.get(exp.subject, exp.award)
         where = f"{exp.subject} {exp.award}"
         if got is None:

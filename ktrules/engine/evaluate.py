@@ -9,6 +9,7 @@ input leaves a verdict `incomplete`, never silently `not_eligible`.
 from __future__ import annotations
 
 import math
+import operator
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -538,7 +539,7 @@ def _ids(given: object, name: str) -> list[str]:
         raise KtrulesError(t("err.ids_not_text", name=name, value=given), hint=t("err.ids_not_text.hint",
                                                                                    name=name, value=given))
     try:
-        ids = [given] if isinstance(given, bytes) else list(given or ())  # type: ignore[call-overload]
+        ids = [given] if isinstance(given, bytes) else list(() if given is None else given)  # type: ignore[call-overload]
     except TypeError:
         ids = [given]
     if not all(isinstance(i, str) for i in ids):
@@ -548,10 +549,15 @@ def _ids(given: object, name: str) -> list[str]:
 
 
 def _year(period: object) -> int:
-    """The period as a program may give it wrong: text, a float, a year no rule can cover."""
-    if isinstance(period, bool) or not isinstance(period, int) or not 1945 <= period <= 2100:
+    """The period as a program may give it: any integer (numpy's too); refused as text, a float, a bool or a
+    year no rule can cover."""
+    try:
+        year = None if isinstance(period, bool) else operator.index(period)  # type: ignore[arg-type]
+    except TypeError:
+        year = None
+    if year is None or not 1945 <= year <= 2100:
         raise KtrulesError(t("err.period_value", value=repr(period)), hint=t("err.period_value.hint"))
-    return period
+    return year
 
 
 def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ RULES_GUIDE = "docs/rule-files.md"  # where an unknown key of a rule file is loo
 
 def rules_folder(rules: object) -> Path:
     """A rules folder as a program may give it: a path or its text, anything else refused."""
-    if not isinstance(rules, str | Path):
+    if not isinstance(rules, str | os.PathLike):
         raise KtrulesError(t("err.rules_value", value=repr(rules)))
     return Path(rules)
 

@@ -153,7 +153,11 @@ def test_two_verdicts_expected_of_one_subject_and_award_are_a_mistake_in_the_cas
                            "  - {subject: p01, award: LDTT, verdict: eligible}\n"
                            "  - {subject: p01, award: LDTT, verdict: not_eligible}\n")
     result = CliRunner().invoke(cli, ["test", str(path), "--lang", "en"])
-    assert result.exit_code == 2 and f"{path}:6: the case expects a verdict of p01 LDTT twice" in result.output
+    assert result.exit_code == 2 and f"{path}:6: the case expects two different verdicts of p01 LDTT" in result.output
+    agreeing = write("y.yaml", f"name: y\nperiod: 2024\ndataset: {SMALL}\nexpect:\n"
+                               "  - {subject: p01, award: LDTT, verdict: eligible}\n"
+                               "  - {subject: p01, award: LDTT, verdict: eligible, criteria: {rating: passed}}\n")
+    assert CliRunner().invoke(cli, ["test", str(agreeing)]).exit_code == 0  # the same verdict twice is harmless
 
 
 def test_a_case_whose_period_no_rules_cover_is_said_at_the_case_and_the_others_run(write):

@@ -197,3 +197,12 @@ def test_a_dataset_a_program_built_with_a_broken_reference_is_refused_not_a_key_
     data = load_dataset(SMALL).model_dump()
     data["people"][0]["unit"] = "zzz"
     assert_one_line_error(lambda: evaluate(Dataset.model_validate(data), 2024), "people[0].unit: ", ["zzz"])
+
+
+def test_a_period_or_ids_from_numpy_are_taken_as_given():
+    import numpy as np  # what a program reading a table passes
+
+    dataset = load_dataset(DEPARTMENT)
+    assert evaluate(dataset, np.int64(2024)).verdicts == evaluate(dataset, 2024).verdicts
+    part = evaluate(dataset, 2024, within=np.array(["vp", "p01"]))
+    assert {v.subject for v in part.verdicts} <= {"vp", "p01"} and part.verdicts
