@@ -910,6 +910,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "misdated.item": ("{name} ({subject}), {level} ghi ở dòng năm {row}, tính vào năm {year}",
                       "{name} ({subject}), {level} listed in the row of {row}, counted in {year}"),
     "unrecorded.more": (" và {n} người khác", " and {n} more"),
+    "unpacked.more": ("; và {n} phong trào khác", "; and {n} more"),
     "server.back_to_results": ("Về kết quả của lượt xét này", "Back to this run's results"),
     "err.host": ("máy chủ này chỉ trả lời theo địa chỉ của chính nó (127.0.0.1, localhost); mở đúng địa chỉ "
                  "mà `ktrules serve` in ra", "this server answers only at its own address (127.0.0.1, localhost); "

@@ -17,7 +17,7 @@ from functools import cache
 
 import jinja2
 
-from ktrules.common.messages import t
+from ktrules.common.messages import counted, t
 from ktrules.common.vocabulary import COMMENDATIONS
 from ktrules.council.ballot import votes_needed
 from ktrules.council.ranking import RankedList, rank, ranking_of
@@ -377,7 +377,7 @@ def total_words(amounts: list[int | None], lang: str) -> str:
         return t("documents.money.none", lang)
     total = money(sum(known), lang)
     left = len(amounts) - len(known)
-    return total if not left else t("documents.money.partial" + ".one" * (left == 1), lang, amount=total, n=left)
+    return total if not left else counted("documents.money.partial", left, lang, amount=total)
 
 
 def _later(in_force: str | None, day: date) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ktrules.common.errors import suggest
-from ktrules.common.messages import t
+from ktrules.common.messages import counted, t
 from ktrules.common.vocabulary import DISCIPLINE_RANK, RATING_RANK
 from ktrules.council.dossier import DossierStatus, dossiers
 from ktrules.council.ranking import Candidate, RankedList
@@ -414,8 +414,10 @@ def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
         known = packed_campaigns(rules)
         # close only: a campaign of the agency's own with no pack shares 'ntm-…-2021-2025' with others
         hints = {campaign: suggest(campaign, known, lang, cutoff=0.85) for campaign in unpacked}
-        items = "; ".join(t("unpacked.item" + ".one" * (n == 1), lang, campaign=campaign, n=n)
-                          + (f" ({hints[campaign]})" if hints[campaign] else "") for campaign, n in unpacked.items())
+        listed = list(unpacked.items())  # bounded as the names above are: an API gives these in a header
+        items = "; ".join(counted("unpacked.item", n, lang, campaign=campaign)
+                          + (f" ({hints[campaign]})" if hints[campaign] else "") for campaign, n in listed[:shown])
+        items += t("unpacked.more", lang, n=len(listed) - shown) if len(listed) > shown else ""
         mistyped = f" {t('unpacked.mistyped', lang)}" if any(hints.values()) else ""
         notices.append(t("unpacked.notice", lang, campaigns=items) + mistyped)
     return notices

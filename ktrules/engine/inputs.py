@@ -157,11 +157,11 @@ def _judged_for_others(dataset: Dataset, judged: dict[str, frozenset[str]]) -> I
                                                                                              str, str]]:
     """An assessment on a kind of subject no criterion reads it for (a person's doan_ket): unread, the
     council's judgement would be dropped without a word."""
-    units, records = dataset.units_by_id, dataset.records
+    records = dataset.records
     # only the records that carry an assessment, found at C speed: a province has hundreds of thousands
     for i in compress(range(len(records)), map(attrgetter("assessments"), records)):
         record = records[i]
-        kind = "collective" if record.subject in units else "individual"
+        kind = "collective" if dataset.is_collective(record.subject) else "individual"
         for key in sorted(record.assessments or ()):
             if key in judged and kind not in judged[key]:
                 yield (("records", i, "assessments", key),
