@@ -60,7 +60,8 @@ _WHEN = {400: "A parameter is missing or wrong, or not one the server takes",
          413: "The body is larger than the limit",
          415: "The body is not JSON (a workbook, YAML or a form's upload), or is compressed",
          422: "The dataset or an option is wrong: the CLI's one-line message in `detail`",
-         503: "The worker serving the call ended in the middle of it: send it again (`Retry-After`)"}
+         503: "The worker serving the call ended in the middle of it: send it again (`Retry-After`); without "
+              "`Retry-After`, no worker is left and whoever runs the server must look at its log"}
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -120,7 +121,7 @@ async def dataset_body(request: Request) -> bytes:
     return body
 
 
-def _json(text: str | bytes | memoryview) -> Response:  # a worker's bytes arrive as a memoryview of them
+def _json(text: str) -> Response:
     return Response(text, media_type="application/json")
 
 
