@@ -184,9 +184,8 @@ def _limit(evaluation: Evaluation, quota: Quota | None, group: str, by_bloc: boo
         return Limit(None, None)
     if quota.count is not None:
         return Limit(quota, int(evaluation.version.rules.value(quota.count)))
-    base = sum(1 for (subject, award), verdict in evaluation.context.verdicts.items()
-               if award == quota.share_of and verdict == "eligible"
-               and (not by_bloc or _group(evaluation, subject) == group))
+    base = sum(1 for subject, verdict in evaluation.context.verdicts.get(quota.share_of, {}).items()
+               if verdict == "eligible" and (not by_bloc or _group(evaluation, subject) == group))
     exact = Fraction(str(evaluation.version.rules.value(quota.share))) * base
     rounding = str(evaluation.version.rules.value(quota.rounding))
     limit = {"floor": math.floor, "ceil": math.ceil, "nearest": lambda x: math.floor(x + Fraction(1, 2))}[rounding]

@@ -84,8 +84,8 @@ class Columns:
 
     def records(self, subjects: Sequence[str]) -> list[Record | None]:
         """The period's record of each subject, in order."""
-        by_key, period = self.ctx.dataset.records_by_key, self.ctx.period
-        return self._per_subject(subjects, "record", lambda subject: by_key.get((subject, period)))
+        found = self.ctx.dataset.records_by_year.get(self.ctx.period, {})
+        return self._per_list(subjects, "record", lambda subjects: list(map(found.get, subjects)))
 
     def _initiatives(self, name: str, subjects: Sequence[str]) -> Column:
         """Initiatives are read subject by subject (`facts`), but only of authors of one the fact may count:
@@ -112,9 +112,10 @@ class Columns:
             if by else [None] * len(subjects)
         if spec.award is None:
             return list(zip(ratings, resets, strict=True))
-        award, verdicts = spec.award, self.ctx.verdicts
-        return [(rated, reset, held.get(award), verdicts.get((subject, award)))
-                for subject, rated, reset, held in zip(subjects, ratings, resets, conferred, strict=True)]
+        award = spec.award
+        verdicts = map(self.ctx.verdicts.get(award, {}).get, subjects)
+        return [(rated, reset, held.get(award), verdict)
+                for verdict, rated, reset, held in zip(verdicts, ratings, resets, conferred, strict=True)]
 
     def _employed_ratings(self, spec: ConsecutiveFact | YearsHoldingFact, subjects: Sequence[str]) -> list[tuple]:
         """`_ratings`, with the years of recruitment that `facts._held` reads alike for this fact made one:
@@ -146,10 +147,10 @@ class Columns:
         """Each subject's year of recruitment and rating of every year from the dataset's first to the
         period, year by year over all subjects."""
         ctx = self.ctx
-        by_key, people = ctx.dataset.records_by_key, ctx.dataset.people_by_id
+        by_year, people = ctx.dataset.records_by_year, ctx.dataset.people_by_id
         recruited = [p.recruited.year if (p := people.get(s)) and p.recruited else None for s in subjects]
         # no record ("") and a record without a rating (None) are read apart
-        years = [["" if (r := by_key.get((s, year))) is None else r.rating for s in subjects]
+        years = [["" if r is None else r.rating for r in map(by_year.get(year, {}).get, subjects)]
                  for year in range(min(ctx.dataset.first_year or ctx.period, ctx.period), ctx.period + 1)]
         return list(zip(recruited, *years, strict=True))
 
@@ -238,8 +239,7 @@ def _achieved_by(spec: AchievementsFact, subject: str, ctx: Context) -> Hashable
 
 
 def _verdict(spec: VerdictFact, subjects: Sequence[str], records: Sequence[Record | None], ctx: Context) -> list:
-    award, verdicts = spec.award, ctx.verdicts
-    return [verdicts.get((subject, award)) for subject in subjects]
+    return list(map(ctx.verdicts.get(spec.award, {}).get, subjects))
 
 
 _SIGNATURES: dict[type, Signature] = {

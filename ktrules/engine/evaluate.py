@@ -15,7 +15,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, cached_property, lru_cache
-from itertools import repeat
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -287,13 +286,13 @@ def _plan(version: LoadedVersion) -> dict[str, dict[str, str]]:
 
 def _subjects(dataset: Dataset, period: int, kind: str, within: Collection[str] | None) -> list[str]:
     """Who an award is weighed for: people with a record in the period; units with a record or members."""
-    candidates = within if within is not None else dataset.subjects()
-    recorded = dataset.records_by_key
+    recorded = dataset.records_by_year.get(period, {})
     if kind == "individual":
         people = dataset.people_by_id
-        return [s for s in candidates if s in people and (s, period) in recorded]
-    return [s for s in candidates if s in dataset.units_by_id
-            and ((s, period) in recorded or dataset.members(s, period))]
+        return [s for s in (recorded if within is None else within) if s in people and s in recorded]
+    units = dataset.units_by_id
+    return [s for s in (units if within is None else within) if s in units
+            and (s in recorded or dataset.members(s, period))]
 
 
 def _needed(version: LoadedVersion, awards: Sequence[str]) -> set[str]:
@@ -452,7 +451,7 @@ def _pending(deferring: tuple[frozenset[str], dict[str, str]], roots: Sequence[C
 
 
 def _deferral(deferring: tuple[frozenset[str], dict[str, str]], verdict: AwardVerdict,
-              settled: Mapping[tuple[str, str], AwardVerdict], failed: Sequence[Leaf]) -> tuple[Leaf, ...]:
+              settled: Mapping[str, Mapping[str, AwardVerdict]], failed: Sequence[Leaf]) -> tuple[Leaf, ...]:
     """The pending-matter criteria a refusal rests on alone: those of its `failed` leaves (`_pending`)
     on an assessment that defers, or on this subject's verdict of another award that was itself
     deferred; none when the verdict fails without them."""
@@ -461,7 +460,7 @@ def _deferral(deferring: tuple[frozenset[str], dict[str, str]], verdict: AwardVe
     for leaf in failed:
         if leaf.fact in defers:
             pending[leaf.id] = (leaf,)
-        elif (other := settled.get((verdict.subject, reads[leaf.fact]))) and other.deferred:
+        elif (other := settled.get(reads[leaf.fact], {}).get(verdict.subject)) and other.deferred:
             pending[leaf.id] = other.deferred
     if not pending or _decide("all", verdict.roots, {**verdict.outcomes, **dict.fromkeys(pending, "passed")}) \
             == "failed":
@@ -610,7 +609,7 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
                   infer=lambda year: _infer_spending(dataset, year, rules, unlisted().get(year, {})))
     matcher = _compiled(version)
     reads = _plan(version)
-    results: dict[tuple[str, str], AwardVerdict] = {}
+    results: dict[str, dict[str, AwardVerdict]] = {}  # by award, then subject
     thresholds = _thresholds(version)
     deferring = _deferring(version)
     source = Columns(ctx)
@@ -637,11 +636,10 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
             verdict, pending, spending = found
             # a group reads alike, so it spends alike; a deferral may also rest on each subject's other verdicts
             used = _spends(spending, readings, thresholds) if spending else ()
-            keys = [(subject, award_id) for subject in members]
             made = [AwardVerdict(subject, award_id, period, verdict, outcomes, readings, criteria, thresholds, used)
                     for subject in members]
-            ctx.verdicts.update(zip(keys, repeat(verdict)))
-            results.update(zip(keys, made, strict=True))
+            ctx.verdicts.setdefault(award_id, {}).update(dict.fromkeys(members, verdict))
+            results.setdefault(award_id, {}).update(zip(members, made, strict=True))
             for result in made if used or pending else ():
                 for initiative in used:
                     ctx.spent.setdefault(result.subject, {}).setdefault(initiative, (award_id, period))
@@ -652,26 +650,22 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
                       within is None)
 
 
-def _listed(results: Mapping[tuple[str, str], AwardVerdict], wanted: Sequence[str], subjects: Collection[str],
+def _listed(results: Mapping[str, Mapping[str, AwardVerdict]], wanted: Sequence[str], subjects: Collection[str],
             weighed: Mapping[str, list[str]], source: Columns) -> list[AwardVerdict]:
     """The verdicts of the `wanted` awards (in the order of the rule files) and `subjects` (all when
     empty), in the order of listings: unit by unit, each unit before its members of the period, units
     and people by `Dataset.position`."""
-    awards, width = {a: i for i, a in enumerate(wanted)}, len(wanted)
-    dataset, place = source.ctx.dataset, source.ctx.dataset.position
-    # a subject's place as one number, cheaper to sort by than a tuple: its unit's, a unit before its
-    # members, then the person's own
-    after = len(place) + 1
-    where = {unit: place[unit] * 2 * after for unit in weighed.get("collective", ())}
-    people, by_id = weighed.get("individual", []), dataset.people_by_id
-    for person, record in zip(people, source.records(people), strict=True):
-        unit = (record.unit if record and record.unit else None) or by_id[person].unit
-        where[person] = (place[unit] * 2 + 1) * after + place[person]
-    order = {subject: i for i, subject in enumerate(sorted(where, key=where.__getitem__))}
-    # each (subject, award) has its slot: filled in place, no sorting of verdicts
-    slots: list[AwardVerdict | None] = [None] * (len(order) * width)
-    for (subject, award), verdict in results.items():
-        at = awards.get(award)
-        if at is not None and (not subjects or subject in subjects):
-            slots[order[subject] * width + at] = verdict
-    return [v for v in slots if v is not None]
+    dataset, period = source.ctx.dataset, source.ctx.period
+    units, people, place = set(weighed.get("collective", ())), set(weighed.get("individual", ())), dataset.position
+    # each unit, then its members of the period by their own place: a person weighed has a record of the
+    # period, so is among the members of the unit it names
+    listing: list[str] = []
+    for unit in dataset.units_in_order():
+        if unit.id in units:
+            listing.append(unit.id)
+        listing += sorted((p for p in dataset.members(unit.id, period) if p in people), key=place.__getitem__)
+    if subjects:
+        listing = [s for s in listing if s in subjects]
+    # an award's verdicts in that order at once, then each subject's awards side by side
+    found = [list(map(results.get(award, {}).get, listing)) for award in wanted]
+    return [v for row in zip(*found, strict=True) for v in row if v is not None]

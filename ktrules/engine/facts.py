@@ -75,7 +75,7 @@ class Context:
 
     dataset: Dataset
     period: int
-    verdicts: dict[tuple[str, str], str] = field(default_factory=dict)
+    verdicts: dict[str, dict[str, str]] = field(default_factory=dict)  # award -> subject -> verdict
     groups: dict[str, int] = field(default_factory=dict)  # award -> single-use group
     spent: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # subject -> initiative -> (award, year)
     award: str = ""  # the award being evaluated
@@ -85,6 +85,11 @@ class Context:
     infer: Callable[[int], Mapping[str, list[Inferred]]] | None = None
     _readings: dict[tuple, Reading] = field(default_factory=dict)
     _inferred: dict[int, Mapping[str, list[Inferred]]] = field(default_factory=dict)
+
+    def verdict(self, subject: str, award: str) -> str | None:
+        """The subject's verdict of `award`, once it is settled in the run."""
+        found = self.verdicts.get(award)
+        return None if found is None else found.get(subject)
 
     def reading(self, name: str, subject: str) -> Reading:
         """A declared fact of a subject, read once per run: what a fact reads of other awards is
@@ -284,7 +289,7 @@ def _tri(verdict: str | None) -> bool | None:
 
 
 def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Reading:
-    verdict = ctx.verdicts.get((subject, spec.award))
+    verdict = ctx.verdict(subject, spec.award)
     return Reading(_tri(verdict), ((f"verdict.{verdict or 'none'}", spec.award),))
 
 
@@ -297,13 +302,13 @@ def _held(spec: ConsecutiveFact | YearsHoldingFact, subject: str, year: int, ctx
         decision = ctx.dataset.conferral(subject, spec.award, year)
         if decision:
             return decision
-        if year == ctx.period and ctx.verdicts.get((subject, spec.award)) == "eligible":
+        if year == ctx.period and ctx.verdict(subject, spec.award) == "eligible":
             return f"{spec.award} ({year})"
     if spec.min_rating and record and record.rating and RATING_RANK[record.rating] >= RATING_RANK[spec.min_rating]:
         return record.rating
     if year < ctx.period:
         return None if spec.min_rating and not (record and record.rating) and _employed(subject, year, ctx) else False
-    still_open = (spec.award is not None and ctx.verdicts.get((subject, spec.award)) == "incomplete") or (
+    still_open = (spec.award is not None and ctx.verdict(subject, spec.award) == "incomplete") or (
         spec.min_rating is not None and record is not None and record.rating is None)
     return None if still_open else False
 
@@ -398,7 +403,8 @@ def _member_share(spec: MemberShareFact, subject: str, ctx: Context) -> Reading:
     if not members:
         return Reading(None, note="no_members")
     if spec.award:
-        states = {m: _tri(ctx.verdicts.get((m, spec.award))) for m in members}
+        settled = ctx.verdicts.get(spec.award, {})
+        states = {m: _tri(settled.get(m)) for m in members}
     else:
         ratings = {m: ctx.dataset.record(m, ctx.period).rating for m in members}  # type: ignore[union-attr]
         states = {m: None if r is None else RATING_RANK[r] >= RATING_RANK[spec.min_rating or "KHT"]
@@ -421,7 +427,8 @@ def _member_count(spec: MemberCountFact, subject: str, ctx: Context) -> Reading:
     members = _members_or_none(subject, ctx)
     if members is None:
         return Reading(None, note="no_members")
-    states = {m: _tri(ctx.verdicts.get((m, spec.award))) for m in members}
+    settled = ctx.verdicts.get(spec.award, {})
+    states = {m: _tri(settled.get(m)) for m in members}
     met = sorted(m for m, s in states.items() if s)
     unknown = sorted(m for m, s in states.items() if s is None)
     if unknown:

@@ -86,7 +86,7 @@ def _warm(dataset: Dataset) -> None:
     # the dataset, and without the collector going through it again and again (0.98 s down to 0.5 s
     # for 20,000 people)
     with no_collection():
-        for index in ("records_by_key", "initiatives_by_author", "disciplines_by_subject", "conferred_by_subject",
+        for index in ("records_by_year", "initiatives_by_author", "disciplines_by_subject", "conferred_by_subject",
                       "achievements_by_key", "first_year", "_conferrals", "position", "_subject_ids", "_members"):
             getattr(dataset, index)
 

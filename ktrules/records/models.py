@@ -219,8 +219,16 @@ class Dataset(Strict):
         return {p.id: p for p in self.people}
 
     @cached_property
-    def records_by_key(self) -> dict[tuple[str, int], Record]:
-        return {(r.subject, r.year): r for r in self.records}
+    def records_by_year(self) -> dict[int, dict[str, Record]]:
+        """Each year's records by subject: a year's records of many subjects are then looked up with one
+        `map` (`engine.columns`), where keys of (subject, year) cost a tuple each."""
+        found: dict[int, dict[str, Record]] = {}
+        for r in self.records:
+            year = found.get(r.year)
+            if year is None:
+                year = found[r.year] = {}
+            year[r.subject] = r
+        return found
 
     @cached_property
     def initiatives_by_author(self) -> dict[str, list[Initiative]]:
@@ -278,7 +286,8 @@ class Dataset(Strict):
                       if r.subject in people)
 
     def record(self, subject: str, year: int) -> Record | None:
-        return self.records_by_key.get((subject, year))
+        found = self.records_by_year.get(year)
+        return None if found is None else found.get(subject)
 
     def unit_of(self, person: str, year: int) -> str:
         """The person's unit in a year: the record's `unit` when it differs, else the person's."""
@@ -292,7 +301,7 @@ class Dataset(Strict):
         without any record: one before the records start or after they end is no row forgotten."""
         if year not in self.years:
             return []
-        # sets of the subjects with a record of a year, by C-level maps: a province's records_by_key, built
+        # sets of the subjects with a record of a year, by C-level maps: a province's records_by_year, built
         # for this alone, took a second
         years = list(map(_YEAR, self.records))
 
