@@ -157,14 +157,14 @@ class Columns:
 
 def _grouped(spec: Any, keys: Sequence[Hashable], subjects: Sequence[str], ctx: Context) -> Column:
     """Subjects coded by their keys (what the operator reads of each): the first subject of a key reads for all."""
-    codes, readings, seen = np.empty(len(subjects), dtype=np.int32), [], {}
+    codes, readings, seen = [], [], {}
     for i, key in enumerate(keys):
         code = seen.get(key)
         if code is None:
             code = seen[key] = len(readings)
             readings.append(read(spec, subjects[i], ctx))
-        codes[i] = code
-    return Column(codes, readings)
+        codes.append(code)  # a list made an array at once: numpy's item assignment costs more
+    return Column(np.array(codes, dtype=np.int32), readings)
 
 
 def _interned(found: Any) -> Column:

@@ -226,6 +226,8 @@ def _fits(spec: InitiativesFact, initiative: Initiative, first: int, period: int
 def window_start(spec: InitiativesFact, subject: str, ctx: Context) -> int:
     """The first year of the subject's window: `years` back from the period, or as far as the longest of
     its runs (`years_from`, read before)."""
+    if not spec.years_from:  # the same for everyone: most windows
+        return ctx.period - spec.years + 1
     runs = [_run_length(ctx.reading(name, subject), ctx) for name in spec.years_from]
     return ctx.period - max([spec.years, *runs]) + 1
 
