@@ -670,15 +670,20 @@ def _listed(results: Mapping[str, Mapping[str, AwardVerdict]], wanted: Sequence[
     """The verdicts of the `wanted` awards (in the order of the rule files) and `subjects` (all when
     empty), in the order of listings: unit by unit, each unit before its members of the period, units
     and people by `Dataset.position`."""
-    dataset, period = source.ctx.dataset, source.ctx.period
-    units, people, place = set(weighed.get("collective", ())), set(weighed.get("individual", ())), dataset.position
+    dataset, period, place = source.ctx.dataset, source.ctx.period, source.ctx.dataset.position
+    units = set(weighed.get("collective", ()))
+    if within is None:  # every unit; the people weighed are then exactly the members of the period
+        listed, people = dataset.units_in_order(), None
+    else:
+        listed, people = _listing_units(dataset, weighed, source), set(weighed.get("individual", ()))
     listing: list[str] = []
     # each unit, then its members of the period by their own place: a person weighed has a record of the
     # period, so is among the members of the unit it names
-    for unit in _listing_units(dataset, weighed, source) if within is not None else dataset.units_in_order():
+    for unit in listed:
         if unit.id in units:
             listing.append(unit.id)
-        listing += sorted((p for p in dataset.members(unit.id, period) if p in people), key=place.__getitem__)
+        members = dataset.members(unit.id, period)
+        listing += sorted(members if people is None else [p for p in members if p in people], key=place.__getitem__)
     if subjects:
         listing = [s for s in listing if s in subjects]
     # an award's verdicts in that order at once, then each subject's awards side by side

@@ -290,6 +290,11 @@ def _tri(verdict: str | None) -> bool | None:
     return _TRI.get(verdict)
 
 
+def _states(members: list[str], settled: Mapping[str, str]) -> dict[str, bool | None]:
+    """Each member's verdict as met, not met or undecided (None)."""
+    return dict(zip(members, map(_TRI.get, map(settled.get, members)), strict=True))
+
+
 def _verdict(spec: VerdictFact, subject: str, ctx: Context) -> Reading:
     verdict = ctx.verdict(subject, spec.award)
     return Reading(_tri(verdict), ((f"verdict.{verdict or 'none'}", spec.award),))
@@ -405,8 +410,7 @@ def _member_share(spec: MemberShareFact, subject: str, ctx: Context) -> Reading:
     if not members:
         return Reading(None, note="no_members")
     if spec.award:
-        settled = ctx.verdicts.get(spec.award, {})
-        states = {m: _tri(settled.get(m)) for m in members}
+        states = _states(members, ctx.verdicts.get(spec.award, {}))
     else:
         ratings = {m: ctx.dataset.record(m, ctx.period).rating for m in members}  # type: ignore[union-attr]
         states = {m: None if r is None else RATING_RANK[r] >= RATING_RANK[spec.min_rating or "KHT"]
@@ -429,8 +433,7 @@ def _member_count(spec: MemberCountFact, subject: str, ctx: Context) -> Reading:
     members = _members_or_none(subject, ctx)
     if members is None:
         return Reading(None, note="no_members")
-    settled = ctx.verdicts.get(spec.award, {})
-    states = {m: _tri(settled.get(m)) for m in members}
+    states = _states(members, ctx.verdicts.get(spec.award, {}))
     met = sorted(m for m, s in states.items() if s)
     unknown = sorted(m for m, s in states.items() if s is None)
     if unknown:
