@@ -480,16 +480,18 @@ class _Group(NamedTuple):
     subjects: list[str]
 
 
-def _gather(source: Columns, award_id: str, key: str, kind: str, criteria: list[Criterion], kinds: dict[str, str],
-            subjects: list[str], batch: list[Facts], groups: dict[tuple[str, str], _Group]) -> None:
+def _gather(source: Columns, matcher: Matcher, award_id: str, key: str, kind: str, criteria: list[Criterion],
+            kinds: dict[str, str], subjects: list[str], batch: list[Facts],
+            groups: dict[tuple[str, str], _Group]) -> None:
     """Subject by subject: each subject's facts read and matched on their own (the reference)."""
     for subject in subjects:
         read_now = {name: source.ctx.reading(name, subject) for name in kinds}
         groups[subject, key] = _Group(award_id, criteria, read_now, [subject])
-        batch.append(Facts(subject, key, {name: _bounds(r, kinds[name]) for name, r in read_now.items()}))
+        batch.append(Facts(subject, key, matcher.profile({name: _bounds(r, kinds[name])
+                                                           for name, r in read_now.items()})))
 
 
-def _gather_columns(source: Columns, award_id: str, key: str, kind: str, criteria: list[Criterion],
+def _gather_columns(source: Columns, matcher: Matcher, award_id: str, key: str, kind: str, criteria: list[Criterion],
                     kinds: dict[str, str], subjects: list[str], batch: list[Facts],
                     groups: dict[tuple[str, str], _Group]) -> None:
     """Facts as columns: subjects whose readings coincide fact by fact form one group, matched once."""
@@ -497,13 +499,15 @@ def _gather_columns(source: Columns, award_id: str, key: str, kind: str, criteri
         return
     names = list(kinds)
     columns = [source.column(name, kind, subjects) for name in names]
-    # bounds once per distinct reading, not per group
-    bounds = [[_bounds(r, kinds[name]) for r in col.readings] for name, col in zip(names, columns, strict=True)]
+    # each distinct reading as the rules compare it, once, not once per group
+    reduced = [[matcher.reduced(name, _bounds(r, kinds[name])) for r in col.readings]
+               for name, col in zip(names, columns, strict=True)]
     readings = [col.readings for col in columns]
     for at, (row, members) in enumerate(_distinct(columns, subjects)):
-        read_now = dict(zip(names, map(list.__getitem__, readings, row), strict=True))
-        groups[f"#{at}", key] = _Group(award_id, criteria, read_now, members)
-        batch.append(Facts(f"#{at}", key, dict(zip(names, map(list.__getitem__, bounds, row), strict=True))))
+        label = f"#{at}"
+        groups[label, key] = _Group(award_id, criteria, dict(zip(names, map(list.__getitem__, readings, row),
+                                                                  strict=True)), members)
+        batch.append(Facts(label, key, tuple(map(list.__getitem__, reduced, row))))
 
 
 def _distinct(columns: Sequence[Column], subjects: Sequence[str]) -> list[tuple[tuple[int, ...], list[str]]]:
@@ -637,7 +641,7 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
             for key, kind, criteria in _parts(award_id, law.awards[award_id]):
                 if kind not in weighed:
                     weighed[kind] = _subjects(dataset, period, kind, within)
-                gather(source, award_id, key, kind, criteria, reads[key], weighed[kind], batch, gathered)
+                gather(source, matcher, award_id, key, kind, criteria, reads[key], weighed[kind], batch, gathered)
         decided: dict[tuple[str, int], tuple[Verdict, list[Leaf], list[Leaf]]] = {}
         for (label, key), outcomes in matcher.run(batch).items():
             award_id, criteria, readings, members = gathered[label, key]

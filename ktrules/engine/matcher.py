@@ -52,16 +52,17 @@ class Condition:
     threshold: float
 
 
-class Facts(NamedTuple):
-    """One subject's facts for one award, each as bounds (low, high) of its number.
+Bounds = tuple[float | None, float | None]
+# a fact as the rules compare it: (fact, rank of its low bound, rank of its high bound), see `Matcher.reduced`
+Reduced = tuple[str, int | None, int | None]
 
-    A known value has low == high; a value the records only bound (a share with some members
-    undecided) has both; a missing value has neither.
-    """
+
+class Facts(NamedTuple):
+    """One subject's facts for one award, as the rules compare them (`Matcher.profile`)."""
 
     subject: str
     award: str
-    values: Mapping[str, tuple[float | None, float | None]]
+    profile: tuple[Reduced, ...]
 
 
 class MatcherError(RuntimeError):
@@ -149,19 +150,25 @@ class Matcher:
             self._fired.add((c.m.sid, award, criterion, outcome))  # type: ignore[attr-defined]
         return record
 
+    def profile(self, values: Mapping[str, Bounds]) -> tuple[Reduced, ...]:
+        """Facts as the rules compare them, each `reduced`, in the order given (a caller gives an award's
+        facts in one fixed order)."""
+        return tuple(self.reduced(fact, bounds) for fact, bounds in values.items())
+
+    def reduced(self, fact: str, bounds: Bounds) -> Reduced:
+        """A fact's bounds (low, high) as the representatives of the intervals between its thresholds that
+        hold them: a known value has low == high; a value the records only bound (a share with some
+        members undecided) has both; a missing value has neither."""
+        found = self._representatives.get((fact, bounds))
+        if found is None:
+            found = self._representatives[fact, bounds] = (fact, *map(partial(self._representative, fact), bounds))
+        return found  # type: ignore[return-value]
+
     def run(self, facts: Iterable[Facts]) -> dict[tuple[str, str], Mapping[str, Outcome]]:
         """The outcome of every leaf for every (subject, award) given."""
         profiles: dict[tuple, list[str]] = {}
-        representatives = self._representatives
         for item in facts:
-            # callers give a subject's facts for an award in one fixed order: no need to sort them
-            values = []
-            for fact, bounds in item.values.items():
-                found = representatives.get((fact, bounds))
-                if found is None:
-                    found = representatives[fact, bounds] = (fact, *map(partial(self._representative, fact), bounds))
-                values.append(found)
-            profiles.setdefault((item.award, tuple(values)), []).append(item.subject)
+            profiles.setdefault((item.award, item.profile), []).append(item.subject)
         known = self._known
         outcomes = {profile: known[profile] for profile in profiles if profile in known}
         outcomes.update(self._learn([profile for profile in profiles if profile not in outcomes]))
@@ -169,14 +176,12 @@ class Matcher:
                 for subject in subjects}
 
     def _learn(self, profiles: list[tuple]) -> dict[tuple, Mapping[str, Outcome]]:
-        """The outcomes of `profiles` (award, values) from durable_rules, remembered: they depend on
+        """The outcomes of `profiles` (award, reduced facts) from durable_rules, remembered: they depend on
         nothing but the profile and the rules, and are read-only so that runs can share them."""
         if not profiles:
             return {}
-        unique = [Facts(f"v{i}", award, {fact: (low, high) for fact, low, high in values})
-                  for i, (award, values) in enumerate(profiles)]
         with self._lock:
-            matched = self._match(unique)
+            matched = self._match([Facts(f"v{i}", award, values) for i, (award, values) in enumerate(profiles)])
         learnt = {(award, values): MappingProxyType(matched[f"v{i}", award])
                   for i, (award, values) in enumerate(profiles)}
         if len(self._known) + len(learnt) > _REMEMBERED:
@@ -210,7 +215,7 @@ class Matcher:
     def _run_batch(self, batch: list[Facts], results: dict) -> None:
         self._fired.clear()
         self._seen.clear()
-        messages = [{"sid": f.subject, "award": f.award, **_bounds(f.values)} for f in batch]
+        messages = [{"sid": f.subject, "award": f.award, **_bounds(f.profile)} for f in batch]
         self._ruleset.assert_facts(messages)
         while True:
             before = len(self._fired) + len(self._seen)
@@ -227,9 +232,9 @@ class Matcher:
             self._ruleset.delete_state(sid)
 
 
-def _bounds(values: Mapping[str, tuple[float | None, float | None]]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for fact, (low, high) in values.items():
+def _bounds(profile: tuple[Reduced, ...]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for fact, low, high in profile:
         if low is not None:
             out[_bound(fact, "lo")] = low
         if high is not None:
