@@ -720,7 +720,7 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     """
     from ktrules.council.rewards import payer  # imports here so that this command stays one insertion
     from ktrules.documents.packet import build_packet
-    from ktrules.documents.papers import council_papers
+    from ktrules.documents.papers import council_papers, without_paper
     from ktrules.documents.writers import write_papers
 
     if out.exists() and not out.is_dir():
@@ -734,6 +734,8 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     packet = build_packet(evaluation, lang, payer=pays)
     written = write_papers(council_papers(evaluation, packet, decided), out, fmt)
     click.echo(t("documents.written", lang, n=len(written), path=out, proposed=packet.proposed), err=True)
+    if notice := without_paper(evaluation, packet):
+        click.echo(notice, err=True)
 
 
 def main() -> None:

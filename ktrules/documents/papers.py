@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ktrules.common.messages import t
+from ktrules.common.messages import counted, t
 from ktrules.common.vocabulary import COMMENDATIONS, NATIONAL_AWARDS
 from ktrules.council.rewards import authority_of
 from ktrules.documents.formatting import date_words, day, percent, place_and_date
@@ -43,6 +43,20 @@ def council_papers(evaluation: Evaluation, packet: Packet, decided: date) -> lis
                         achievement_report(evaluation, packet, subject, decided))
                   for subject, name in _nominees(packet))
     return papers
+
+
+def without_paper(evaluation: Evaluation, packet: Packet) -> str:
+    """A notice naming the awards proposed that no quyết định or tờ trình holds, because the rules do not say
+    who decides them (a campaign plan that names no authority); '' when every proposal has its paper. No
+    authority is guessed: the rule author adds it."""
+    lang = packet.lang
+    left = [s for s in packet.sections if s.decides is None and s.proposed]
+    if not left:
+        return ""
+    awards = "; ".join(counted("documents.unrouted.award", len(s.proposed), lang, name=s.name) for s in left)
+    rules = evaluation.version.path  # the version's own file: its `authority` list is the one read
+    return counted("documents.unrouted", sum(len(s.proposed) for s in left), lang,
+                   rules=f"{rules.parent.name}/{rules.name}", awards=awards)
 
 
 # ---------------------------------------------------------------- the parts every văn bản shares

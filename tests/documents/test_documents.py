@@ -409,6 +409,30 @@ def test_a_campaign_decides_its_own_giay_khen_and_invents_no_money(tmp_path: Pat
     assert not (tmp_path / "to-trinh-2023-1.docx").exists()
 
 
+def test_awards_whose_authority_the_plan_does_not_name_are_reported_not_dropped(tmp_path: Path) -> None:
+    """The Điện Biên plan names no authority for its sơ kết reward: no paper is guessed for it, and the
+    secretary is told which proposals have none and what the rules lack."""
+    campaign = "dien-bien-vi-nguoi-ngheo-2021-2025"
+    dataset = ROOT / "fixtures" / "datasets" / "campaigns" / f"{campaign}.yaml"
+    result = invoke("documents", dataset, "--period", 2023, "--campaign", campaign, "--out", tmp_path,
+                    "--decision-date", "2024-01-15")
+    assert result.exit_code == 0, result.output
+    assert not list(tmp_path.glob("to-trinh-*"))
+    decided = "\n".join(texts(Document(str(tmp_path / "du-thao-quyet-dinh-2023.docx"))))
+    assert "Giấy khen" in decided and "sơ kết phong trào" not in decided
+    notice = result.stderr.splitlines()[-1]
+    assert notice.startswith(f"Lưu ý: bộ quy định {campaign}/2022.yaml không ghi ai quyết định (thẩm quyền) "
+                             "Khen thưởng sơ kết phong trào"), notice
+    assert "(5 đề nghị), nên 5 đề nghị này không có trong dự thảo quyết định hay tờ trình nào" in notice
+    assert "mục authority" in notice
+
+
+def test_every_proposal_has_its_paper_so_no_notice_is_given(tmp_path: Path) -> None:
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", tmp_path, "--award", "LDTT",
+                    "--award", "BANG_KHEN_TINH", "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0 and result.stderr.count("\n") == 1 and "Lưu ý" not in result.stderr
+
+
 def test_documents_in_english_keep_english_conventions(tmp_path: Path) -> None:
     result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", tmp_path, "--decision-date", BEFORE_RAISE,
                     "--award", "LDTT", "--lang", "en")
