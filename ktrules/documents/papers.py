@@ -75,9 +75,15 @@ def _heading(packet: Packet, kind: str, when: date | None, year: int) -> dict[st
             "number": _number(agency, kind, packet.lang) if kind else ""}
 
 
-def _chair(agency: Organization, lang: str, authority: str = "") -> Signer:
-    return Signer(authority, (agency.chair_title or t("documents.signer.chair", lang)).upper(),
-                  agency.chair or t("vanban.blank_name", lang))
+def _head_title(agency: Organization) -> str:
+    """The chức vụ of the head of the agency, who signs its quyết định and tờ trình (`chair_title`: the chair
+    of the council is its head); dots to fill when not given, never "Chủ tịch Hội đồng": a council advises,
+    it does not decide."""
+    return agency.chair_title or "……"
+
+
+def _head(agency: Organization, lang: str) -> Signer:
+    return Signer("", _head_title(agency).upper(), agency.chair or t("vanban.blank_name", lang))
 
 
 def _archive(agency: Organization, lang: str) -> str:
@@ -131,8 +137,7 @@ def _authority_line(agency: Organization, lang: str) -> str:
     if agency.place:
         for prefix in ("tỉnh ", "thành phố ", ""):
             name = re.sub(rf"\s+{prefix}{re.escape(agency.place)}$", "", name)
-    title = agency.chair_title or t("documents.signer.chair", lang)
-    return t("documents.decision.authority", lang, title=title, agency=name).upper()
+    return t("documents.decision.authority", lang, title=_head_title(agency), agency=name).upper()
 
 
 def _list_table(section: Section, lang: str, with_summary: bool = False) -> Table:
@@ -228,7 +233,7 @@ def decision(packet: Packet, sections: list[Section], decided: date) -> VanBan:
     appendix.append(Paragraph(t("documents.money.all", lang, amount=total, date=day(decided, lang)), "heading"))
     return VanBan(lang=lang, kind=t("documents.decision.kind", lang),
                   excerpt=t(f"documents.decision.excerpt.{gives}", lang, period=packet.period), body=tuple(body),
-                  signers=(_chair(agency, lang),),
+                  signers=(_head(agency, lang),),
                   recipients=(t("documents.decision.to_article3", lang), _archive(agency, lang)),
                   appendix_title=t(f"documents.decision.appendix.{gives}", lang, period=packet.period,
                                    day=date_words(decided, decided.year, lang),
@@ -281,7 +286,7 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
     body += [*_unverified_note(packet, sections, True), Paragraph(t("documents.proposal.closing", lang, who=who))]
     return VanBan(lang=lang, kind=t("documents.proposal.kind", lang),
                   excerpt=t("documents.proposal.excerpt", lang, period=packet.period), body=tuple(body),
-                  signers=(_chair(agency, lang),), recipients=(t("documents.proposal.recipient", lang, who=who),
+                  signers=(_head(agency, lang),), recipients=(t("documents.proposal.recipient", lang, who=who),
                                                                _archive(agency, lang)),
                   draft=True, **_heading(packet, "TTr", None, decided.year))
 

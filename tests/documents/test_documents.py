@@ -323,6 +323,24 @@ def test_the_proposal_leaves_the_addressee_blank_when_the_parent_agency_is_unkno
     assert "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh ……" in lines and not any("(hoặc" in line for line in lines)
 
 
+def test_without_the_heads_title_the_decision_leaves_dots_and_never_names_the_council_chair(tmp_path: Path) -> None:
+    """A council advises; the head of the agency decides and proposes: a title not given is left to fill."""
+    data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
+    del data["organization"]["chair_title"]
+    dataset = tmp_path / "ds.yaml"
+    dataset.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "ho-so"
+    result = invoke("documents", dataset, "--period", 2024, "--out", out, "--award", "LDTT", "--award", "TTLDXS",
+                    "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    document = Document(str(out / "du-thao-quyet-dinh-2024.docx"))
+    decision = texts(document)
+    signed = next(row[1] for table in document.tables for row in rows(table) if row[0].startswith("Nơi nhận"))
+    assert "…… SỞ KHOA HỌC VÀ CÔNG NGHỆ" in decision and signed.split() == ["……", "Trần", "Minh", "Quang"]
+    upward = texts(Document(str(out / "to-trinh-2024-1.docx")))
+    assert not any("CHỦ TỊCH HỘI ĐỒNG" in line for line in decision + upward)
+
+
 def test_the_minutes_name_the_legal_texts_not_the_rule_pack(word: Path) -> None:
     lines = texts(Document(str(word / "bien-ban-hop-xet-2024.docx")))
     content = next(line for line in lines if line.startswith("II. Nội dung"))
