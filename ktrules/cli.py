@@ -25,6 +25,7 @@ from ktrules.common.writing import refuse_inputs, refuse_to_replace
 from ktrules.council.ballot import vote
 from ktrules.council.dossier import passed_deadlines
 from ktrules.council.ranking import rank, ranking_of
+from ktrules.council.rewards import Payer, payer
 from ktrules.documents.formatting import number
 from ktrules.documents.report import (
     campaign_rows,
@@ -610,8 +611,12 @@ DECISION_DATE = click.option(
          "default today.")
 
 
-def _decided(decision_date: Any) -> date:
-    return decision_date.date() if decision_date else date.today()
+def _payer(rules_dir: Path, decision_date: Any, period: int, as_of: Any) -> Payer:
+    """The reward money's rules on the decision date; one given is checked against the verdicts' day (one
+    left out is today's, whatever the period)."""
+    if decision_date is None:
+        return payer(rules_dir, date.today())
+    return payer(rules_dir, decision_date.date(), period, as_of.date() if as_of else None)
 
 
 @cli.command("report")
@@ -638,14 +643,13 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     """
     from contextlib import nullcontext  # imports here so that this command stays one insertion in a shared file
 
-    from ktrules.council.rewards import payer
     from ktrules.documents.packet import build_packet, packet_awards
     from ktrules.documents.writers import check_output, write_report
 
     check_output(out, lang)  # a wrong suffix fails before the records are read
     refuse_inputs(out, [dataset, rules_dir])
     refuse_to_replace(out, force)
-    pays = payer(rules_dir, _decided(decision_date), period if decision_date else None)
+    pays = _payer(rules_dir, decision_date, period, as_of)
     evaluation = _to_write(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
     ids = packet_awards(evaluation)
     # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone
@@ -718,8 +722,7 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
         ktrules documents fixtures/datasets/so-khcn-binh-dinh.yaml --period 2024 --out ho-so-2024 \\
             --decision-date 2025-01-15
     """
-    from ktrules.council.rewards import payer  # imports here so that this command stays one insertion
-    from ktrules.documents.packet import build_packet
+    from ktrules.documents.packet import build_packet  # imports here so that this command stays one insertion
     from ktrules.documents.papers import council_papers, without_paper
     from ktrules.documents.writers import write_papers
 
@@ -728,11 +731,10 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     if out.is_dir() and any(out.iterdir()):  # stale files of an earlier run would pass for this one's
         raise KtrulesError(t("documents.out_not_empty", lang), file=out,
                            hint=t("documents.out_not_empty.hint", lang, suggestion=f"ho-so-{period}-moi"))
-    decided = _decided(decision_date)
-    pays = payer(rules_dir, decided, period if decision_date else None)
+    pays = _payer(rules_dir, decision_date, period, as_of)
     evaluation = _to_write(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
     packet = build_packet(evaluation, lang, payer=pays)
-    written = write_papers(council_papers(evaluation, packet, decided), out, fmt)
+    written = write_papers(council_papers(evaluation, packet, pays.decided), out, fmt)
     click.echo(t("documents.written", lang, n=len(written), path=out, proposed=packet.proposed), err=True)
     if notice := without_paper(evaluation, packet):
         click.echo(notice, err=True)

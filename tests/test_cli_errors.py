@@ -314,11 +314,28 @@ def test_a_rule_file_error_keeps_its_own_fix_not_the_decision_dates(command, tmp
 
 
 @pytest.mark.parametrize("command", ["documents", "report"])
-def test_a_decision_date_before_the_year_evaluated_is_refused_and_nothing_is_written(command, tmp_path):
+@pytest.mark.parametrize(("decided", "as_of", "earliest"), [("2020-01-01", None, "31/12/2024"),
+                                                             ("2024-03-01", None, "31/12/2024"),
+                                                             ("2024-12-30", None, "31/12/2024"),
+                                                             ("2024-05-31", "2024-06-30", "30/06/2024")])
+def test_a_decision_date_before_the_verdicts_day_is_refused_and_nothing_is_written(command, decided, as_of, earliest,
+                                                                                   tmp_path):
+    """A quyết định of 01/03/2024 cannot recognise the titles of 2024: the year is not over."""
     out = tmp_path / ("ho-so" if command == "documents" else "ho-so.html")
-    assert_refused(invoke(command, SMALL, "--period", "2024", "--out", out, "--decision-date", "2020-01-01"),
-                   "01/01/2020", "--decision-date")
+    result = invoke(command, SMALL, "--period", "2024", "--out", out, "--decision-date", decided,
+                    *(["--as-of", as_of] if as_of else []))
+    day = "/".join(reversed(decided.split("-")))
+    assert_refused(result, f"ngày quyết định {day} trước ngày xét kết quả năm 2024 ({earliest})",
+                   f"từ ngày {earliest} trở đi", "--decision-date")
     assert not out.exists()
+
+
+def test_a_decision_on_the_verdicts_day_is_taken(tmp_path):
+    out = tmp_path / "ho-so.html"
+    result = invoke("report", SMALL, "--period", "2024", "--out", out, "--decision-date", "2024-06-30",
+                    "--as-of", "2024-06-30")
+    assert result.exit_code == 0, result.output
+    assert out.exists()
 
 
 @pytest.mark.parametrize("given", ["vn", "campaigns"])

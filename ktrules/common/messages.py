@@ -904,10 +904,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.nothing_to_write.chosen.hint": ("xem lại --award, và --campaign (một phong trào chỉ xét những năm nó quy "
                                          "định)", "check --award, and --campaign (a campaign awards only in its "
                                          "years)"),
-    "err.decided_before": ("ngày quyết định {day} trước năm xét {period}: khen thưởng năm {period} được quyết định từ "
-                           "năm {period} trở đi",
-                           "the decision date {day} is before the year evaluated, {period}: the awards of {period} "
-                           "are decided in {period} or later"),
+    "err.decided_before": ("ngày quyết định {day} trước ngày xét kết quả năm {period} ({earliest}): chỉ quyết định "
+                           "khen thưởng từ ngày {earliest} trở đi",
+                           "the decision date {day} is before the day the verdicts of {period} are as of "
+                           "({earliest}): the awards can be decided from {earliest} on"),
+    "err.decided_before.hint": ("sửa --decision-date, hoặc --as-of nếu kết quả xét theo ngày khác",
+                                "fix --decision-date, or --as-of if the verdicts are as of another day"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
     "unpacked.notice": ("Lưu ý: hồ sơ ghi những phong trào không có bộ quy định: {campaigns}. Tiêu chí riêng của "
                         "phong trào không đọc các dòng này, chỉ tiêu chí quốc gia cùng mã tiêu chí đọc.",

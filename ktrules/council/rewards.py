@@ -60,13 +60,16 @@ class Payer:
                       multiple.verified and base.verified and money.rounding_verified, money.rounding_verified)
 
 
-def payer(rules: str | Path, decided: date, period: int | None = None) -> Payer:
-    """The national rules in force on the decision date: they set the multiples and the lương cơ sở. A
-    decision before the `period` evaluated begins is a typo (2020 for 2025): it would date the papers and
-    pay the reward by rules not yet in force."""
-    if period is not None and decided < date(period, 1, 1):
-        raise KtrulesError(t("err.decided_before", day=short_date(decided), period=period),
-                           hint=t("err.decision_date.hint", day=short_date(decided)))
+def payer(rules: str | Path, decided: date, period: int | None = None, as_of: date | None = None) -> Payer:
+    """The national rules in force on the decision date: they set the multiples and the lương cơ sở. Given
+    the `period` evaluated, a decision before the day its verdicts are as of (`as_of`, default the period's
+    last day) is refused: it would recognise titles of a year not yet over, and pay by rules perhaps not
+    yet in force (a typo, 2020 for 2025, as often as not)."""
+    if period is not None:
+        earliest = max(date(period, 1, 1), as_of or date(period, 12, 31))
+        if decided < earliest:
+            raise KtrulesError(t("err.decided_before", day=short_date(decided), earliest=short_date(earliest),
+                                 period=period), hint=t("err.decided_before.hint"))
     try:
         return Payer(version_in_force(rules, decided), decided)
     except RulesError:

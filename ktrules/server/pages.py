@@ -136,8 +136,8 @@ async def upload(request: Request, settings: Config) -> Response:
         if source is None:
             raise ValueError(t("server.error.no_file", lang))
         asked = Asked(source[0], *_choices(form, lang))
-        if asked.decided:  # in the year or later, with rules in force that day: or the form says so now
-            payer(settings.rules, asked.decided, asked.period)
+        if asked.decided:  # from the verdicts' day on, with rules in force that day: or the form says so now
+            payer(settings.rules, asked.decided, asked.period, asked.as_of)
     except ValueError as exc:
         return _start(request, settings, str(exc), 422, form)
     except KtrulesError as exc:

@@ -116,9 +116,13 @@ def test_the_decision_date_chosen_on_the_start_page_dates_the_papers_and_pays_by
     dossier = zipfile.ZipFile(io.BytesIO(client.get(f"{run}/documents.zip").content))
     decision = Document(io.BytesIO(dossier.read("du-thao-quyet-dinh-2024.docx")))
     assert any("ngày 30 tháng 6 năm 2026" in p.text for p in decision.paragraphs)
-    refused = submit(client, example="1", decision_date="2020-01-01")
-    assert refused.status_code == 422 and "ngày quyết định 01/01/2020 trước năm xét 2024" in refused.text
-    assert 'value="2020-01-01"' in refused.text  # the form keeps what was chosen
+    for decided in ("2020-01-01", "2024-03-01"):  # a typo, and a day before the year of the titles is over
+        refused = submit(client, example="1", decision_date=decided)
+        day = "/".join(reversed(decided.split("-")))
+        assert refused.status_code == 422, refused.text
+        assert f"ngày quyết định {day} trước ngày xét kết quả năm 2024 (31/12/2024)" in refused.text
+        assert f'value="{decided}"' in refused.text  # the form keeps what was chosen
+        assert "--decision-date" not in refused.text  # the page has no options: its message says the fix
 
 
 def test_a_broken_campaign_pack_does_not_close_the_start_page(tmp_path: Path) -> None:
