@@ -39,7 +39,7 @@ from ktrules.documents.report import (
     row,
     rule_rows,
     summary,
-    years_text,
+    worth_writing,
 )
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import Evaluation, campaign_packs, evaluate, rules_for, version_in_force
@@ -131,19 +131,6 @@ def _records(dataset: Path, period: int, day: date | None, rules_dir: Path, camp
     """The records, read once the rules in force are found (`rules_for`)."""
     rules_for(rules_dir, period, day, campaign)
     return load_dataset(dataset, rules_dir)
-
-
-def _to_write(evaluation: Evaluation, dataset: Path) -> Evaluation:
-    """An evaluation worth a packet or văn bản: a year without records would give papers with no one on
-    them, a likely mistyped --period."""
-    if evaluation.verdicts:
-        return evaluation
-    years = evaluation.dataset.years
-    if evaluation.period in years:  # records there are: --award or the campaign's years left no verdict
-        raise KtrulesError(t("err.nothing_to_write.chosen", period=evaluation.period), file=dataset,
-                           hint=t("err.nothing_to_write.chosen.hint"))
-    raise KtrulesError(t("err.nothing_to_write", period=evaluation.period), file=dataset,
-                       hint=t("err.nothing_to_write.hint", years=years_text(years)) if years else None)
 
 
 @click.group(cls=command_line.Group)
@@ -650,7 +637,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     refuse_inputs(out, [dataset, rules_dir])
     refuse_to_replace(out, force)
     pays = _payer(rules_dir, decision_date, period, as_of)
-    evaluation = _to_write(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
+    evaluation = worth_writing(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
     ids = packet_awards(evaluation)
     # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone
     bar = click.progressbar(ids, label=t("packet.progress", lang), file=sys.stderr) if sys.stderr.isatty() \
@@ -732,7 +719,7 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
         raise KtrulesError(t("documents.out_not_empty", lang), file=out,
                            hint=t("documents.out_not_empty.hint", lang, suggestion=f"ho-so-{period}-moi"))
     pays = _payer(rules_dir, decision_date, period, as_of)
-    evaluation = _to_write(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
+    evaluation = worth_writing(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
     packet = build_packet(evaluation, lang, payer=pays)
     written = write_papers(council_papers(evaluation, packet, pays.decided), out, fmt)
     click.echo(t("documents.written", lang, n=len(written), path=out, proposed=packet.proposed), err=True)

@@ -910,6 +910,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                            "({earliest}): the awards can be decided from {earliest} on"),
     "err.decided_before.hint": ("sửa --decision-date, hoặc --as-of nếu kết quả xét theo ngày khác",
                                 "fix --decision-date, or --as-of if the verdicts are as of another day"),
+    "server.nothing_to_write.hint": ("hồ sơ có các năm {years}; chọn lại năm xét ở trang đầu",
+                                     "the records hold {years}; choose the year evaluated again on the start page"),
+    "server.nothing_to_write.chosen.hint": ("xem lại phong trào đã chọn ở trang đầu (một phong trào chỉ xét những "
+                                            "năm nó quy định)", "check the campaign chosen on the start page (a "
+                                            "campaign awards only in its years)"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
     "unpacked.notice": ("Lưu ý: hồ sơ ghi những phong trào không có bộ quy định: {campaigns}. Tiêu chí riêng của "
                         "phong trào không đọc các dòng này, chỉ tiêu chí quốc gia cùng mã tiêu chí đọc.",

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ktrules.common.errors import suggest
+from ktrules.common.errors import KtrulesError, suggest
 from ktrules.common.messages import counted, t
 from ktrules.common.vocabulary import DISCIPLINE_RANK, RATING_RANK
 from ktrules.council.dossier import DossierStatus, dossiers
@@ -386,6 +386,21 @@ def nothing_evaluated(records: Dataset, period: int, narrowed: bool, lang: str |
             t("err.nothing_to_write.chosen.hint", lang)
     hint = t("err.nothing_to_write.hint", lang, years=years_text(years)) if years else None
     return t("err.nothing_evaluated", lang, period=period) + (f"; {hint}" if hint else "")
+
+
+def worth_writing(evaluation: Evaluation, source: str | Path, page: bool = False) -> Evaluation:
+    """An evaluation worth a packet or văn bản, else the refusal: a year without records would give papers
+    with no one on them, a likely mistyped period. `page`: the hint names the start page's fields, not the
+    command's options."""
+    if evaluation.verdicts:
+        return evaluation
+    where = "server." if page else "err."
+    years = evaluation.dataset.years
+    if evaluation.period in years:  # records there are: --award or the campaign's years left no verdict
+        raise KtrulesError(t("err.nothing_to_write.chosen", period=evaluation.period), file=source,
+                           hint=t(f"{where}nothing_to_write.chosen.hint"))
+    raise KtrulesError(t("err.nothing_to_write", period=evaluation.period), file=source,
+                       hint=t(f"{where}nothing_to_write.hint", years=years_text(years)) if years else None)
 
 
 def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,

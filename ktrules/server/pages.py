@@ -37,6 +37,7 @@ from ktrules.documents.report import (
     show_reading,
     subject_name,
     unit_of,
+    worth_writing,
 )
 from ktrules.documents.verdicts import subject_verdicts
 from ktrules.documents.writers import write_papers, write_report
@@ -363,8 +364,9 @@ def _done(request: Request, run_id: str) -> Run:
 
 def _packet(run: Run, lang: str, rules: Path) -> Any:
     """The packet with the reward money of a decision taken on the date the start page gave (else today), as
-    `ktrules report` makes it."""
+    `ktrules report` makes it, and refused as it refuses a year without records (`worth_writing`)."""
     with run.using() as evaluation:
+        worth_writing(evaluation, run.asked.name, page=True)
         return build_packet(evaluation, lang, payer=payer(rules, run.asked.decided or date.today()))
 
 

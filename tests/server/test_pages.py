@@ -125,6 +125,21 @@ def test_the_decision_date_chosen_on_the_start_page_dates_the_papers_and_pays_by
         assert "--decision-date" not in refused.text  # the page has no options: its message says the fix
 
 
+def test_the_downloads_of_a_year_without_records_are_refused_as_the_command_refuses_it(client: TestClient) -> None:
+    workbook = (DATASETS_DIR / "so-khcn-binh-dinh.xlsx").read_bytes()
+    run = str(submit(client, files={"dataset": ("so-khcn-binh-dinh.xlsx", workbook, "application/octet-stream")},
+                     period="2019").url)
+    said = "so-khcn-binh-dinh.xlsx: không có bản ghi xếp loại năm 2019: không có ai để đưa vào hồ sơ"
+    for download in ("documents.zip", "packet.pdf", "packet.html", "proposal.xlsx"):
+        refused = client.get(f"{run}/{download}")
+        assert refused.status_code == 422, download
+        problem = refused.json()
+        assert problem["detail"].startswith(said) and "chọn lại năm xét" in problem["detail"], problem
+        assert "content-disposition" not in refused.headers  # no file, empty or not
+    page = client.get(f"{run}/documents.zip", headers={"accept": "text/html"})
+    assert page.status_code == 422 and said in page.text and "hồ sơ có các năm 2021–2025" in page.text
+
+
 def test_a_broken_campaign_pack_does_not_close_the_start_page(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(DEFAULT_RULES, rules)
