@@ -600,6 +600,22 @@ def test_papers_for_a_year_without_records_are_refused_not_written_empty(tmp_pat
     assert not (tmp_path / out).exists()
 
 
+@pytest.mark.parametrize(("choice", "lang", "said"), [
+    (["--award", "CO_THI_DUA_CP"], "vi", "không có ai đủ điều kiện để đề nghị năm 2024 với --award, --campaign đã "
+                                         "chọn: không ghi văn bản nào; xem lý do của từng người bằng `ktrules check`"),
+    (["--campaign", "ntm-khanh-hoa-2021-2025"], "en", "no one is eligible to be proposed for 2024 with the --award "
+                                                      "and --campaign given: no document written"),
+])
+def test_choices_that_leave_no_one_to_propose_write_nothing_and_say_so_as_check_does(
+        tmp_path: Path, choice: list[str], lang: str, said: str) -> None:
+    """No empty biên bản: exit 1, as `check` exits when a choice leaves nothing."""
+    out = tmp_path / "ho-so"
+    result = invoke("documents", DEPARTMENT, "--period", 2024, "--out", out, "--decision-date", BEFORE_RAISE,
+                    "--lang", lang, *choice)
+    assert result.exit_code == 1 and result.stderr.startswith(said) and result.stderr.count("\n") == 1, result.output
+    assert not out.exists()
+
+
 def test_a_campaign_year_without_its_awards_is_refused_with_the_choices_to_check(tmp_path: Path) -> None:
     campaign = ROOT / "fixtures" / "datasets" / "campaigns" / "dak-nong-20-nam.yaml"
     result = invoke("report", campaign, "--period", 2022, "--campaign", "dak-nong-20-nam", "--out", tmp_path / "x.html",
