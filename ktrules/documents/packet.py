@@ -122,6 +122,7 @@ class Section:
     ballot_verified: bool = True
     total: int | None = None  # the proposed subjects' reward money; None when a figure is missing
     total_money: str = ""
+    total_parts: tuple[str, str] = ("", "")  # total_money's amount and what it leaves out, apart (`total_parts`)
     left_out: str = ""  # the not eligible in one line: how many, and the criteria most of them miss
 
 
@@ -281,6 +282,7 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
                                        or award.kinds, lang, prose=True)) if payer else (),
         total=sum(amounts) if payer and None not in amounts else None,  # type: ignore[arg-type]
         total_money=total_words(amounts, lang) if payer and proposed else "",
+        total_parts=total_parts(amounts, lang) if payer and proposed else ("", ""),
         left_out=_left_out(left_out["not_eligible"], lang))
 
 
@@ -369,15 +371,20 @@ def cite_in_words(cite: str, lang: str) -> str:
     return (" of " if en else " ").join([*reversed(words), text])
 
 
-def total_words(amounts: list[int | None], lang: str) -> str:
-    """The total of a list's reward money; where the rules give no figure for some (None), the total of the
-    others and how many it leaves out, never a sum that looks whole."""
+def total_parts(amounts: list[int | None], lang: str) -> tuple[str, str]:
+    """The total of a list's reward money and what it leaves out: where the rules give no figure for some
+    (None), the total of the others and how many are not in it ('' when none), never a sum that looks whole.
+    Apart, so that a narrow cell keeps the amount on one line and wraps the note."""
     known = [a for a in amounts if a is not None]
     if not known:
-        return t("documents.money.none", lang)
-    total = money(sum(known), lang)
+        return t("documents.money.none", lang), ""
     left = len(amounts) - len(known)
-    return total if not left else counted("documents.money.partial", left, lang, amount=total)
+    return money(sum(known), lang), counted("documents.money.partial", left, lang) if left else ""
+
+
+def total_words(amounts: list[int | None], lang: str) -> str:
+    """`total_parts` as one phrase: "14.040.000 đồng, chưa gồm 1 đề nghị chưa xác định được mức tiền thưởng"."""
+    return ", ".join(part for part in total_parts(amounts, lang) if part)
 
 
 def _later(in_force: str | None, day: date) -> bool:

@@ -582,6 +582,22 @@ def test_report_writes_the_packet_as_a_numbered_pdf(poppler: None, tmp_path: Pat
 
 
 
+def test_the_packets_summary_keeps_award_names_whole_and_wraps_a_totals_note_under_its_amount(
+        poppler: None, tmp_path: Path) -> None:
+    """A Bằng khen whose reward the rules do not give for a person: the note beside the total used to stretch its
+    cell, leaving the award's column one word wide."""
+    out = tmp_path / "hop.pdf"
+    result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out, "--no-appendix", "--award", "LDTT",
+                    "--award", "BANG_KHEN_TINH", "--decision-date", BEFORE_RAISE)
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out)
+    summary = text[text.index("Danh hiệu, hình thức trình Hội đồng"):text.index("Tổng tiền thưởng các đề nghị")]
+    assert re.search(r"^ *1\. Lao động tiên tiến +36 .* 25\.560\.000 đồng$", summary, re.M), summary
+    assert re.search(r"^ *2\. Bằng khen cấp bộ, ban, .* 14\.040\.000 đồng$", summary, re.M), summary
+    below = summary[summary.index("14.040.000 đồng"):]
+    assert "chưa gồm 1 đề nghị" in below and "mức tiền thưởng" in below  # the note, on lines of its own
+
+
 def test_a_proposal_names_only_the_kinds_it_proposes_and_no_note_of_the_rule_file_in_its_text(tmp_path: Path) -> None:
     from ktrules.documents.packet import cite_in_words
     from ktrules.documents.papers import _counted
