@@ -36,7 +36,7 @@ from ktrules.documents.report import (
 )
 from ktrules.documents.vanban import quoc_hieu
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
-from ktrules.records.models import Organization
+from ktrules.records.models import Initiative, Organization
 from ktrules.records.sheets import folded
 from ktrules.rules import Ballot, Criterion, Group, Leaf, load_pack
 
@@ -439,8 +439,8 @@ def unit_name(evaluation: Evaluation, subject: str) -> str:
 
 
 def achievements(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
-    """Tóm tắt thành tích: the year's rating, the initiatives of the year or used by the verdict, the
-    achievements recorded with evidence, and a unit's place in its bloc."""
+    """Tóm tắt thành tích: the year's rating, the initiatives the verdict counts (`cited`), the achievements
+    recorded with evidence, and a unit's place in its bloc."""
     ds, subject, period = evaluation.dataset, verdict.subject, evaluation.period
     parts = []
     record = ds.record(subject, period)
@@ -448,13 +448,23 @@ def achievements(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> st
         parts.append(t(f"packet.rating.{record.rating}", lang, year=period))
     if record and record.bloc_rank:
         parts.append(t("packet.bloc_rank", lang, rank=record.bloc_rank))
-    for item in sorted((i for i in ds.initiatives_by_author.get(subject, [])
-                        if i.year == period or i.id in verdict.used), key=lambda i: (i.year, i.id)):
+    for item in cited(evaluation, verdict):
         parts.append(t(f"packet.initiative.{item.kind}", lang, scope=t(f"packet.scope.{item.scope}", lang),
                        year=item.year, title=item.title or item.id))
     parts.extend(t("packet.achievement", lang, evidence=a.evidence)
                  for a in ds.achievements_by_key.get((subject, period), []) if a.evidence)
     return "; ".join(parts)
+
+
+def cited(evaluation: Evaluation, verdict: AwardVerdict) -> list[Initiative]:
+    """The sáng kiến and đề tài an award's tóm tắt thành tích cites: those its verdict spends (`used`), and
+    those of the year no other award of the run spent. Under the single-use rule one spent on a Bằng khen
+    is not counted again for a title (`explain` says so), so the lists do not cite it twice either."""
+    spent = evaluation.context.spent.get(verdict.subject, {})
+    return sorted((i for i in evaluation.dataset.initiatives_by_author.get(verdict.subject, [])
+                   if i.id in verdict.used
+                   or (i.year == evaluation.period and spent.get(i.id, (verdict.award,))[0] == verdict.award)),
+                  key=lambda i: (i.year, i.id))
 
 
 # ---------------------------------------------------------------- criteria, numbered as the tree
