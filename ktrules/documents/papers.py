@@ -18,7 +18,7 @@ from ktrules.documents.packet import Entry, Packet, Section, total_words
 from ktrules.documents.vanban import Block, Paragraph, Signer, Table, VanBan
 from ktrules.engine.evaluate import Evaluation
 from ktrules.records.models import Organization
-from ktrules.records.sheets import RATINGS, folded
+from ktrules.records.sheets import RATINGS, unaccented
 
 
 @dataclass(frozen=True)
@@ -304,7 +304,8 @@ def _nominees(packet: Packet) -> list[tuple[str, str]]:
 
 
 def _slug(subject: str, name: str) -> str:
-    return f"{subject}-" + re.sub(r"[^a-z0-9]+", "-", folded(name)).strip("-")
+    """A báo cáo's file name: the id and the name as written, unaccented ('p04-pham-thi-my-linh', not '…-mi-')."""
+    return f"{subject}-" + re.sub(r"[^a-z0-9]+", "-", unaccented(name)).strip("-")
 
 
 def achievement_report(evaluation: Evaluation, packet: Packet, subject: str, decided: date) -> VanBan:

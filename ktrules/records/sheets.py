@@ -54,12 +54,16 @@ class CellError(ValueError):
         self.message, self.hint = message, hint
 
 
+def unaccented(text: str) -> str:
+    """Case- and accent-free, spelling kept: 'Phạm Thị Mỹ Linh' gives 'pham thi my linh' (a file's name)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def folded(text: str) -> str:
     """Case-, accent- and spacing-free form, so 'Hoàn thành tốt' matches 'hoan thanh  TOT', with a syllable's
     final y read as i: both spellings are in use ('Chiến sỹ' and 'Chiến sĩ', 'kỹ' and 'kĩ')."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(_FINAL_Y.sub("i", bare).split())
+    return " ".join(_FINAL_Y.sub("i", unaccented(text)).split())
 
 
 _FINAL_Y = re.compile(r"(?<=[^aeiouy\W\d])y\b")  # after a consonant: sỹ, kỹ, lý (not 'quy', 'tây')

@@ -180,6 +180,7 @@ def test_documents_writes_the_minutes_the_draft_decision_a_proposal_and_a_report
     nominees = {e.subject for s in packet.sections for e in s.proposed}
     reports = sorted(p.name for p in (word / "bao-cao-thanh-tich").iterdir())
     assert len(reports) == len(nominees) and "p13-phan-thi-bich-ngoc.docx" in reports
+    assert "p04-pham-thi-my-linh.docx" in reports  # the name as spelt: a final y stays a y
 
 
 @pytest.mark.parametrize(("name", "signer"), [
