@@ -130,6 +130,12 @@ def _addressee(agency: Organization, lang: str) -> str:
     return t("documents.proposal.to_unknown", lang)
 
 
+def _in_sentence(who: str, lang: str) -> str:
+    """A title inside an English sentence: "proposes to the Chairman of …", as it starts a line ("To: The
+    Chairman of …") only."""
+    return f"t{who[1:]}" if lang == "en" and who.startswith("The ") else who
+
+
 def _authority_line(agency: Organization, lang: str) -> str:
     """The quyền hạn of the one who decides, above the căn cứ: "GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ" (the
     agency's name without its province, as NĐ 30 writes it)."""
@@ -271,10 +277,10 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
     # an agency proposes to its parent, which decides (the rules' "…(hoặc Bộ trưởng)" is the one at that
     # level) or proposes further up: the Thủ tướng's awards go through the province
     decider, who = who, _addressee(agency, lang)
-    request = t("documents.proposal.request", lang, agency=agency.name, who=who, period=packet.period,
-                whom=whom) if "(" in decider else \
-        t("documents.proposal.request.through", lang, agency=agency.name, who=who, decider=decider,
-          period=packet.period, whom=whom)
+    request = t("documents.proposal.request", lang, agency=agency.name, who=_in_sentence(who, lang),
+                period=packet.period, whom=whom) if "(" in decider else \
+        t("documents.proposal.request.through", lang, agency=agency.name, who=_in_sentence(who, lang),
+          decider=_in_sentence(decider, lang), period=packet.period, whom=whom)
     body: list[Block] = [
         Paragraph(t("documents.proposal.to", lang, who=who), "center"),
         *(Paragraph(t("documents.basis", lang, text=title), "basis") for title in _grounds(packet, sections)),
@@ -283,7 +289,8 @@ def proposal(packet: Packet, who: str, sections: list[Section], decided: date) -
     for i, section in enumerate(sections, start=1):
         body += [Paragraph(f"{i}. {section.name}", "subheading"), *_money_sentences(section, lang, named=False),
                  _list_table(section, lang, True)]
-    body += [*_unverified_note(packet, sections, True), Paragraph(t("documents.proposal.closing", lang, who=who))]
+    body += [*_unverified_note(packet, sections, True),
+             Paragraph(t("documents.proposal.closing", lang, who=_in_sentence(who, lang)))]
     return VanBan(lang=lang, kind=t("documents.proposal.kind", lang),
                   excerpt=t("documents.proposal.excerpt", lang, period=packet.period), body=tuple(body),
                   signers=(_head(agency, lang),), recipients=(t("documents.proposal.recipient", lang, who=who),

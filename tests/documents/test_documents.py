@@ -311,6 +311,17 @@ def test_a_proposal_of_the_prime_ministers_awards_goes_through_the_province(eval
                "thưởng năm 2024" in line for line in lines)
 
 
+def test_an_english_proposal_writes_titles_in_lower_case_inside_its_sentences(evaluation_2024) -> None:
+    packet = build_packet(evaluation_2024, "en", payer=payer(DEFAULT_RULES, date(2025, 1, 15)))
+    sections = [s for s in packet.sections if s.award == "BANG_KHEN_TINH"]
+    paper = proposal(packet, "The Prime Minister", sections, date(2025, 1, 15))
+    lines = [b.text for b in paper.body if hasattr(b, "text")]
+    assert lines[0] == "To: The Chairman of Ủy ban nhân dân tỉnh Bình Định"  # a line starts with a capital
+    assert any("asks the Chairman of Ủy ban nhân dân tỉnh Bình Định to consider and submit to the Prime Minister"
+               in line for line in lines)
+    assert "Submitted to the Chairman of Ủy ban nhân dân tỉnh Bình Định for decision." in lines
+
+
 def test_the_proposal_leaves_the_addressee_blank_when_the_parent_agency_is_unknown(tmp_path: Path) -> None:
     data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
     del data["organization"]["parent"]
