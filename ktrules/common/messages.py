@@ -774,6 +774,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.minutes.ballot": ("Biểu quyết: đạt khi được từ {share} tổng số thành viên Hội đồng trở lên đồng ý, "
                                  "theo {cite}.",
                                  "Vote: carried with {share} or more of all council members in favour, under {cite}."),
+    "documents.minutes.none_proposed": ("Không có trường hợp nào được đề nghị.", "No one is proposed."),
     "documents.minutes.votes": ("Hội đồng có {members} thành viên: cần từ {n}/{members} phiếu đồng ý.",
                                 "The council has {members} members: {n} of {members} votes in favour are needed."),
     "documents.minutes.no_ballot": ("Biểu quyết: văn bản không quy định tỷ lệ biểu quyết.",

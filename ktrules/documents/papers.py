@@ -199,7 +199,7 @@ def _ballot_part(index: int, section: Section, lang: str) -> Iterator[Block]:
     yield Paragraph(f"{index}. {section.name}", "subheading")
     yield Paragraph(section.ballot_prose, "body")
     if not section.proposed:
-        yield Paragraph(t("packet.none_proposed", lang), "body")
+        yield Paragraph(t("documents.minutes.none_proposed", lang), "body")  # a văn bản's sentence: a full stop
         return
     threshold = t("documents.minutes.threshold", lang, share=percent(section.threshold, lang)) \
         if section.threshold is not None else ""

@@ -355,6 +355,7 @@ def test_without_the_heads_title_the_decision_leaves_dots_and_never_names_the_co
 
 def test_the_minutes_name_the_legal_texts_not_the_rule_pack(word: Path) -> None:
     lines = texts(Document(str(word / "bien-ban-hop-xet-2024.docx")))
+    assert "Không có trường hợp nào được đề nghị." in lines  # Cờ thi đua tỉnh: 7 incomplete, none proposed
     content = next(line for line in lines if line.startswith("II. Nội dung"))
     assert "Luật Thi đua, khen thưởng số 06/2022/QH15" in content and "Nghị định số 98/2023/NĐ-CP" in content
     assert "vn/2024" not in content and content.endswith("bỏ phiếu kín.")
