@@ -685,6 +685,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                    "for {whom}, as follows:"),
     "documents.count.individual": ("{n} cá nhân", "{n} persons"),
     "documents.count.collective": ("{n} tập thể", "{n} collectives"),
+    "documents.count.individual.one": ("{n} cá nhân", "{n} person"),
+    "documents.count.collective.one": ("{n} tập thể", "{n} collective"),
     "documents.proposal.request.through": ("Căn cứ kết quả họp xét của Hội đồng Thi đua - Khen thưởng, {agency} kính "
                                            "đề nghị {who} xem xét, trình {decider} khen thưởng năm {period} cho "
                                            "{whom}, cụ thể như sau:",

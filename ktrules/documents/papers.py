@@ -262,7 +262,7 @@ def _by_authority(evaluation: Evaluation, sections: list[Section], lang: str) ->
 def _counted(individual: int, collective: int, lang: str) -> str:
     """"02 cá nhân và 03 tập thể", or only the kind proposed: never "0 cá nhân"."""
     shown = (lambda n: f"{n:02d}") if lang == "vi" else str  # a văn bản writes 02, as its số does
-    return t("and", lang).join(t(f"documents.count.{kind}", lang, n=shown(n))
+    return t("and", lang).join(t(f"documents.count.{kind}{'.one' if n == 1 else ''}", lang, n=shown(n))
                                   for kind, n in (("individual", individual), ("collective", collective)) if n)
 
 

@@ -616,6 +616,7 @@ def test_a_proposal_names_only_the_kinds_it_proposes_and_no_note_of_the_rule_fil
     from ktrules.documents.papers import _counted
 
     assert _counted(0, 2, "vi") == "02 tập thể" and _counted(3, 12, "vi") == "03 cá nhân và 12 tập thể"
+    assert _counted(1, 2, "en") == "1 person and 2 collectives" and _counted(0, 1, "vi") == "01 tập thể"
     assert cite_in_words("NĐ 161/2026/NĐ-CP (chưa thấy văn bản)", "vi") == "Nghị định số 161/2026/NĐ-CP"
     # a parenthesis that says where the rule is, not a caveat, stays
     assert "Điều 30" in cite_in_words("NĐ 152/2025/NĐ-CP (giữ quy định của NĐ 98/2023/NĐ-CP, Điều 30, khoản 7)", "vi")
