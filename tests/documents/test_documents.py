@@ -519,8 +519,10 @@ def test_an_empty_folder_is_written_into(tmp_path: Path) -> None:
 def test_the_counts_docs_documents_md_shows_are_todays(evaluation_2024) -> None:
     """The examples there that write files (not run by tests/readme.py) state today's numbers."""
     page = (ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
-    shown = re.findall(r"^Đã ghi .*?: (?:\d+ danh hiệu, hình thức; )?(\d+) đề nghị$", page, re.M)
-    assert len(shown) == 3 and set(shown) == {str(build_packet(evaluation_2024, "vi").proposed)}
+    shown = re.findall(r"^Đã ghi .*?: (?:(\d+) danh hiệu, hình thức; )?(\d+) đề nghị$", page, re.M)
+    packet = build_packet(evaluation_2024, "vi")
+    assert len(shown) == 3 and {proposed for _, proposed in shown} == {str(packet.proposed)}
+    assert {sections for sections, _ in shown} == {"", str(len(packet.sections))}  # `report` counts its awards
 
 
 # ---------------------------------------------------------------- PDF
