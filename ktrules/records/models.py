@@ -301,8 +301,8 @@ class Dataset(Strict):
         without any record: one before the records start or after they end is no row forgotten."""
         if year not in self.years:
             return []
-        # sets of the subjects with a record of a year, by C-level maps: a province's records_by_year, built
-        # for this alone, took a second
+        # sets of the subjects with a record of a year, by C-level maps: an index of every record, built for
+        # this alone, took a second (records_by_key, keyed by subject and year)
         years = list(map(_YEAR, self.records))
 
         def recorded(of: int) -> set[str]:

@@ -9,14 +9,15 @@ import sys
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ktrules import Dataset, KtrulesError, evaluate, load_dataset
 from ktrules.common.vocabulary import COMMENDATIONS
-from ktrules.engine.columns import Columns
-from ktrules.engine.evaluate import Evaluation, campaign_ids
+from ktrules.engine.columns import Column, Columns
+from ktrules.engine.evaluate import Evaluation, _distinct, campaign_ids
 from ktrules.engine.facts import Context
 from tests.conftest import FIXTURES, ROOT, SMALL
 
@@ -128,3 +129,18 @@ def test_a_column_groups_subjects_that_read_alike() -> None:
     found = Columns(ctx).column("rating", "individual", people)
     assert len(found.readings) < len(people)
     assert [found.readings[c] for c in found.codes] == [ctx.reading("rating", p) for p in people]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(0, 1)), min_size=1, max_size=60),
+       st.booleans())
+def test_subjects_reading_alike_fact_by_fact_are_one_group_in_the_order_they_come(rows: list, wide: bool) -> None:
+    # wide: facts with so many distinct readings between them that a row of codes no longer packs into
+    # one integer, and is grouped as a tuple
+    size = 1 << 31 if wide else 4
+    columns = [Column(np.array(codes, dtype=np.int32), range(size)) for codes in zip(*rows, strict=True)]
+    subjects = [f"p{i}" for i in range(len(rows))]
+    expected: dict[tuple, list[str]] = {}
+    for subject, row in zip(subjects, rows, strict=True):
+        expected.setdefault(row, []).append(subject)
+    assert _distinct(columns, subjects) == list(expected.items())
