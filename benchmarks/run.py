@@ -180,28 +180,33 @@ def _measure(args: argparse.Namespace) -> None:
         args.result.write_text(json.dumps(f), encoding="utf-8")
 
 
-def _versus_loop(dataset: Any, period: int) -> dict[str, float]:
+def _versus_loop(dataset: Any, period: int, rounds: int = 5) -> dict[str, float]:
     """`ktrules.evaluate` limited to LĐTT, CSTĐCS and TTLĐTT against the hand-written loop of
-    `loop.py`, one process each, on the same parsed data: best of two runs, counts compared. CPU
-    seconds, not wall: on a shared machine they keep the ratio of the two honest."""
+    `loop.py`, one process each, on the same parsed data: the two alternated `rounds` times, the best
+    of each, counts compared. CPU seconds, not wall: on a shared machine they keep the ratio of the two
+    honest, and alternating gives both the same minutes of the machine (two runs each, one after the
+    other, moved the ratio by a tenth from run to run)."""
     from ktrules import evaluate
 
     sys.path.insert(0, str(HERE))
     import loop  # a sibling script, not a package
 
     def timed(run: Any) -> tuple[float, Counter]:
-        best, counts = math.inf, Counter()
-        for _ in range(2):
-            started = process_time()
-            counts = run()
-            best = min(best, process_time() - started)
-        return best, counts
+        started = process_time()
+        counts = run()
+        return process_time() - started, counts
 
-    loop_s, expected = timed(lambda: loop.verdicts(dataset, period))
-    ktrules_s, got = timed(lambda: Counter((v.award, v.verdict) for v in evaluate(dataset, period, awards=LOOP_AWARDS)
-                                           .verdicts))
-    print(f"LĐTT, CSTĐCS, TTLĐTT of {period}, one process, CPU s: hand-written loop {loop_s:.2f}, ktrules.evaluate "
-          f"{ktrules_s:.2f}: ratio {ktrules_s / loop_s:.2f}x (target at most 1.5x); "
+    def ktrules() -> Counter:
+        return Counter((v.award, v.verdict) for v in evaluate(dataset, period, awards=LOOP_AWARDS).verdicts)
+
+    loop_s = ktrules_s = math.inf
+    for _ in range(rounds):
+        spent, expected = timed(lambda: loop.verdicts(dataset, period))
+        loop_s = min(loop_s, spent)
+        spent, got = timed(ktrules)
+        ktrules_s = min(ktrules_s, spent)
+    print(f"LĐTT, CSTĐCS, TTLĐTT of {period}, one process, CPU s, best of {rounds} alternated: hand-written loop "
+          f"{loop_s:.3f}, ktrules.evaluate {ktrules_s:.3f}: ratio {ktrules_s / loop_s:.2f}x (target at most 1.5x); "
           f"verdicts {'agree' if got == expected else f'DIFFER: loop {dict(expected)} ktrules {dict(got)}'}")
     return {"loop": loop_s, "loop_ktrules": ktrules_s}
 

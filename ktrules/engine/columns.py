@@ -195,9 +195,10 @@ def _recruited(spec: MonthsSinceRecruitmentFact, subjects: Sequence[str], record
 
 
 def _worked(spec: MonthsWorkedFact, subjects: Sequence[str], records: Sequence[Record | None], ctx: Context) -> list:
+    # most records: months as a float, no leave; the float alone is hashed quicker than a tuple with its type
     return [None if record is None else
-            (record.months_worked, type(record.months_worked),
-             tuple((x.kind, x.months, type(x.months)) for x in record.leave) if record.leave else ())
+            months if type(months := record.months_worked) is float and not record.leave else
+            (months, type(months), tuple((x.kind, x.months, type(x.months)) for x in record.leave))
             for record in records]
 
 

@@ -117,12 +117,14 @@ class Context:
         if group is None:
             return {}
         out: dict[str, str] = {}
-        for c in self.dataset.conferred_by_subject.get(subject, []):  # oldest first: it spent the initiative
+        # most authors' conferrals list no initiatives: not looked through
+        listed = self.dataset.conferred_by_subject.get(subject, []) if subject in _listing(self.dataset) else []
+        for c in listed:  # oldest first: it spent the initiative
             if (c.year < self.period if c.award == self.award else self.groups.get(c.award, group) != group):
                 for i in c.initiatives:
                     out.setdefault(i, f"{c.award} {c.year}")
-        out |= {i: f"{award} {year}" for i, (award, year) in self.spent.get(subject, {}).items()
-                if self.groups.get(award, group) < group}
+        if spent := self.spent.get(subject):
+            out |= {i: f"{award} {year}" for i, (award, year) in spent.items() if self.groups.get(award, group) < group}
         return out
 
     def inferred_for(self, subject: str, since: int) -> list[Inferred]:
@@ -230,6 +232,15 @@ def window_start(spec: InitiativesFact, subject: str, ctx: Context) -> int:
         return ctx.period - spec.years + 1
     runs = [_run_length(ctx.reading(name, subject), ctx) for name in spec.years_from]
     return ctx.period - max([spec.years, *runs]) + 1
+
+
+def _listing(dataset: Dataset) -> frozenset[str]:
+    """The subjects with a conferral that lists initiatives; made once per dataset."""
+    found = dataset.derived.get("listing initiatives")
+    if found is None:
+        found = dataset.derived["listing initiatives"] = frozenset(c.subject for c in dataset.conferred
+                                                                   if c.initiatives)
+    return found
 
 
 def latest_countable(spec: InitiativesFact, ctx: Context) -> dict[str, int]:
