@@ -212,7 +212,7 @@ def _discipline(spec: DisciplineFact, subjects: Sequence[str], records: Sequence
 def _assessment(spec: AssessmentFact, subjects: Sequence[str], records: Sequence[Record | None],
                 ctx: Context) -> list:
     key = spec.key
-    return [record.assessments.get(key) if record and record.assessments else None for record in records]
+    return [None if record is None or not (judged := record.assessments) else judged.get(key) for record in records]
 
 
 def _bloc_rank(spec: BlocRankFact, subjects: Sequence[str], records: Sequence[Record | None], ctx: Context) -> list:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, cached_property, lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -696,7 +697,7 @@ def _listed(results: Mapping[str, Mapping[str, AwardVerdict]], wanted: Sequence[
         listing = [s for s in listing if s in subjects]
     # an award's verdicts in that order at once, then each subject's awards side by side
     found = [list(map(results.get(award, {}).get, listing)) for award in wanted]
-    return [v for row in zip(*found, strict=True) for v in row if v is not None]
+    return list(filter(None, chain.from_iterable(zip(*found, strict=True))))  # a verdict is never false
 
 
 def _listing_units(dataset: Dataset, weighed: Mapping[str, list[str]], source: Columns) -> list[Unit]:
