@@ -483,19 +483,16 @@ class _Group(NamedTuple):
 
 
 def _gather(source: Columns, matcher: Matcher, award_id: str, key: str, kind: str, criteria: list[Criterion],
-            kinds: dict[str, str], subjects: list[str], batch: list[Facts],
-            groups: dict[tuple[str, str], _Group]) -> None:
+            kinds: dict[str, str], subjects: list[str], batch: list[Facts], groups: list[_Group]) -> None:
     """Subject by subject: each subject's facts read and matched on their own (the reference)."""
     for subject in subjects:
         read_now = {name: source.ctx.reading(name, subject) for name in kinds}
-        groups[subject, key] = _Group(award_id, criteria, read_now, [subject])
-        batch.append(Facts(subject, key, matcher.profile({name: _bounds(r, kinds[name])
-                                                           for name, r in read_now.items()})))
+        groups.append(_Group(award_id, criteria, read_now, [subject]))
+        batch.append(Facts(key, matcher.profile({name: _bounds(r, kinds[name]) for name, r in read_now.items()})))
 
 
 def _gather_columns(source: Columns, matcher: Matcher, award_id: str, key: str, kind: str, criteria: list[Criterion],
-                    kinds: dict[str, str], subjects: list[str], batch: list[Facts],
-                    groups: dict[tuple[str, str], _Group]) -> None:
+                    kinds: dict[str, str], subjects: list[str], batch: list[Facts], groups: list[_Group]) -> None:
     """Facts as columns: subjects whose readings coincide fact by fact form one group, matched once."""
     if not subjects:
         return
@@ -505,11 +502,10 @@ def _gather_columns(source: Columns, matcher: Matcher, award_id: str, key: str, 
     reduced = [[matcher.reduced(name, _bounds(r, kinds[name])) for r in col.readings]
                for name, col in zip(names, columns, strict=True)]
     readings = [col.readings for col in columns]
-    for at, (row, members) in enumerate(_distinct(columns, subjects)):
-        label = f"#{at}"
-        groups[label, key] = _Group(award_id, criteria, dict(zip(names, map(list.__getitem__, readings, row),
-                                                                  strict=True)), members)
-        batch.append(Facts(label, key, tuple(map(list.__getitem__, reduced, row))))
+    for row, members in _distinct(columns, subjects):
+        groups.append(_Group(award_id, criteria, dict(zip(names, map(list.__getitem__, readings, row), strict=True)),
+                             members))
+        batch.append(Facts(key, tuple(map(list.__getitem__, reduced, row))))
 
 
 def _distinct(columns: Sequence[Column], subjects: Sequence[str]) -> list[tuple[tuple[int, ...], list[str]]]:
@@ -640,22 +636,22 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
     weighed: dict[str, list[str]] = {}  # who awards of each kind weigh: the same for every award of the kind
     for stage in version.stages:
         batch: list[Facts] = []
-        gathered: dict[tuple[str, str], _Group] = {}
+        gathered: list[_Group] = []  # each of `batch`'s subjects, in its order
         for award_id in (a for a in stage if a in needed):
             ctx.award = award_id
             for key, kind, criteria in _parts(award_id, law.awards[award_id]):
                 if kind not in weighed:
                     weighed[kind] = _subjects(dataset, period, kind, within)
                 gather(source, matcher, award_id, key, kind, criteria, reads[key], weighed[kind], batch, gathered)
-        decided: dict[tuple[str, int], tuple[Verdict, list[Leaf], list[Leaf]]] = {}
-        for (label, key), outcomes in matcher.run(batch).items():
-            award_id, criteria, readings, members = gathered[label, key]
-            found = decided.get((key, id(outcomes)))
+        # by the outcomes' identity: the matcher gives each distinct profile (its award's too) one mapping
+        decided: dict[int, tuple[Verdict, list[Leaf], list[Leaf]]] = {}
+        for (award_id, criteria, readings, members), outcomes in zip(gathered, matcher.run(batch), strict=True):
+            found = decided.get(id(outcomes))
             if found is None:  # once per profile: identical profiles share their outcomes
                 verdict = VERDICT_OF[_decide("all", criteria, outcomes)]
                 spending = _spending(version, criteria, outcomes) \
                     if verdict == "eligible" and award_id in ctx.groups else []
-                found = decided[key, id(outcomes)] = \
+                found = decided[id(outcomes)] = \
                     verdict, _pending(deferring, criteria, outcomes, verdict), spending
             verdict, pending, spending = found
             # a group reads alike, so it spends alike; a deferral may also rest on each subject's other verdicts

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from types import MappingProxyType
@@ -37,6 +37,7 @@ _SESSIONS_PER_BATCH = 1000
 # profiles and representatives kept between runs, about 1 KB each: a server matches the same profiles
 # request after request (a department has about a hundred); past this many, some 20 MB, all are forgotten
 _REMEMBERED = 20_000
+_NONE: Mapping[str, Outcome] = MappingProxyType({})  # a place in `run`'s answer before it is filled
 _OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt"}
 _NEGATION = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 _names = itertools.count()
@@ -58,9 +59,9 @@ Reduced = tuple[str, int | None, int | None]
 
 
 class Facts(NamedTuple):
-    """One subject's facts for one award, as the rules compare them (`Matcher.profile`)."""
+    """The facts of one subject, or of subjects reading alike, for one award, as the rules compare them
+    (`Matcher.profile`). Equal facts are matched once."""
 
-    subject: str
     award: str
     profile: tuple[Reduced, ...]
 
@@ -164,26 +165,31 @@ class Matcher:
             found = self._representatives[fact, bounds] = (fact, *map(partial(self._representative, fact), bounds))
         return found  # type: ignore[return-value]
 
-    def run(self, facts: Iterable[Facts]) -> dict[tuple[str, str], Mapping[str, Outcome]]:
-        """The outcome of every leaf for every (subject, award) given."""
-        profiles: dict[tuple, list[str]] = {}
-        for item in facts:
-            profiles.setdefault((item.award, item.profile), []).append(item.subject)
+    def run(self, facts: Sequence[Facts]) -> list[Mapping[str, Outcome]]:
+        """The outcome of every leaf of each of `facts`, in their order."""
+        places: dict[Facts, list[int]] = {}
+        for at, item in enumerate(facts):
+            found = places.get(item)
+            if found is None:
+                places[item] = [at]
+            else:
+                found.append(at)
         known = self._known
-        outcomes = {profile: known[profile] for profile in profiles if profile in known}
-        outcomes.update(self._learn([profile for profile in profiles if profile not in outcomes]))
-        return {(subject, profile[0]): outcomes[profile] for profile, subjects in profiles.items()
-                for subject in subjects}
+        outcomes = {item: known[item] for item in places if item in known}
+        outcomes.update(self._learn([item for item in places if item not in outcomes]))
+        out: list[Mapping[str, Outcome]] = [_NONE] * len(facts)
+        for item, found in places.items():
+            for at in found:
+                out[at] = outcomes[item]
+        return out
 
-    def _learn(self, profiles: list[tuple]) -> dict[tuple, Mapping[str, Outcome]]:
-        """The outcomes of `profiles` (award, reduced facts) from durable_rules, remembered: they depend on
-        nothing but the profile and the rules, and are read-only so that runs can share them."""
-        if not profiles:
+    def _learn(self, facts: list[Facts]) -> dict[Facts, Mapping[str, Outcome]]:
+        """The outcomes of `facts` from durable_rules, remembered: they depend on nothing but the facts and
+        the rules, and are read-only so that runs can share them."""
+        if not facts:
             return {}
         with self._lock:
-            matched = self._match([Facts(f"v{i}", award, values) for i, (award, values) in enumerate(profiles)])
-        learnt = {(award, values): MappingProxyType(matched[f"v{i}", award])
-                  for i, (award, values) in enumerate(profiles)}
+            learnt = dict(zip(facts, map(MappingProxyType, self._match(facts)), strict=True))
         if len(self._known) + len(learnt) > _REMEMBERED:
             self._known, self._representatives = {}, {}
         self._known.update(learnt)
@@ -198,37 +204,32 @@ class Matcher:
         at = bisect.bisect_left(cuts, value)
         return 2 * at + 1 if at < len(cuts) and cuts[at] == value else 2 * at
 
-    def _match(self, facts: list[Facts]) -> dict[tuple[str, str], dict[str, Outcome]]:
+    def _match(self, facts: list[Facts]) -> list[dict[str, Outcome]]:
+        """Each of `facts` in a session of its own (v0, v1, ...), as many sessions at a time as the engine
+        keeps."""
         results: dict[tuple[str, str], dict[str, Outcome]] = {}
-        batch: list[Facts] = []
-        sessions: set[str] = set()
-        for item in facts:
-            if item.subject not in sessions and len(sessions) == _SESSIONS_PER_BATCH:
-                self._run_batch(batch, results)
-                batch, sessions = [], set()
-            batch.append(item)
-            sessions.add(item.subject)
-        if batch:
-            self._run_batch(batch, results)
-        return results
+        named = [(f"v{i}", item) for i, item in enumerate(facts)]
+        for start in range(0, len(named), _SESSIONS_PER_BATCH):
+            self._run_batch(named[start:start + _SESSIONS_PER_BATCH], results)
+        return [results.get((sid, item.award), {}) for sid, item in named]  # an award without leaves fires none
 
-    def _run_batch(self, batch: list[Facts], results: dict) -> None:
+    def _run_batch(self, batch: list[tuple[str, Facts]], results: dict) -> None:
         self._fired.clear()
         self._seen.clear()
-        messages = [{"sid": f.subject, "award": f.award, **_bounds(f.profile)} for f in batch]
+        messages = [{"sid": sid, "award": f.award, **_bounds(f.profile)} for sid, f in batch]
         self._ruleset.assert_facts(messages)
         while True:
             before = len(self._fired) + len(self._seen)
             self._ruleset.dispatch()
             if len(self._fired) + len(self._seen) == before:
                 break
-        owed = sum(len(self._conditions.get(f.award, ())) for f in batch)
+        owed = sum(len(self._conditions.get(f.award, ())) for _, f in batch)
         if len(self._seen) != len(batch) or len(self._fired) != owed:
             raise MatcherError(f"durable_rules ran {len(self._seen)} of {len(batch)} facts and "
                                f"{len(self._fired)} of {owed} criterion firings")
-        for subject, award, criterion, outcome in self._fired:
-            results.setdefault((subject, award), {})[criterion] = outcome
-        for sid in {f.subject for f in batch}:
+        for sid, award, criterion, outcome in self._fired:
+            results.setdefault((sid, award), {})[criterion] = outcome
+        for sid, _ in batch:
             self._ruleset.delete_state(sid)
 
 
