@@ -374,10 +374,11 @@ def cite_in_words(cite: str, lang: str) -> str:
 def total_parts(amounts: list[int | None], lang: str) -> tuple[str, str]:
     """The total of a list's reward money and what it leaves out: where the rules give no figure for some
     (None), the total of the others and how many are not in it ('' when none), never a sum that looks whole.
-    Apart, so that a narrow cell keeps the amount on one line and wraps the note."""
+    Apart, so that a narrow cell keeps the amount on one line and wraps the note; with no figure at all, the
+    words are the note (an amount that does not wrap would squeeze the award's column to one word a line)."""
     known = [a for a in amounts if a is not None]
     if not known:
-        return t("documents.money.none", lang), ""
+        return "", t("documents.money.none", lang)
     left = len(amounts) - len(known)
     return money(sum(known), lang), counted("documents.money.partial", left, lang) if left else ""
 

@@ -613,6 +613,22 @@ def test_the_packets_summary_keeps_award_names_whole_and_wraps_a_totals_note_und
     assert "chưa gồm 1 đề nghị" in below and "mức tiền thưởng" in below  # the note, on lines of its own
 
 
+def test_the_packets_summary_wraps_the_words_of_a_reward_no_rule_gives_and_keeps_the_award_name_wide(
+        poppler: None, tmp_path: Path) -> None:
+    """Điện Biên's sơ kết reward has no figure at all: its words once stood in the amount's unbroken span, and the
+    award's name ran down eight lines one or two words wide."""
+    campaign = "dien-bien-vi-nguoi-ngheo-2021-2025"
+    out = tmp_path / "hop.pdf"
+    result = invoke("report", ROOT / "fixtures" / "datasets" / "campaigns" / f"{campaign}.yaml", "--period", 2023,
+                    "--campaign", campaign, "--out", out, "--decision-date", "2024-01-15")
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out)
+    summary = text[text.index("Danh hiệu, hình thức trình Hội đồng"):text.index("Tổng tiền thưởng các đề nghị")]
+    award = summary[summary.index("2. Khen thưởng"):].strip().splitlines()
+    assert len(award) <= 4, summary  # the name over a few lines, the words beside it wrapped in their column
+    assert re.search(r"^ *2\. Khen thưởng sơ kết phong +5 .* chưa xác định được$", summary, re.M), summary
+
+
 def test_a_proposal_names_only_the_kinds_it_proposes_and_no_note_of_the_rule_file_in_its_text(tmp_path: Path) -> None:
     from ktrules.documents.packet import cite_in_words
     from ktrules.documents.papers import _counted
