@@ -732,22 +732,24 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.kind.de_tai": ("Đề tài", "Research project"),
     "documents.sheet.title": ("DANH SÁCH ĐỀ NGHỊ: {award}", "PROPOSED FOR: {award}"),
     "documents.sheet.decided": ("; tiền thưởng tính theo ngày quyết định {date}", "; reward money as of {date}"),
-    "documents.unrouted": ("Lưu ý: bộ quy định {rules} không ghi ai quyết định (thẩm quyền) {awards}, nên {n} đề "
-                           "nghị này không có trong dự thảo quyết định hay tờ trình nào. Thêm vào bộ quy định mục "
-                           "authority cho các hình thức này (level: agency nếu cơ quan tự quyết định, upward nếu đề "
-                           "nghị cấp trên), rồi ghi lại hồ sơ.",
-                           "Note: the rules {rules} do not say who decides (authority) {awards}, so these {n} "
-                           "proposals are in no draft decision or proposal letter. Add an authority entry for these "
-                           "awards to the rules (level: agency when the agency decides them, upward when it proposes "
-                           "them), then write the papers again."),
-    "documents.unrouted.one": ("Lưu ý: bộ quy định {rules} không ghi ai quyết định (thẩm quyền) {awards}, nên đề "
-                               "nghị này không có trong dự thảo quyết định hay tờ trình nào. Thêm vào bộ quy định mục "
-                               "authority cho hình thức này (level: agency nếu cơ quan tự quyết định, upward nếu đề "
-                               "nghị cấp trên), rồi ghi lại hồ sơ.",
-                               "Note: the rules {rules} do not say who decides (authority) {awards}, so this "
-                               "proposal is in no draft decision or proposal letter. Add an authority entry for this "
-                               "award to the rules (level: agency when the agency decides it, upward when it proposes "
-                               "it), then write the papers again."),
+    "documents.unrouted": ("Lưu ý: bộ quy định {rules} không ghi thẩm quyền quyết định {awards}, nên {proposals} "
+                           "không có trong dự thảo quyết định hay tờ trình nào. Thêm vào bộ quy định mục authority cho "
+                           "các hình thức này (level: agency nếu cơ quan tự quyết định, upward nếu đề nghị cấp trên), "
+                           "rồi ghi lại hồ sơ.",
+                           "Note: the rules {rules} do not say who decides {awards}, so {proposals} in no draft "
+                           "decision or proposal letter. Add an authority entry for these awards to the rules (level: "
+                           "agency when the agency decides them, upward when it proposes them), then write the papers "
+                           "again."),
+    "documents.unrouted.one": ("Lưu ý: bộ quy định {rules} không ghi thẩm quyền quyết định {awards}, nên {proposals} "
+                               "không có trong dự thảo quyết định hay tờ trình nào. Thêm vào bộ quy định mục authority "
+                               "cho hình thức này (level: agency nếu cơ quan tự quyết định, upward nếu đề nghị cấp "
+                               "trên), rồi ghi lại hồ sơ.",
+                               "Note: the rules {rules} do not say who decides {awards}, so {proposals} in no draft "
+                               "decision or proposal letter. Add an authority entry for this award to the rules "
+                               "(level: agency when the agency decides it, upward when it proposes it), then write the "
+                               "papers again."),
+    "documents.unrouted.proposals": ("{n} đề nghị này", "these {n} proposals are"),
+    "documents.unrouted.proposals.one": ("đề nghị này", "this proposal is"),
     "documents.unrouted.award": ("{name} ({n} đề nghị)", "{name} ({n} proposals)"),
     "documents.unrouted.award.one": ("{name} ({n} đề nghị)", "{name} ({n} proposal)"),
     "documents.written": ("Đã ghi {n} văn bản vào {path}: {proposed} đề nghị",

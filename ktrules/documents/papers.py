@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path, PurePosixPath
 
 from ktrules.common.messages import counted, t
 from ktrules.common.vocabulary import COMMENDATIONS, NATIONAL_AWARDS
@@ -45,18 +46,21 @@ def council_papers(evaluation: Evaluation, packet: Packet, decided: date) -> lis
     return papers
 
 
-def without_paper(evaluation: Evaluation, packet: Packet) -> str:
+def without_paper(evaluation: Evaluation, packet: Packet, folder: str = "") -> str:
     """A notice naming the awards proposed that no quyết định or tờ trình holds, because the rules do not say
     who decides them (a campaign plan that names no authority); '' when every proposal has its paper. No
-    authority is guessed: the rule author adds it."""
+    authority is guessed: the rule author adds it, in the file named under `folder` (the rules folder as the
+    reader gave it; '': from the folder on, as the server names a rule file)."""
     lang = packet.lang
     left = [s for s in packet.sections if s.decides is None and s.proposed]
     if not left:
         return ""
     awards = "; ".join(counted("documents.unrouted.award", len(s.proposed), lang, name=s.name) for s in left)
-    rules = evaluation.version.path  # the version's own file: its `authority` list is the one read
-    return counted("documents.unrouted", sum(len(s.proposed) for s in left), lang,
-                   rules=f"{rules.parent.name}/{rules.name}", awards=awards)
+    # the version's own file: its `authority` list is the one read
+    file = evaluation.version.path.resolve().relative_to(Path(evaluation.rules).resolve())
+    proposals = counted("documents.unrouted.proposals", sum(len(s.proposed) for s in left), lang)
+    return counted("documents.unrouted", len(left), lang, rules=PurePosixPath(folder, file.as_posix()),
+                   awards=awards, proposals=proposals)
 
 
 # ---------------------------------------------------------------- the parts every văn bản shares

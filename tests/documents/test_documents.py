@@ -5,6 +5,7 @@ an image; reward money on each side of a change of lương cơ sở; Vietnamese 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import unicodedata
 from datetime import date
@@ -452,10 +453,33 @@ def test_awards_whose_authority_the_plan_does_not_name_are_reported_not_dropped(
     decided = "\n".join(texts(Document(str(tmp_path / "du-thao-quyet-dinh-2023.docx"))))
     assert "Giấy khen" in decided and "sơ kết phong trào" not in decided
     notice = result.stderr.splitlines()[-1]
-    assert notice.startswith(f"Lưu ý: bộ quy định {campaign}/2022.yaml không ghi ai quyết định (thẩm quyền) "
-                             "Khen thưởng sơ kết phong trào"), notice
+    # the file as it is found, under the rules folder (the default: the project's rules/)
+    assert notice.startswith(f"Lưu ý: bộ quy định rules/campaigns/{campaign}/2022.yaml không ghi thẩm quyền quyết "
+                             "định Khen thưởng sơ kết phong trào"), notice
     assert "(5 đề nghị), nên 5 đề nghị này không có trong dự thảo quyết định hay tờ trình nào" in notice
-    assert "mục authority" in notice
+    assert "mục authority cho hình thức này" in notice  # one award, however many proposals
+
+
+def test_the_authority_notice_counts_awards_and_proposals_apart_and_names_the_rules_folder_given(
+        tmp_path: Path) -> None:
+    campaign = "dien-bien-vi-nguoi-ngheo-2021-2025"
+    dataset = ROOT / "fixtures" / "datasets" / "campaigns" / f"{campaign}.yaml"
+    rules = tmp_path / "quy-dinh"
+    shutil.copytree(DEFAULT_RULES, rules)
+    national = rules / "vn" / "2017.yaml"  # the Giấy khen the plan takes from the national pack loses its authority
+    national.write_text(national.read_text(encoding="utf-8").replace("TTLDTT, GIAY_KHEN]", "TTLDTT]"),
+                        encoding="utf-8")
+    options = ["--period", 2023, "--campaign", campaign, "--decision-date", "2024-01-15", "--rules", rules]
+    both = invoke("documents", dataset, *options, "--out", tmp_path / "vi").stderr.splitlines()[-1]
+    assert both.startswith(f"Lưu ý: bộ quy định {rules}/campaigns/{campaign}/2022.yaml không ghi"), both
+    assert "Giấy khen (4 đề nghị); Khen thưởng sơ kết" in both and "nên 9 đề nghị này không có" in both
+    assert "mục authority cho các hình thức này" in both
+    english = invoke("documents", dataset, *options, "--out", tmp_path / "en", "--lang", "en").stderr
+    assert "so these 9 proposals are in no draft decision" in english and "for these awards" in english
+    national.write_text(national.read_text(encoding="utf-8").replace("TTLDTT]", "TTLDTT, GIAY_KHEN]"),
+                        encoding="utf-8")
+    one = invoke("documents", dataset, *options, "--out", tmp_path / "one", "--lang", "en").stderr
+    assert "(5 proposals), so these 5 proposals are in no draft" in one and "for this award" in one
 
 
 def test_every_proposal_has_its_paper_so_no_notice_is_given(tmp_path: Path) -> None:
