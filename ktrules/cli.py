@@ -195,12 +195,13 @@ def _nothing_evaluated(records: Dataset, period: int, narrowed: tuple[str, ...])
     sys.exit(1)
 
 
-def _nothing_proposed(period: int, narrowed: bool, lang: str) -> None:
+def _nothing_proposed(period: int, given: list[str], lang: str) -> None:
     """A dossier with no one proposed is not written: a line on stderr and exit 1, as `check` says of a choice
     that left no verdict, so that a script does not file an empty biên bản. (The packet of `report` is
-    written: it says why no one is proposed.)"""
-    chosen = t("err.nothing_proposed.chosen", lang) if narrowed else ""
-    click.echo(t("err.nothing_proposed", lang, period=period, chosen=chosen), err=True)
+    written: it says why no one is proposed.) `given`: the options that narrowed the run, named as typed."""
+    chosen = t("err.nothing_proposed.chosen", lang, options=t("and", lang).join(given)) if given else ""
+    click.echo(f"{t('err.nothing_proposed', lang, period=period, chosen=chosen)}; "
+               f"{t('err.nothing_proposed.hint', lang)}", err=True)
     sys.exit(1)
 
 
@@ -731,7 +732,8 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     evaluation = worth_writing(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
     packet = build_packet(evaluation, lang, payer=pays)
     if not packet.proposed:
-        _nothing_proposed(period, bool(awards or campaign), lang)
+        _nothing_proposed(period, [name for name, value in (("--award", awards), ("--campaign", campaign)) if value],
+                          lang)
     written = write_papers(council_papers(evaluation, packet, pays.decided), out, fmt)
     click.echo(t("documents.written", lang, n=len(written), path=out, proposed=packet.proposed), err=True)
     if notice := without_paper(evaluation, packet, "rules" if rules_dir == DEFAULT_RULES else str(rules_dir)):

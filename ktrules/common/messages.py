@@ -920,11 +920,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.nothing_to_write.chosen.hint": ("xem lại phong trào đã chọn ở trang đầu (một phong trào chỉ xét những "
                                             "năm nó quy định)", "check the campaign chosen on the start page (a "
                                             "campaign awards only in its years)"),
-    "err.nothing_proposed": ("không có ai đủ điều kiện để đề nghị năm {period}{chosen}: không ghi văn bản nào; xem "
-                             "lý do của từng người bằng `ktrules check`",
-                             "no one is eligible to be proposed for {period}{chosen}: no document written; see "
-                             "each one's reasons with `ktrules check`"),
-    "err.nothing_proposed.chosen": (" với --award, --campaign đã chọn", " with the --award and --campaign given"),
+    "err.nothing_proposed": ("không có ai đủ điều kiện để đề nghị năm {period}{chosen}: không ghi văn bản nào",
+                             "no one is eligible to be proposed for {period}{chosen}: no document written"),
+    "err.nothing_proposed.hint": ("xem lý do của từng người bằng `ktrules check`",
+                                  "see each one's reasons with `ktrules check`"),
+    "err.nothing_proposed.chosen": (" với {options} đã chọn", " with the {options} given"),
+    "server.nothing_proposed.chosen": (" với phong trào đã chọn", " with the campaign chosen"),
+    "server.nothing_proposed.hint": ("xem lý do của từng người ở trang kết quả",
+                                     "see each one's reasons on the results page"),
     "err.nothing_to_write.hint": ("hồ sơ có các năm {years}; sửa --period", "the records hold {years}; fix --period"),
     "unpacked.notice": ("Lưu ý: hồ sơ ghi những phong trào không có bộ quy định: {campaigns}. Tiêu chí riêng của "
                         "phong trào không đọc các dòng này, chỉ tiêu chí quốc gia cùng mã tiêu chí đọc.",

@@ -673,10 +673,13 @@ def test_papers_for_a_year_without_records_are_refused_not_written_empty(tmp_pat
 
 
 @pytest.mark.parametrize(("choice", "lang", "said"), [
-    (["--award", "CO_THI_DUA_CP"], "vi", "không có ai đủ điều kiện để đề nghị năm 2024 với --award, --campaign đã "
-                                         "chọn: không ghi văn bản nào; xem lý do của từng người bằng `ktrules check`"),
-    (["--campaign", "ntm-khanh-hoa-2021-2025"], "en", "no one is eligible to be proposed for 2024 with the --award "
-                                                      "and --campaign given: no document written"),
+    (["--award", "CO_THI_DUA_CP"], "vi", "không có ai đủ điều kiện để đề nghị năm 2024 với --award đã chọn: không "
+                                         "ghi văn bản nào; xem lý do của từng người bằng `ktrules check`"),
+    (["--campaign", "ntm-khanh-hoa-2021-2025"], "en", "no one is eligible to be proposed for 2024 with the --campaign "
+                                                      "given: no document written"),
+    (["--campaign", "ntm-khanh-hoa-2021-2025", "--award", "GIAY_KHEN"], "en",
+     "no one is eligible to be proposed for 2024 with the --award and --campaign given: no document written; see "
+     "each one's reasons with `ktrules check`"),
 ])
 def test_choices_that_leave_no_one_to_propose_write_nothing_and_say_so_as_check_does(
         tmp_path: Path, choice: list[str], lang: str, said: str) -> None:
