@@ -25,7 +25,7 @@ from ktrules.council.ranking import rank
 from ktrules.council.rewards import payer
 from ktrules.documents.formatting import day, number
 from ktrules.documents.packet import build_packet, render_html
-from ktrules.documents.papers import council_papers
+from ktrules.documents.papers import council_papers, without_paper
 from ktrules.documents.report import (
     campaign_rows,
     condition,
@@ -275,7 +275,12 @@ def ranking(request: Request, run_id: str, award: str = "") -> HTMLResponse:
 
 @router.get("/runs/{run_id}/downloads")
 def downloads(request: Request, run_id: str) -> HTMLResponse:
-    return _page(request, "downloads.html.j2", run=_done(request, run_id))
+    """The downloads, and what `ktrules documents` says beside its files: the proposals no paper holds."""
+    run = _done(request, run_id)
+    lang = lang_of(request)
+    with run.using() as evaluation:  # a year without records has no proposals: its downloads say so
+        unrouted = without_paper(evaluation, build_packet(evaluation, lang)) if evaluation.verdicts else ""
+    return _page(request, "downloads.html.j2", run=run, unrouted=unrouted)
 
 
 @router.get("/runs/{run_id}/packet.html")
@@ -305,8 +310,13 @@ async def packet_pdf(request: Request, settings: Config, run_id: str) -> Respons
 async def documents_zip(request: Request, settings: Config, run_id: str) -> Response:
     """The dossier as Word văn bản, as `ktrules documents` writes them, in one zip."""
     run = _done(request, run_id)
+    lang = lang_of(request)
     decided = run.asked.decided or date.today()
-    packet = _packet(run, lang_of(request), settings.rules)
+    packet = _packet(run, lang, settings.rules)
+    if not packet.proposed:  # no empty biên bản, as the command refuses it (the packet says why: it is written)
+        chosen = t("server.nothing_proposed.chosen", lang) if run.asked.campaign else ""
+        raise KtrulesError(t("err.nothing_proposed", lang, period=run.asked.period, chosen=chosen),
+                           hint=t("server.nothing_proposed.hint", lang))
 
     def zipped() -> bytes:
         with run.using() as evaluation, tempfile.TemporaryDirectory(prefix="ktrules-docs-") as folder:

@@ -140,6 +140,41 @@ def test_the_downloads_of_a_year_without_records_are_refused_as_the_command_refu
     assert page.status_code == 422 and said in page.text and "hồ sơ có các năm 2021–2025" in page.text
 
 
+def test_the_downloads_say_which_proposals_no_paper_holds_as_the_command_says(client: TestClient) -> None:
+    """Điện Biên's plan names no authority for its sơ kết reward: the zip has no quyết định or tờ trình for
+    its 5 proposals, and the page the secretary downloads from says so, in its language."""
+    campaign = "dien-bien-vi-nguoi-ngheo-2021-2025"
+    dataset = DATASETS_DIR / "campaigns" / f"{campaign}.yaml"
+    run = str(submit(client, files={"dataset": (dataset.name, dataset.read_bytes(), "application/yaml")},
+                     period="2023", campaign=campaign, decision_date="2024-01-15").url)
+    page = client.get(f"{run}/downloads").text
+    assert 'id="unrouted"' in page
+    assert f"Lưu ý: bộ quy định campaigns/{campaign}/2022.yaml không ghi thẩm quyền quyết định Khen thưởng sơ kết" \
+        in page and "nên 5 đề nghị này không có trong dự thảo quyết định hay tờ trình nào" in page
+    english = client.get(f"{run}/downloads?lang=en").text
+    client.get("/?lang=vi")
+    assert "so these 5 proposals are in no draft decision or proposal letter" in english
+    names = zipfile.ZipFile(io.BytesIO(client.get(f"{run}/documents.zip").content)).namelist()
+    assert "du-thao-quyet-dinh-2023.docx" in names and not any(n.startswith("to-trinh") for n in names)
+    national = str(submit(client, example="1", decision_date="2026-06-30").url)
+    assert 'id="unrouted"' not in client.get(f"{national}/downloads").text  # every proposal has its paper
+
+
+def test_a_dossier_with_no_one_to_propose_is_refused_not_zipped_empty(client: TestClient) -> None:
+    """Bình Định's records under Khánh Hòa's campaign: no one eligible, so no biên bản of no one (the command
+    exits 1); the packet, which says why, is still given."""
+    run = str(submit(client, example="1", campaign="ntm-khanh-hoa-2021-2025", decision_date="2026-06-30").url)
+    refused = client.get(f"{run}/documents.zip")
+    assert refused.status_code == 422 and "content-disposition" not in refused.headers
+    assert refused.json()["detail"] == ("không có ai đủ điều kiện để đề nghị năm 2024 với phong trào đã chọn: không "
+                                        "ghi văn bản nào; xem lý do của từng người ở trang kết quả")
+    page = client.get(f"{run}/documents.zip?lang=en", headers={"accept": "text/html"})
+    client.get("/?lang=vi")
+    assert page.status_code == 422
+    assert "no one is eligible to be proposed for 2024 with the campaign chosen" in page.text
+    assert client.get(f"{run}/packet.html").status_code == 200
+
+
 def test_a_broken_campaign_pack_does_not_close_the_start_page(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(DEFAULT_RULES, rules)
