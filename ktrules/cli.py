@@ -609,11 +609,10 @@ DECISION_DATE = click.option(
 
 
 def _payer(rules_dir: Path, decision_date: Any, period: int, as_of: Any) -> Payer:
-    """The reward money's rules on the decision date; one given is checked against the verdicts' day (one
-    left out is today's, whatever the period)."""
-    if decision_date is None:
-        return payer(rules_dir, date.today())
-    return payer(rules_dir, decision_date.date(), period, as_of.date() if as_of else None)
+    """The reward money's rules on the decision date, today when none is given; either is checked against
+    the verdicts' day (papers of a year not yet over are not dated today)."""
+    decided = decision_date.date() if decision_date else date.today()
+    return payer(rules_dir, decided, period, as_of.date() if as_of else None, today=decision_date is None)
 
 
 @cli.command("report")
@@ -646,8 +645,8 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     check_output(out, lang)  # a wrong suffix fails before the records are read
     refuse_inputs(out, [dataset, rules_dir])
     refuse_to_replace(out, force)
-    pays = _payer(rules_dir, decision_date, period, as_of)
     evaluation = worth_writing(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
+    pays = _payer(rules_dir, decision_date, period, as_of)  # a year without records: its own message first
     ids = packet_awards(evaluation)
     # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone
     bar = click.progressbar(ids, label=t("packet.progress", lang), file=sys.stderr) if sys.stderr.isatty() \
@@ -728,8 +727,8 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     if out.is_dir() and any(out.iterdir()):  # stale files of an earlier run would pass for this one's
         raise KtrulesError(t("documents.out_not_empty", lang), file=out,
                            hint=t("documents.out_not_empty.hint", lang, suggestion=f"ho-so-{period}-moi"))
-    pays = _payer(rules_dir, decision_date, period, as_of)
     evaluation = worth_writing(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
+    pays = _payer(rules_dir, decision_date, period, as_of)  # a year without records: its own message first
     packet = build_packet(evaluation, lang, payer=pays)
     if not packet.proposed:
         _nothing_proposed(period, [name for name, value in (("--award", awards), ("--campaign", campaign)) if value],

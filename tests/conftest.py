@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,16 @@ FIXTURES = ROOT / "fixtures"
 DEPARTMENT = FIXTURES / "datasets" / "so-khcn-binh-dinh.yaml"
 SMALL = FIXTURES / "datasets" / "small.yaml"
 DATASETS_DIR = FIXTURES / "datasets"
+
+
+def today_is(day: date) -> type[date]:
+    """`date` whose today() is `day`, to put in a module's place of `date` (what a default of today does on a
+    given day, whatever the day the tests run)."""
+    class Today(date):
+        @classmethod
+        def today(cls) -> date:
+            return day
+    return Today
 
 
 def unit_with(people: list[dict[str, Any]], unit_record: dict[str, Any] | None = None, **parts: Any) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 from ktrules import DEFAULT_RULES, load_dataset
 from ktrules.cli import cli
 from ktrules.documents.records_files import dataset_to_csv
-from tests.conftest import DEPARTMENT, FIXTURES, ROOT, SMALL
+from tests.conftest import DEPARTMENT, FIXTURES, ROOT, SMALL, today_is
 
 
 def invoke(*args: object):
@@ -328,6 +329,21 @@ def test_a_decision_date_before_the_verdicts_day_is_refused_and_nothing_is_writt
     assert_refused(result, f"ngày quyết định {day} trước ngày xét kết quả năm 2024 ({earliest})",
                    f"từ ngày {earliest} trở đi", "--decision-date")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["documents", "report"])
+def test_a_year_not_over_is_not_dated_today_when_no_decision_date_is_given(command, tmp_path, monkeypatch):
+    """On 07/12/2026 the papers of 2026 without --decision-date would be dated that day, before the year's
+    titles can be decided: refused as the same date given is, saying to give one."""
+    monkeypatch.setattr("ktrules.cli.date", today_is(date(2026, 12, 7)))
+    dataset = tmp_path / "small-2026.yaml"
+    dataset.write_text(SMALL.read_text(encoding="utf-8").replace("2024", "2026"), encoding="utf-8")
+    out = tmp_path / ("ho-so" if command == "documents" else "ho-so.html")
+    result = invoke(command, dataset, "--period", "2026", "--out", out)
+    assert_refused(result, "ngày quyết định 07/12/2026 trước ngày xét kết quả năm 2026 (31/12/2026)",
+                   "; không có --decision-date thì ngày quyết định là hôm nay; ghi --decision-date")
+    assert not out.exists()
+    assert invoke(command, dataset, "--period", "2026", "--out", out, "--decision-date", "2026-12-31").exit_code == 0
 
 
 def test_a_decision_on_the_verdicts_day_is_taken(tmp_path):

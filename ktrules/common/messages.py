@@ -915,6 +915,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                            "({earliest}): the awards can be decided from {earliest} on"),
     "err.decided_before.hint": ("sửa --decision-date, hoặc --as-of nếu kết quả xét theo ngày khác",
                                 "fix --decision-date, or --as-of if the verdicts are as of another day"),
+    "err.decided_today.hint": ("không có --decision-date thì ngày quyết định là hôm nay; ghi --decision-date, hoặc "
+                               "--as-of nếu kết quả xét theo ngày khác", "without --decision-date the decision date "
+                               "is today; give --decision-date, or --as-of if the verdicts are as of another day"),
+    "server.decided_today.hint": ("ô ngày quyết định để trống là hôm nay; ghi ngày quyết định",
+                                  "a blank decision date is today; give the date of the decision"),
     "server.nothing_to_write.hint": ("hồ sơ có các năm {years}; chọn lại năm xét ở trang đầu",
                                      "the records hold {years}; choose the year evaluated again on the start page"),
     "server.nothing_to_write.chosen.hint": ("xem lại phong trào đã chọn ở trang đầu (một phong trào chỉ xét những "

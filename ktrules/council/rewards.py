@@ -60,16 +60,19 @@ class Payer:
                       multiple.verified and base.verified and money.rounding_verified, money.rounding_verified)
 
 
-def payer(rules: str | Path, decided: date, period: int | None = None, as_of: date | None = None) -> Payer:
+def payer(rules: str | Path, decided: date, period: int | None = None, as_of: date | None = None,
+          today: bool = False) -> Payer:
     """The national rules in force on the decision date: they set the multiples and the lương cơ sở. Given
     the `period` evaluated, a decision before the day its verdicts are as of (`as_of`, default the period's
     last day) is refused: it would recognise titles of a year not yet over, and pay by rules perhaps not
-    yet in force (a typo, 2020 for 2025, as often as not)."""
+    yet in force (a typo, 2020 for 2025, as often as not). `today`: the date is the default, not one given,
+    and the refusal says to give one (code `decided_today`: the pages say it their way)."""
     if period is not None:
         earliest = max(date(period, 1, 1), as_of or date(period, 12, 31))
         if decided < earliest:
+            kind = "decided_today" if today else "decided_before"
             raise KtrulesError(t("err.decided_before", day=short_date(decided), earliest=short_date(earliest),
-                                 period=period), hint=t("err.decided_before.hint"))
+                                 period=period), hint=t(f"err.{kind}.hint"), code=kind)
     try:
         return Payer(version_in_force(rules, decided), decided)
     except RulesError:

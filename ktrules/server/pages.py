@@ -137,12 +137,13 @@ async def upload(request: Request, settings: Config) -> Response:
         if source is None:
             raise ValueError(t("server.error.no_file", lang))
         asked = Asked(source[0], *_choices(form, lang))
-        if asked.decided:  # from the verdicts' day on, with rules in force that day: or the form says so now
-            payer(settings.rules, asked.decided, asked.period, asked.as_of)
+        # from the verdicts' day on, with rules in force that day, today's if blank: or the form says so now
+        payer(settings.rules, asked.decided or date.today(), asked.period, asked.as_of, today=not asked.decided)
     except ValueError as exc:
         return _start(request, settings, str(exc), 422, form)
-    except KtrulesError as exc:
-        return _start(request, settings, exc.message, 422, form)
+    except KtrulesError as exc:  # the hints name the command's options: the page says its own
+        said = f"{exc.message}; {t('server.decided_today.hint', lang)}" if exc.code == "decided_today" else exc.message
+        return _start(request, settings, said, 422, form)
     run = request.app.state.runs.start(asked, source[1], str(settings.rules))
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
