@@ -346,6 +346,19 @@ def test_a_year_not_over_is_not_dated_today_when_no_decision_date_is_given(comma
     assert invoke(command, dataset, "--period", "2026", "--out", out, "--decision-date", "2026-12-31").exit_code == 0
 
 
+def test_a_decision_before_the_year_begins_is_refused_by_that_day_when_the_verdicts_are_as_of_earlier(tmp_path):
+    """--as-of 01/06/2023 for 2024: the bound is 01/01/2024, the year's first day, which is not the verdicts' day."""
+    out = tmp_path / "ho-so"
+    result = invoke("documents", SMALL, "--period", "2024", "--out", out, "--as-of", "2023-06-01",
+                    "--decision-date", "2023-12-01")
+    assert_refused(result, "ngày quyết định 01/12/2023 trước khi năm xét 2024 bắt đầu (01/01/2024): chỉ quyết định "
+                           "khen thưởng từ ngày 01/01/2024 trở đi")
+    assert "ngày xét kết quả" not in result.output and not out.exists()
+    english = invoke("report", SMALL, "--period", "2024", "--out", tmp_path / "h.html", "--as-of", "2023-06-01",
+                     "--decision-date", "2023-12-01", "--lang", "en")
+    assert_refused(english, "the decision date 2023-12-01 is before 2024, the year evaluated, begins (2024-01-01)")
+
+
 def test_a_decision_on_the_verdicts_day_is_taken(tmp_path):
     out = tmp_path / "ho-so.html"
     result = invoke("report", SMALL, "--period", "2024", "--out", out, "--decision-date", "2024-06-30",

@@ -68,11 +68,14 @@ def payer(rules: str | Path, decided: date, period: int | None = None, as_of: da
     yet in force (a typo, 2020 for 2025, as often as not). `today`: the date is the default, not one given,
     and the refusal says to give one (code `decided_today`: the pages say it their way)."""
     if period is not None:
-        earliest = max(date(period, 1, 1), as_of or date(period, 12, 31))
+        verdicts_day = as_of or date(period, 12, 31)
+        earliest = max(date(period, 1, 1), verdicts_day)
         if decided < earliest:
             kind = "decided_today" if today else "decided_before"
-            raise KtrulesError(t("err.decided_before", day=short_date(decided), earliest=short_date(earliest),
-                                 period=period), hint=t(f"err.{kind}.hint"), code=kind)
+            # verdicts as of a day before the year: the bound is the year's first day, not their day
+            said = "err.decided_before" if earliest == verdicts_day else "err.decided_before_year"
+            raise KtrulesError(t(said, day=short_date(decided), earliest=short_date(earliest), period=period),
+                               hint=t(f"err.{kind}.hint"), code=kind)
     try:
         return Payer(version_in_force(rules, decided), decided)
     except RulesError:
