@@ -734,7 +734,9 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
         _nothing_proposed(period, [name for name, value in (("--award", awards), ("--campaign", campaign)) if value],
                           lang)
     written = write_papers(council_papers(evaluation, packet, pays.decided), out, fmt)
-    click.echo(t("documents.written", lang, n=len(written), path=out, proposed=packet.proposed), err=True)
+    click.echo(t("documents.written", lang, path=out,
+                 documents=counted("documents.written.documents", len(written), lang),
+                 proposals=counted("documents.written.proposals", packet.proposed, lang)), err=True)
     if notice := without_paper(evaluation, packet, "rules" if rules_dir == DEFAULT_RULES else str(rules_dir)):
         click.echo(notice, err=True)
 

@@ -752,8 +752,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "documents.unrouted.proposals.one": ("đề nghị này", "this proposal is"),
     "documents.unrouted.award": ("{name} ({n} đề nghị)", "{name} ({n} proposals)"),
     "documents.unrouted.award.one": ("{name} ({n} đề nghị)", "{name} ({n} proposal)"),
-    "documents.written": ("Đã ghi {n} văn bản vào {path}: {proposed} đề nghị",
-                          "Wrote {n} documents to {path}: {proposed} proposals"),
+    "documents.written": ("Đã ghi {documents} vào {path}: {proposals}", "Wrote {documents} to {path}: {proposals}"),
+    "documents.written.documents": ("{n} văn bản", "{n} documents"),
+    "documents.written.documents.one": ("{n} văn bản", "{n} document"),
+    "documents.written.proposals": ("{n} đề nghị", "{n} proposals"),
+    "documents.written.proposals.one": ("{n} đề nghị", "{n} proposal"),
     # văn bản review fixes
     "documents.out_not_empty": ("thư mục đã có tệp (có thể từ lần ghi trước)", "the folder already holds files "
                                 "(perhaps from an earlier run)"),

@@ -24,7 +24,7 @@ from ktrules.documents.formatting import dates_in, money, percent, place_and_dat
 from ktrules.documents.packet import build_packet
 from ktrules.documents.papers import proposal
 from ktrules.rules import DEFAULT_RULES, NATIONAL_PACK, load_pack, type_check
-from tests.conftest import DEPARTMENT, ROOT
+from tests.conftest import DEPARTMENT, ROOT, SMALL
 
 BEFORE_RAISE, AFTER_RAISE = "2026-06-30", "2026-07-01"  # lương cơ sở 2.340.000 đồng, then 2.530.000 đồng [M]
 
@@ -697,3 +697,10 @@ def test_a_campaign_year_without_its_awards_is_refused_with_the_choices_to_check
                     "--lang", "en")
     assert result.exit_code == 2 and "no verdict for 2022 with these choices" in result.output, result.output
     assert "--campaign (a campaign awards only in its years)" in result.output
+
+
+def test_the_english_summary_line_counts_one_proposal_in_the_singular(tmp_path: Path) -> None:
+    result = invoke("documents", SMALL, "--period", 2024, "--out", tmp_path, "--decision-date", "2025-01-15",
+                    "--award", "CSTDCS", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"Wrote 3 documents to {tmp_path}: 1 proposal\n")
