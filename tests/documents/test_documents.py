@@ -323,12 +323,17 @@ def test_an_english_proposal_writes_titles_in_lower_case_inside_its_sentences(ev
     assert "Submitted to the Chairman of Ủy ban nhân dân tỉnh Bình Định for decision." in lines
 
 
-def test_the_proposal_leaves_the_addressee_blank_when_the_parent_agency_is_unknown(tmp_path: Path) -> None:
+def _department_without(tmp_path: Path, field: str) -> Path:
+    """The department's records with one field of its organization left out."""
     data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
-    del data["organization"]["parent"]
+    del data["organization"][field]
     dataset = tmp_path / "ds.yaml"
     dataset.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    out = tmp_path / "ho-so"
+    return dataset
+
+
+def test_the_proposal_leaves_the_addressee_blank_when_the_parent_agency_is_unknown(tmp_path: Path) -> None:
+    dataset, out = _department_without(tmp_path, "parent"), tmp_path / "ho-so"
     result = invoke("documents", dataset, "--period", 2024, "--out", out, "--award", "TTLDXS",
                     "--decision-date", BEFORE_RAISE)
     assert result.exit_code == 0, result.output
@@ -338,11 +343,7 @@ def test_the_proposal_leaves_the_addressee_blank_when_the_parent_agency_is_unkno
 
 def test_without_the_heads_title_the_decision_leaves_dots_and_never_names_the_council_chair(tmp_path: Path) -> None:
     """A council advises; the head of the agency decides and proposes: a title not given is left to fill."""
-    data = yaml.safe_load(DEPARTMENT.read_text(encoding="utf-8"))
-    del data["organization"]["chair_title"]
-    dataset = tmp_path / "ds.yaml"
-    dataset.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    out = tmp_path / "ho-so"
+    dataset, out = _department_without(tmp_path, "chair_title"), tmp_path / "ho-so"
     result = invoke("documents", dataset, "--period", 2024, "--out", out, "--award", "LDTT", "--award", "TTLDXS",
                     "--decision-date", BEFORE_RAISE)
     assert result.exit_code == 0, result.output
