@@ -608,11 +608,23 @@ DECISION_DATE = click.option(
          "default today.")
 
 
-def _payer(rules_dir: Path, decision_date: Any, period: int, as_of: Any) -> Payer:
-    """The reward money's rules on the decision date, today when none is given; either is checked against
-    the verdicts' day (papers of a year not yet over are not dated today)."""
+def _for_papers(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign: str | None,
+                awards: tuple[str, ...], decision_date: Any) -> tuple[Evaluation, Payer]:
+    """The evaluation papers are written from (`worth_writing`), and the reward money's rules on the decision
+    date, today when none is given. The date is checked against the verdicts' day (papers of a year not yet
+    over are not dated today) before the evaluation, which takes a province minutes; a year the records do
+    not hold is said first, as a mistyped --period."""
+    day: date | None = as_of.date() if as_of else None
+    records = _records(dataset, period, day, rules_dir, campaign)
+
+    def evaluated() -> Evaluation:
+        return worth_writing(evaluate(records, period, as_of=day, rules=rules_dir, campaign=campaign,
+                                      awards=awards), dataset)
+    if period not in records.years:
+        evaluated()  # refused: no verdict without records of the year
     decided = decision_date.date() if decision_date else date.today()
-    return payer(rules_dir, decided, period, as_of.date() if as_of else None, today=decision_date is None)
+    pays = payer(rules_dir, decided, period, day, today=decision_date is None)
+    return evaluated(), pays
 
 
 @cli.command("report")
@@ -645,8 +657,7 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     check_output(out, lang)  # a wrong suffix fails before the records are read
     refuse_inputs(out, [dataset, rules_dir])
     refuse_to_replace(out, force)
-    evaluation = worth_writing(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
-    pays = _payer(rules_dir, decision_date, period, as_of)  # a year without records: its own message first
+    evaluation, pays = _for_papers(dataset, period, as_of, rules_dir, campaign, awards, decision_date)
     ids = packet_awards(evaluation)
     # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone
     bar = click.progressbar(ids, label=t("packet.progress", lang), file=sys.stderr) if sys.stderr.isatty() \
@@ -727,8 +738,7 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     if out.is_dir() and any(out.iterdir()):  # stale files of an earlier run would pass for this one's
         raise KtrulesError(t("documents.out_not_empty", lang), file=out,
                            hint=t("documents.out_not_empty.hint", lang, suggestion=f"ho-so-{period}-moi"))
-    evaluation = worth_writing(_evaluate(dataset, period, as_of, rules_dir, campaign, awards=awards), dataset)
-    pays = _payer(rules_dir, decision_date, period, as_of)  # a year without records: its own message first
+    evaluation, pays = _for_papers(dataset, period, as_of, rules_dir, campaign, awards, decision_date)
     packet = build_packet(evaluation, lang, payer=pays)
     if not packet.proposed:
         _nothing_proposed(period, [name for name, value in (("--award", awards), ("--campaign", campaign)) if value],
@@ -737,7 +747,7 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
     click.echo(t("documents.written", lang, path=out,
                  documents=counted("documents.written.documents", len(written), lang),
                  proposals=counted("documents.written.proposals", packet.proposed, lang)), err=True)
-    if notice := without_paper(evaluation, packet, "rules" if rules_dir == DEFAULT_RULES else str(rules_dir)):
+    if notice := without_paper(evaluation, packet, str(rules_dir)):
         click.echo(notice, err=True)
 
 

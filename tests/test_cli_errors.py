@@ -356,7 +356,8 @@ def test_a_decision_before_the_year_begins_is_refused_by_that_day_when_the_verdi
     assert "ngày xét kết quả" not in result.output and not out.exists()
     english = invoke("report", SMALL, "--period", "2024", "--out", tmp_path / "h.html", "--as-of", "2023-06-01",
                      "--decision-date", "2023-12-01", "--lang", "en")
-    assert_refused(english, "the decision date 2023-12-01 is before 2024, the year evaluated, begins (2024-01-01)")
+    assert_refused(english, "the decision date 2023-12-01 is before 2024-01-01, when 2024, the year evaluated, begins")
+    assert english.output.rstrip().endswith("; fix --decision-date")  # --as-of cannot move the year's first day
 
 
 def test_a_decision_on_the_verdicts_day_is_taken(tmp_path):

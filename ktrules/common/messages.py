@@ -918,8 +918,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                            "({earliest}): the awards can be decided from {earliest} on"),
     "err.decided_before_year": ("ngày quyết định {day} trước khi năm xét {period} bắt đầu ({earliest}): chỉ quyết "
                                 "định khen thưởng từ ngày {earliest} trở đi",
-                                "the decision date {day} is before {period}, the year evaluated, begins ({earliest}): "
-                                "the awards can be decided from {earliest} on"),
+                                "the decision date {day} is before {earliest}, when {period}, the year evaluated, "
+                                "begins: the awards can be decided from {earliest} on"),
+    "err.decided_before_year.hint": ("sửa --decision-date", "fix --decision-date"),
+    "err.decided_today_year.hint": ("không có --decision-date thì ngày quyết định là hôm nay; ghi --decision-date",
+                                    "without --decision-date the decision date is today; give --decision-date"),
     "err.decided_before.hint": ("sửa --decision-date, hoặc --as-of nếu kết quả xét theo ngày khác",
                                 "fix --decision-date, or --as-of if the verdicts are as of another day"),
     "err.decided_today.hint": ("không có --decision-date thì ngày quyết định là hôm nay; ghi --decision-date, hoặc "

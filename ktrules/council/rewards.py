@@ -72,10 +72,10 @@ def payer(rules: str | Path, decided: date, period: int | None = None, as_of: da
         earliest = max(date(period, 1, 1), verdicts_day)
         if decided < earliest:
             kind = "decided_today" if today else "decided_before"
-            # verdicts as of a day before the year: the bound is the year's first day, not their day
-            said = "err.decided_before" if earliest == verdicts_day else "err.decided_before_year"
-            raise KtrulesError(t(said, day=short_date(decided), earliest=short_date(earliest), period=period),
-                               hint=t(f"err.{kind}.hint"), code=kind)
+            # verdicts as of a day before the year: the bound is the year's first day, which --as-of cannot move
+            year = "" if earliest == verdicts_day else "_year"
+            raise KtrulesError(t(f"err.decided_before{year}", day=short_date(decided), earliest=short_date(earliest),
+                                 period=period), hint=t(f"err.{kind}{year}.hint"), code=kind)
     try:
         return Payer(version_in_force(rules, decided), decided)
     except RulesError:

@@ -56,11 +56,25 @@ def without_paper(evaluation: Evaluation, packet: Packet, folder: str = "") -> s
     if not left:
         return ""
     awards = "; ".join(counted("documents.unrouted.award", len(s.proposed), lang, name=s.name) for s in left)
-    # the version's own file: its `authority` list is the one read
-    file = evaluation.version.path.resolve().relative_to(Path(evaluation.rules).resolve())
     proposals = counted("documents.unrouted.proposals", sum(len(s.proposed) for s in left), lang)
-    return counted("documents.unrouted", len(left), lang, rules=PurePosixPath(folder, file.as_posix()),
-                   awards=awards, proposals=proposals)
+    return counted("documents.unrouted", len(left), lang, rules=_version_file(evaluation, folder), awards=awards,
+                   proposals=proposals)
+
+
+def may_lack_paper(evaluation: Evaluation) -> bool:
+    """Whether an eligible verdict's award has no authority in the rules, so that `without_paper` may have
+    something to say: found without building the packet, which a large run makes slowly."""
+    eligible = {v.award for v in evaluation.verdicts if v.verdict == "eligible"}
+    return any(authority_of(evaluation.version, award) is None for award in eligible)
+
+
+def _version_file(evaluation: Evaluation, folder: str) -> PurePosixPath | Path:
+    """The version's own file, whose `authority` list is the one read, under the rules folder as named."""
+    path = evaluation.version.path
+    try:
+        return PurePosixPath(folder, path.resolve().relative_to(Path(evaluation.rules).resolve()).as_posix())
+    except ValueError:  # a version kept outside the rules folder: named whole
+        return path
 
 
 # ---------------------------------------------------------------- the parts every văn bản shares
@@ -87,6 +101,7 @@ def _head_title(agency: Organization) -> str:
 
 
 def _head(agency: Organization, lang: str) -> Signer:
+    """The signer of a quyết định or tờ trình: the head of the agency, by title and name."""
     return Signer("", _head_title(agency).upper(), agency.chair or t("vanban.blank_name", lang))
 
 

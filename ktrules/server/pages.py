@@ -22,10 +22,10 @@ from starlette.datastructures import FormData, UploadFile
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import LANGS, LANGUAGE, t
 from ktrules.council.ranking import rank
-from ktrules.council.rewards import payer
+from ktrules.council.rewards import Payer, payer
 from ktrules.documents.formatting import day, number
 from ktrules.documents.packet import build_packet, render_html
-from ktrules.documents.papers import council_papers, without_paper
+from ktrules.documents.papers import council_papers, may_lack_paper, without_paper
 from ktrules.documents.report import (
     campaign_rows,
     condition,
@@ -137,13 +137,12 @@ async def upload(request: Request, settings: Config) -> Response:
         if source is None:
             raise ValueError(t("server.error.no_file", lang))
         asked = Asked(source[0], *_choices(form, lang))
-        # from the verdicts' day on, with rules in force that day, today's if blank: or the form says so now
-        payer(settings.rules, asked.decided or date.today(), asked.period, asked.as_of, today=not asked.decided)
+        if asked.decided:  # a date typed: from the verdicts' day on, with rules in force that day, or said now
+            payer(settings.rules, asked.decided, asked.period, asked.as_of)
     except ValueError as exc:
         return _start(request, settings, str(exc), 422, form)
-    except KtrulesError as exc:  # the hints name the command's options: the page says its own
-        said = f"{exc.message}; {t('server.decided_today.hint', lang)}" if exc.code == "decided_today" else exc.message
-        return _start(request, settings, said, 422, form)
+    except KtrulesError as exc:  # the hints name the command's options: the page says the message alone
+        return _start(request, settings, exc.message, 422, form)
     run = request.app.state.runs.start(asked, source[1], str(settings.rules))
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
@@ -279,8 +278,8 @@ def downloads(request: Request, run_id: str) -> HTMLResponse:
     """The downloads, and what `ktrules documents` says beside its files: the proposals no paper holds."""
     run = _done(request, run_id)
     lang = lang_of(request)
-    with run.using() as evaluation:  # a year without records has no proposals: its downloads say so
-        unrouted = without_paper(evaluation, build_packet(evaluation, lang)) if evaluation.verdicts else ""
+    with run.using() as evaluation:
+        unrouted = without_paper(evaluation, build_packet(evaluation, lang)) if may_lack_paper(evaluation) else ""
     return _page(request, "downloads.html.j2", run=run, unrouted=unrouted)
 
 
@@ -312,8 +311,8 @@ async def documents_zip(request: Request, settings: Config, run_id: str) -> Resp
     """The dossier as Word văn bản, as `ktrules documents` writes them, in one zip."""
     run = _done(request, run_id)
     lang = lang_of(request)
-    decided = run.asked.decided or date.today()
     packet = _packet(run, lang, settings.rules)
+    decided = run.asked.decided or date.today()
     if not packet.proposed:  # no empty biên bản, as the command refuses it (the packet says why: it is written)
         chosen = t("server.nothing_proposed.chosen", lang) if run.asked.campaign else ""
         raise KtrulesError(t("err.nothing_proposed", lang, period=run.asked.period, chosen=chosen),
@@ -378,7 +377,18 @@ def _packet(run: Run, lang: str, rules: Path) -> Any:
     `ktrules report` makes it, and refused as it refuses a year without records (`worth_writing`)."""
     with run.using() as evaluation:
         worth_writing(evaluation, run.asked.name, page=True)
-        return build_packet(evaluation, lang, payer=payer(rules, run.asked.decided or date.today()))
+        return build_packet(evaluation, lang, payer=_payer(run, rules, lang))
+
+
+def _payer(run: Run, rules: Path, lang: str) -> Payer:
+    """The reward money's rules on the date the start page gave, checked there; a blank one is today, checked
+    now: the run's results are there to see before the year's end, its papers are not."""
+    if run.asked.decided:
+        return payer(rules, run.asked.decided)
+    try:
+        return payer(rules, date.today(), run.asked.period, run.asked.as_of, today=True)
+    except KtrulesError as exc:  # the hint names the command's option: the page says its own
+        raise KtrulesError(exc.message, hint=t("server.decided_today.hint", lang)) from None
 
 
 def _attachment(run: Run, stem: str, suffix: str) -> dict[str, str]:

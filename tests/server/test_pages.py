@@ -127,14 +127,19 @@ def test_the_decision_date_chosen_on_the_start_page_dates_the_papers_and_pays_by
         assert "--decision-date" not in refused.text  # the page has no options: its message says the fix
 
 
-def test_a_blank_decision_date_is_today_and_refused_before_the_year_is_over(client: TestClient,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("ktrules.server.pages.date", today_is(date(2026, 12, 7)))
-    refused = submit(client, example="1", period="2026")
-    assert refused.status_code == 422, refused.text
-    assert ("ngày quyết định 07/12/2026 trước ngày xét kết quả năm 2026 (31/12/2026): chỉ quyết định khen thưởng từ "
-            "ngày 31/12/2026 trở đi; ô ngày quyết định để trống là hôm nay; ghi ngày quyết định") in refused.text
-    assert "--decision-date" not in refused.text
+def test_a_blank_decision_date_is_today_so_the_results_show_and_the_papers_wait_for_the_year_s_end(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a council reviews its year in December: the verdicts are there to see, papers dated today are not
+    monkeypatch.setattr("ktrules.server.pages.date", today_is(date(2025, 12, 7)))
+    run = str(submit(client, example="1", period="2025").url)
+    assert client.get(run).status_code == 200 and client.get(f"{run}/downloads").status_code == 200
+    said = ("ngày quyết định 07/12/2025 trước ngày xét kết quả năm 2025 (31/12/2025): chỉ quyết định khen thưởng từ "
+            "ngày 31/12/2025 trở đi; ô ngày quyết định để trống là hôm nay; ghi ngày quyết định")
+    for download in ("documents.zip", "packet.pdf", "proposal.xlsx"):
+        refused = client.get(f"{run}/{download}")
+        assert refused.status_code == 422, download
+        assert refused.json()["detail"] == said and "--decision-date" not in refused.text
+        assert "content-disposition" not in refused.headers
 
 
 def test_the_downloads_of_a_year_without_records_are_refused_as_the_command_refuses_it(client: TestClient) -> None:
@@ -202,7 +207,7 @@ def test_a_broken_campaign_pack_does_not_close_the_start_page(tmp_path: Path) ->
 def test_results_and_ranking_warn_when_the_rules_may_be_out_of_date(client: TestClient) -> None:
     # the national pack was checked against the law up to a day in 2025: a later period is warned of
     warned = "được đối chiếu với pháp luật đến ngày 04/08/2025"
-    run = str(submit(client, example="1", period="2026", decision_date="2026-12-31").url)
+    run = str(submit(client, example="1", period="2026").url)
     assert 'id="notice"' in client.get(run).text and warned in client.get(run).text
     ranking = client.get(f"{run}/ranking?award=CSTDCS").text
     assert 'id="notice"' in ranking and warned in ranking and "<td>None</td>" not in ranking
