@@ -162,6 +162,8 @@ class Matcher:
         members undecided) has both; a missing value has neither."""
         found = self._representatives.get((fact, bounds))
         if found is None:
+            if len(self._representatives) > _REMEMBERED:  # new values request after request: bounded as profiles are
+                self._representatives = {}
             found = self._representatives[fact, bounds] = (fact, *map(partial(self._representative, fact), bounds))
         return found  # type: ignore[return-value]
 
