@@ -416,6 +416,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "packet.scope.co_so": ("cơ sở", "grassroots level"),
     "packet.scope.tinh": ("bộ, ngành, tỉnh", "ministry or province level"),
     "packet.scope.toan_quoc": ("toàn quốc", "national level"),
+    "packet.initiative.elsewhere": ("{initiative} (tính cho {award})", "{initiative} (counted for {award})"),
     "packet.achievement": ("thành tích: {evidence}", "achievement: {evidence}"),
     "packet.col.award": ("Danh hiệu / hình thức", "Award"),
     "packet.sheet.empty": ("Không có đề nghị", "No proposals"),

@@ -449,23 +449,34 @@ def achievements(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> st
         parts.append(t(f"packet.rating.{record.rating}", lang, year=period))
     if record and record.bloc_rank:
         parts.append(t("packet.bloc_rank", lang, rank=record.bloc_rank))
-    for item in cited(evaluation, verdict):
-        parts.append(t(f"packet.initiative.{item.kind}", lang, scope=t(f"packet.scope.{item.scope}", lang),
-                       year=item.year, title=item.title or item.id))
+    for item, elsewhere in initiatives_cited(evaluation, verdict):
+        words = t(f"packet.initiative.{item.kind}", lang, scope=t(f"packet.scope.{item.scope}", lang),
+                  year=item.year, title=item.title or item.id)
+        parts.append(t("packet.initiative.elsewhere", lang, initiative=words,
+                       award=evaluation.award(elsewhere).name.in_(lang)) if elsewhere else words)
     parts.extend(t("packet.achievement", lang, evidence=a.evidence)
                  for a in ds.achievements_by_key.get((subject, period), []) if a.evidence)
     return "; ".join(parts)
 
 
-def cited(evaluation: Evaluation, verdict: AwardVerdict) -> list[Initiative]:
-    """The sáng kiến and đề tài an award's tóm tắt thành tích cites: those its verdict spends (`used`), and
-    those of the year no other award of the run spent. Under the single-use rule one spent on a Bằng khen
-    is not counted again for a title (`explain` says so), so the lists do not cite it twice either."""
+def initiatives_cited(evaluation: Evaluation, verdict: AwardVerdict) -> list[tuple[Initiative, str | None]]:
+    """The sáng kiến and đề tài an award's tóm tắt thành tích cites: those its verdict spends (`used`), those of
+    the year no other award of the run spent, and those a criterion it meets read though another award spent
+    them, with that award. Under the single-use rule one spent on a Bằng khen is not counted again for a
+    title (`explain` says so): where the title's criterion still shows as met by it, the summary says where
+    it counts, rather than cite it as the title's or leave the met criterion unexplained."""
     spent = evaluation.context.spent.get(verdict.subject, {})
-    return sorted((i for i in evaluation.dataset.initiatives_by_author.get(verdict.subject, [])
-                   if i.id in verdict.used
-                   or (i.year == evaluation.period and spent.get(i.id, (verdict.award,))[0] == verdict.award)),
-                  key=lambda i: (i.year, i.id))
+    read = {value for _, outcome, reading in verdict.leaf_results() if outcome == "passed"
+            for kind, value in reading.evidence if kind == "id"}
+    found: list[tuple[Initiative, str | None]] = []
+    for item in sorted(evaluation.dataset.initiatives_by_author.get(verdict.subject, []),
+                       key=lambda i: (i.year, i.id)):
+        by = spent.get(item.id, (verdict.award,))[0]
+        if item.id in verdict.used or (item.year == evaluation.period and by == verdict.award):
+            found.append((item, None))
+        elif item.id in read and by != verdict.award:
+            found.append((item, by))
+    return found
 
 
 # ---------------------------------------------------------------- criteria, numbered as the tree

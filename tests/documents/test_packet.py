@@ -92,18 +92,24 @@ def test_a_proposed_person_has_unit_achievements_and_the_numbers_of_the_criteria
     assert [r.number for r in ldtt.legends[0].rules] == ["1", "2", "3", "4", "5", "6"]
     cstdcs = entry(section(packet_2024, "CSTDCS").proposed, "p13")
     assert cstdcs.met == "1, 2.1, 2.2"  # LĐTT, then both HTXS and a sáng kiến of the options
-    assert cstdcs.summary == "Hoàn thành xuất sắc nhiệm vụ năm 2024"  # her sáng kiến of 2024 went to the Bằng khen
+    # 2.2 is met by her sáng kiến of 2024, which counts for the Bằng khen (single use): the summary says so
+    assert cstdcs.summary == ("Hoàn thành xuất sắc nhiệm vụ năm 2024; sáng kiến cấp cơ sở (2024): Ứng dụng trí tuệ "
+                              "nhân tạo hỗ trợ tra cứu trùng lặp đề xuất nhiệm vụ khoa học và công nghệ (tính cho "
+                              "Bằng khen cấp bộ, ban, ngành, tỉnh)")
 
 
 def test_a_sang_kien_spent_on_a_bang_khen_is_cited_for_it_alone_not_for_a_title_too(evaluations, packet_2024) -> None:
     """Single use: `explain` says p13's sáng kiến of 2024 counts for her Bằng khen tỉnh and for no other
-    award; the lists (packet, workbook, tờ trình) cite it there only."""
+    award; the lists (packet, workbook, tờ trình) cite it as that award's only: a title whose criterion it
+    meets says it counts for the Bằng khen, and the LĐTT, whose criteria do not read it, leaves it out."""
     spent = next(v for v in evaluations[2024].verdicts if v.subject == "p13" and v.award == "BANG_KHEN_TINH").used
     assert spent == ("sk-2023-03", "sk-2024-02")
     cites = {s.award: entry(s.proposed, "p13").summary for s in packet_2024.sections
              if any(e.subject == "p13" for e in s.proposed)}
     assert sorted(cites) == ["BANG_KHEN_TINH", "CSTDCS", "LDTT"]
-    assert [award for award, summary in cites.items() if "Ứng dụng trí tuệ nhân tạo" in summary] == ["BANG_KHEN_TINH"]
+    counted = [award for award, summary in cites.items() if "Ứng dụng trí tuệ nhân tạo" in summary
+               and "(tính cho" not in summary]
+    assert counted == ["BANG_KHEN_TINH"] and "Ứng dụng trí tuệ nhân tạo" not in cites["LDTT"]
     assert "sáng kiến cấp cơ sở (2023): Bộ tiêu chí chấm điểm" in cites["BANG_KHEN_TINH"]
 
 
@@ -271,7 +277,7 @@ def test_the_xlsx_report_is_the_proposal_list_one_sheet_per_award(tmp_path: Path
     assert [units.index(r[2]) for r in listed] == sorted(units.index(r[2]) for r in listed)
     ngoc = next(r for r in listed if r[1] == "Phan Thị Bích Ngọc")
     assert ngoc[2:4] == ["Phòng Quản lý khoa học", "Chiến sĩ thi đua cơ sở"]
-    assert ngoc[4] == "Hoàn thành xuất sắc nhiệm vụ năm 2024"  # her sáng kiến of 2024 is her Bằng khen's
+    assert ngoc[4].endswith("(tính cho Bằng khen cấp bộ, ban, ngành, tỉnh)")  # her sáng kiến of 2024 is her Bằng khen's
     first = listed[0]
     # the vote is left to fill, its share computed from the council's 9 members; money per person and in total
     assert first[5] is None and first[6] == '=IF(F6="","",F6/9)'
