@@ -66,7 +66,7 @@ def payer(rules: str | Path, decided: date, period: int | None = None, as_of: da
     the `period` evaluated, a decision before the day its verdicts are as of (`as_of`, default the period's
     last day) is refused: it would recognise titles of a year not yet over, and pay by rules perhaps not
     yet in force (a typo, 2020 for 2025, as often as not). `today`: the date is the default, not one given,
-    and the refusal says to give one (code `decided_today`: the pages say it their way)."""
+    and the refusal says to give one."""
     if period is not None:
         verdicts_day = as_of or date(period, 12, 31)
         earliest = max(date(period, 1, 1), verdicts_day)
@@ -75,7 +75,7 @@ def payer(rules: str | Path, decided: date, period: int | None = None, as_of: da
             # verdicts as of a day before the year: the bound is the year's first day, which --as-of cannot move
             year = "" if earliest == verdicts_day else "_year"
             raise KtrulesError(t(f"err.decided_before{year}", day=short_date(decided), earliest=short_date(earliest),
-                                 period=period), hint=t(f"err.{kind}{year}.hint"), code=kind)
+                                 period=period), hint=t(f"err.{kind}{year}.hint"))
     try:
         return Payer(version_in_force(rules, decided), decided)
     except RulesError:

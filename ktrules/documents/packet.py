@@ -121,9 +121,13 @@ class Section:
     ballot_prose: str = ""  # `ballot` as a sentence of a văn bản, the article in words, no mark
     ballot_verified: bool = True
     total: int | None = None  # the proposed subjects' reward money; None when a figure is missing
-    total_money: str = ""
-    total_parts: tuple[str, str] = ("", "")  # total_money's amount and what it leaves out, apart (`total_parts`)
+    total_parts: tuple[str, str] = ("", "")  # the reward money's amount and what it leaves out (`total_parts`)
     left_out: str = ""  # the not eligible in one line: how many, and the criteria most of them miss
+
+    @property
+    def total_money(self) -> str:
+        """The reward money in one phrase, '' when the section has none."""
+        return _phrase(self.total_parts)
 
 
 @dataclass(frozen=True)
@@ -281,7 +285,6 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
         money_prose=tuple(_money_lines(payer, award_id, [k for k in award.kinds if k in {e.kind for e in proposed}]
                                        or award.kinds, lang, prose=True)) if payer else (),
         total=sum(amounts) if payer and None not in amounts else None,  # type: ignore[arg-type]
-        total_money=total_words(amounts, lang) if payer and proposed else "",
         total_parts=total_parts(amounts, lang) if payer and proposed else ("", ""),
         left_out=_left_out(left_out["not_eligible"], lang))
 
@@ -385,7 +388,11 @@ def total_parts(amounts: list[int | None], lang: str) -> tuple[str, str]:
 
 def total_words(amounts: list[int | None], lang: str) -> str:
     """`total_parts` as one phrase: "14.040.000 đồng, chưa gồm 1 đề nghị chưa xác định được mức tiền thưởng"."""
-    return ", ".join(part for part in total_parts(amounts, lang) if part)
+    return _phrase(total_parts(amounts, lang))
+
+
+def _phrase(parts: tuple[str, str]) -> str:
+    return ", ".join(part for part in parts if part)
 
 
 def _later(in_force: str | None, day: date) -> bool:
