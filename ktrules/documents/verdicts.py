@@ -3,6 +3,7 @@ API sends them, so both give the same bytes for the same input."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -87,7 +88,9 @@ def _chunks(path: str) -> Iterator[bytes]:
             while chunk := file.read(_CHUNK):
                 yield chunk
     finally:
-        os.unlink(path)
+        # gone already when the reader stopped early (a closed pipe): `_pieces` then removed the folder whole
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
 
 
 def check_text(evaluation: Evaluation, lang: str, fmt: str) -> bytes:

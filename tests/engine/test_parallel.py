@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,13 +22,17 @@ from ktrules.engine.parallel import map_partitions, partitions
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def province() -> Dataset:
+def _generator() -> Any:
     spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     sys.modules[spec.name] = module  # type: ignore[union-attr]
     spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return Dataset.model_validate(module.generate(1500, seed=3))
+    return module
+
+
+@pytest.fixture(scope="module")
+def province() -> Dataset:
+    return Dataset.model_validate(_generator().generate(1500, seed=3))
 
 
 def _rows(evaluation) -> list[dict]:  # noqa: ANN001
@@ -67,3 +75,18 @@ def test_an_error_in_a_worker_is_the_same_one_line_error(tmp_path: Path, provinc
                                    "--award", "LDTX", "--lang", "en"])
     assert out.exit_code == 2
     assert out.output.startswith("Error: unknown award 'LDTX'") and out.output.count("\n") == 1
+
+
+def test_check_stopped_by_a_closed_pipe_says_nothing_more_and_leaves_no_file(tmp_path: Path) -> None:
+    """`ktrules check … | head`: the processes stop, with no trace printed and no partition's file left behind."""
+    path, scratch = tmp_path / "province.json", tmp_path / "scratch"
+    scratch.mkdir()
+    path.write_text(json.dumps(_generator().generate(4100, seed=3)), encoding="utf-8")  # two partitions at least
+    child = subprocess.Popen([sys.executable, "-m", "ktrules", "check", str(path), "--period", "2024", "--format",
+                              "csv", "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+                             env={**os.environ, "TMPDIR": str(scratch)})
+    assert child.stdout is not None and child.stdout.read(100).startswith(b"subject,name,unit,award")
+    child.stdout.close()
+    stderr = child.communicate(timeout=120)[1].decode()
+    assert child.returncode != 0 and "Traceback" not in stderr and "Exception" not in stderr, stderr
+    assert list(scratch.iterdir()) == []
