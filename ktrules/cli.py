@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -124,13 +125,26 @@ def _evaluate(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaign:
               **narrow: Any) -> Evaluation:
     day: date | None = as_of.date() if as_of else None
     records = _records(dataset, period, day, rules_dir, campaign)
-    return evaluate(records, period, as_of=day, rules=rules_dir, campaign=campaign, **narrow)
+    return _keep(evaluate(records, period, as_of=day, rules=rules_dir, campaign=campaign, **narrow))
 
 
 def _records(dataset: Path, period: int, day: date | None, rules_dir: Path, campaign: str | None) -> Dataset:
     """The records, read once the rules in force are found (`rules_for`)."""
     rules_for(rules_dir, period, day, campaign)
-    return load_dataset(dataset, rules_dir)
+    return _keep(load_dataset(dataset, rules_dir))
+
+
+# Records and evaluations a command made, kept to the end of a `ktrules` process (`main`), which then
+# exits without freeing them: freeing a province's millions of objects one by one took a second
+# (100,000 people) of a process about to end. mypy ends its runs the same way. None when the commands
+# are called otherwise (tests, a program): their objects are freed as usual.
+_kept: list[Any] | None = None
+
+
+def _keep(found: Any) -> Any:
+    if _kept is not None:
+        _kept.append(found)
+    return found
 
 
 @click.group(cls=command_line.Group)
@@ -752,4 +766,21 @@ def documents_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, l
 
 
 def main() -> None:
-    cli()
+    global _kept
+    _kept = []
+    try:
+        cli()
+    except SystemExit as done:
+        if not _kept or not isinstance(done.code, int | None):
+            raise
+        _end(done.code or 0)
+
+
+def _end(code: int) -> None:
+    """Exit at once, what is written flushed first; 120 when it cannot be, as Python's own exit says."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`| head`)
+        code = code or 120
+    os._exit(code)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 import yaml
 from click.testing import CliRunner
 
 from ktrules.cli import cli
-from tests.conftest import DEPARTMENT, FIXTURES, SMALL
+from tests.conftest import DEPARTMENT, FIXTURES, ROOT, SMALL
 
 
 def invoke(*args: str):
@@ -292,3 +294,20 @@ def test_a_run_of_years_names_ratings_and_awards_by_their_words():
     shown = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "p13").output
     assert "đạt năm 2023: Hoàn thành xuất sắc nhiệm vụ" in shown and ": HTXS" not in shown
     assert "đạt năm 2024: Chiến sĩ thi đua cơ sở (đủ điều kiện trong lần xét này)" in shown
+
+
+def _process(*args: object, **options: object) -> subprocess.CompletedProcess:
+    """`ktrules` as its own process, which ends without freeing what it loaded (`cli.main`)."""
+    return subprocess.run([sys.executable, "-m", "ktrules", *map(str, args)], capture_output=True, cwd=ROOT,
+                          **options)  # type: ignore[call-overload]
+
+
+def test_a_process_writes_everything_before_it_ends_and_keeps_its_exit_codes():
+    args = ("check", DEPARTMENT, "--period", "2024", "--format", "json")
+    ran, within = _process(*args), CliRunner().invoke(cli, [str(a) for a in args])
+    assert ran.returncode == 0 and ran.stdout.decode() == within.stdout and ran.stdout.endswith(b"]\n")
+    assert ran.stderr.decode() == within.stderr and "Lưu ý" in within.stderr  # the notices, after the rows
+    nothing = _process("check", SMALL, "--period", "2019", "--format", "csv")
+    assert nothing.returncode == 1 and nothing.stderr.decode().startswith("không có kết quả nào cho năm 2019")
+    refused = _process("check", SMALL, "--period", "1990")
+    assert refused.returncode == 2 and refused.stdout == b"" and refused.stderr.decode().startswith("Lỗi:")
