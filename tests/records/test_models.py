@@ -6,8 +6,11 @@ import json
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ktrules import KtrulesError, load_dataset
+from ktrules.records.models import id_order, natural_order
 from tests.conftest import DEPARTMENT, SMALL, assert_one_line_error
 
 GOOD = SMALL.read_text(encoding="utf-8")
@@ -112,3 +115,17 @@ def test_a_commendation_may_be_given_twice_in_a_year(write):
              '\n  - {subject: p01, award: GIAY_KHEN, year: 2023, decision: "QĐ 88"}')
     dataset = load_dataset(write("records.yaml", GOOD.replace('decision: "QĐ 15/QĐ-SKHCN"}', extra, 1)))
     assert [c.decision for c in dataset.conferred if c.award == "GIAY_KHEN"] == ["QĐ 40", "QĐ 88"]
+
+_ID = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,6}", fullmatch=True)
+# a province's ids: letters then a number, zero-padded or not (p2, p10, p000123, u0042, 123)
+_NUMBERED = st.builds(lambda letters, number, width: f"{letters}{number:0{width}d}",
+                      st.sampled_from(["", "p", "u", "P", "p.", "don-vi_"]), st.integers(0, 10**6), st.integers(1, 8))
+
+
+@given(st.lists(_NUMBERED | _ID, max_size=40) | st.lists(_NUMBERED, max_size=40))
+def test_natural_order_is_the_order_of_id_order_whatever_the_ids(ids: list[str]) -> None:
+    assert natural_order(ids) == sorted(ids, key=id_order)
+
+
+def test_numbers_in_ids_sort_as_numbers() -> None:
+    assert natural_order(["p10", "p2", "p02", "u1", "7"]) == ["7", "p02", "p2", "p10", "u1"]
