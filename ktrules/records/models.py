@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 import numpy as np
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -27,6 +26,7 @@ from ktrules.common.collector import no_collection
 from ktrules.common.errors import KtrulesError, suggest
 from ktrules.common.messages import short_date, t
 from ktrules.common.reading import (
+    NAME,
     PRINTABLE,
     decoded,
     json_model,
@@ -51,17 +51,8 @@ from ktrules.common.vocabulary import (
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # they show nothing, as spaces do
-
-
-def _not_blank(name: str) -> str:
-    if not name.translate(_ZERO_WIDTH).strip():
-        raise ValueError(t("ds.blank_name"))
-    return name
-
-
 Text = Annotated[str, Field(pattern=PRINTABLE)]
-Name = Annotated[str, Field(pattern=PRINTABLE), AfterValidator(_not_blank)]
+Name = Annotated[str, Field(pattern=NAME)]
 # Strict: `months_worked: yes` is no month and `bloc_rank: true` no rank (lax pydantic reads both as 1);
 # YAML and JSON give numbers as numbers, and the workbook's cells are converted before (`sheets`)
 Year = Annotated[int, Field(ge=1945, le=2100, strict=True)]

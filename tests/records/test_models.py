@@ -8,9 +8,10 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from ktrules import KtrulesError, load_dataset
-from ktrules.records.models import id_order, natural_order
+from ktrules.records.models import Person, id_order, natural_order
 from tests.conftest import DEPARTMENT, SMALL, assert_one_line_error
 
 GOOD = SMALL.read_text(encoding="utf-8")
@@ -129,3 +130,19 @@ def test_natural_order_is_the_order_of_id_order_whatever_the_ids(ids: list[str])
 
 def test_numbers_in_ids_sort_as_numbers() -> None:
     assert natural_order(["p10", "p2", "p02", "u1", "7"]) == ["7", "p02", "p2", "p10", "u1"]
+
+
+_SHOWING_NOTHING = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+@given(st.text(st.sampled_from(" \t\n\r\u00a0\u2028\u3000\u200b\u2060\ufeff\x0b\x1f\x85aĐ"), max_size=4) | st.text())
+def test_a_name_is_taken_unless_blank_or_holding_a_control_character(name: str) -> None:
+    printable = not any(c in name for c in "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13"
+                        "\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\ufffe\uffff")
+    blank = not name.translate(_SHOWING_NOTHING).strip()
+    try:
+        Person.model_validate({"id": "p1", "name": name, "unit": "u1"})
+        taken = True
+    except ValidationError:
+        taken = False
+    assert taken == (printable and not blank)
