@@ -294,19 +294,14 @@ class Dataset(Strict):
         without any record: one before the records start or after they end is no row forgotten."""
         if year not in self.years:
             return []
-        # sets of the subjects with a record of a year, by C-level maps: an index of every record, built for
-        # this alone, took a second (records_by_key, keyed by subject and year)
-        years = list(map(_YEAR, self.records))
-
-        def recorded(of: int) -> set[str]:
-            return set(compress(map(_SUBJECT, self.records), map(of.__eq__, years)))
-        present = recorded(year)
-        absent = [p for p in self.people
-                  if p.id not in present and (p.recruited is None or p.recruited.year <= year)]
+        by_year = self.records_by_year  # made for evaluation, which comes before the notices that ask this
+        missing = self.people_by_id.keys() - by_year[year].keys()
+        absent = [p for p in map(self.people_by_id.__getitem__, missing)
+                  if p.recruited is None or p.recruited.year <= year]
         if not absent:
             return []
-        held, around = set(map(_SUBJECT, self.records)), recorded(year - 1) | recorded(year + 1)
-        found = [p for p in absent if p.id not in held or p.id in around]
+        around = by_year.get(year - 1, {}).keys() | by_year.get(year + 1, {}).keys()
+        found = [p for p in absent if p.id in around or not any(p.id in of_year for of_year in by_year.values())]
         return sorted(found, key=lambda p: self.position[p.id])  # the order of listings, never the file's
 
     @cached_property

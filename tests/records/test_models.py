@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 import yaml
@@ -146,3 +147,18 @@ def test_a_name_is_taken_unless_blank_or_holding_a_control_character(name: str) 
     except ValidationError:
         taken = False
     assert taken == (printable and not blank)
+
+
+def test_the_people_unrecorded_in_a_year_are_those_present_around_it_or_never_recorded(tmp_path):
+    data = yaml.safe_load(GOOD)
+    data["people"] += [{"id": "p06", "name": "Chưa có dòng nào", "unit": "vp"},
+                       {"id": "p07", "name": "Tuyển sau năm xét", "unit": "vp", "recruited": date(2025, 3, 1)},
+                       {"id": "p08", "name": "Nghỉ từ lâu", "unit": "vp"},
+                       {"id": "p09", "name": "Quên dòng năm 2024", "unit": "vp"}]
+    data["records"] += [{"subject": "p08", "year": 2019, "rating": "HTT"},
+                        {"subject": "p09", "year": 2023, "rating": "HTT"}]
+    path = tmp_path / "records.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    ds = load_dataset(path)
+    assert [p.id for p in ds.unrecorded(2024)] == ["p03", "p06", "p09"]  # p03: in the small dataset already
+    assert [p.id for p in ds.unrecorded(2023)] == ["p01", "p02", "p04", "p06"] and ds.unrecorded(2030) == []
