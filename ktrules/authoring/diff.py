@@ -13,7 +13,7 @@ third kind without touching the other two.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,7 +21,8 @@ from ktrules.common.messages import t
 from ktrules.common.output import render
 from ktrules.documents.formatting import day
 from ktrules.documents.report import condition, show_evidence, show_reading, subject_name, unit_of
-from ktrules.engine.evaluate import AwardVerdict, CriterionResult, Evaluation
+from ktrules.engine.evaluate import AwardVerdict, CriterionResult, Evaluation, awards_in_force, evaluate, rules_for
+from ktrules.records.models import Dataset
 from ktrules.rules import Leaf
 
 ChangeKind = Literal["verdict", "criteria"]
@@ -89,6 +90,27 @@ def diff(before: Evaluation, after: Evaluation) -> list[Change]:
         elif criteria:
             changes.append(Change("criteria", *key, was, now, criteria))
     return changes
+
+
+def sides(records: Dataset, period: int, before: Mapping[str, Any], after: Mapping[str, Any],
+          awards: Sequence[str] = (), **narrow: Any) -> tuple[Evaluation, Evaluation]:
+    """The two evaluations to compare: `before` and `after` hold each side's `as_of` and `rules`, `narrow`
+    the rest of what `evaluate` takes. Of `awards` (every one when none is given), each side evaluates
+    those its rules give: an award only one side has then reads as new or gone, as it does among every
+    award. One that neither side has is refused as `evaluate` refuses it."""
+    if not awards:
+        return evaluate(records, period, **before, **narrow), evaluate(records, period, **after, **narrow)
+    given = [awards_in_force(rules_for(side["rules"], period, side["as_of"], narrow.get("campaign")), period)
+             for side in (before, after)]
+    if any(a not in given[0] and a not in given[1] for a in awards):
+        evaluate(records, period, awards=awards, **before, **narrow)  # refused, naming what the rules have
+    evaluations = []
+    for side, in_force in zip((before, after), given, strict=True):
+        mine = [a for a in awards if a in in_force]
+        # a side without any award asked weighs no one: its rules and date are still shown
+        evaluations.append(evaluate(records, period, awards=mine, **side, **narrow) if mine else
+                           evaluate(records, period, within=frozenset(), **side, **narrow))
+    return evaluations[0], evaluations[1]
 
 
 def _ordered(before: Evaluation, after: Evaluation, keys: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -585,6 +585,11 @@ def _check_ids(given: Sequence[str], known: Collection[str], what: str, where: s
             raise KtrulesError(t(f"err.unknown_{what}", value=item, where=where), hint=suggest_or_list(item, known))
 
 
+def awards_in_force(version: LoadedVersion, period: int) -> list[str]:
+    """The awards a version gives for `period`, in the order of its rule files."""
+    return [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
+
+
 def evaluate(dataset: Dataset, period: int, *, as_of: date | str | None = None,
              rules: str | Path = DEFAULT_RULES, awards: Sequence[str] | None = (),
              subjects: Sequence[str] | None = (), campaign: str | None = None,
@@ -610,7 +615,7 @@ def evaluate(dataset: Dataset, period: int, *, as_of: date | str | None = None,
         raise KtrulesError(t("err.campaign_years", campaign=version.pack.id, first=plan.first_year,
                              last=plan.last_year, period=period),
                            file=version.path.parent / "pack.yaml", hint=t("err.campaign_years.hint"))
-    given = [a for a, award in version.rules.awards.items() if award.years is None or period in award.years]
+    given = awards_in_force(version, period)
     _check_ids(awards, given, "award", t("err.in_version", version=version.label, period=period))
     _check_ids(subjects, dataset.subjects(), "subject", t("err.in_dataset"))
     _check_ids(within or (), dataset.subjects(), "subject", t("err.in_dataset"))

@@ -297,3 +297,18 @@ def test_an_award_only_one_side_has_is_one_line_not_a_block_per_subject():
     as_json = invoke("diff", DEPARTMENT, "--period", "2023", "--as-of", "2023-12-31", "--against-as-of",
                      "2024-01-01", "--format", "json")
     assert sum(c["award"] == "CO_THI_DUA_CP" for c in json.loads(as_json.output)["changes"]) == 7  # programs get all
+
+
+def test_asking_for_an_award_only_one_side_has_reads_as_it_does_among_every_award():
+    dates = ("--as-of", "2023-12-31", "--against-as-of", "2024-01-01")
+    added = invoke("diff", DEPARTMENT, "--period", "2023", *dates, "--award", "CO_THI_DUA_CP", "--lang", "en")
+    assert added.exit_code == 1, added.output
+    assert "Government Emulation Flag (CO_THI_DUA_CP): new in the rules after the change: 7 verdicts now " \
+           "evaluated" in added.output and "Advanced Worker" not in added.output
+    gone = invoke("diff", DEPARTMENT, "--period", "2023", "--as-of", "2024-01-01", "--against-as-of", "2023-12-31",
+                  "--award", "CO_THI_DUA_CP", "--award", "LDTT", "--lang", "en")
+    assert gone.exit_code == 1, gone.output
+    assert "(CO_THI_DUA_CP): not in the rules after the change: 7 verdicts no longer evaluated" in gone.output
+    assert "Advanced Worker" in gone.output  # the other award asked, which both sides have
+    neither = invoke("diff", DEPARTMENT, "--period", "2023", *dates, "--award", "CO_THI_DUA_XX")
+    assert neither.exit_code == 2 and neither.output.count("\n") == 1 and "'CO_THI_DUA_XX'" in neither.output
