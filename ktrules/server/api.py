@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -130,10 +131,14 @@ def _work(request: Request) -> Pool:
 
 
 NOTICES = "X-Ktrules-Notices"
+# bytes of that header at most: with the answer's other headers, within the 4 KB a proxy such as nginx
+# holds a response's headers in by default (it refuses more); the names a notice lists have no bound
+NOTICES_LIMIT = 3500
 CHECKED = {200: {**JSON_ARRAY[200], "headers": {NOTICES: {
     "description": "Present when the command would print notices beside its JSON (on stderr): a JSON array of "
                    "lines, non-ASCII escaped as \\u sequences, as a header must be. Why no verdict was given (the "
-                   "command exits 1), records naming campaigns no pack holds, staff without a record of the year.",
+                   "command exits 1), records naming campaigns no pack holds, staff without a record of the year. "
+                   f"At most {NOTICES_LIMIT} bytes: longer lines are cut, ending with \u2026.",
     "schema": {"type": "string"}}}}}
 
 
@@ -148,8 +153,39 @@ async def check(request: Request, settings: Config, period: Period, as_of: AsOf 
     answer = await run(_work(request), checked, await dataset_body(request), settings.max_upload, period, lang,
                        options, lang=lang)
     # the command's stderr, in a header: the body stays exactly what the command prints on stdout
-    headers = {NOTICES: json.dumps(answer.notices)} if answer.notices else None
+    headers = {NOTICES: notices_header(answer.notices)} if answer.notices else None
     return Response(answer.body, media_type="application/json", headers=headers)
+
+
+def notices_header(notices: Sequence[str]) -> str:
+    """The notices as the header's JSON array, within `NOTICES_LIMIT` bytes: lines shorter than an equal
+    share of what the others leave are whole, and the longer ones are cut to that share, ending with "…"
+    (the command prints them whole on stderr)."""
+    whole = json.dumps(list(notices))
+    if len(whole) <= NOTICES_LIMIT:
+        return whole
+    sizes = sorted(len(json.dumps(line)) for line in notices)
+    left = NOTICES_LIMIT - 2 - 2 * (len(notices) - 1)  # the brackets; a comma and a space between lines
+    for kept, size in enumerate(sizes):
+        share = left // (len(sizes) - kept)
+        if size > share:
+            break
+        left -= size
+    return json.dumps([_cut(line, share) for line in notices])
+
+
+def _cut(line: str, size: int) -> str:
+    """`line`, or its longest start followed by "…", whose JSON takes at most `size` bytes."""
+    if len(json.dumps(line)) <= size:
+        return line
+    low, high = 0, len(line)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(json.dumps(line[:middle] + "…")) <= size:
+            low = middle
+        else:
+            high = middle - 1
+    return line[:low] + "…"
 
 
 def checked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any]) -> Noted:

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from ktrules.cli import cli
 from ktrules.rules import DEFAULT_RULES
+from ktrules.server.api import NOTICES_LIMIT
 from ktrules.server.app import create_app
 from ktrules.server.state import Settings
 from tests.conftest import DEPARTMENT, FIXTURES, SMALL
@@ -371,3 +372,17 @@ def test_what_the_command_prints_beside_its_json_comes_in_a_header(client: TestC
     printed = CliRunner().invoke(cli, ["check", str(DEPARTMENT), "--period", "2030", "--format", "json",
                                        "--lang", "en"])
     assert json.loads(empty.headers["x-ktrules-notices"]) == printed.stderr.splitlines()
+
+
+def test_the_notices_header_stays_within_what_a_proxy_takes_whatever_the_names(client: TestClient) -> None:
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    for i in range(12):  # staff without a 2024 row, whose names are long: the notice lists ten of them
+        data["people"].append({"id": f"x{i:02d}", "name": "Nguyễn Thị Hồng Nhung " * 60, "unit": "vp"})
+        data["records"].append({"subject": f"x{i:02d}", "year": 2023, "rating": "HTT"})
+    answer = client.post("/api/check?period=2024&lang=en", content=json.dumps(data, default=str).encode())
+    assert answer.status_code == 200, answer.text
+    header = answer.headers["x-ktrules-notices"]
+    assert header.isascii() and len(header) <= NOTICES_LIMIT
+    absent, campaigns = json.loads(header)
+    assert absent.startswith("Note: people on the staff list without a record of 2024 (13)") and absent.endswith("…")
+    assert campaigns.startswith("Note: the records name campaigns that no rule pack holds") and "…" not in campaigns
