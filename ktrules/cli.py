@@ -631,8 +631,9 @@ def _for_papers(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaig
     records = _records(dataset, period, day, rules_dir, campaign)
 
     def evaluated() -> Evaluation:
-        return worth_writing(evaluate(records, period, as_of=day, rules=rules_dir, campaign=campaign,
-                                      awards=awards), dataset)
+        from ktrules.documents.packet import evaluated_for_papers  # as the commands that write papers import it
+        return worth_writing(evaluated_for_papers(records, period, awards, as_of=day, rules=rules_dir,
+                                                  campaign=campaign), dataset)
     if period not in records.years:
         evaluated()  # refused: no verdict without records of the year
     decided = decision_date.date() if decision_date else date.today()

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
+from typing import Any
 
 import jinja2
 
@@ -35,10 +36,18 @@ from ktrules.documents.report import (
     unit_of,
 )
 from ktrules.documents.vanban import quoc_hieu
-from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
-from ktrules.records.models import Initiative, Organization
+from ktrules.engine.evaluate import (
+    OUTCOME_AGAINST,
+    AwardVerdict,
+    CriterionResult,
+    Evaluation,
+    awards_in_force,
+    evaluate,
+    rules_for,
+)
+from ktrules.records.models import Dataset, Initiative, Organization
 from ktrules.records.sheets import folded
-from ktrules.rules import Ballot, Criterion, Group, Leaf, load_pack
+from ktrules.rules import DEFAULT_RULES, Ballot, Criterion, Group, Leaf, load_pack
 
 UNVERIFIED = "†"
 PARTS = (True, False, None)  # Section.decides, in the order the packet's parts list them
@@ -464,6 +473,19 @@ def achievements(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> st
     parts.extend(t("packet.achievement", lang, evidence=a.evidence)
                  for a in ds.achievements_by_key.get((subject, period), []) if a.evidence)
     return "; ".join(parts)
+
+
+def evaluated_for_papers(records: Dataset, period: int, awards: Sequence[str], **options: Any) -> Evaluation:
+    """The evaluation the papers of `awards` (every award when none is given) are written from; `options`
+    go to `evaluate`. A tóm tắt cites the sáng kiến its award spends and those no other award of the run
+    spent (`initiatives_cited`): every award that spends them is evaluated beside those asked, so that a
+    summary cites what a run of every award leaves to its award, and only the verdicts asked are listed."""
+    if not awards:
+        return evaluate(records, period, **options)
+    version = rules_for(options.get("rules", DEFAULT_RULES), period, options.get("as_of"), options.get("campaign"))
+    in_force = awards_in_force(version, period)
+    spending = [a for group in version.rules.single_use for a in group if a in in_force and a not in awards]
+    return evaluate(records, period, awards=[*awards, *spending], **options).only(awards)
 
 
 def initiatives_cited(evaluation: Evaluation, verdict: AwardVerdict) -> list[tuple[Initiative, str | None]]:

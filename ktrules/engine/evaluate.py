@@ -12,7 +12,7 @@ import math
 import operator
 import os
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache, cached_property, lru_cache
 from itertools import chain
@@ -129,6 +129,11 @@ class Evaluation:
     @cached_property
     def _by_key(self) -> dict[tuple[str, str], AwardVerdict]:
         return {(v.subject, v.award): v for v in self.verdicts}
+
+    def only(self, awards: Collection[str]) -> Evaluation:
+        """This run listing the verdicts of `awards` alone: what it read, settled and spent stays whole."""
+        return replace(self, verdicts=[v for v in self.verdicts if v.award in awards],
+                       awards=tuple(a for a in self.awards if a in awards))
 
 
 def _pack(folder: Path) -> list[LoadedVersion]:

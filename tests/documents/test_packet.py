@@ -427,3 +427,20 @@ def test_a_subject_proposed_for_two_forms_of_commendation_is_named_for_the_counc
     unit = merit.proposed[0].name
     assert len(said) == 1 and f"{unit} (Bằng khen cấp bộ, ban, ngành, tỉnh, Giấy khen)" in said[0]
     assert "Điều 5" in said[0] and twice_commended((merit,), "vi") == []
+
+
+def test_papers_of_one_award_cite_the_sang_kien_a_run_of_every_award_leaves_it(tmp_path: Path) -> None:
+    """--award CSTDCS evaluates the awards that spend sáng kiến too: p13's sáng kiến of 2024 is her Bằng
+    khen's in the list of CSTĐCS alone as in the full one, and an LĐTT list cites none the titles spend."""
+    summaries = {}
+    for name, awards in (("all", ()), ("cstdcs", ("--award", "CSTDCS")), ("ldtt", ("--award", "LDTT"))):
+        out = tmp_path / f"{name}.xlsx"
+        result = invoke("report", DEPARTMENT, "--period", 2024, "--out", out, *awards)
+        assert result.exit_code == 0, result.output
+        book = openpyxl.load_workbook(out)
+        summaries[name] = {sheet: {r[1].value: r[4].value for r in book[sheet].iter_rows(min_row=6) if r[0].value}
+                           for sheet in book.sheetnames}
+    assert list(summaries["cstdcs"]) == ["CSTĐCS"] and list(summaries["ldtt"]) == ["LĐTT"]
+    assert summaries["cstdcs"]["CSTĐCS"] == summaries["all"]["CSTĐCS"]
+    assert summaries["ldtt"]["LĐTT"] == summaries["all"]["LĐTT"]
+    assert summaries["cstdcs"]["CSTĐCS"]["Phan Thị Bích Ngọc"].endswith("(tính cho Bằng khen cấp bộ, ban, ngành, tỉnh)")
