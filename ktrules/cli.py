@@ -182,7 +182,7 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
     options = {"as_of": as_of.date() if as_of else None, "rules": rules_dir, "campaign": campaign,
                "awards": awards, "subjects": subjects}
     if fmt == "table":
-        evaluation = evaluate(records, period, **options)
+        evaluation = _keep(evaluate(records, period, **options))
         units = evaluation.dataset.units_by_id
         # a person's unit by its name, as a secretary reads it (CSV and JSON keep the id, for programs)
         rows = [{**r, "unit": units[r["unit"]].name if r["unit"] in units else r["unit"]}
@@ -476,9 +476,9 @@ def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
         raise KtrulesError(t("err.diff.nothing"), hint=t("err.diff.nothing.hint"))
     day: date | None = as_of.date() if as_of else None
     records = _records(dataset, period, day, rules_dir, campaign)
-    before, after = differ.sides(records, period, {"as_of": day, "rules": rules_dir},
+    before, after = _keep(differ.sides(records, period, {"as_of": day, "rules": rules_dir},
                                  {"as_of": against_as_of.date() if against_as_of else day,
-                                  "rules": against_rules or rules_dir}, awards, campaign=campaign, subjects=subjects)
+                                  "rules": against_rules or rules_dir}, awards, campaign=campaign, subjects=subjects))
     changes = differ.diff(before, after)
     listed = [c for c in changes if with_criteria or c.kind == "verdict"]
     folders = (_shown_path(rules_dir), _shown_path(against_rules or rules_dir))
@@ -632,8 +632,8 @@ def _for_papers(dataset: Path, period: int, as_of: Any, rules_dir: Path, campaig
 
     def evaluated() -> Evaluation:
         from ktrules.documents.packet import evaluated_for_papers  # as the commands that write papers import it
-        return worth_writing(evaluated_for_papers(records, period, awards, as_of=day, rules=rules_dir,
-                                                  campaign=campaign), dataset)
+        return worth_writing(_keep(evaluated_for_papers(records, period, awards, as_of=day, rules=rules_dir,
+                                                        campaign=campaign)), dataset)
     if period not in records.years:
         evaluated()  # refused: no verdict without records of the year
     decided = decision_date.date() if decision_date else date.today()
@@ -771,16 +771,22 @@ def main() -> None:
     try:
         cli()
     except SystemExit as done:
-        if not _kept or not isinstance(done.code, int | None):
+        # a profiler, coverage or a debugger watching the process writes its results as the process ends
+        watched = sys.getprofile() is not None or sys.gettrace() is not None
+        if not _kept or watched or not isinstance(done.code, int | None):
             raise
         _end(done.code or 0)
 
 
 def _end(code: int) -> None:
-    """Exit at once, what is written flushed first; 120 when it cannot be, as Python's own exit says."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe (`| head`)
-        code = code or 120
+    """Exit at once, what is written flushed first: 120 when it cannot be, as Python's own exit says. A
+    stream closed from the start (`>&-`) is None, and has nothing to flush."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except OSError:  # a pipe closed by its reader (`| head`)
+            code = code or 120
+        except ValueError:  # a stream closed in the process: nothing is left to write
+            pass
     os._exit(code)

@@ -309,5 +309,14 @@ def test_a_process_writes_everything_before_it_ends_and_keeps_its_exit_codes():
     assert ran.stderr.decode() == within.stderr and "Lưu ý" in within.stderr  # the notices, after the rows
     nothing = _process("check", SMALL, "--period", "2019", "--format", "csv")
     assert nothing.returncode == 1 and nothing.stderr.decode().startswith("không có kết quả nào cho năm 2019")
-    refused = _process("check", SMALL, "--period", "1990")
+    # refused once the records are read: the exit code goes through the process's own end
+    refused = _process("check", SMALL, "--period", "2024", "--award", "NOPE")
     assert refused.returncode == 2 and refused.stdout == b"" and refused.stderr.decode().startswith("Lỗi:")
+
+
+def test_a_process_whose_output_is_closed_from_the_start_ends_as_it_did():
+    """`ktrules check … >&-`: Python gives no stdout at all, and the process still ends with 0, or 2 when refused."""
+    command = f"{sys.executable} -m ktrules check {SMALL} --period 2024 --format csv"
+    for closed, code in (("", 0), (" --award NOPE", 2)):
+        ran = subprocess.run(["sh", "-c", command + closed + " >&-"], capture_output=True, cwd=ROOT)
+        assert ran.returncode == code and "Traceback" not in ran.stderr.decode(), ran.stderr.decode()
