@@ -674,8 +674,8 @@ def report_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang
     evaluation, pays = _for_papers(dataset, period, as_of, rules_dir, campaign, awards, decision_date)
     ids = packet_awards(evaluation)
     # the bar goes to stderr, and only to a terminal, so that a log or a pipe gets the result line alone
-    bar = click.progressbar(ids, label=t("packet.progress", lang), file=sys.stderr) if sys.stderr.isatty() \
-        else nullcontext(ids)
+    terminal = sys.stderr is not None and sys.stderr.isatty()  # None: closed from the start (`2>&-`)
+    bar = click.progressbar(ids, label=t("packet.progress", lang), file=sys.stderr) if terminal else nullcontext(ids)
     with bar as each:
         packet = build_packet(evaluation, lang, each, payer=pays, appendix=appendix)
     write_report(packet, out)

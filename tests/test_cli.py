@@ -314,9 +314,13 @@ def test_a_process_writes_everything_before_it_ends_and_keeps_its_exit_codes():
     assert refused.returncode == 2 and refused.stdout == b"" and refused.stderr.decode().startswith("Lỗi:")
 
 
-def test_a_process_whose_output_is_closed_from_the_start_ends_as_it_did():
-    """`ktrules check … >&-`: Python gives no stdout at all, and the process still ends with 0, or 2 when refused."""
+def test_a_process_whose_output_is_closed_from_the_start_ends_as_it_did(tmp_path):
+    """`ktrules check … >&-`: Python gives no stdout at all, and the process still ends with 0, or 2 when
+    refused; `report … 2>&-` still writes its packet, with no progress bar to show."""
     command = f"{sys.executable} -m ktrules check {SMALL} --period 2024 --format csv"
     for closed, code in (("", 0), (" --award NOPE", 2)):
         ran = subprocess.run(["sh", "-c", command + closed + " >&-"], capture_output=True, cwd=ROOT)
         assert ran.returncode == code and "Traceback" not in ran.stderr.decode(), ran.stderr.decode()
+    out = tmp_path / "packet.html"
+    report = f"{sys.executable} -m ktrules report {DEPARTMENT} --period 2024 --out {out} --decision-date 2025-01-15"
+    assert subprocess.run(["sh", "-c", report + " 2>&-"], cwd=ROOT).returncode == 0 and out.stat().st_size > 0
