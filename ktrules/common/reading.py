@@ -484,7 +484,8 @@ def value_problem(error: Any) -> str:
             # pydantic's ctx holds floats (12, not 12.0) and dates (01/01/1945 in Vietnamese)
             shown = short_number(ctx[limit]) if isinstance(ctx[limit], float) else \
                 short_date(date.fromisoformat(ctx[limit])) if _ISO_DAY.fullmatch(str(ctx[limit])) else ctx[limit]
-            return t(key, limit=shown, n=ctx[limit])
+            return counted(key, ctx[limit], limit=shown) if type(ctx[limit]) is int else t(key, limit=shown,
+                                                                                             n=ctx[limit])
     return str(error["msg"]) if LANGUAGE.get() == "en" else t("val.invalid")
 
 

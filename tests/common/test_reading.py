@@ -100,6 +100,7 @@ def _validation(write, data: dict, lang: str) -> KtrulesError:
         rating: Literal["HT", "KHT"] = "HT"
         day: date = date(2024, 1, 1)
         token: UUID | None = None
+        authors: list[str] = Field(["p1"], min_length=1)
 
     path = write("m.json", json.dumps(data))
     language = LANGUAGE.set(lang)
@@ -121,6 +122,8 @@ def _validation(write, data: dict, lang: str) -> KtrulesError:
     ({"share": 1}, "share: phải nhỏ hơn 1", "share: Input should be less than 1"),
     ({"share": 0}, "share: phải lớn hơn 0", "share: Input should be greater than 0"),
     ({"name": "a"}, "name: phải có ít nhất 2 ký tự", "name: Input should have at least 2 characters"),
+    ({"authors": []}, "authors: phải có ít nhất 1 ký tự hoặc mục", "authors: Input should have at least 1 character "
+                                                                    "or item"),
     ({"rating": "ht"}, "rating: phải là một trong các giá trị 'HT' hoặc 'KHT'",
      "rating: Input should be 'HT' or 'KHT'"),
     ({"day": "2024-02-30"}, "day: phải là một ngày có thật", "day: Input should be a date that exists"),
