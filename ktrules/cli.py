@@ -476,9 +476,9 @@ def diff_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
         raise KtrulesError(t("err.diff.nothing"), hint=t("err.diff.nothing.hint"))
     day: date | None = as_of.date() if as_of else None
     records = _records(dataset, period, day, rules_dir, campaign)
-    before, after = _keep(differ.sides(records, period, {"as_of": day, "rules": rules_dir},
-                                 {"as_of": against_as_of.date() if against_as_of else day,
-                                  "rules": against_rules or rules_dir}, awards, campaign=campaign, subjects=subjects))
+    against = {"as_of": against_as_of.date() if against_as_of else day, "rules": against_rules or rules_dir}
+    before, after = _keep(differ.sides(records, period, {"as_of": day, "rules": rules_dir}, against, awards,
+                                       campaign=campaign, subjects=subjects))
     changes = differ.diff(before, after)
     listed = [c for c in changes if with_criteria or c.kind == "verdict"]
     folders = (_shown_path(rules_dir), _shown_path(against_rules or rules_dir))
