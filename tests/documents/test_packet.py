@@ -17,12 +17,22 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given
 
 from ktrules import Dataset, Evaluation, evaluate, load_dataset
 from ktrules.cli import cli
 from ktrules.documents.formatting import money
-from ktrules.documents.packet import Packet, Section, build_packet, render_html, twice_commended
+from ktrules.documents.packet import (
+    Packet,
+    Section,
+    build_packet,
+    evaluated_for_papers,
+    initiatives_cited,
+    render_html,
+    twice_commended,
+)
 from tests.conftest import DEPARTMENT, FIXTURES, ROOT, SMALL
+from tests.engine.test_properties import SETTINGS, departments
 
 DEPARTMENT_XLSX = FIXTURES / "datasets" / "so-khcn-binh-dinh.xlsx"
 
@@ -444,3 +454,16 @@ def test_papers_of_one_award_cite_the_sang_kien_a_run_of_every_award_leaves_it(t
     assert summaries["cstdcs"]["CSTĐCS"] == summaries["all"]["CSTĐCS"]
     assert summaries["ldtt"]["LĐTT"] == summaries["all"]["LĐTT"]
     assert summaries["cstdcs"]["CSTĐCS"]["Phan Thị Bích Ngọc"].endswith("(tính cho Bằng khen cấp bộ, ban, ngành, tỉnh)")
+
+
+@SETTINGS
+@given(departments())
+def test_the_papers_of_one_award_cite_what_a_run_of_every_award_cites(data: dict) -> None:
+    records = Dataset.model_validate(data)
+    everything = evaluate(records, 2024)
+    for award in dict.fromkeys(v.award for v in everything.verdicts):
+        alone = evaluated_for_papers(records, 2024, [award])
+        assert {v.award for v in alone.verdicts} == {award} and alone.awards == (award,)
+        for verdict in alone.verdicts:
+            assert initiatives_cited(alone, verdict) == initiatives_cited(everything,
+                                                                         everything.get(verdict.subject, award))
