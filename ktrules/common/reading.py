@@ -435,7 +435,7 @@ _PROBLEMS: dict[str, tuple[str, str | None]] = {
     **dict.fromkeys(("bool_parsing", "bool_type"), ("val.bool", None)),
     **dict.fromkeys(("string_type", "string_unicode"), ("val.string", None)),
     **dict.fromkeys(("list_type", "tuple_type", "set_type", "iterable_type"), ("val.list", None)),
-    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), ("val.mapping", None)),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type", "dataclass_type"), ("val.mapping", None)),
     **dict.fromkeys(("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type",
                      "date_future", "date_past"), ("val.date", None)),
     "missing": ("val.missing", None),  # a query parameter; a missing key of a file has its own message
@@ -527,7 +527,8 @@ def _places(errors: list[Any], prefix: Sequence[str | int], document: Any) -> li
     of a union pydantic tried fail at one place (a NaN is no bool, int, float, str nor reference) or at
     a place and inside it (criteria neither a mapping by kind nor a list with a misspelt key): they are
     one error, told at the deepest place, not "and 4 more errors" that the file does not have."""
-    placed = [{**e, "loc": _in_document([*prefix, *e["loc"]], document, e["type"] == "missing")} for e in errors]
+    placed = [{**e, "loc": _in_document([*prefix, *e["loc"]], document, e["type"] == "missing"),
+               "type": _ROW_TYPES.get(e["type"], e["type"])} for e in errors]
     # a misspelt key is also a missing one: one mistake, said once
     misspelt = [tuple(e["loc"]) for e in placed if e["type"] == "extra_forbidden" and e["loc"]]
     placed = [e for e in placed if not (e["type"] == "missing" and e["loc"] and any(
@@ -542,6 +543,10 @@ def _places(errors: list[Any], prefix: Sequence[str | int], document: Any) -> li
         if loc not in first or (e["type"] == "finite_number" != first[loc]["type"]):
             first[loc] = e
     return sorted(first.values(), key=lambda e: e["type"] != "extra_forbidden")
+
+
+# a key no dataclass row takes is an unknown key, as it is of a model
+_ROW_TYPES = {"unexpected_keyword_argument": "extra_forbidden"}
 
 
 def _in_document(loc: Sequence[str | int], document: Any, missing: bool = False) -> list[str | int]:
@@ -568,8 +573,9 @@ def json_model(raw: bytes, model: type[M], keys: Callable[[M], int], path: Path)
     """The model in `raw`, the bytes of the JSON file `path` that need not be on disk, validated by pydantic
     straight from the bytes, which builds no tree of dicts and lists first (twice as fast for a
     province), or None when it is not valid: reading it as `read_document` does then names the problem.
-    `keys` counts the keys of every object of a validated model, each object's keys once; when a key may
-    be given twice, the standard library reads the text again, and refuses it as `read_document` would."""
+    `keys` counts the keys of every object of a validated model, each object's keys once, or fewer (a row
+    keeps no record of a key given its default); when a key may be given twice, the standard library reads
+    the text again, and refuses it as `read_document` would."""
     raw = raw.removeprefix(codecs.BOM_UTF8)  # Notepad saves UTF-8 with a BOM
     try:
         found = model.model_validate_json(raw)

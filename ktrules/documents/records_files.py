@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -42,10 +43,9 @@ def _names(dataset: Dataset) -> dict[str, str]:
 
 def _record_rows(record: Any, name: str | None) -> Iterator[dict[str, Any]]:
     """A record's first row, then one more row for each second leave, discipline or assessment."""
-    fields = record.model_dump(exclude={"leave", "discipline", "assessments"})
+    fields = {k: v for k, v in asdict(record).items() if k not in ("leave", "discipline", "assessments")}
     key = {"subject": record.subject, "subject_name": name, "year": record.year}
-    lists = {"leave": [x.model_dump() for x in record.leave],
-             "discipline": [x.model_dump() for x in record.discipline],
+    lists = {"leave": list(map(asdict, record.leave)), "discipline": list(map(asdict, record.discipline)),
              "assessments": [{"key": k, "value": v} for k, v in (record.assessments or {}).items()]}
     for i in range(max(1, *(len(v) for v in lists.values()))):
         row = {**fields, **key} if i == 0 else dict(key)
@@ -64,7 +64,7 @@ def sheet_rows(dataset: Dataset) -> Iterator[tuple[Sheet, list[dict[str, Any]]]]
         elif sheet.part == "records":
             yield sheet, [row for r in dataset.records for row in _record_rows(r, names.get(r.subject))]
         else:
-            items = [item.model_dump() for item in getattr(dataset, sheet.part)]
+            items = list(map(asdict, getattr(dataset, sheet.part)))
             yield sheet, [{**item, "subject_name": names.get(item.get("subject", ""))} for item in items]
 
 

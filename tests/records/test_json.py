@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from ktrules import load_dataset
+from ktrules.records.models import _keys
 from tests.conftest import SMALL, assert_one_line_error
 
 DATA = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
@@ -45,6 +46,43 @@ def test_a_key_given_twice_is_refused_at_its_line(write, title, space):
     assert_one_line_error(lambda: load_dataset(path), f"{path}:{_line(text, second)}: ", ["key 'unit' is given twice"])
 
 
+def _keys_given(text: str) -> int:
+    """The keys the objects of a JSON text give, as the standard library reads them."""
+    count = 0
+
+    def pairs(found: list) -> dict:
+        nonlocal count
+        count += len(found)
+        return dict(found)
+
+    json.loads(text, object_pairs_hook=pairs)
+    return count
+
+
+@pytest.mark.parametrize("path", [SMALL, *sorted((SMALL.parent / "campaigns").glob("*.yaml")),
+                                  SMALL.parent / "so-khcn-binh-dinh.yaml"], ids=lambda p: p.name)
+def test_the_keys_counted_of_a_dataset_are_those_its_file_gives(path):
+    # what a row holds is all that tells which keys its file gave: a key counted too many lets a key given
+    # twice through unread
+    text = json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str)
+    assert _keys(load_dataset(path)) == _keys_given(text)
+
+
+def test_keys_given_their_default_values_load_and_one_of_them_twice_is_refused(write):
+    data = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    for record in data["records"]:
+        record.setdefault("leave", [])
+        record.setdefault("bloc_rank", None)
+    for initiative in data["initiatives"]:
+        initiative.setdefault("title", "")
+    text = json.dumps(data, default=str, ensure_ascii=False, indent=2)
+    assert load_dataset(write("defaults.json", text)) == load_dataset(SMALL)
+    twice = text.replace('"bloc_rank": null', '"bloc_rank": null,\n      "bloc_rank": null', 1)
+    path = write("twice.json", twice)
+    line = _line(twice, '"bloc_rank": null,') + 1
+    assert_one_line_error(lambda: load_dataset(path), f"{path}:{line}: ", ["key 'bloc_rank' is given twice"])
+
+
 def test_an_assessment_given_twice_is_refused(write):
     text = PRETTY.replace('"doan_ket": true', '"doan_ket": true,\n        "doan_ket": false')
     path = write("twice.json", text)
@@ -66,6 +104,7 @@ def test_a_part_given_twice_is_refused(write):
     ('"rating": "HTXS"', '"rating": "Tot"', '"Tot"', ["records[0].rating", "'Tot'", "HTXS"]),
     ('"months_worked": 7', '"months_worked": "seven"', '"seven"', ["records[1].months_worked", "number"]),
     ('"subject": "p04"', '"subject": "p44"', '"p44"', ["unknown subject 'p44'", "'p04'"]),
+    ('"subject": "p04"', '"subject": "p 04"', '"p 04"', ["unknown subject 'p 04'", "'p04'"]),
     ('"unit": "kt"', '"unit": "ktt"', '"ktt"', ["unknown unit 'ktt'", "'kt'"]),
     ('"authors": [\n        "p01"', '"authors": [\n        "p09"', '"p09"', ["unknown author 'p09'"]),
     ('"recruited": "2015-03-01"', '"recruited": "2025-02-01"', '"year": 2024',

@@ -142,7 +142,7 @@ def test_a_name_is_taken_unless_blank_or_holding_a_control_character(name: str) 
                         "\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\ufffe\uffff")
     blank = not name.translate(_SHOWING_NOTHING).strip()
     try:
-        Person.model_validate({"id": "p1", "name": name, "unit": "u1"})
+        Person(id="p1", name=name, unit="u1")
         taken = True
     except ValidationError:
         taken = False
