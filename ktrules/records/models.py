@@ -9,7 +9,7 @@ from dataclasses import MISSING, fields
 from datetime import date
 from functools import cached_property
 from itertools import chain, compress, repeat
-from operator import attrgetter, countOf, is_not
+from operator import and_, attrgetter, countOf, is_, is_not, not_
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
@@ -422,7 +422,9 @@ class Dataset(Strict):
         conferred = self.conferred
         # the national titles' (subject, award, year), by C-level maps over a province's conferrals
         keys = zip(map(_SUBJECT, conferred), map(_AWARD, conferred), map(_YEAR, conferred), strict=True)
-        titles = list(compress(keys, map(_titled, conferred)))
+        national = map(is_, map(_CAMPAIGN, conferred), repeat(None))
+        commendation = map(COMMENDATIONS.__contains__, map(_AWARD, conferred))
+        titles = list(compress(keys, map(and_, national, map(not_, commendation))))
         if len(set(titles)) == len(titles):
             return
         seen: set[tuple[str, str, int]] = set()
@@ -513,7 +515,7 @@ def _misplaced(record: Record, i: int, of_unit: bool) -> Iterator[tuple[tuple[st
 _ID, _UNIT, _SUBJECT, _YEAR = attrgetter("id"), attrgetter("unit"), attrgetter("subject"), attrgetter("year")
 _AUTHORS, _INITIATIVES, _LEAVE = attrgetter("authors"), attrgetter("initiatives"), attrgetter("leave")
 _DISCIPLINE, _ASSESSMENTS = attrgetter("discipline"), attrgetter("assessments")
-_BLOC_RANK, _AWARD = attrgetter("bloc_rank"), attrgetter("award")
+_BLOC_RANK, _AWARD, _CAMPAIGN = attrgetter("bloc_rank"), attrgetter("award"), attrgetter("campaign")
 
 
 def id_order(identifier: str) -> tuple:
@@ -534,11 +536,6 @@ def natural_order(ids: Iterable[str]) -> list[str]:
         return sorted(ids, key=id_order)
     letters, digits = zip(*(m.groups() for m in found), strict=True) if found else ((), ())
     return [i for *_, i in sorted(zip(letters, map(int, digits), ids, strict=True))]
-
-
-def _titled(c: Conferred) -> bool:
-    """Whether a conferral is of a national title: given once a year, unlike a commendation."""
-    return c.campaign is None and c.award not in COMMENDATIONS
 
 
 def _conferral_order(c: Conferred) -> tuple:
