@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import jiter
 import orjson
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -134,8 +135,17 @@ def _json(text: str) -> Any:
     if _too_deep(data):  # as YAML is refused: orjson reads 254 levels, past what any of our files holds
         raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text))
     if _may_repeat_a_key(text, data):
-        _strict_json(text)
+        _refuse_a_key_twice(text.encode())
     return data
+
+
+def _refuse_a_key_twice(raw: bytes) -> None:
+    """Refuse a JSON text in which an object gives a key twice, as `_strict_json` says it, with the key and
+    its line. jiter looks for one in 1.3 s at 100,000 people, where the standard library takes 2.3 s."""
+    try:
+        jiter.from_json(raw, catch_duplicate_keys=True)
+    except ValueError:
+        _strict_json(decoded(raw))
 
 
 def _may_repeat_a_key(text: str, data: Any) -> bool:
@@ -574,8 +584,8 @@ def json_model(raw: bytes, model: type[M], keys: Callable[[M], int], path: Path)
     straight from the bytes, which builds no tree of dicts and lists first (twice as fast for a
     province), or None when it is not valid: reading it as `read_document` does then names the problem.
     `keys` counts the keys of every object of a validated model, each object's keys once, or fewer (a row
-    keeps no record of a key given its default); when a key may be given twice, the standard library reads
-    the text again, and refuses it as `read_document` would."""
+    keeps no record of a key given its default); when a key may be given twice, the text is read again
+    (`_refuse_a_key_twice`), and refused as `read_document` would refuse it."""
     raw = raw.removeprefix(codecs.BOM_UTF8)  # Notepad saves UTF-8 with a BOM
     try:
         found = model.model_validate_json(raw)
@@ -583,7 +593,7 @@ def json_model(raw: bytes, model: type[M], keys: Callable[[M], int], path: Path)
         return None
     if not _no_key_twice(raw, keys(found)):
         try:
-            _strict_json(decoded(raw))
+            _refuse_a_key_twice(raw)
         except _Refused as exc:
             raise _refusal(exc, path) from None
     return found
