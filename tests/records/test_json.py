@@ -105,6 +105,7 @@ def test_a_part_given_twice_is_refused(write):
     ('"months_worked": 7', '"months_worked": "seven"', '"seven"', ["records[1].months_worked", "number"]),
     ('"subject": "p04"', '"subject": "p44"', '"p44"', ["unknown subject 'p44'", "'p04'"]),
     ('"subject": "p04"', '"subject": "p 04"', '"p 04"', ["unknown subject 'p 04'", "'p04'"]),
+    ('"subject": "p04"', '"subject": ""', '""', ["].subject", "at least 1 character", "given: ''"]),
     ('"unit": "kt"', '"unit": "ktt"', '"ktt"', ["unknown unit 'ktt'", "'kt'"]),
     ('"authors": [\n        "p01"', '"authors": [\n        "p09"', '"p09"', ["unknown author 'p09'"]),
     ('"recruited": "2015-03-01"', '"recruited": "2025-02-01"', '"year": 2024',

@@ -120,6 +120,9 @@ def test_rules_health_and_the_schema(client: TestClient) -> None:
     assert described["/api/check", "as_of"].endswith("default the period's last day.")
     assert described["/api/rank", "award"] != described["/api/explain", "subject"]
     assert "people" in schema["components"]["schemas"]["Dataset"]["properties"]  # from the pydantic model
+    # a reference is checked against the ids given, not the pattern again, yet a client is shown the pattern
+    subject = schema["components"]["schemas"]["Record"]["properties"]["subject"]
+    assert subject["pattern"] == schema["components"]["schemas"]["Person"]["properties"]["id"]["pattern"]
     docs = client.get("/docs").text
     assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
