@@ -143,17 +143,36 @@ def condition(leaf: Leaf, threshold: object, lang: str, unit: str = "") -> str:
 _SIGNS = {op: sign.replace(">=", "≥").replace("<=", "≤") for op, sign in COMPARISONS.items()}
 
 
-def _reasons(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
+def reasons(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
     """The leaves that kept a verdict from being eligible, by their words and the value read; a deferral
     first. Words, not criterion ids: a secretary reads this column, and `explain` gives the ids."""
     wanted = OUTCOME_AGAINST.get(verdict.verdict)
     if wanted is None:
         return ""
-    failed = _reused(_REASONS, verdict, lang, wanted, lambda: "; ".join(
-        f"{leaf.text.in_(lang)} ({show_reading(reading, lang, unit_of(evaluation.version, leaf))})"
-        for leaf, outcome, reading in verdict.leaf_results()
-        if outcome == wanted))
+    readings = verdict.readings
+    failed = "; ".join([_reason(evaluation, leaf, readings[leaf.fact], lang) for leaf in _against(verdict, wanted)])
     return f"{deferral(verdict, lang)}; {failed}" if verdict.deferred else failed  # not cached: per subject
+
+
+def _against(verdict: AwardVerdict, wanted: str) -> tuple[Leaf, ...]:
+    """The leaves whose outcome is `wanted`, in the order of the tree: once for each profile (subjects whose
+    outcomes are alike share one mapping), found by identity; the entry holds what it names, as in `_reused`."""
+    identity = (id(verdict.roots), id(verdict.outcomes), wanted)
+    found = _AGAINST.get(identity)
+    if found is None:
+        leaves = tuple(leaf for leaf, outcome, _ in verdict.leaf_results() if outcome == wanted)
+        found = worded(_AGAINST, identity, lambda: (verdict.roots, verdict.outcomes, leaves), _IDENTITY_LIMIT)
+    return found[2]
+
+
+def _reason(evaluation: Evaluation, leaf: Leaf, reading: Reading, lang: str) -> str:
+    """One leaf of the reasons column, by what it shows: the value read and its bounds, never the evidence.
+    Keyed so, it is shared by subjects whose records differ only in ids and dates (a run of years, the
+    initiatives counted), which the whole explanation is not."""
+    value, low, high = reading.value, reading.low, reading.high
+    # the types too: 12 and 12.0 (and True) are equal but shown apart
+    return worded(_REASON, (id(leaf), value, type(value), low, type(low), high, type(high), lang),
+                  lambda: f"{leaf.text.in_(lang)} ({show_reading(reading, lang, unit_of(evaluation.version, leaf))})")
 
 
 def verdict_label(verdict: AwardVerdict, lang: str) -> str:
@@ -213,11 +232,12 @@ def _criterion_json(node: CriterionResult, depth: int, lang: str) -> str:
 # leaves' outcomes and readings settle a verdict's whole explanation (groups follow from leaves), so
 # its words are made once per distinct key below and reused. Keys hold criteria by identity: they
 # belong to loaded rule versions, which stay loaded (cached).
-_REASONS: dict[tuple, str] = {}
+_REASON: dict[tuple, str] = {}  # a leaf of the reasons column, by `_reason`'s key
 _CRITERIA_JSON: dict[tuple, str] = {}
 _CRITERION_JSON: dict[tuple, str] = {}  # one criterion's words as JSON text, by `_node_key`
 _SHAPES: dict[tuple, list] = {}  # criteria's words with a place for each leaf, by (criteria, outcomes, language)
 _BY_IDENTITY: dict[tuple, tuple[Any, Any, str]] = {}
+_AGAINST: dict[tuple, tuple[Any, Any, tuple[Leaf, ...]]] = {}  # the leaves that kept a verdict, by `_against`
 _CACHE_LIMIT = 200_000  # entries; past it a cache starts again, bounding memory on odd data
 # fewer: its entries keep readings alive, and a server's requests never share them (check's rows are
 # found by identity in `verdicts._Rows`, for the call only)
@@ -280,7 +300,7 @@ def row(evaluation: Evaluation, verdict: AwardVerdict, lang: str, criteria: bool
         "verdict_label": verdict_label(verdict, lang),
         "deferred": bool(verdict.deferred),
         "rules_version": evaluation.version.label,
-        "reasons": _reasons(evaluation, verdict, lang),
+        "reasons": reasons(evaluation, verdict, lang),
         "initiatives_used": list(verdict.used),
         **({"criteria": [_criterion(node, depth, lang) for root in verdict.criteria
                          for depth, node in root.flatten()]} if criteria else {}),

@@ -19,7 +19,15 @@ from ktrules.common.collector import no_collection
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.output import neutralised, render
-from ktrules.documents.report import SUBJECT_FIELDS, criteria_json, explanation_key, row, subject_fields, worded
+from ktrules.documents.report import (
+    SUBJECT_FIELDS,
+    criteria_json,
+    explanation_key,
+    reasons,
+    row,
+    subject_fields,
+    worded,
+)
 from ktrules.engine.evaluate import AwardVerdict, Evaluation
 from ktrules.engine.parallel import default_jobs, map_partitions
 from ktrules.records.models import Dataset
@@ -124,6 +132,8 @@ class _Rows:
         self._heads: dict[tuple[str, str], Any] = {}  # (subject, format) -> its fields written
         self._json: dict[tuple, bytes] = {}
         self._lines: dict[tuple, bytes] = {}
+        # the fields after the subject's, by what they say (`_says`): CSV cells, or JSON text without the criteria
+        self._said: dict[tuple, Any] = {}
         self._buffer = io.StringIO()
         # the line's own terminator: csv quotes a cell holding a line break only when it ends lines with one
         self._csv = csv.writer(self._buffer, lineterminator="\n")
@@ -138,8 +148,11 @@ class _Rows:
         return tail
 
     def _tail_json(self, verdict: AwardVerdict) -> bytes:
-        text = json.dumps(self._tail(verdict), ensure_ascii=False, default=str)
-        return f", {text[1:-1]}, \"criteria\": {criteria_json(verdict, self.lang)}}}".encode()
+        says = (*self._says(verdict), verdict.used)
+        fields = self._said.get(says)
+        if fields is None:
+            fields = self._said[says] = json.dumps(self._tail(verdict), ensure_ascii=False, default=str)[1:-1]
+        return f", {fields}, \"criteria\": {criteria_json(verdict, self.lang)}}}".encode()
 
     def _content(self, verdict: AwardVerdict) -> tuple:
         """What the row beyond its subject says, by content: the same words in another call (a partition,
@@ -155,10 +168,19 @@ class _Rows:
         key = _shared(verdict)
         tail = self._lines.get(key)
         if tail is None:
-            shared = self._tail(verdict)
-            cells = self._cells([neutralised(shared.get(k, "")) for k in _SHARED_CSV])
-            tail = self._lines[key] = f",{cells}\n".encode()
+            says = self._says(verdict)
+            tail = self._said.get(says)
+            if tail is None:
+                shared = self._tail(verdict)
+                cells = self._cells([neutralised(shared.get(k, "")) for k in _SHARED_CSV])
+                tail = self._said[says] = f",{cells}\n".encode()
+            self._lines[key] = tail
         return tail
+
+    def _says(self, verdict: AwardVerdict) -> tuple:
+        """What settles a row's fields beyond its subject and criteria in this evaluation and language: many
+        more subjects share these than share their whole explanation (the reasons show no evidence)."""
+        return verdict.award, verdict.verdict, bool(verdict.deferred), reasons(self.evaluation, verdict, self.lang)
 
     def head(self, subject: str, fmt: str) -> Any:
         """The subject's fields: the start of a JSON object, or the first CSV cells, in UTF-8."""
