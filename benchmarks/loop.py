@@ -41,7 +41,10 @@ def _ldtt(person: Any, record: Any, period: int, disciplined: bool) -> str:
         months = (period + 1 - start.year) * 12 + (1 - start.month) - (1 if start.day > 1 else 0)
         recruited = _is(months >= 6)
     counted = sum(leave.months for leave in record.leave if leave.kind in COUNTING_LEAVE)
-    worked = 12 - sum(leave.months for leave in record.leave) if record.months_worked is None else record.months_worked
+    worked = record.months_worked
+    if worked is None:  # the year at work less the leave, from recruitment when that was in the period
+        staff = months if start is not None and start.year == period else 12
+        worked = max(0, staff - sum(leave.months for leave in record.leave))
     return _all(rating, _is(judged.get("chap_hanh", True)), recruited, _is(worked + counted >= 6),
                 _is(not disciplined), _is(judged.get("khong_dang_xem_xet", True)))
 

@@ -256,6 +256,31 @@ def test_explain_shows_leave_that_does_not_count_as_read(write):
     assert "Dữ liệu: làm việc 5 tháng, nghỉ ốm 7 tháng, không tính" in result.output, result.output
 
 
+def test_explain_writes_months_with_the_decimal_comma_in_vietnamese(write):
+    text = SMALL.read_text(encoding="utf-8").replace("months_worked: 7, leave: [{kind: maternity, months: 5}]",
+                                                     "months_worked: 6.5, leave: [{kind: maternity, months: 4.5}]")
+    path = write("records.yaml", text)
+    said = invoke("explain", path, "--period", "2024", "--subject", "p02", "--award", "LDTT").output
+    assert "Giá trị đọc được: 11 tháng" in said and "Dữ liệu: làm việc 6,5 tháng, nghỉ thai sản 4,5 tháng" in said, said
+    english = invoke("explain", path, "--period", "2024", "--subject", "p02", "--award", "LDTT", "--lang", "en").output
+    assert "Records: worked 6.5 months, maternity leave 4.5 months" in english, english
+
+
+def test_months_recruited_this_year_are_read_from_recruitment_and_more_months_are_named(write):
+    # recruited on 1 May: eight months on the staff, so three of sick leave leave five at work
+    text = SMALL.read_text(encoding="utf-8").replace("recruited: 2018-09-01", "recruited: 2024-05-01").replace(
+        "months_worked: 7, leave: [{kind: maternity, months: 5}]", "leave: [{kind: sick, months: 3}]")
+    said = invoke("explain", write("records.yaml", text), "--period", "2024", "--subject", "p02", "--award", "LDTT")
+    assert "Giá trị đọc được: 5 tháng; yêu cầu ≥ 6 tháng" in said.output, said.output
+    assert "Dữ liệu: tuyển dụng ngày 01/05/2024, nghỉ ốm 3 tháng, không tính" in said.output
+    assert "tính từ ngày tuyển dụng đến hết năm" in said.output
+    # twelve months of work written for her are more than the eight since, and said so under check's table
+    more = invoke("check", write("more.yaml", text.replace("leave: [{kind: sick, months: 3}]", "months_worked: 12")),
+                  "--period", "2024")
+    assert ("Trần Thị Bích (p02): 12 tháng, tuyển dụng ngày 01/05/2024 (8 tháng). Kiểm tra lại ngày tuyển dụng "
+            "hoặc số tháng.") in more.output, more.output
+
+
 def test_a_discipline_dated_in_another_year_than_its_row_is_named(write):
     # a mistyped year: the reprimand counts in 2023, its date's year, and p01 stays eligible for 2024
     text = SMALL.read_text(encoding="utf-8").replace(

@@ -59,6 +59,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "note.depends_on_incomplete": ("kết quả năm xét chưa xác định", "this year's verdict is undecided"),
     "note.presumed_full_year": ("không ghi số tháng làm việc: tính cả năm trừ thời gian nghỉ đã ghi",
                                 "months worked not recorded: the year less the leave listed"),
+    "note.presumed_since_recruitment": (
+        "không ghi số tháng làm việc: tính từ ngày tuyển dụng đến hết năm, trừ thời gian nghỉ đã ghi",
+        "months worked not recorded: from recruitment to the end of the year, less the leave listed"),
     "rules.or": (" hoặc ", " or "),
     "rules.not": ("không ", "not "),
     "kind.individual": ("cá nhân", "individual"),
@@ -963,6 +966,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                         "If a year was mistyped, fix the date or the row."),
     "misdated.item": ("{name} ({subject}), {level} ghi ở dòng năm {row}, tính vào năm {year}",
                       "{name} ({subject}), {level} listed in the row of {row}, counted in {year}"),
+    "overstaffed.notice": ("Lưu ý: số tháng làm việc và nghỉ ghi trong năm {period} nhiều hơn số tháng kể từ ngày "
+                           "tuyển dụng: {items}. Kiểm tra lại ngày tuyển dụng hoặc số tháng.",
+                           "Note: more months of work and leave are recorded in {period} than have passed since "
+                           "recruitment: {items}. Check the date of recruitment or the months."),
+    "overstaffed.item": ("{name} ({subject}): {months} tháng, tuyển dụng ngày {day} ({since} tháng)",
+                         "{name} ({subject}): {months} months, recruited {day} ({since} months)"),
     "unrecorded.more": (" và {n} người khác", " and {n} more"),
     "unpacked.more": ("; và {n} phong trào khác", "; and {n} more"),
     "server.back_to_results": ("Về kết quả của lượt xét này", "Back to this run's results"),
@@ -1418,8 +1427,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                       "read its log and start it again"),
     "err.unexpected": ("lỗi ngoài dự kiến; chi tiết ghi trong nhật ký của máy chủ",
                        "an unexpected error; the server's log has the details"),
-    "err.upload.too_large.hint": ("chia nhỏ hồ sơ, hoặc khởi động máy chủ với --max-upload-mb lớn hơn",
-                                  "split the records, or start the server with a larger --max-upload-mb"),
+    "err.upload.too_large.hint": ("chia nhỏ hồ sơ, hoặc nhờ người quản trị máy chủ tăng giới hạn (--max-upload-mb)",
+                                  "split the records, or ask whoever runs the server to raise the limit "
+                                  "(--max-upload-mb)"),
 }
 
 

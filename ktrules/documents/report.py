@@ -17,7 +17,7 @@ from ktrules.documents.formatting import dates_in, day, number, percent
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.engine.facts import Reading
 from ktrules.engine.inputs import packed_campaigns, unpacked_campaigns
-from ktrules.records.models import Dataset
+from ktrules.records.models import Dataset, months_since
 from ktrules.rules import COMPARISONS, DEFAULT_RULES, Criterion, Leaf, LoadedVersion
 
 _MARK = {"passed": "✓", "failed": "✗", "undecided": "?"}
@@ -59,7 +59,7 @@ def show_evidence(reading: Reading, lang: str, evaluation: Evaluation | None = N
 def _named(kind: str, value: object, evaluation: Evaluation, lang: str) -> object:
     """Evidence with what its ids name: a member (`Lê Văn Cường (p05)`), an award, a khối thi đua."""
     if not isinstance(value, str):
-        return value
+        return _evidence_value(kind, value, lang)
     if kind in _MEMBERS:
         name = subject_name(evaluation, value)
         return f"{name} ({value})" if name != value else value
@@ -95,6 +95,8 @@ def _held_label(evaluation: Evaluation, label: str, lang: str) -> str:
 def _evidence_value(kind: str, value: object, lang: str) -> object:
     if isinstance(value, date):
         return day(value, lang)
+    if isinstance(value, float):  # months of work and leave: "4,5 tháng"
+        return number(value, lang)
     if not isinstance(value, str):
         return value
     if kind == "assessment":  # "doan_ket: true": the criterion above names what was assessed
@@ -444,6 +446,14 @@ def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
             t("misdated.item", lang, name=subject_name_in(dataset, r.subject), subject=r.subject,
               level=t(f"ev.discipline.{d.level}", lang, v=day(d.date, lang)), row=r.year, year=d.date.year)
             for r, d in misdated[:shown]) + more))
+    overstaffed = [(r, p, m) for r, p, m in dataset.overstaffed(period)
+                   if not subjects or {p.id, dataset.unit_of(p.id, period)} & set(subjects)]
+    if overstaffed:
+        more = t("unrecorded.more", lang, n=len(overstaffed) - shown) if len(overstaffed) > shown else ""
+        notices.append(t("overstaffed.notice", lang, period=period, items="; ".join(
+            t("overstaffed.item", lang, name=p.name, subject=p.id, months=number(m, lang),
+              day=day(p.recruited, lang), since=months_since(p.recruited, period))  # type: ignore[arg-type]
+            for _, p, m in overstaffed[:shown]) + more))
     unpacked = unpacked_campaigns(dataset, rules, subjects)
     if unpacked:
         known = packed_campaigns(rules)

@@ -22,7 +22,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ktrules.engine.facts import NO_INITIATIVES, Context, Reading, earliest_held, latest_countable, read, window_start
+from ktrules.engine.facts import (
+    NO_INITIATIVES,
+    Context,
+    Reading,
+    earliest_held,
+    latest_countable,
+    read,
+    recruited_in,
+    window_start,
+)
 from ktrules.records.models import Record
 from ktrules.rules import (
     AchievementsFact,
@@ -195,11 +204,13 @@ def _recruited(spec: MonthsSinceRecruitmentFact, subjects: Sequence[str], record
 
 
 def _worked(spec: MonthsWorkedFact, subjects: Sequence[str], records: Sequence[Record | None], ctx: Context) -> list:
-    # most records: months as a float, no leave; the float alone is hashed quicker than a tuple with its type
+    # most records: months as a float, no leave; the float alone is hashed quicker than a tuple with its type.
+    # Without months, the year is presumed from recruitment when that falls in the period.
     return [None if record is None else
             months if type(months := record.months_worked) is float and not record.leave else
-            (months, type(months), tuple((x.kind, x.months, type(x.months)) for x in record.leave))
-            for record in records]
+            (months, type(months), tuple((x.kind, x.months, type(x.months)) for x in record.leave),
+             None if months is not None else recruited_in(ctx.dataset, subject, ctx.period))
+            for subject, record in zip(subjects, records, strict=True)]
 
 
 def _discipline(spec: DisciplineFact, subjects: Sequence[str], records: Sequence[Record | None],

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from ktrules.common.vocabulary import DISCIPLINE_RANK, RATING_RANK, SCOPE_RANK
-from ktrules.records.models import Dataset, Initiative
+from ktrules.records.models import Dataset, Initiative, months_since
 from ktrules.rules import (
     AchievementsFact,
     AssessmentFact,
@@ -159,10 +159,13 @@ def _months_since_recruitment(spec: MonthsSinceRecruitmentFact, subject: str, ct
     person = ctx.dataset.people_by_id.get(subject)
     if person is None or person.recruited is None:
         return Reading(None, note="not_recorded")
-    start = person.recruited
-    # whole months from recruitment to the first day after the period
-    months = (ctx.period + 1 - start.year) * 12 + (1 - start.month) - (1 if start.day > 1 else 0)
-    return Reading(months, (("recruited", start.isoformat()),))
+    return Reading(months_since(person.recruited, ctx.period), (("recruited", person.recruited.isoformat()),))
+
+
+def recruited_in(dataset: Dataset, subject: str, period: int) -> date | None:
+    """The subject's day of recruitment when it falls in the period: the months before it were not on the staff."""
+    person = dataset.people_by_id.get(subject)
+    return person.recruited if person is not None and person.recruited and person.recruited.year == period else None
 
 
 def _months_worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Reading:
@@ -171,14 +174,20 @@ def _months_worked(spec: MonthsWorkedFact, subject: str, ctx: Context) -> Readin
         return Reading(None, note="no_record")
     counted = [leave for leave in record.leave if leave.kind in spec.counting]
     # the leave that does not count is read too, and said: else a secretary cannot see her entry was read
-    evidence = tuple((f"leave.{leave.kind}" if leave in counted else f"uncounted.{leave.kind}", f"{leave.months:g}")
+    evidence = tuple((f"leave.{leave.kind}" if leave in counted else f"uncounted.{leave.kind}", leave.months)
                      for leave in record.leave)
     if record.months_worked is None:
-        # a record that lists its leave apart and no months: the rest of the year was at work
-        worked = 12 - sum(leave.months for leave in record.leave)
-        return Reading(worked + sum(x.months for x in counted), evidence, note="presumed_full_year")
+        # a record that lists its leave apart and no months: the rest of the year was at work, or of the
+        # months since recruitment for someone recruited in the year
+        start = recruited_in(ctx.dataset, subject, ctx.period)
+        if start is None:
+            worked = 12 - sum(leave.months for leave in record.leave)
+            return Reading(worked + sum(x.months for x in counted), evidence, note="presumed_full_year")
+        worked = max(0, months_since(start, ctx.period) - sum(leave.months for leave in record.leave))
+        return Reading(worked + sum(x.months for x in counted), (("recruited", start.isoformat()), *evidence),
+                       note="presumed_since_recruitment")
     worked = record.months_worked
-    return Reading(worked + sum(x.months for x in counted), (("worked", f"{worked:g}"), *evidence))
+    return Reading(worked + sum(x.months for x in counted), (("worked", worked), *evidence))
 
 
 def _disciplines(ctx: Context, subject: str) -> list[tuple[str, date]]:

@@ -204,6 +204,11 @@ class Dossier:
     documents: tuple[Text, ...] = ()
 
 
+def months_since(start: date, year: int) -> int:
+    """Whole months from `start` to the first day after `year`."""
+    return (year + 1 - start.year) * 12 + (1 - start.month) - (1 if start.day > 1 else 0)
+
+
 class Dataset(Strict):
     organization: Organization
     blocs: list[Bloc] = []
@@ -338,6 +343,18 @@ class Dataset(Strict):
         found = [(r, d) for r in compress(self.records, map(_DISCIPLINE, self.records)) for d in r.discipline
                  if d.date.year != r.year and year in (r.year, d.date.year)]
         return sorted(found, key=lambda rd: (self.position.get(rd[0].subject, -1), rd[1].date, rd[1].level))
+
+    def overstaffed(self, year: int) -> list[tuple[Record, Person, float]]:
+        """Records of `year` whose months of work and leave exceed the months since the person's recruitment
+        in that year, with those months: a recruitment date or a number of months is likely mistyped."""
+        recruits = {p.id: p for p in self.people if p.recruited is not None and p.recruited.year == year}
+        found = []
+        for subject in recruits.keys() & self.records_by_year.get(year, {}).keys():
+            record, person = self.records_by_year[year][subject], recruits[subject]
+            months = (record.months_worked or 0) + sum(x.months for x in record.leave)
+            if months > months_since(person.recruited, year):  # type: ignore[arg-type]
+                found.append((record, person, months))
+        return sorted(found, key=lambda found: self.position[found[1].id])
 
     def members(self, unit: str, year: int) -> list[str]:
         """People with a record that year whose unit that year is `unit`."""

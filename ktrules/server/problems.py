@@ -116,7 +116,7 @@ def install(app: FastAPI, page: Page) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
-def _for_browser(request: Request, status: int) -> bool:
+def for_browser(request: Request, status: int) -> bool:
     """A page (not the API) asked for by a browser: an error there is a page, not JSON."""
     return (status >= 400 and not is_api(request.url.path)
             and "text/html" in request.headers.get("accept", ""))
@@ -126,7 +126,7 @@ async def _ktrules_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KtrulesError)
     settings = getattr(request.app.state, "settings", None)
     rules = getattr(settings, "rules", None)
-    if _for_browser(request, status := _status_of(exc)):
+    if for_browser(request, status := _status_of(exc)):
         return request.app.state.error_page(request, status, without_folder(str(exc), rules) if rules else str(exc))
     return from_error(exc, lang_of(request), rules)
 
@@ -154,7 +154,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     # starlette's own words for a path or a method no route takes are English: ours say what to do
     detail = t(f"err.http.{exc.status_code}", lang, path=request.url.path, method=request.method) \
         if exc.status_code in (404, 405) and exc.detail in ("Not Found", "Method Not Allowed") else str(exc.detail)
-    if _for_browser(request, exc.status_code):
+    if for_browser(request, exc.status_code):
         return request.app.state.error_page(request, exc.status_code, detail)
     return problem(exc.status_code, detail, lang, headers=exc.headers)
 

@@ -70,7 +70,14 @@ def provinces(draw: Any) -> tuple[dict, int, str | None]:
     for at in draw(st.lists(st.integers(0, len(people) - 1), max_size=20)):
         person = people[at]
         year = draw(st.integers(min(first_record.values()) - 4, first_record[person["id"]]))
-        person["recruited"] = f"{year}-{draw(st.integers(1, 12)):02d}-01"
+        person["recruited"] = f"{year}-{draw(st.integers(1, 12)):02d}-{draw(st.sampled_from((1, 16))):02d}"
+    # months at work left unwritten: the year less the leave, from recruitment when that was in the year
+    recruits = {p["id"] for p in data["people"] if str(p.get("recruited", "")).startswith(str(period))}
+    for at in draw(st.lists(st.integers(0, len(records) - 1), max_size=30)):
+        records[at].pop("months_worked", None)
+    for record in records:
+        if record["year"] == period and record["subject"] in recruits and draw(st.booleans()):
+            record.pop("months_worked", None)
     for at in draw(st.lists(st.integers(0, max(len(data["conferred"]) - 1, 0)), max_size=20)):
         if data["conferred"]:
             data["conferred"][at].pop("initiatives", None)

@@ -19,7 +19,7 @@ from ktrules.rules import DEFAULT_RULES
 from ktrules.server.app import create_app
 from ktrules.server.state import Settings
 from tests.conftest import DATASETS_DIR, DEPARTMENT, today_is
-from tests.server.conftest import submit
+from tests.server.conftest import serve, submit
 
 
 def test_the_start_page_offers_upload_example_period_and_campaigns(client: TestClient) -> None:
@@ -48,6 +48,18 @@ def test_a_campaigns_downloads_are_named_apart_from_the_national_ones_of_the_yea
     assert results.status_code == 200, results.text
     packet = client.get(f"{results.url}/packet.html")
     assert packet.headers["content-disposition"] == 'attachment; filename="hop-hoi-dong-2023-tay-ninh-2023.html"'
+
+
+def test_an_upload_over_the_limit_is_a_page_with_the_way_back_to_a_browser() -> None:
+    with serve(max_upload_mb=1) as small:
+        csrf = small.get("/").cookies.get("ktrules_csrf")
+        sent = {"data": {"csrf": csrf, "period": "2024"}, "files": {"dataset": ("big.yaml", b" " * 2**20)}}
+        page = small.post("/runs", **sent, headers={"accept": "text/html,application/xhtml+xml"})
+        assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+        assert "vượt giới hạn 1 MB" in page.text and "nhờ người quản trị máy chủ" in page.text
+        assert 'href="/"' in page.text
+        # a program, which asks for no page, still has the problem details
+        assert small.post("/runs", **sent).headers["content-type"] == "application/problem+json"
 
 
 def test_a_refused_form_keeps_what_was_chosen_in_it(client: TestClient) -> None:
