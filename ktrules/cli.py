@@ -284,7 +284,9 @@ def test_cases(paths: tuple[Path, ...], verbose: bool, with_coverage: bool, mini
     measured = coverage_of.measure(results) if with_coverage else None  # a broken pack fails before any output
     for result in results:
         if not result.passed:
-            click.echo(f"{t('cases.refused' if result.refused else 'cases.failed', lang)} {result.file}: {result.name}")
+            # a file refused whole has no case's name: its own is not said twice
+            named = f": {result.name}" if result.name != result.file.name else ""
+            click.echo(f"{t('cases.refused' if result.refused else 'cases.failed', lang)} {result.file}{named}")
             for failure in result.failures:
                 click.echo(f"    {failure}")
         elif verbose:

@@ -75,8 +75,14 @@ def case_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+# the parts of a dataset, which a case names (`dataset:`) or holds under `dataset`, never at its top
+_DATASET_PARTS = frozenset({"organization", "units", "people", "records"})
+
+
 def _cases(path: Path) -> Iterator[tuple[int | None, dict[str, Any]]]:
     data = read_document(path)
+    if isinstance(data, dict) and "expect" not in data and data.keys() & _DATASET_PARTS:
+        raise KtrulesError(t("err.case.is_dataset"), file=path, line=1, hint=t("err.case.is_dataset.hint"))
     if isinstance(data, dict):
         yield None, data
     elif isinstance(data, list) and data:

@@ -1314,6 +1314,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.case.no_path": ("không có tệp hoặc thư mục này", "no such file or folder"),
     "err.case.none": ("không tìm thấy tệp ca kiểm thử nào", "no case files found"),
     "err.case.none.hint": ("tệp ca kiểm thử có đuôi .yaml hoặc .yml", "case files end in .yaml or .yml"),
+    "err.case.is_dataset": ("tệp này là hồ sơ thi đua (dataset), không phải tệp ca kiểm thử",
+                            "this file is a dataset, not a case file"),
+    "err.case.is_dataset.hint": ("một ca ghi hồ sơ của nó (dataset: tên tệp), năm xét (period) và các kết quả cần có "
+                                 "(expect), xem docs/authoring.md; để hồ sơ ngoài thư mục các ca, hoặc trỏ tới nó "
+                                 "từ ca",
+                                 "a case names its dataset (dataset: file), a period and the verdicts it expects "
+                                 "(expect), see docs/authoring.md; keep datasets out of the cases' folder, or name "
+                                 "them from a case"),
     "err.case.shape": ("tệp ca kiểm thử phải chứa một ca (các cặp khóa: giá trị) hoặc một danh sách các ca",
                        "a case file holds one case (a mapping) or a list of them"),
     "err.case.nothing_to_freeze": ("không có kết quả nào để lưu: không cán bộ, đơn vị nào có bản ghi năm {period}",

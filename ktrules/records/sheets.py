@@ -37,10 +37,10 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from ktrules.common.messages import t
+from ktrules.common.messages import short_date, t
 from ktrules.common.vocabulary import NATIONAL_AWARDS
 
 # ---------------------------------------------------------------- reading one cell
@@ -70,8 +70,12 @@ _FINAL_Y = re.compile(r"(?<=[^aeiouy\W\d])y\b")  # after a consonant: sỹ, kỹ
 
 
 def shown(value: Any) -> str:
-    """A cell's value quoted on one line, however many lines the cell holds."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value).strip())
+    """A cell's value quoted on one line, however many lines the cell holds; a date (or a date and time,
+    as Excel keeps one) as the reader writes it, not Python's '2024-01-01 00:00:00'."""
+    if isinstance(value, datetime) and value.time() == time():
+        value = value.date()
+    text = short_date(value) if isinstance(value, date) and not isinstance(value, datetime) else str(value).strip()
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 

@@ -75,6 +75,15 @@ def test_a_case_file_of_the_wrong_shape_is_refused_in_the_language_asked_for(wri
     assert "0 passed, 1 failed" in result.output.splitlines()  # a script reading the line sees it did not pass
 
 
+def test_a_dataset_among_the_cases_is_named_as_one_and_a_file_refused_whole_once(write):
+    dataset = write("records.yaml", SMALL.read_text(encoding="utf-8"))
+    impossible = write("c.yaml", f"name: c\nperiod: 2024\nas_of: 2024-02-30\ndataset: {SMALL}\nexpect: []\n")
+    result = CliRunner().invoke(cli, ["test", str(dataset), str(impossible), "--lang", "en"])
+    assert result.exit_code == 2
+    assert f"ERROR {dataset}\n    {dataset}:1: this file is a dataset, not a case file; a case names" in result.output
+    assert f"ERROR {impossible}\n" in result.output  # not "ERROR c.yaml: c.yaml"
+
+
 @pytest.mark.parametrize(("expect", "words"), [
     ("{subject: p99, award: LDTT, verdict: eligible}", ":5: unknown subject 'p99' in the dataset; known: kt, p01"),
     ("{subject: p01, award: LDTX, verdict: eligible}", ":5: unknown award 'LDTX'"),

@@ -330,6 +330,9 @@ def test_a_bad_rating_names_sheet_row_and_column_in_vietnamese(book):
      ["(9) cộng số tháng nghỉ (5) quá 12"]),
     ("Xếp loại", {"E2": 13}, "Trang tính Xếp loại, dòng 2, cột Số tháng làm việc:", ["'13' tháng", "0 đến 12"]),
     ("Xếp loại", {"C2": "năm nay"}, "Trang tính Xếp loại, dòng 2, cột Năm:", ["'năm nay' không phải là năm"]),
+    # a date typed where the year goes: Excel keeps a date and time, said as the secretary typed it
+    ("Xếp loại", {"C2": datetime(2024, 1, 1)}, "Trang tính Xếp loại, dòng 2, cột Năm:",
+     ["'01/01/2024' không phải là năm"]),
     ("Xếp loại", {"C2": None}, "Trang tính Xếp loại, dòng 2, cột Năm:", ["ô trống", "bắt buộc"]),
     ("Xếp loại", {"I3": None}, "Trang tính Xếp loại, dòng 3, cột Số tháng nghỉ:",
      ["ô trống", "ghi đủ cả 'Loại nghỉ' và 'Số tháng nghỉ'"]),
