@@ -279,6 +279,14 @@ def test_months_recruited_this_year_are_read_from_recruitment_and_more_months_ar
                   "--period", "2024")
     assert ("Trần Thị Bích (p02): 12 tháng, tuyển dụng ngày 01/05/2024 (8 tháng). Kiểm tra lại ngày tuyển dụng "
             "hoặc số tháng.") in more.output, more.output
+    # recruited mid-month, the month of recruitment counts whole: 15/08 to the year's end holds 4,5 months
+    mid = text.replace("recruited: 2024-05-01", "recruited: 2024-08-15").replace(
+        "leave: [{kind: sick, months: 3}]", "months_worked: 4.5")
+    assert "nhiều hơn số tháng" not in invoke("check", write("mid.yaml", mid), "--period", "2024").output
+    one = text.replace("recruited: 2024-05-01", "recruited: 2024-12-01").replace(
+        "leave: [{kind: sick, months: 3}]", "months_worked: 1, leave: [{kind: sick, months: 0.5}]")
+    said = invoke("check", write("one.yaml", one), "--period", "2024", "--lang", "en").output
+    assert "Trần Thị Bích (p02): 1.5 months, recruited 1 December 2024 (1 month)." in said, said
 
 
 def test_a_discipline_dated_in_another_year_than_its_row_is_named(write):

@@ -79,10 +79,14 @@ def case_files(paths: Iterable[str | Path]) -> list[Path]:
 _DATASET_PARTS = frozenset({"organization", "units", "people", "records"})
 
 
+class NotACase(KtrulesError):
+    """A dataset among the case files: in its place when a case of the same run names it."""
+
+
 def _cases(path: Path) -> Iterator[tuple[int | None, dict[str, Any]]]:
     data = read_document(path)
     if isinstance(data, dict) and "expect" not in data and data.keys() & _DATASET_PARTS:
-        raise KtrulesError(t("err.case.is_dataset"), file=path, line=1, hint=t("err.case.is_dataset.hint"))
+        raise NotACase(t("err.case.is_dataset"), file=path, line=1, hint=t("err.case.is_dataset.hint"))
     if isinstance(data, dict):
         yield None, data
     elif isinstance(data, list) and data:
@@ -216,16 +220,20 @@ def run_file(path: Path, cache: dict[Path, Dataset], default_rules: Path = DEFAU
 def run(paths: Iterable[str | Path], rules: Path = DEFAULT_RULES) -> list[CaseResult]:
     """Every case of every file, under `rules` unless a case names its own; a file that cannot be read
     is one refused case, rules that do not load a RulesError."""
-    cache: dict[Path, Dataset] = {}
+    cache: dict[Path, Dataset] = {}  # the datasets the cases name, by their resolved path
     results: list[CaseResult] = []
+    datasets: dict[int, Path] = {}  # the results that are datasets among the case files, by their place
     for path in case_files(paths):
         try:
             results.extend(run_file(path, cache, rules))
         except RulesError:
             raise
         except KtrulesError as exc:
+            if isinstance(exc, NotACase):
+                datasets[len(results)] = path
             results.append(CaseResult(path, path.name, (str(exc),), refused=True))
-    return results
+    # a dataset beside the cases that name it is where it belongs; one no case names is said
+    return [r for at, r in enumerate(results) if at not in datasets or datasets[at].resolve() not in cache]
 
 
 # --- golden case files (`ktrules freeze`) -----------------------------------------------------------

@@ -970,8 +970,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                            "tuyển dụng: {items}. Kiểm tra lại ngày tuyển dụng hoặc số tháng.",
                            "Note: more months of work and leave are recorded in {period} than have passed since "
                            "recruitment: {items}. Check the date of recruitment or the months."),
-    "overstaffed.item": ("{name} ({subject}): {months} tháng, tuyển dụng ngày {day} ({since} tháng)",
-                         "{name} ({subject}): {months} months, recruited {day} ({since} months)"),
+    "overstaffed.item": ("{name} ({subject}): {months}, tuyển dụng ngày {day} ({since})",
+                         "{name} ({subject}): {months}, recruited {day} ({since})"),
     "unrecorded.more": (" và {n} người khác", " and {n} more"),
     "unpacked.more": ("; và {n} phong trào khác", "; and {n} more"),
     "server.back_to_results": ("Về kết quả của lượt xét này", "Back to this run's results"),
@@ -1317,11 +1317,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.case.is_dataset": ("tệp này là hồ sơ thi đua (dataset), không phải tệp ca kiểm thử",
                             "this file is a dataset, not a case file"),
     "err.case.is_dataset.hint": ("một ca ghi hồ sơ của nó (dataset: tên tệp), năm xét (period) và các kết quả cần có "
-                                 "(expect), xem docs/authoring.md; để hồ sơ ngoài thư mục các ca, hoặc trỏ tới nó "
-                                 "từ ca",
+                                 "(expect), xem docs/authoring.md; hồ sơ mà một ca trỏ tới được để cạnh các ca",
                                  "a case names its dataset (dataset: file), a period and the verdicts it expects "
-                                 "(expect), see docs/authoring.md; keep datasets out of the cases' folder, or name "
-                                 "them from a case"),
+                                 "(expect), see docs/authoring.md; a dataset that a case names may sit beside the "
+                                 "cases"),
     "err.case.shape": ("tệp ca kiểm thử phải chứa một ca (các cặp khóa: giá trị) hoặc một danh sách các ca",
                        "a case file holds one case (a mapping) or a list of them"),
     "err.case.nothing_to_freeze": ("không có kết quả nào để lưu: không cán bộ, đơn vị nào có bản ghi năm {period}",

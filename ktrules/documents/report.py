@@ -17,7 +17,7 @@ from ktrules.documents.formatting import dates_in, day, number, percent
 from ktrules.engine.evaluate import OUTCOME_AGAINST, AwardVerdict, CriterionResult, Evaluation
 from ktrules.engine.facts import Reading
 from ktrules.engine.inputs import packed_campaigns, unpacked_campaigns
-from ktrules.records.models import Dataset, months_since
+from ktrules.records.models import Dataset
 from ktrules.rules import COMPARISONS, DEFAULT_RULES, Criterion, Leaf, LoadedVersion
 
 _MARK = {"passed": "✓", "failed": "✗", "undecided": "?"}
@@ -446,14 +446,14 @@ def record_notices(dataset: Dataset, period: int, lang: str, shown: int = 10,
             t("misdated.item", lang, name=subject_name_in(dataset, r.subject), subject=r.subject,
               level=t(f"ev.discipline.{d.level}", lang, v=day(d.date, lang)), row=r.year, year=d.date.year)
             for r, d in misdated[:shown]) + more))
-    overstaffed = [(r, p, m) for r, p, m in dataset.overstaffed(period)
+    overstaffed = [(p, m, since) for _, p, m, since in dataset.overstaffed(period)
                    if not subjects or {p.id, dataset.unit_of(p.id, period)} & set(subjects)]
     if overstaffed:
         more = t("unrecorded.more", lang, n=len(overstaffed) - shown) if len(overstaffed) > shown else ""
         notices.append(t("overstaffed.notice", lang, period=period, items="; ".join(
-            t("overstaffed.item", lang, name=p.name, subject=p.id, months=number(m, lang),
-              day=day(p.recruited, lang), since=months_since(p.recruited, period))  # type: ignore[arg-type]
-            for _, p, m in overstaffed[:shown]) + more))
+            t("overstaffed.item", lang, name=p.name, subject=p.id, months=_show(m, lang, "months"),
+              day=day(p.recruited, lang), since=_show(since, lang, "months"))  # type: ignore[arg-type]
+            for p, m, since in overstaffed[:shown]) + more))
     unpacked = unpacked_campaigns(dataset, rules, subjects)
     if unpacked:
         known = packed_campaigns(rules)

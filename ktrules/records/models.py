@@ -344,16 +344,19 @@ class Dataset(Strict):
                  if d.date.year != r.year and year in (r.year, d.date.year)]
         return sorted(found, key=lambda rd: (self.position.get(rd[0].subject, -1), rd[1].date, rd[1].level))
 
-    def overstaffed(self, year: int) -> list[tuple[Record, Person, float]]:
+    def overstaffed(self, year: int) -> list[tuple[Record, Person, float, int]]:
         """Records of `year` whose months of work and leave exceed the months since the person's recruitment
-        in that year, with those months: a recruitment date or a number of months is likely mistyped."""
+        in that year (the month of recruitment counted whole: 15/08 to the year's end is 4,5), with both: a
+        recruitment date or a number of months is likely mistyped."""
         recruits = {p.id: p for p in self.people if p.recruited is not None and p.recruited.year == year}
         found = []
         for subject in recruits.keys() & self.records_by_year.get(year, {}).keys():
             record, person = self.records_by_year[year][subject], recruits[subject]
             months = (record.months_worked or 0) + sum(x.months for x in record.leave)
-            if months > months_since(person.recruited, year):  # type: ignore[arg-type]
-                found.append((record, person, months))
+            start: date = person.recruited  # type: ignore[assignment]
+            since = months_since(start, year) + (start.day > 1)
+            if months > since:
+                found.append((record, person, months, since))
         return sorted(found, key=lambda found: self.position[found[1].id])
 
     def members(self, unit: str, year: int) -> list[str]:

@@ -73,7 +73,9 @@ _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("ktrules.server", "t
 def _page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     lang = lang_of(request)
     other = "en" if lang == "vi" else "vi"
-    switch = request.url.include_query_params(lang=other)
+    # the same page in the other language; after a form sent (a POST, which a link cannot repeat), the start
+    switch = request.url.include_query_params(lang=other) if request.method == "GET" else \
+        request.url.replace(path="/", query=f"lang={other}")
     html = _TEMPLATES.get_template(template).render(
         t=lambda key, **v: t(key, lang, **v), lang=lang, switch=f"{switch.path}?{switch.query}",
         day=lambda when: day(when, lang) if when else "…", number=lambda value: number(value, lang),

@@ -82,6 +82,11 @@ def test_a_dataset_among_the_cases_is_named_as_one_and_a_file_refused_whole_once
     assert result.exit_code == 2
     assert f"ERROR {dataset}\n    {dataset}:1: this file is a dataset, not a case file; a case names" in result.output
     assert f"ERROR {impossible}\n" in result.output  # not "ERROR c.yaml: c.yaml"
+    # beside a case that names it, a dataset is where it belongs
+    named = write("named.yaml", "name: n\nperiod: 2024\ndataset: records.yaml\nexpect:\n"
+                                "  - {subject: p01, award: LDTT, verdict: eligible}\n")
+    both = CliRunner().invoke(cli, ["test", str(dataset), str(named)])
+    assert both.exit_code == 0 and both.output == "1 passed, 0 failed\n", both.output
 
 
 @pytest.mark.parametrize(("expect", "words"), [

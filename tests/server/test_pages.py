@@ -58,6 +58,7 @@ def test_an_upload_over_the_limit_is_a_page_with_the_way_back_to_a_browser() -> 
         assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
         assert "vượt giới hạn 1 MB" in page.text and "nhờ người quản trị máy chủ" in page.text
         assert 'href="/"' in page.text
+        assert '<a href="/?lang=en" class="lang"' in page.text  # a link cannot send the form again: the start page
         # a program, which asks for no page, still has the problem details
         assert small.post("/runs", **sent).headers["content-type"] == "application/problem+json"
 
