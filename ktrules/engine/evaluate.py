@@ -26,7 +26,7 @@ from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import t
 from ktrules.common.reading import read_day
 from ktrules.engine.columns import Column, Columns
-from ktrules.engine.facts import Context, Inferred, Reading
+from ktrules.engine.facts import Context, Inferred, Reading, read
 from ktrules.engine.matcher import Condition, Facts, Matcher, Outcome
 from ktrules.records.models import Dataset, Unit, checked_dataset
 from ktrules.rules import (
@@ -37,10 +37,12 @@ from ktrules.rules import (
     ORDINALS,
     AssessmentFact,
     Award,
+    ConsecutiveFact,
     Criterion,
     Leaf,
     LoadedVersion,
     VerdictFact,
+    YearsHoldingFact,
     leaves,
     load_pack,
     merge_included,
@@ -440,42 +442,75 @@ def holds(value: object, op: str, threshold: object, kind: str) -> bool | None:
     return {">=": a >= b, ">": a > b, "<=": a <= b, "<": a < b, "=": a == b}[op]
 
 
+class _Deferring(NamedTuple):
+    """What may carry a deferral in a version: facts whose failure defers an award, and facts that read
+    another award, by the award each reads."""
+
+    defers: frozenset[str]
+    verdicts: dict[str, str]  # a verdict of another award this year
+    holdings: dict[str, str]  # a run or count of years holding another award, this year included
+
+
 @cache
-def _deferring(version: LoadedVersion) -> tuple[frozenset[str], dict[str, str]]:
-    """The facts whose failure defers an award, and the verdict facts with the award each reads."""
+def _deferring(version: LoadedVersion) -> _Deferring:
     facts = version.rules.facts.items()
-    return (frozenset(name for name, spec in facts if isinstance(spec, AssessmentFact) and spec.defers),
-            {name: spec.award for name, spec in facts if isinstance(spec, VerdictFact)})
+    return _Deferring(frozenset(name for name, spec in facts if isinstance(spec, AssessmentFact) and spec.defers),
+                      {name: spec.award for name, spec in facts if isinstance(spec, VerdictFact)},
+                      {name: spec.award for name, spec in facts
+                       if isinstance(spec, ConsecutiveFact | YearsHoldingFact) and spec.award})
 
 
-def _pending(deferring: tuple[frozenset[str], dict[str, str]], roots: Sequence[Criterion],
-             outcomes: Mapping[str, Outcome], verdict: Verdict) -> list[Leaf]:
-    """The failed leaves a refusal's deferral may rest on (`deferring` is `_deferring` of the version):
-    those on an assessment that defers, or on a verdict of another award (deferred or not, subject by
-    subject)."""
+def _pending(deferring: _Deferring, roots: Sequence[Criterion], outcomes: Mapping[str, Outcome],
+             verdict: Verdict) -> list[Leaf]:
+    """The failed leaves a refusal's deferral may rest on: those on an assessment that defers, or on
+    another award (deferred or not, subject by subject)."""
     if verdict != "not_eligible":
         return []
-    defers, reads = deferring
-    return [leaf for leaf in _leaves_of(roots)
-            if outcomes[leaf.id] == "failed" and (leaf.fact in defers or leaf.fact in reads)]
+    defers, verdicts, holdings = deferring
+    return [leaf for leaf in _leaves_of(roots) if outcomes[leaf.id] == "failed"
+            and (leaf.fact in defers or leaf.fact in verdicts or leaf.fact in holdings)]
 
 
-def _deferral(deferring: tuple[frozenset[str], dict[str, str]], verdict: AwardVerdict,
-              settled: Mapping[str, Mapping[str, AwardVerdict]], failed: Sequence[Leaf]) -> tuple[Leaf, ...]:
+def _deferral(deferring: _Deferring, verdict: AwardVerdict, settled: Mapping[str, Mapping[str, AwardVerdict]],
+              failed: Sequence[Leaf], ctx: Context) -> tuple[Leaf, ...]:
     """The pending-matter criteria a refusal rests on alone: those of its `failed` leaves (`_pending`)
-    on an assessment that defers, or on this subject's verdict of another award that was itself
-    deferred; none when the verdict fails without them."""
-    defers, reads = deferring
+    on an assessment that defers; on this subject's verdict of another award that was itself deferred;
+    or on a run of another award that this year's deferred verdict would complete. None when the
+    verdict fails without them."""
+    defers, verdicts, holdings = deferring
     pending: dict[str, tuple[Leaf, ...]] = {}
     for leaf in failed:
         if leaf.fact in defers:
             pending[leaf.id] = (leaf,)
-        elif (other := settled.get(reads[leaf.fact], {}).get(verdict.subject)) and other.deferred:
+            continue
+        award = verdicts.get(leaf.fact) or holdings[leaf.fact]
+        other = settled.get(award, {}).get(verdict.subject)
+        if other and other.deferred and (leaf.fact in verdicts or _held_if_granted(leaf, verdict, award, ctx)):
             pending[leaf.id] = other.deferred
     if not pending or _decide("all", verdict.roots, {**verdict.outcomes, **dict.fromkeys(pending, "passed")}) \
             == "failed":
         return ()
     return tuple({leaf.id: leaf for leaves in pending.values() for leaf in leaves}.values())
+
+
+def _waiting(made: list[AwardVerdict], pending: Sequence[Leaf], deferring: _Deferring,
+             postponed: Collection[str]) -> Iterable[AwardVerdict]:
+    """The refusals of a profile whose deferral is worth working out: all of them when it fails on a
+    pending matter of its own, else those of subjects with a verdict deferred earlier in the run."""
+    if not pending:
+        return ()
+    if any(leaf.fact in deferring.defers for leaf in pending):
+        return made
+    return [result for result in made if result.subject in postponed] if postponed else ()
+
+
+def _held_if_granted(leaf: Leaf, verdict: AwardVerdict, award: str, ctx: Context) -> bool:
+    """Whether a failed leaf on years holding `award` would not fail if this year's `award`, deferred,
+    were granted: CSTĐ tỉnh waits on a deferred CSTĐCS only when that CSTĐCS completes its run."""
+    spec = ctx.facts[leaf.fact]
+    granted = replace(ctx, verdicts={**ctx.verdicts, award: {verdict.subject: "eligible"}}, _readings={})
+    reading = read(spec, verdict.subject, granted)
+    return _compare(reading, leaf, verdict.thresholds[id(leaf)], FACT_TYPES[spec.op]) != "failed"
 
 
 class _Group(NamedTuple):
@@ -642,6 +677,7 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
     results: dict[str, dict[str, AwardVerdict]] = {}  # by award, then subject
     thresholds = _thresholds(version)
     deferring = _deferring(version)
+    postponed: set[str] = set()  # subjects with a deferred verdict so far
     source = Columns(ctx)
     weighed: dict[str, list[str]] = {}  # who awards of each kind weigh: the same for every award of the kind
     for stage in version.stages:
@@ -670,11 +706,13 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
                     for subject in members]
             ctx.verdicts.setdefault(award_id, {}).update(dict.fromkeys(members, verdict))
             results.setdefault(award_id, {}).update(zip(members, made, strict=True))
-            for result in made if used or pending else ():
+            for result in made if used else ():
                 for initiative in used:
                     ctx.spent.setdefault(result.subject, {}).setdefault(initiative, (award_id, period))
-                if pending:
-                    result.deferred = _deferral(deferring, result, results, pending)
+            for result in _waiting(made, pending, deferring, postponed):
+                if deferred := _deferral(deferring, result, results, pending, ctx):
+                    result.deferred = deferred
+                    postponed.add(result.subject)
     listed = _listed(results, [a for a in law.awards if a in wanted], set(subjects), weighed, source, within)
     return Evaluation(dataset, period, as_of, version, listed, ctx, frozenset(subjects), Path(rules), tuple(wanted),
                       within is None)

@@ -172,6 +172,21 @@ def test_explain_rank_and_the_packet_show_the_deferral(tmp_path):
     assert "Hoãn xét (1)" in html and "đang có vụ việc chưa kết thúc" in html
 
 
+def test_a_deferred_cstdcs_defers_the_cstd_tinh_its_run_would_complete_and_only_that(tmp_path):
+    # both under investigation, HTXS in 2024 with a provincial sáng kiến; p1 holds CSTĐCS 2022 and 2023,
+    # p2 only 2023: granted, p1's CSTĐCS of 2024 completes three years and p2's does not
+    tinh = [{"id": f"sk{p}", "authors": [p], "year": 2024, "scope": "tinh", "kind": "sang_kien", "title": "t"}
+            for p in ("p1", "p2")]
+    held = [{"subject": p, "award": "CSTDCS", "year": y} for p, y in (("p1", 2022), ("p1", 2023), ("p2", 2023))]
+    data = unit_with([{"rating": "HTXS", "assessments": PENDING}] * 2, initiatives=tinh, conferred=held)
+    rows = {(r["subject"], r["award"]): r for r in yaml.safe_load(_invoke(tmp_path, data, "check", "--format", "json"))}
+    assert rows["p1", "CSTDCS"]["deferred"] and rows["p2", "CSTDCS"]["deferred"]
+    assert rows["p1", "CSTD_TINH"]["deferred"] and rows["p1", "CSTD_TINH"]["verdict_label"] == "Hoãn xét"
+    assert rows["p2", "CSTD_TINH"]["verdict"] == "not_eligible" and not rows["p2", "CSTD_TINH"]["deferred"]
+    shown = _invoke(tmp_path, data, "explain", "--subject", "p1", "--award", "CSTD_TINH", "--lang", "en")
+    assert "Verdict: Deferred" in shown
+
+
 def _giay_khen(evidence: dict) -> dict:
     achievement = {"subject": "p1", "year": 2024, "criterion": "thanh_tich_phong_trao", **evidence}
     return unit_with([{}], achievements=[achievement])
