@@ -46,6 +46,7 @@ from ktrules.rules import (
     leaves,
     load_pack,
     merge_included,
+    reads_initiatives,
     rules_folder,
     select_version,
     walk,
@@ -396,7 +397,8 @@ def _inferred_in(dataset: Dataset, year: int, award: str, subjects: list[str],
     except KtrulesError:
         return  # no version covers that year: nothing to infer from
     spec = version.rules.awards.get(award)
-    if spec is None or "individual" not in spec.kinds or (spec.years is not None and year not in spec.years):
+    if spec is None or "individual" not in spec.kinds or (spec.years is not None and year not in spec.years) \
+            or not reads_initiatives(version.rules, award):
         return
     past = evaluate(dataset, year, rules=rules, awards=[award], within=frozenset(subjects))
     needed: dict[tuple[int, int], tuple[tuple[str, ...], int, int] | None] = {}  # by a group's shared reading

@@ -1,7 +1,7 @@
 """Rule packs: the format of rule files (`models`), type-checking once at load (`checking`), and packs on
 disk with the version in force (`packs`)."""
 
-from ktrules.rules.checking import award_needs, award_stages, type_check, vocabulary
+from ktrules.rules.checking import award_needs, award_stages, reads_initiatives, type_check, vocabulary
 from ktrules.rules.models import (
     COMPARISONS,
     FACT_TYPES,
@@ -64,5 +64,6 @@ __all__ = ["COMPARISONS", "DEFAULT_RULES", "FACT_TYPES", "NATIONAL_PACK", "ORDIN
            "MemberCountFact", "MemberDisciplineFact", "MemberShareFact", "MonthsSinceRecruitmentFact",
            "MonthsWorkedFact", "Multiple", "PackInfo", "ParamRef", "Quota", "Ranking", "RatingFact", "RewardMoney",
            "RuleVersion", "ScoreItem", "TieBreak", "VerdictFact", "YearsHoldingFact", "award_needs", "award_stages",
-           "check_pack_id", "leaves", "load_pack", "load_version", "merge_included", "read_pack_info", "rule_schema",
+           "check_pack_id", "leaves", "load_pack", "load_version", "merge_included", "read_pack_info",
+           "reads_initiatives", "rule_schema",
            "rules_folder", "select_version", "type_check", "vocabulary", "walk"]

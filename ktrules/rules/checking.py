@@ -256,9 +256,16 @@ def award_needs(rules: RuleVersion) -> dict[str, set[str]]:
     needs = {award_id: {getattr(rules.facts[leaf.fact], "award", None) for leaf in leaves(award)}
              & (rules.awards.keys() - {award_id}) for award_id, award in rules.awards.items()}
     for later, group in enumerate(rules.single_use):
-        for award_id in group:
+        for award_id in filter(lambda a: reads_initiatives(rules, a), group):
             needs[award_id] |= {a for earlier in rules.single_use[:later] for a in earlier}
     return needs
+
+
+def reads_initiatives(rules: RuleVersion, award_id: str) -> bool:
+    """Whether an award counts sáng kiến: one that counts none (Giấy khen) spends none and waits for none,
+    though a single-use group lists it, so that what its conferrals list is spent for the other group."""
+    award = rules.awards.get(award_id)
+    return award is not None and any(rules.facts[leaf.fact].op == "initiatives" for leaf in leaves(award))
 
 
 def award_stages(needs: dict[str, set[str]]) -> list[list[str]] | str:
