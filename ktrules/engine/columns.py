@@ -115,9 +115,8 @@ class Columns:
         awards it names, and this year's verdict of its award."""
         conferred = self._per_subject(subjects, "conferred", self._conferred_of)
         ratings = self._employed_ratings(spec, subjects) if spec.min_rating else [None] * len(subjects)
-        by, period = spec.reset_by if isinstance(spec, ConsecutiveFact) else None, self.ctx.period
-        # a run reads only the last year a reset spent before this one
-        resets = [max((year for year, _ in held.get(by, ()) if year < period), default=None) for held in conferred] \
+        by = spec.reset_by if isinstance(spec, ConsecutiveFact) else None
+        resets = self._per_list(subjects, f"reset {by}", lambda _: self._resets(by, conferred)) \
             if by else [None] * len(subjects)
         if spec.award is None:
             return list(zip(ratings, resets, strict=True))
@@ -125,6 +124,13 @@ class Columns:
         verdicts = map(self.ctx.verdicts.get(award, {}).get, subjects)
         return [(rated, reset, held.get(award), verdict)
                 for verdict, rated, reset, held in zip(verdicts, ratings, resets, conferred, strict=True)]
+
+    def _resets(self, by: str, conferred: list[dict[str, tuple]]) -> list[int | None]:
+        """The last year before this one that a conferral of `by` spent, of each subject: all a run reads of
+        its reset. Most people hold none."""
+        period = self.ctx.period
+        return [max((year for year, _ in held[by] if year < period), default=None) if by in held else None
+                for held in conferred]
 
     def _employed_ratings(self, spec: ConsecutiveFact | YearsHoldingFact, subjects: Sequence[str]) -> list[tuple]:
         """`_ratings`, with the years of recruitment that `facts._held` reads alike for this fact made one:
