@@ -1219,6 +1219,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.no_version.hint": ("chọn năm xét (period) hoặc ngày áp dụng (as-of) trong thời gian các phiên bản này có "
                             "hiệu lực, hoặc thêm một tệp phiên bản", "choose a period or an as-of date those "
                             "versions cover, or add a version file"),
+    "err.no_version.as_of_hint": ("chọn ngày áp dụng trong thời gian các phiên bản này có hiệu lực",
+                                  "choose an as-of date those versions cover"),
     "err.campaign_years": ("phong trào '{campaign}' diễn ra từ năm {first} đến năm {last}, không có năm {period}",
                            "the campaign '{campaign}' runs {first}–{last}, not in {period}"),
     "err.campaign_years.hint": ("chọn năm xét (period) trong thời gian của phong trào",

@@ -184,15 +184,16 @@ def merge_included(version: LoadedVersion, base: LoadedVersion) -> LoadedVersion
                          {award_id: base.path for award_id in include.awards})
 
 
-def select_version(versions: list[LoadedVersion], as_of: date) -> LoadedVersion:
-    """The version in force on `as_of`."""
+def select_version(versions: list[LoadedVersion], as_of: date, hint: str | None = None) -> LoadedVersion:
+    """The version in force on `as_of`; `hint` says what to do instead when none is, where the asker
+    has no period to choose (a web page of the rules)."""
     for version in versions:
         if version.rules.covers(as_of):
             return version
     spans = "; ".join(t("err.no_version.span", version=v.rules.version, start=short_date(v.rules.effective_from),
                         end=short_date(v.rules.effective_to) if v.rules.effective_to else "…") for v in versions)
     raise KtrulesError(t("err.no_version", pack=versions[0].pack.id, as_of=short_date(as_of), spans=spans),
-                       file=versions[0].path.parent, hint=t("err.no_version.hint"))
+                       file=versions[0].path.parent, hint=hint or t("err.no_version.hint"))
 
 
 def rule_schema() -> dict[str, Any]:

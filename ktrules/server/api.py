@@ -247,7 +247,7 @@ def rules(settings: Config, as_of: VersionOn = None, lang: Lang = "vi") -> Respo
     what `ktrules rules --format json` prints."""
     versions = list(settings.national)
     if as_of:
-        versions = [select_version(versions, as_of)]
+        versions = [select_version(versions, as_of, t("err.no_version.as_of_hint", lang))]
     return _json(render(rule_rows(versions, lang), "json", {}) + "\n")
 
 

@@ -355,7 +355,7 @@ def rules(request: Request, settings: Config, as_of: str = "") -> HTMLResponse:
     if as_of and day is None:
         raise KtrulesError(t("server.error.as_of", lang_of(request), value=as_of))
     if day:
-        versions = [select_version(versions, day)]
+        versions = [select_version(versions, day, t("err.no_version.as_of_hint", lang_of(request)))]
     return _page(request, "rules.html.j2", versions=versions, as_of=as_of if day else "")
 
 
