@@ -541,6 +541,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                         "Hội đồng xét khi vụ việc kết thúc",
                         "Deferred, not refused: a matter is still open (criterion not met: {matters}); the council "
                         "decides when it closes"),
+    "deferred.reason_waiting": ("Hoãn xét, chưa xét tặng: đang có vụ việc chưa kết thúc (tiêu chí chưa đạt: {matters}; "
+                                "chờ kết quả hoãn xét {awards} năm {period}); Hội đồng xét khi vụ việc kết thúc",
+                                "Deferred, not refused: a matter is still open (criterion not met: {matters}; waits on "
+                                "the deferred {awards} of {period}); the council decides when it closes"),
     "summary.deferred": ("Hoãn xét (tính trong số không đủ điều kiện, liệt kê riêng): {n}",
                          "Deferred (counted as not eligible, listed apart): {n}"),
     "packet.deferred": ("Hoãn xét ({n})", "Deferred ({n})"),

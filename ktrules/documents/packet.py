@@ -266,7 +266,7 @@ def _section(evaluation: Evaluation, award_id: str, lang: str, payer: Payer | No
                                                   if v.award == award_id and v.verdict == kind and not v.deferred])
                 for kind in ("not_eligible", "incomplete")}
     proposed = [e for nominated, e in ranked_entries if nominated]
-    deferred = [_entry(evaluation, v, lang, reason=deferral(v, lang)) for v in evaluation.verdicts
+    deferred = [_entry(evaluation, v, lang, reason=deferral(evaluation, v, lang)) for v in evaluation.verdicts
                 if v.award == award_id and v.deferred]
     ranking = ranking_of(evaluation, award_id)
     ballot = evaluation.version.rules.ballots.get(award_id)

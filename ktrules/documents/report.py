@@ -153,7 +153,7 @@ def reasons(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
         return ""
     readings = verdict.readings
     failed = "; ".join([_reason(evaluation, leaf, readings[leaf.fact], lang) for leaf in _against(verdict, wanted)])
-    return f"{deferral(verdict, lang)}; {failed}" if verdict.deferred else failed  # not cached: per subject
+    return f"{deferral(evaluation, verdict, lang)}; {failed}" if verdict.deferred else failed  # not cached: per subject
 
 
 def _against(verdict: AwardVerdict, wanted: str) -> tuple[Leaf, ...]:
@@ -182,9 +182,14 @@ def verdict_label(verdict: AwardVerdict, lang: str) -> str:
     return t("deferred", lang) if verdict.deferred else t(verdict.verdict, lang)
 
 
-def deferral(verdict: AwardVerdict, lang: str) -> str:
-    """Why a verdict is deferred: the pending matters, and that the council decides when they close."""
-    return t("deferred.reason", lang, matters="; ".join(leaf.text.in_(lang) for leaf in verdict.deferred))
+def deferral(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str:
+    """Why a verdict is deferred: the pending matters, the subject's other deferred awards it waits on, and
+    that the council decides when they close."""
+    matters = "; ".join(leaf.text.in_(lang) for leaf in verdict.deferred)
+    if not verdict.waits_on:
+        return t("deferred.reason", lang, matters=matters)
+    awards = ", ".join(evaluation.award(award).name.in_(lang) for award in verdict.waits_on)
+    return t("deferred.reason_waiting", lang, matters=matters, awards=awards, period=evaluation.period)
 
 
 def criteria_json(verdict: AwardVerdict, lang: str) -> str:
@@ -491,7 +496,7 @@ def summary(evaluation: Evaluation, lang: str) -> str:
     if deferred:
         lines.append(t("summary.deferred", lang, n=len(deferred)))
         lines.extend(f"  - {subject_name(evaluation, v.subject)} ({v.subject}): "
-                     f"{evaluation.award(v.award).name.in_(lang)} — {deferral(v, lang)}" for v in deferred)
+                     f"{evaluation.award(v.award).name.in_(lang)} — {deferral(evaluation, v, lang)}" for v in deferred)
     return "\n".join(lines)
 
 
@@ -503,7 +508,7 @@ def explanation(evaluation: Evaluation, verdict: AwardVerdict, lang: str) -> str
         t("explain.title", lang, name=subject_name(evaluation, verdict.subject), subject=verdict.subject,
           award=award.name.in_(lang), award_id=verdict.award, period=verdict.period),
         t("explain.verdict", lang, verdict=verdict_label(verdict, lang)),
-        *([deferral(verdict, lang)] if verdict.deferred else []),
+        *([deferral(evaluation, verdict, lang)] if verdict.deferred else []),
         t("explain.rules", lang, version=evaluation.version.label, title=rules.title.in_(lang),
           start=day(rules.effective_from, lang), end=_until(rules.effective_to, lang),
           as_of=day(evaluation.as_of, lang)),
@@ -657,7 +662,7 @@ def rank_rows(ranked: RankedList, lang: str, ids: bool = True) -> list[dict[str,
         "subject": v.subject, "name": subject_name(evaluation, v.subject), "award": ranked.award,
         "award_name": award.name.in_(lang), "period": evaluation.period, "group": None, "group_name": "",
         "rank": None, "score": None, "nominated": False, "nominated_label": t("deferred", lang),
-        "reason": deferral(v, lang), "score_parts": [], "rules_version": evaluation.version.label,
+        "reason": deferral(evaluation, v, lang), "score_parts": [], "rules_version": evaluation.version.label,
     } for v in evaluation.verdicts if v.award == ranked.award and v.deferred)]
 
 

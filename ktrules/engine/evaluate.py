@@ -92,6 +92,7 @@ class AwardVerdict:
     used: tuple[str, ...] = ()  # initiatives this verdict spends under the single-use rule
     # not_eligible only because of a pending matter: the award is deferred (hoãn xét), for these criteria
     deferred: tuple[Leaf, ...] = ()
+    waits_on: tuple[str, ...] = ()  # the subject's other awards, deferred too, that the deferral rests on
     _tree: tuple[CriterionResult, ...] | None = field(default=None, repr=False, compare=False)
 
     def leaf_results(self) -> Iterator[tuple[Leaf, Outcome, Reading]]:
@@ -473,26 +474,51 @@ def _pending(deferring: _Deferring, roots: Sequence[Criterion], outcomes: Mappin
             and (leaf.fact in defers or leaf.fact in verdicts or leaf.fact in holdings)]
 
 
-def _deferral(deferring: _Deferring, verdict: AwardVerdict, settled: Mapping[str, Mapping[str, AwardVerdict]],
-              failed: Sequence[Leaf], ctx: Context) -> tuple[Leaf, ...]:
-    """The pending-matter criteria a refusal rests on alone: those of its `failed` leaves (`_pending`)
-    on an assessment that defers; on this subject's verdict of another award that was itself deferred;
-    or on a run of another award that this year's deferred verdict would complete. None when the
-    verdict fails without them."""
+def _deferral(deferring: _Deferring, version: LoadedVersion, verdict: AwardVerdict,
+              settled: Mapping[str, Mapping[str, AwardVerdict]], failed: Sequence[Leaf], ctx: Context) \
+        -> tuple[tuple[Leaf, ...], tuple[str, ...]]:
+    """The pending-matter criteria a refusal rests on alone, and the other awards it waits on: those of its
+    `failed` leaves (`_pending`) on an assessment that defers, or on this subject's verdict or run of
+    another award that was itself deferred and, granted, would meet the leaf. None when the verdict fails
+    without them, read as the deferred verdicts granted would leave it: their runs completed and the
+    sáng kiến they need spent."""
     defers, verdicts, holdings = deferring
-    pending: dict[str, tuple[Leaf, ...]] = {}
-    for leaf in failed:
-        if leaf.fact in defers:
-            pending[leaf.id] = (leaf,)
-            continue
-        award = verdicts.get(leaf.fact) or holdings[leaf.fact]
-        other = settled.get(award, {}).get(verdict.subject)
-        if other and other.deferred and (leaf.fact in verdicts or _held_if_granted(leaf, verdict, award, ctx)):
-            pending[leaf.id] = other.deferred
-    if not pending or _decide("all", verdict.roots, {**verdict.outcomes, **dict.fromkeys(pending, "passed")}) \
-            == "failed":
-        return ()
-    return tuple({leaf.id: leaf for leaves in pending.values() for leaf in leaves}.values())
+    pending: dict[str, tuple[Leaf, ...]] = {leaf.id: (leaf,) for leaf in failed if leaf.fact in defers}
+    others = [(leaf, other) for leaf in failed if leaf.fact not in defers
+              if (other := settled.get(verdicts.get(leaf.fact) or holdings[leaf.fact], {}).get(verdict.subject))
+              and other.deferred]
+    outcomes = {**verdict.outcomes, **dict.fromkeys(pending, "passed")}
+    if others:
+        granted = _granted(deferring, version, verdict, [other for _, other in others], ctx)
+        facts = version.rules.facts
+        counting = [leaf for leaf in _leaves_of(verdict.roots) if facts[leaf.fact].op == "initiatives"]
+        outcomes |= {leaf.id: _compare(read(facts[leaf.fact], verdict.subject, granted), leaf,
+                                       verdict.thresholds[id(leaf)], FACT_TYPES[facts[leaf.fact].op])
+                     for leaf in [*(leaf for leaf, _ in others), *counting]}
+        others = [(leaf, other) for leaf, other in others if outcomes[leaf.id] != "failed"]
+        pending |= {leaf.id: other.deferred for leaf, other in others}
+    if not pending or _decide("all", verdict.roots, outcomes) == "failed":
+        return (), ()
+    return (tuple({leaf.id: leaf for leaves in pending.values() for leaf in leaves}.values()),
+            tuple(dict.fromkeys(other.award for _, other in others)))
+
+
+def _granted(deferring: _Deferring, version: LoadedVersion, verdict: AwardVerdict, others: Sequence[AwardVerdict],
+             ctx: Context) -> Context:
+    """What `verdict`'s facts read if the subject's deferred verdicts `others` were granted: each held this
+    year, and the sáng kiến each would rest on spent when it claims before `verdict`'s award (a CSTĐCS
+    granted on its sáng kiến leaves that one to no Bằng khen)."""
+    subject, group = verdict.subject, ctx.groups.get(verdict.award)
+    spent = dict(ctx.spent.get(subject, {}))
+    for other in others:
+        if group is not None and ctx.groups.get(other.award, group) < group:
+            waiting = _pending(deferring, other.roots, other.outcomes, "not_eligible")
+            needed = _spending(version, other.roots, {**other.outcomes, **{leaf.id: "passed" for leaf in waiting}})
+            for initiative in _spends(needed, other.readings, other.thresholds):
+                spent.setdefault(initiative, (other.award, verdict.period))
+    held = {other.award: {subject: "eligible"} for other in others}
+    return replace(ctx, award=verdict.award, verdicts={**ctx.verdicts, **held}, spent={**ctx.spent, subject: spent},
+                   _readings={})
 
 
 def _waiting(made: list[AwardVerdict], pending: Sequence[Leaf], deferring: _Deferring,
@@ -504,15 +530,6 @@ def _waiting(made: list[AwardVerdict], pending: Sequence[Leaf], deferring: _Defe
     if any(leaf.fact in deferring.defers for leaf in pending):
         return made
     return [result for result in made if result.subject in postponed] if postponed else ()
-
-
-def _held_if_granted(leaf: Leaf, verdict: AwardVerdict, award: str, ctx: Context) -> bool:
-    """Whether a failed leaf on years holding `award` would not fail if this year's `award`, deferred,
-    were granted: CSTĐ tỉnh waits on a deferred CSTĐCS only when that CSTĐCS completes its run."""
-    spec = ctx.facts[leaf.fact]
-    granted = replace(ctx, verdicts={**ctx.verdicts, award: {verdict.subject: "eligible"}}, _readings={})
-    reading = read(spec, verdict.subject, granted)
-    return _compare(reading, leaf, verdict.thresholds[id(leaf)], FACT_TYPES[spec.op]) != "failed"
 
 
 class _Group(NamedTuple):
@@ -712,8 +729,8 @@ def _run(dataset: Dataset, period: int, as_of: date, version: LoadedVersion, wan
                 for initiative in used:
                     ctx.spent.setdefault(result.subject, {}).setdefault(initiative, (award_id, period))
             for result in _waiting(made, pending, deferring, postponed):
-                if deferred := _deferral(deferring, result, results, pending, ctx):
-                    result.deferred = deferred
+                result.deferred, result.waits_on = _deferral(deferring, version, result, results, pending, ctx)
+                if result.deferred:
                     postponed.add(result.subject)
     listed = _listed(results, [a for a in law.awards if a in wanted], set(subjects), weighed, source, within)
     return Evaluation(dataset, period, as_of, version, listed, ctx, frozenset(subjects), Path(rules), tuple(wanted),

@@ -184,7 +184,24 @@ def test_a_deferred_cstdcs_defers_the_cstd_tinh_its_run_would_complete_and_only_
     assert rows["p1", "CSTD_TINH"]["deferred"] and rows["p1", "CSTD_TINH"]["verdict_label"] == "Hoãn xét"
     assert rows["p2", "CSTD_TINH"]["verdict"] == "not_eligible" and not rows["p2", "CSTD_TINH"]["deferred"]
     shown = _invoke(tmp_path, data, "explain", "--subject", "p1", "--award", "CSTD_TINH", "--lang", "en")
-    assert "Verdict: Deferred" in shown
+    assert "Verdict: Deferred" in shown and "waits on the deferred Grassroots Emulation Fighter of 2024" in shown
+
+
+@pytest.mark.parametrize(("rating", "deferred"), [("HTT", False), ("HTXS", True)])
+def test_a_bang_khen_waits_on_a_deferred_cstdcs_only_if_it_would_pass_once_that_is_granted(tmp_path, rating,
+                                                                                          deferred):
+    # CSTĐCS 2023 on sk-a; sk-b of 2023 and sk-c of 2024 left. Rated HTT, the CSTĐCS of 2024 granted would
+    # rest on sk-c, a title's sáng kiến no Bằng khen may use, leaving one of the two: refused however the
+    # matter ends. Rated HTXS, it would hold without sk-c, which stays for the Bằng khen: deferred.
+    sang_kien = [{"id": i, "authors": ["p1"], "year": y, "scope": "co_so", "kind": "sang_kien", "title": "t"}
+                 for i, y in (("sk-a", 2023), ("sk-b", 2023), ("sk-c", 2024))]
+    held = [{"subject": "p1", "award": "CSTDCS", "year": 2023, "initiatives": ["sk-a"]}]
+    data = _with_past(unit_with([{"rating": rating, "assessments": PENDING}], initiatives=sang_kien, conferred=held),
+                      {"year": 2023, "rating": "HTT"})
+    rows = {(r["subject"], r["award"]): r for r in yaml.safe_load(_invoke(tmp_path, data, "check", "--format", "json"))}
+    assert rows["p1", "CSTDCS"]["deferred"]
+    assert rows["p1", "BANG_KHEN_TINH"]["verdict"] == "not_eligible"
+    assert rows["p1", "BANG_KHEN_TINH"]["deferred"] is deferred
 
 
 def _giay_khen(evidence: dict) -> dict:
