@@ -461,8 +461,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                    "the decision date '{value}' is not a date that exists, as YYYY-MM-DD"),
     "server.error.csrf": ("biểu mẫu đã cũ: tải lại trang rồi gửi lại", "the form is stale: reload the page and send "
                           "it again"),
-    "server.error.run": ("không còn lượt xét này: máy chủ chỉ giữ {n} lượt gần nhất", "no such evaluation: the "
-                         "server keeps the last {n}"),
+    "server.error.run": ("không còn lượt xét này: máy chủ chỉ giữ {n} lượt đã xét xong, lượt được xem gần đây nhất "
+                         "giữ lâu nhất; tải hồ sơ lên lại", "no such evaluation: the server keeps {n} finished "
+                         "evaluations, those looked at latest the longest; upload the records again"),
+    "server.error.busy": ("máy chủ đang xét {n} lượt chưa xong; gửi lại sau ít phút", "the server has {n} "
+                          "evaluations still under way; send the form again in a few minutes"),
     "server.progress.reading": ("Đang đọc hồ sơ {name}…", "Reading the records {name}…"),
     "server.progress.evaluating": ("Đang xét {people} người…", "Evaluating {people} people…"),
     "server.progress.note": ("Trang tự cập nhật mỗi giây.", "This page updates itself every second."),

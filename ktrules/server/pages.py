@@ -146,6 +146,8 @@ async def upload(request: Request, settings: Config) -> Response:
     except KtrulesError as exc:  # the hints name the command's options: the page says the message alone
         return _start(request, settings, exc.message, 422, form)
     run = request.app.state.runs.start(asked, source[1], str(settings.rules))
+    if run is None:
+        raise HTTPException(503, t("server.error.busy", lang, n=KEPT), headers={"Retry-After": "30"})
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 

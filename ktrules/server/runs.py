@@ -24,7 +24,7 @@ from ktrules.engine.evaluate import Evaluation, evaluate, rules_for
 from ktrules.records.models import Dataset
 from ktrules.server.problems import without_folder
 
-KEPT = 16  # runs kept in memory; the oldest is dropped first
+KEPT = 16  # runs kept in memory: a failed one goes first, then the finished one looked at least lately
 WORKERS = 2  # evaluations at once; more wait their turn
 log = logging.getLogger("ktrules.server")
 
@@ -70,19 +70,27 @@ class Runs:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def start(self, asked: Asked, read: Callable[[], Dataset], rules: str) -> Run:
-        """A new run, reading then evaluating in the background."""
+    def start(self, asked: Asked, read: Callable[[], Dataset], rules: str) -> Run | None:
+        """A new run, reading then evaluating in the background; None when KEPT runs are still unfinished:
+        one person's upload never drops another's run before its page has shown the result."""
         run = Run(secrets.token_urlsafe(16), asked)
         with self._lock:
+            finished = [r for r in self._runs.values() if r.phase in ("done", "failed")]
+            if len(self._runs) - len(finished) >= KEPT:
+                return None
+            # failed ones first, then the least lately looked at (`get` moves a run to the end)
+            for dropped in sorted(finished, key=lambda r: r.phase == "done")[:max(0, len(self._runs) + 1 - KEPT)]:
+                del self._runs[dropped.id]
             self._runs[run.id] = run
-            while len(self._runs) > KEPT:
-                self._runs.popitem(last=False)
         self._pool.submit(contextvars.copy_context().run, _evaluate, run, read, rules)  # with the page's language
         return run
 
     def get(self, run_id: str) -> Run | None:
         with self._lock:
-            return self._runs.get(run_id)
+            run = self._runs.get(run_id)
+            if run is not None:
+                self._runs.move_to_end(run_id)
+            return run
 
 
 def _evaluate(run: Run, read: Callable[[], Dataset], rules: str) -> None:
