@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ktrules.common.messages import t
 from ktrules.documents.formatting import number
-from ktrules.server.problems import for_browser, lang_of, problem
+from ktrules.server.problems import lang_of, refused
 
 
 class BodyLimit:
@@ -52,7 +52,4 @@ class BodyLimit:
         lang = lang_of(request)
         detail, hint = t("err.upload.too_large", lang, mb=number(self.limit / 2**20, lang)), \
             t("err.upload.too_large.hint", lang)
-        # the start page's form: a browser shows a page with the way back, not the API's JSON
-        response = request.app.state.error_page(request, 413, f"{detail}; {hint}") if for_browser(request, 413) \
-            else problem(413, detail, lang, hint=hint)
-        await response(scope, receive, send)
+        await refused(request, 413, detail, lang, hint)(scope, receive, send)

@@ -122,6 +122,17 @@ def for_browser(request: Request, status: int) -> bool:
             and "text/html" in request.headers.get("accept", ""))
 
 
+def refused(request: Request, status: int, detail: str, lang: str, hint: str | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    """A guard's refusal, before any route: the error page to a browser on the pages (a secretary who opens
+    the address without its token, or with too large a file), problem details to a program."""
+    if not for_browser(request, status):
+        return problem(status, detail, lang, headers=headers, hint=hint)
+    response = request.app.state.error_page(request, status, f"{detail}; {hint}" if hint else detail)
+    response.headers.update(headers or {})
+    return response
+
+
 async def _ktrules_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KtrulesError)
     settings = getattr(request.app.state, "settings", None)

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ktrules.common.messages import t
-from ktrules.server.problems import is_api, lang_of, problem
+from ktrules.server.problems import is_api, lang_of, refused
 
 TOKEN_COOKIE = "ktrules_token"
 CSRF_COOKIE = "ktrules_csrf"
@@ -53,7 +53,7 @@ def new_csrf() -> str:
 
 
 class HostGuard:
-    """Refuses (400, problem details in the caller's language) a request whose Host header names none of
+    """Refuses (400, in the caller's language: a page to a browser) a request whose Host header names none of
     `hosts`: starlette's TrustedHostMiddleware answered in English plain text."""
 
     def __init__(self, app: ASGIApp, hosts: tuple[str, ...]) -> None:
@@ -61,8 +61,9 @@ class HostGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _host_name(Headers(scope=scope).get("host", "")) not in self.hosts:
-            lang = lang_of(Request(scope))
-            return await problem(400, t("err.host", lang), lang)(scope, receive, send)
+            request = Request(scope)
+            lang = lang_of(request)
+            return await refused(request, 400, t("err.host", lang), lang)(scope, receive, send)
         await self.app(scope, receive, send)
 
 
@@ -102,10 +103,10 @@ class TokenGuard:
             response = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), status_code=303)
             response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
             return await response(scope, receive, send)
-        lang = lang_of(Request(scope))
-        response = problem(401, t(_refusal(api, bearer or from_cookie, in_address), lang), lang,
-                           headers={"www-authenticate": "Bearer"})
-        await response(scope, receive, send)
+        request = Request(scope)
+        lang = lang_of(request)
+        await refused(request, 401, t(_refusal(api, bearer or from_cookie, in_address), lang), lang,
+                      headers={"www-authenticate": "Bearer"})(scope, receive, send)
 
 
 def _refusal(api: bool, sent: str | None, in_address: str | None) -> str:

@@ -285,6 +285,19 @@ def test_the_token_is_required_when_set() -> None:
         assert guarded.get("/rules").status_code == 200
 
 
+def test_a_browser_refused_by_a_guard_is_shown_a_page_not_json() -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    with serve(token="s3cret-token") as guarded:
+        page = guarded.get("/?lang=en", headers=browser)
+        assert page.status_code == 401 and page.headers["content-type"].startswith("text/html")
+        assert "open the address `ktrules serve` printed" in page.text and page.headers["www-authenticate"] == "Bearer"
+        assert _problem(guarded.get("/api/health", headers=browser), 401)  # the API answers programs alike
+    with TestClient(create_app(Settings.load(DEFAULT_RULES, None, 50, hosts=("127.0.0.1",)))) as foreign:
+        page = foreign.get("/", headers=browser)
+        assert page.status_code == 400 and "máy chủ này chỉ trả lời theo địa chỉ của chính nó" in page.text
+        assert page.headers["content-type"].startswith("text/html")
+
+
 def test_a_wrong_token_is_said_to_be_wrong() -> None:
     with serve(token="s3cret-token") as guarded:
         wrong = _problem(guarded.get("/api/health?lang=en", headers={"Authorization": "Bearer s3cret-tokem"}), 401)
