@@ -1374,6 +1374,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "upload an .xlsx workbook, a .yaml or .json file, or a .zip of the CSV files"),
     "err.zip.bad": ("không phải tệp nén zip", "not a zip archive"),
     "err.zip.bad.hint": ("nén lại thư mục các tệp CSV", "zip the folder of CSV files again"),
+    "err.zip.not_csv": ("tệp zip có tệp '{name}' không phải CSV, sẽ không được đọc",
+                        "the zip holds '{name}', which is not a CSV file and would not be read"),
+    "err.zip.not_csv.hint": ("zip chỉ chứa các tệp CSV của hồ sơ: bỏ tệp này ra, hoặc tải riêng sổ tính .xlsx lên",
+                             "a zip holds the records' CSV files only: take this file out, or upload an .xlsx "
+                             "workbook on its own"),
     "err.zip.no_csv": ("tệp zip không có tệp CSV nào", "the zip holds no CSV file"),
     "err.zip.no_csv.hint": ("nén thư mục các tệp CSV", "zip the folder of CSV files"),
     "err.zip.too_large": ("các tệp CSV giải nén ra hơn {mb} MB", "the CSV files unpack to more than {mb} MB"),

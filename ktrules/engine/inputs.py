@@ -3,6 +3,7 @@ workbook may name awards as the rule pack does ('Lao động tiên tiến' for L
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tempfile
 import zipfile
@@ -279,8 +280,10 @@ def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:
     except zipfile.BadZipFile:
         raise KtrulesError(t("err.zip.bad"), file=shown, hint=t("err.zip.bad.hint")) from None
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")
-                   and not m.filename.startswith("__MACOSX/")]
+        files = {m: _member_name(m) for m in archive.infolist() if not m.is_dir() and not _left_by_the_system(m)}
+        if other := next((name for name in files.values() if not name.lower().endswith(".csv")), None):
+            raise KtrulesError(t("err.zip.not_csv", name=other), file=shown, hint=t("err.zip.not_csv.hint"))
+        members = list(files)
         if not members:
             raise KtrulesError(t("err.zip.no_csv"), file=shown, hint=t("err.zip.no_csv.hint"))
         if sum(m.file_size for m in members) > limit:
@@ -288,7 +291,7 @@ def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:
                                  hint=t("err.zip.too_large.hint"))
         folder.mkdir()
         for member in members:
-            path = folder / PurePosixPath(_member_name(member)).name
+            path = folder / PurePosixPath(files[member]).name
             if path.exists():
                 raise KtrulesError(t("err.zip.name_twice", name=path.name), file=shown,
                                    hint=t("err.zip.name_twice.hint"))
@@ -300,14 +303,24 @@ def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:
 
 
 def _member_name(member: zipfile.ZipInfo) -> str:
-    """A member's name as written: zip tools on Linux and older Windows store UTF-8 names ('Cán bộ.csv')
-    without the flag that says so, which Python then reads as code page 437 ('C├ín bß╗Ö.csv')."""
-    if member.flag_bits & 0x800:
-        return member.filename
-    try:
-        return member.filename.encode("cp437").decode("utf-8")
-    except UnicodeError:  # truly a code page name: left as read
-        return member.filename
+    """A member's name as written, its folders parted by '/': zip tools on Linux and older Windows store
+    UTF-8 names ('Cán bộ.csv') without the flag that says so, which Python then reads as code page 437
+    ('C├ín bß╗Ö.csv'), and older Windows tools part folders by '\\'."""
+    name = member.filename
+    if not member.flag_bits & 0x800:
+        with contextlib.suppress(UnicodeError):  # else truly a code page name: left as read
+            name = name.encode("cp437").decode("utf-8")
+    return name.replace("\\", "/")
+
+
+_SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+
+
+def _left_by_the_system(member: zipfile.ZipInfo) -> bool:
+    """A file the operating system leaves in a folder it zips (macOS's __MACOSX/ and .DS_Store, Windows's
+    Thumbs.db): not the user's, so not refused."""
+    name = _member_name(member)
+    return name.startswith("__MACOSX/") or PurePosixPath(name).name.lower() in _SYSTEM_FILES
 
 
 def _renamed(exc: KtrulesError, written: str, shown: str) -> KtrulesError:

@@ -26,6 +26,27 @@ def test_the_csv_folder_zipped_loads():
     assert load_upload("ho-so.zip", _zipped_csv_folder(), 2**20).people
 
 
+def _zipped(names: dict[str, bytes]) -> bytes:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        for name, content in names.items():
+            archive.writestr(name, content)
+    return packed.getvalue()
+
+
+def test_a_zip_from_an_older_windows_tool_with_backslashed_folders_loads():
+    files = {f"ho-so\\{file.name}": file.read_bytes() for file in (FIXTURES / "datasets" / "small-csv").iterdir()}
+    assert load_upload("ho-so.zip", _zipped(files), 2**20) == load_dataset(FIXTURES / "datasets" / "small-csv")
+
+
+def test_a_file_in_a_zip_that_would_not_be_read_is_refused_by_name_but_the_systems_leftovers_are_not():
+    files = {file.name: file.read_bytes() for file in (FIXTURES / "datasets" / "small-csv").iterdir()}
+    leftovers = {"__MACOSX/._Cán bộ.csv": b"x", ".DS_Store": b"x", "ho-so/Thumbs.db": b"x"}
+    assert load_upload("ho-so.zip", _zipped(files | leftovers), 2**20).people
+    assert_one_line_error(lambda: load_upload("ho-so.zip", _zipped(files | {"ho-so/Khen thưởng 2023.xlsx": b"x"}),
+                                              2**20), "ho-so.zip: ", ["Khen thưởng 2023.xlsx", "not a CSV file"])
+
+
 def test_a_zip_whose_content_is_damaged_is_refused_by_name():
     content = bytearray(_zipped_csv_folder())
     at = content.index(b"p01")  # in a stored member's data: its checksum no longer matches
