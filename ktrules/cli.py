@@ -574,6 +574,8 @@ def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
         body = text if rows else t("rank.empty", lang, award=name, period=period)
         text = "\n".join([heading(base, lang), f"{name} ({award})", *quota_lines(ranked, lang), "", body])
     click.echo(text)
+    if not any(v.award == award for v in base.verdicts):  # no one weighed: likely a mistyped period, as check says
+        _nothing_evaluated(base.dataset, period, ())
 
 
 @cli.command()

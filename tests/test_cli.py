@@ -318,6 +318,13 @@ def test_rank_writes_scores_with_the_readers_decimal_mark():
                                       "json").stdout  # a program reads a number
 
 
+def test_rank_for_a_year_without_records_says_so_and_exits_1_as_check_does():
+    ranked = invoke("rank", DEPARTMENT, "--period", "2030", "--award", "CSTDCS")
+    assert ranked.exit_code == 1 and "Không có ai đủ điều kiện Chiến sĩ thi đua cơ sở năm 2030" in ranked.stdout
+    assert ranked.stderr == invoke("check", DEPARTMENT, "--period", "2030").stderr.splitlines()[-1] + "\n"
+    assert "hồ sơ có các năm 2021–2025" in ranked.stderr
+
+
 def test_a_members_discipline_is_read_by_the_members_name():
     shown = invoke("explain", DEPARTMENT, "--period", "2024", "--subject", "qlcn", "--award", "TTLDTT").output
     assert "Dữ liệu: khiển trách Vũ Thị Hải Yến (p22): 16/09/2024" in shown, shown

@@ -134,7 +134,7 @@ NOTICES = "X-Ktrules-Notices"
 # bytes of that header at most: with the answer's other headers, within the 4 KB a proxy such as nginx
 # holds a response's headers in by default (it refuses more); the names a notice lists have no bound
 NOTICES_LIMIT = 3500
-CHECKED = {200: {**JSON_ARRAY[200], "headers": {NOTICES: {
+NOTED = {200: {**JSON_ARRAY[200], "headers": {NOTICES: {
     "description": "Present when the command would print notices beside its JSON (on stderr): a JSON array of "
                    "lines, non-ASCII escaped as \\u sequences, as a header must be. Why no verdict was given (the "
                    "command exits 1), records naming campaigns no pack holds, staff without a record of the year. "
@@ -142,7 +142,7 @@ CHECKED = {200: {**JSON_ARRAY[200], "headers": {NOTICES: {
     "schema": {"type": "string"}}}}}
 
 
-@router.post("/check", operation_id="check", openapi_extra=BODY, responses={**ERRORS, **CHECKED},
+@router.post("/check", operation_id="check", openapi_extra=BODY, responses={**ERRORS, **NOTED},
              dependencies=[only("period", "as_of", "campaign", "award", "subject", "lang",
                                 repeatable=("award", "subject"))])
 async def check(request: Request, settings: Config, period: Period, as_of: AsOf = None,
@@ -150,9 +150,12 @@ async def check(request: Request, settings: Config, period: Period, as_of: AsOf 
     """Every verdict, one object per subject and award: what `ktrules check --format json` prints."""
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign, "awards": award or (),
                "subjects": subject or ()}
-    answer = await run(_work(request), checked, await dataset_body(request), settings.max_upload, period, lang,
-                       options, lang=lang)
-    # the command's stderr, in a header: the body stays exactly what the command prints on stdout
+    return _noted(await run(_work(request), checked, await dataset_body(request), settings.max_upload, period, lang,
+                            options, lang=lang))
+
+
+def _noted(answer: Noted) -> Response:
+    """The command's stdout as the body, and its stderr in a header: the body stays exactly what it prints."""
     headers = {NOTICES: notices_header(answer.notices)} if answer.notices else None
     return Response(answer.body, media_type="application/json", headers=headers)
 
@@ -224,20 +227,23 @@ def explained(body: bytes, limit: int, period: int, lang: str, options: dict[str
     return render([row(evaluation, v, lang) for v in subject_verdicts(evaluation, subject)], "json", {}) + "\n"
 
 
-@router.post("/rank", operation_id="rank", openapi_extra=BODY, responses={**JSON_ARRAY, **ERRORS},
+@router.post("/rank", operation_id="rank", openapi_extra=BODY, responses={**ERRORS, **NOTED},
              dependencies=[only("period", "award", "bloc", "as_of", "campaign", "lang")])
 async def rank_award(request: Request, settings: Config, period: Period, award: Award, bloc: str | None = None,
                      as_of: AsOf = None, campaign: Campaign = None, lang: Lang = "vi") -> Response:
     """An award's eligible candidates in order, with quota: what `ktrules rank --format json` prints."""
     options = {"as_of": as_of, "rules": settings.rules, "campaign": campaign}
-    return _json(await run(_work(request), ranked, await dataset_body(request), settings.max_upload, period, lang,
-                           options, award, bloc, lang=lang))
+    return _noted(await run(_work(request), ranked, await dataset_body(request), settings.max_upload, period, lang,
+                            options, award, bloc, lang=lang))
 
 
 def ranked(body: bytes, limit: int, period: int, lang: str, options: dict[str, Any], award: str,
-           bloc: str | None) -> str:
+           bloc: str | None) -> Noted:
     evaluation = evaluate(_records(body, limit, period, options), period, **options)
-    return render(rank_rows(rank(evaluation, award, bloc), lang), "json", {}) + "\n"
+    text = render(rank_rows(rank(evaluation, award, bloc), lang), "json", {}) + "\n"
+    # as the command: an award no one was weighed for says why (a year without records)
+    weighed = any(v.award == award for v in evaluation.verdicts)
+    return Noted(text.encode(), () if weighed else (nothing_evaluated(evaluation.dataset, period, False, lang),))
 
 
 @router.get("/rules", operation_id="rules", responses={**JSON_ARRAY, **errors(400, 401, 422)},

@@ -388,6 +388,8 @@ def test_what_the_command_prints_beside_its_json_comes_in_a_header(client: TestC
     printed = CliRunner().invoke(cli, ["check", str(DEPARTMENT), "--period", "2030", "--format", "json",
                                        "--lang", "en"])
     assert json.loads(empty.headers["x-ktrules-notices"]) == printed.stderr.splitlines()
+    unranked = client.post("/api/rank?period=2030&award=CSTDCS&lang=en", content=body(DEPARTMENT))
+    assert unranked.json() == [] and json.loads(unranked.headers["x-ktrules-notices"]) == printed.stderr.splitlines()
 
 
 def test_the_notices_header_stays_within_what_a_proxy_takes_whatever_the_names(client: TestClient) -> None:
