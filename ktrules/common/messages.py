@@ -990,6 +990,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.fix_line": ("sửa dòng này", "fix that line"),
     "err.malformed": ("{format} sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: {problem})",
                       "malformed {format}: {problem}"),
+    # a JSON file written on one line has all its problems on line 1: the column says where
+    "err.malformed.at": ("{format} sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: {problem}), ở cột {column}",
+                         "malformed {format}: {problem}, at column {column}"),
     "err.tab": ("ký tự tab ở cột {column}: YAML không nhận tab để thụt lề", "a tab at column {column}: YAML does not "
                 "indent with tabs"),
     "err.tab.hint": ("thụt lề bằng dấu cách", "indent with spaces"),

@@ -131,7 +131,8 @@ def _json(text: str) -> Any:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         _strict_json(text)
-        raise _Refused(t("err.malformed", format="JSON", problem=exc.msg), exc.lineno) from None
+        raise _Refused(t("err.malformed.at", format="JSON", problem=exc.msg, column=exc.colno), exc.lineno) \
+            from None
     if _too_deep(data):  # as YAML is refused: orjson reads 254 levels, past what any of our files holds
         raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text))
     if _may_repeat_a_key(text, data):
@@ -172,7 +173,8 @@ def _strict_json(text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
-        raise _Refused(t("err.malformed", format="JSON", problem=exc.msg), exc.lineno) from None
+        raise _Refused(t("err.malformed.at", format="JSON", problem=exc.msg, column=exc.colno), exc.lineno) \
+            from None
     except RecursionError:
         raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text)) from None
     except _Refused as exc:  # the hook names the key; its line is looked for only now
@@ -205,7 +207,9 @@ def _yaml(text: str) -> Any:
         if mark and ("tab" in problem or _char_at(text, mark.line, mark.column) == "\t"):
             # PyYAML says "found character that cannot start any token": the tab it cannot show
             raise _Refused(t("err.tab", column=mark.column + 1), line, hint=t("err.tab.hint")) from None
-        raise _Refused(t("err.malformed", format="YAML", problem=problem), line) from None
+        said = t("err.malformed.at", format="YAML", problem=problem, column=mark.column + 1) if mark \
+            else t("err.malformed", format="YAML", problem=problem)
+        raise _Refused(said, line) from None
 
 
 def _char_at(text: str, line: int, column: int) -> str:

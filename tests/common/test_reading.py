@@ -149,6 +149,12 @@ def test_a_syntax_error_keeps_the_parsers_words_after_a_label(write):
     assert error.message.startswith("YAML sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: ")
 
 
+def test_a_syntax_error_in_json_written_on_one_line_says_its_column(write):
+    row = '{"subject": "p01", "year": 2024}'
+    error = refused(write("one-line.json", '{"records": [' + ", ".join([row] * 500) + ' "units": []}'))
+    assert error.line == 1 and error.message.endswith(f"at column {len(row) * 500 + 2 * 499 + 15}")
+
+
 @pytest.mark.parametrize(("text", "line", "column"), [
     ("a:\n\tb: 1\n", 2, 1),  # PyYAML: "found character that cannot start any token"
     ("a:\n    b: 1\n  \tc: 2\n", 3, 3),  # PyYAML: "found a tab character that violates indentation"
