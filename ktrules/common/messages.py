@@ -453,6 +453,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.start.submit": ("Xét", "Evaluate"),
     "server.start.limit": ("Tối đa {mb} MB", "At most {mb} MB"),
     "server.error.no_file": ("chưa chọn tệp hồ sơ", "no records file chosen"),
+    "server.error.file_and_example": ("đã chọn cả tệp hồ sơ lẫn dữ liệu mẫu: bỏ một trong hai",
+                                      "both a records file and the example are chosen: leave one out"),
     "server.error.period": ("năm xét phải là số từ 1945 đến 2100", "the year evaluated must be a number from 1945 "
                             "to 2100"),
     "server.error.as_of": ("ngày áp dụng '{value}' không phải ngày có thật dạng YYYY-MM-DD",

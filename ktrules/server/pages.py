@@ -134,8 +134,8 @@ async def upload(request: Request, settings: Config) -> Response:
     form = await request.form(max_files=1, max_fields=8)
     if not same(str(form.get(CSRF_FIELD, "")), request.cookies.get(CSRF_COOKIE, "\0")):
         return _start(request, settings, t("server.error.csrf", lang), 403)
-    source = await _source(form, settings)
     try:
+        source = await _source(form, settings, lang)
         if source is None:
             raise ValueError(t("server.error.no_file", lang))
         asked = Asked(source[0], *_choices(form, lang))
@@ -151,10 +151,12 @@ async def upload(request: Request, settings: Config) -> Response:
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 
-async def _source(form: FormData, settings: Settings) -> tuple[str, Callable[[], Dataset]] | None:
+async def _source(form: FormData, settings: Settings, lang: str) -> tuple[str, Callable[[], Dataset]] | None:
     """The dataset's name and how to read it: the upload, or the bundled example when it is ticked."""
     upload = form.get("dataset")
     if isinstance(upload, UploadFile) and upload.filename:
+        if form.get("example"):  # which of the two was meant is not for the server to guess
+            raise ValueError(t("server.error.file_and_example", lang))
         name, content = upload.filename, await upload.read()
         shown = PurePosixPath(name.replace("\\", "/")).name
         return shown, lambda: load_upload(name, content, settings.max_upload, settings.rules)

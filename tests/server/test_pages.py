@@ -41,6 +41,13 @@ def test_a_form_without_its_csrf_token_is_refused(client: TestClient) -> None:
     assert refused.status_code == 403 and "biểu mẫu đã cũ" in refused.text
 
 
+def test_a_file_and_the_example_both_chosen_are_refused_not_one_dropped(client: TestClient) -> None:
+    campaign = DATASETS_DIR / "campaigns" / "tay-ninh-2023.yaml"
+    both = submit(client, files={"dataset": (campaign.name, campaign.read_bytes(), "application/yaml")},
+                  period="2023", example="1")
+    assert both.status_code == 422 and "đã chọn cả tệp hồ sơ lẫn dữ liệu mẫu" in both.text
+
+
 def test_a_campaigns_downloads_are_named_apart_from_the_national_ones_of_the_year(client: TestClient) -> None:
     campaign = DATASETS_DIR / "campaigns" / "tay-ninh-2023.yaml"
     results = submit(client, files={"dataset": (campaign.name, campaign.read_bytes(), "application/yaml")},
