@@ -452,6 +452,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.start.national": ("Danh hiệu, hình thức theo quy định chung", "The national awards"),
     "server.start.submit": ("Xét", "Evaluate"),
     "server.start.limit": ("Tối đa {mb} MB", "At most {mb} MB"),
+    "server.error.form": ("không đọc được biểu mẫu gửi lên (thông báo gốc, tiếng Anh: {problem}); tải lại trang rồi "
+                          "gửi lại", "the form sent cannot be read ({problem}); reload the page and send it again"),
     "server.error.no_file": ("chưa chọn tệp hồ sơ", "no records file chosen"),
     "server.error.file_and_example": ("đã chọn cả tệp hồ sơ lẫn dữ liệu mẫu: bỏ một trong hai",
                                       "both a records file and the example are chosen: leave one out"),
@@ -1141,6 +1143,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.use": ("dùng {expected}", "use {expected}"),
     "err.more": (" (và {n} lỗi khác)", " ({n} more problems)"),
     "err.more.one": (" (và 1 lỗi khác)", " (1 more problem)"),
+    "err.empty_file": ("tệp không có dữ liệu nào", "the file holds no data"),
+    "err.empty_file.hint": ("chọn đúng tệp hồ sơ, hoặc ghi nội dung vào tệp này", "choose the right file, or write "
+                            "its content"),
     "err.not_mapping": ("đầu tệp phải là các cặp khóa: giá trị", "expected a mapping of keys at the top of the file"),
     "ds.id_twice": ("mã '{value}' dùng hai lần", "id '{value}' is used twice"),
     "ds.id_twice.hint": ("mỗi mã chỉ dùng một lần", "ids must be unique"),

@@ -127,12 +127,13 @@ def _refusal(exc: _Refused, path: Path) -> KtrulesError:
 def _json(text: str) -> Any:
     """orjson reads a province several times faster than the standard library, which is asked only
     when orjson refuses the text (it names the problem better) or when a key may be given twice."""
+    if not text.strip():
+        raise _Refused(t("err.empty_file"), hint=t("err.empty_file.hint"))
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         _strict_json(text)
-        raise _Refused(t("err.malformed.at", format="JSON", problem=exc.msg, column=exc.colno), exc.lineno) \
-            from None
+        raise _malformed_json(exc) from None
     if _too_deep(data):  # as YAML is refused: orjson reads 254 levels, past what any of our files holds
         raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text))
     if _may_repeat_a_key(text, data):
@@ -173,8 +174,7 @@ def _strict_json(text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
-        raise _Refused(t("err.malformed.at", format="JSON", problem=exc.msg, column=exc.colno), exc.lineno) \
-            from None
+        raise _malformed_json(exc) from None
     except RecursionError:
         raise _Refused(t("err.too_deep", depth=MAX_DEPTH), _too_deep_line(text)) from None
     except _Refused as exc:  # the hook names the key; its line is looked for only now
@@ -184,6 +184,12 @@ def _strict_json(text: str) -> Any:
         long = _LONG_NUMBER.search(text)
         raise _Refused(t("err.long_number", digits=len(long.group()) if long else "4300"),
                        _line_at(text, long.start()) if long else None) from None
+
+
+def _malformed_json(exc: json.JSONDecodeError) -> _Refused:
+    # the parser's words expect its place after them ("Unterminated string starting at"): the column says it
+    problem = exc.msg.removesuffix(" at")
+    return _Refused(t("err.malformed.at", format="JSON", problem=problem, column=exc.colno), exc.lineno)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -620,6 +626,8 @@ def load_model(path: Path, model: type[M], vocabulary: Iterable[str], keys: Call
         if found is not None:
             return found
     data = read_document(path)
+    if data is None:  # YAML with nothing but comments, or nothing at all
+        raise KtrulesError(t("err.empty_file"), file=path, hint=t("err.empty_file.hint"))
     if not isinstance(data, dict):
         raise KtrulesError(t("err.not_mapping"), file=path, line=1)
     try:

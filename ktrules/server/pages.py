@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import LANGS, LANGUAGE, t
@@ -131,7 +132,10 @@ def start(request: Request, settings: Config) -> HTMLResponse:
 async def upload(request: Request, settings: Config) -> Response:
     """The start page's form: a dataset (or the example) and the period, date and campaign."""
     lang = lang_of(request)
-    form = await request.form(max_files=1, max_fields=8)
+    try:
+        form = await request.form(max_files=1, max_fields=8)
+    except StarletteHTTPException as exc:  # starlette's words on a form it cannot read, in English
+        raise HTTPException(400, t("server.error.form", lang, problem=exc.detail)) from None
     if not same(str(form.get(CSRF_FIELD, "")), request.cookies.get(CSRF_COOKIE, "\0")):
         return _start(request, settings, t("server.error.csrf", lang), 403)
     try:

@@ -149,6 +149,16 @@ def test_a_syntax_error_keeps_the_parsers_words_after_a_label(write):
     assert error.message.startswith("YAML sai cú pháp (thông báo gốc của bộ đọc, tiếng Anh: ")
 
 
+@pytest.mark.parametrize(("name", "text"), [("a.json", ""), ("a.json", " \n"), ("a.yaml", ""), ("a.yaml", "# soon\n")])
+def test_a_file_with_nothing_in_it_is_said_to_hold_no_data(tmp_path, name, text):
+    from ktrules.records.models import dataset_from_file
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(KtrulesError) as error:
+        dataset_from_file(tmp_path / name)
+    assert error.value.message == "the file holds no data"
+
+
 def test_a_syntax_error_in_json_written_on_one_line_says_its_column(write):
     row = '{"subject": "p01", "year": 2024}'
     error = refused(write("one-line.json", '{"records": [' + ", ".join([row] * 500) + ' "units": []}'))

@@ -41,6 +41,13 @@ def test_a_form_without_its_csrf_token_is_refused(client: TestClient) -> None:
     assert refused.status_code == 403 and "biểu mẫu đã cũ" in refused.text
 
 
+def test_a_form_that_cannot_be_read_is_refused_in_the_pages_language(client: TestClient) -> None:
+    csrf = client.get("/").cookies.get("ktrules_csrf") or client.cookies["ktrules_csrf"]
+    crowded = client.post("/runs", data={"csrf": csrf, **{f"f{i}": "x" for i in range(12)}},
+                          headers={"Accept": "text/html"})
+    assert crowded.status_code == 400 and "không đọc được biểu mẫu gửi lên" in crowded.text
+
+
 def test_a_file_and_the_example_both_chosen_are_refused_not_one_dropped(client: TestClient) -> None:
     campaign = DATASETS_DIR / "campaigns" / "tay-ninh-2023.yaml"
     both = submit(client, files={"dataset": (campaign.name, campaign.read_bytes(), "application/yaml")},
