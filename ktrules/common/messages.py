@@ -459,10 +459,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                       "both a records file and the example are chosen: leave one out"),
     "server.error.period": ("năm xét phải là số từ 1945 đến 2100", "the year evaluated must be a number from 1945 "
                             "to 2100"),
-    "server.error.as_of": ("ngày áp dụng '{value}' không phải ngày có thật dạng YYYY-MM-DD",
-                           "the date whose rules apply, '{value}', is not a date that exists, as YYYY-MM-DD"),
-    "server.error.decision_date": ("ngày quyết định '{value}' không phải ngày có thật dạng YYYY-MM-DD",
-                                   "the decision date '{value}' is not a date that exists, as YYYY-MM-DD"),
+    "server.error.as_of": ("ngày áp dụng '{value}' không phải ngày có thật dạng dd/mm/yyyy (hoặc YYYY-MM-DD)",
+                           "the date whose rules apply, '{value}', is not a date that exists, as dd/mm/yyyy (or "
+                           "YYYY-MM-DD)"),
+    "server.error.decision_date": ("ngày quyết định '{value}' không phải ngày có thật dạng dd/mm/yyyy (hoặc "
+                                   "YYYY-MM-DD)", "the decision date '{value}' is not a date that exists, as "
+                                   "dd/mm/yyyy (or YYYY-MM-DD)"),
     "server.error.csrf": ("biểu mẫu đã cũ: tải lại trang rồi gửi lại", "the form is stale: reload the page and send "
                           "it again"),
     "server.error.run": ("không còn lượt xét này: máy chủ chỉ giữ {n} lượt đã xét xong, lượt được xem gần đây nhất "

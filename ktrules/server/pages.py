@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ktrules.common.errors import KtrulesError, suggest_or_list
 from ktrules.common.messages import LANGS, LANGUAGE, t
+from ktrules.common.reading import read_day
 from ktrules.council.ranking import rank
 from ktrules.council.rewards import Payer, payer
 from ktrules.documents.formatting import day, number
@@ -183,10 +184,11 @@ def _choices(form: FormData, lang: str) -> tuple[int, date | None, str | None, d
 
 
 def _form_day(form: FormData, name: str, lang: str) -> date | None:
-    try:
-        return date.fromisoformat(str(form[name])) if form.get(name) else None
-    except ValueError:
-        raise ValueError(t(f"server.error.{name}", lang, value=form[name])) from None
+    if not form.get(name):
+        return None
+    if (day := _day(str(form[name]))) is None:
+        raise ValueError(t(f"server.error.{name}", lang, value=form[name]))
+    return day
 
 
 def _run(request: Request, run_id: str) -> Run:
@@ -368,10 +370,8 @@ def rules(request: Request, settings: Config, as_of: str = "") -> HTMLResponse:
 
 
 def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+    """A date as the API and the command take it: dd/mm/yyyy as a secretary types it, or YYYY-MM-DD."""
+    return read_day(text) if text else None
 
 
 def _done(request: Request, run_id: str) -> Run:

@@ -271,6 +271,8 @@ def test_a_ranking_or_rules_address_with_a_wrong_choice_is_refused_not_replaced(
     named = client.get(run, params={"award": "LDTT", "unit": "ttra"}).text
     assert "<td>Thanh tra Sở</td>" in named  # a person's unit by its name
     assert client.get("/rules?as_of=2024-02-30", headers=browser).status_code == 422
+    typed = client.get("/rules", params={"as_of": "31/12/2024"}, headers=browser)  # as a secretary types it
+    assert typed.status_code == 200 and typed.text.count('class="version"') == 1
     for address in ("/rules", "/api/rules"):  # these ask no period: the way out is another day
         before = client.get(address, params={"as_of": "1900-01-01"}, headers=browser)
         assert before.status_code == 422 and "chọn ngày áp dụng trong thời gian các phiên bản này" in before.text
