@@ -454,6 +454,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.start.limit": ("Tối đa {mb} MB", "At most {mb} MB"),
     "server.error.form": ("không đọc được biểu mẫu gửi lên (thông báo gốc, tiếng Anh: {problem}); tải lại trang rồi "
                           "gửi lại", "the form sent cannot be read ({problem}); reload the page and send it again"),
+    "server.error.field": ("biểu mẫu không có ô {names}; tải lại trang rồi gửi lại",
+                           "the form has no field {names}; reload the page and send it again"),
     "server.error.no_file": ("chưa chọn tệp hồ sơ", "no records file chosen"),
     "server.error.file_and_example": ("đã chọn cả tệp hồ sơ lẫn dữ liệu mẫu: bỏ một trong hai",
                                       "both a records file and the example are chosen: leave one out"),
@@ -1411,6 +1413,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "dữ liệu chỉ gửi trong thân yêu cầu",
                                "this call takes {names}; the rules folder is fixed when the server starts "
                                "and datasets come only in the body"),
+    "err.query.lang": ("trang chỉ viết bằng {langs}, không có lang='{value}'", "the pages are written in {langs} "
+                       "only, not lang='{value}'"),
     "err.query.twice": ("tham số '{name}' được ghi nhiều lần ({values})",
                         "the parameter '{name}' is given more than once ({values})"),
     "err.query.twice.hint": ("ghi '{name}' một lần", "give '{name}' once"),

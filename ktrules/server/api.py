@@ -23,7 +23,8 @@ from ktrules.engine.evaluate import evaluate, rules_for
 from ktrules.engine.inputs import load_upload
 from ktrules.records.models import Dataset
 from ktrules.rules import select_version
-from ktrules.server.problems import MEDIA_TYPE, PROBLEM, BadRequest, NotJson, lang_of
+from ktrules.server.parameters import only
+from ktrules.server.problems import MEDIA_TYPE, PROBLEM, NotJson, lang_of
 from ktrules.server.state import Config
 from ktrules.server.workers import Noted, Pool, run
 
@@ -73,26 +74,6 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 ERRORS = errors(400, 401, 413, 415, 422, 503)  # of a call that takes a dataset
 JSON_ARRAY = {200: {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}
-
-
-def only(*names: str, repeatable: tuple[str, ...] = ()) -> Any:
-    """Refuse a query parameter the route does not take, `rules` above all (the rules folder is fixed when
-    the server starts, and no request names a file), and one given twice that takes one value: which of
-    `period=2024&period=2023` was meant, the server cannot tell."""
-    allowed = set(names)
-
-    async def check(request: Request) -> None:  # async: a plain function would run in a thread, per call
-        query = request.query_params
-        for name in query:
-            lang = lang_of(request)
-            if name not in allowed:
-                raise BadRequest(t("err.query.unknown", lang, name=name),
-                                 hint=t("err.query.unknown.hint", lang,
-                                        names=", ".join(sorted(allowed)) or t("err.none", lang)))
-            if name not in repeatable and len(query.getlist(name)) > 1:
-                raise BadRequest(t("err.query.twice", lang, name=name, values=", ".join(query.getlist(name))),
-                                 hint=t("err.query.twice.hint", lang, name=name))
-    return Depends(check)
 
 
 # what a body that is no JSON dataset starts with or says it is: a workbook or a zip of a CSV folder (both

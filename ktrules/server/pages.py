@@ -47,6 +47,7 @@ from ktrules.engine.evaluate import CriterionResult, Evaluation, Verdict, campai
 from ktrules.engine.inputs import load_dataset, load_upload
 from ktrules.records.models import Dataset
 from ktrules.rules import Leaf, select_version
+from ktrules.server.parameters import on_page
 from ktrules.server.problems import lang_of, title_of
 from ktrules.server.runs import KEPT, Asked, Run
 from ktrules.server.security import CSRF_COOKIE, CSRF_FIELD, new_csrf, same
@@ -124,12 +125,15 @@ def _start(request: Request, settings: Settings, error: str | None = None, statu
     return response
 
 
-@router.get("/")
+FORM_FIELDS = frozenset({CSRF_FIELD, "dataset", "example", "period", "as_of", "decision_date", "campaign"})
+
+
+@router.get("/", dependencies=[on_page()])
 def start(request: Request, settings: Config) -> HTMLResponse:
     return _start(request, settings)
 
 
-@router.post("/runs")
+@router.post("/runs", dependencies=[on_page()])
 async def upload(request: Request, settings: Config) -> Response:
     """The start page's form: a dataset (or the example) and the period, date and campaign."""
     lang = lang_of(request)
@@ -139,6 +143,8 @@ async def upload(request: Request, settings: Config) -> Response:
         raise HTTPException(400, t("server.error.form", lang, problem=exc.detail)) from None
     if not same(str(form.get(CSRF_FIELD, "")), request.cookies.get(CSRF_COOKIE, "\0")):
         return _start(request, settings, t("server.error.csrf", lang), 403)
+    if unknown := sorted(set(form) - FORM_FIELDS):  # `rules=` above all: the rules folder is the server's
+        return _start(request, settings, t("server.error.field", lang, names=", ".join(unknown)), 400, form)
     try:
         source = await _source(form, settings, lang)
         if source is None:
@@ -198,7 +204,7 @@ def _run(request: Request, run_id: str) -> Run:
     return run
 
 
-@router.get("/runs/{run_id}")
+@router.get("/runs/{run_id}", dependencies=[on_page("award", "unit", "verdict")])
 def results(request: Request, run_id: str, award: str = "", unit: str = "", verdict: str = "") -> HTMLResponse:
     """Counts per award, then the verdicts, filtered by award, unit and verdict; or how far the run has got."""
     run = _run(request, run_id)
@@ -239,7 +245,7 @@ def _refuse_filter(given: str, known: Collection[str], message: str, lang: str) 
         raise HTTPException(400, f"{t(message, lang, value=given, where=t('err.in_run', lang))}{hint}")
 
 
-@router.get("/runs/{run_id}/subjects/{subject}")
+@router.get("/runs/{run_id}/subjects/{subject}", dependencies=[on_page()])
 def subject(request: Request, run_id: str, subject: str) -> HTMLResponse:
     """Each award's explanation tree: results, citations, the values read, presumed and unverified marks."""
     run = _done(request, run_id)
@@ -266,7 +272,7 @@ def _shown(evaluation: Evaluation, node: CriterionResult, lang: str) -> tuple[st
             show_evidence(node.reading, lang, evaluation))
 
 
-@router.get("/runs/{run_id}/ranking")
+@router.get("/runs/{run_id}/ranking", dependencies=[on_page("award")])
 def ranking(request: Request, run_id: str, award: str = "") -> HTMLResponse:
     """Per award: the candidates in order, the quota with its arithmetic, tie-breaks, the ballot threshold."""
     run = _done(request, run_id)
@@ -285,7 +291,7 @@ def ranking(request: Request, run_id: str, award: str = "") -> HTMLResponse:
                      ballot=evaluation.version.rules.ballots.get(award))
 
 
-@router.get("/runs/{run_id}/downloads")
+@router.get("/runs/{run_id}/downloads", dependencies=[on_page()])
 def downloads(request: Request, run_id: str) -> HTMLResponse:
     """The downloads, and what `ktrules documents` says beside its files: the proposals no paper holds."""
     run = _done(request, run_id)
@@ -295,7 +301,7 @@ def downloads(request: Request, run_id: str) -> HTMLResponse:
     return _page(request, "downloads.html.j2", run=run, unrouted=unrouted)
 
 
-@router.get("/runs/{run_id}/packet.html")
+@router.get("/runs/{run_id}/packet.html", dependencies=[on_page()])
 async def packet_html(request: Request, settings: Config, run_id: str) -> Response:
     """The council meeting packet, as `ktrules report --out FILE.html` writes it."""
     run = _done(request, run_id)
@@ -303,7 +309,7 @@ async def packet_html(request: Request, settings: Config, run_id: str) -> Respon
     return HTMLResponse(html, headers=_attachment(run, "hop-hoi-dong", "html"))
 
 
-@router.get("/runs/{run_id}/packet.pdf")
+@router.get("/runs/{run_id}/packet.pdf", dependencies=[on_page()])
 async def packet_pdf(request: Request, settings: Config, run_id: str) -> Response:
     """The council meeting packet, as `ktrules report --out FILE.pdf` writes it."""
     run = _done(request, run_id)
@@ -318,7 +324,7 @@ async def packet_pdf(request: Request, settings: Config, run_id: str) -> Respons
                     headers=_attachment(run, "hop-hoi-dong", "pdf"))
 
 
-@router.get("/runs/{run_id}/documents.zip")
+@router.get("/runs/{run_id}/documents.zip", dependencies=[on_page()])
 async def documents_zip(request: Request, settings: Config, run_id: str) -> Response:
     """The dossier as Word văn bản, as `ktrules documents` writes them, in one zip."""
     run = _done(request, run_id)
@@ -342,7 +348,7 @@ async def documents_zip(request: Request, settings: Config, run_id: str) -> Resp
                     headers=_attachment(run, "ho-so", "zip"))
 
 
-@router.get("/runs/{run_id}/proposal.xlsx")
+@router.get("/runs/{run_id}/proposal.xlsx", dependencies=[on_page()])
 async def proposal_xlsx(request: Request, settings: Config, run_id: str) -> Response:
     """The proposal list, as `ktrules report --out FILE.xlsx` writes it."""
     from ktrules.documents.proposal import proposal_workbook  # openpyxl is loaded only for workbooks
@@ -357,7 +363,7 @@ async def proposal_xlsx(request: Request, settings: Config, run_id: str) -> Resp
                     headers=_attachment(run, "de-nghi-khen-thuong", "xlsx"))
 
 
-@router.get("/rules")
+@router.get("/rules", dependencies=[on_page("as_of")])
 def rules(request: Request, settings: Config, as_of: str = "") -> HTMLResponse:
     """The awards of each national rule version, with criteria, citations and verified flags."""
     versions = list(settings.national)

@@ -3,6 +3,7 @@ downloads, rules; Vietnamese first, English on a switch; forms refused without t
 
 from __future__ import annotations
 
+import html
 import io
 import shutil
 import zipfile
@@ -46,6 +47,20 @@ def test_a_form_that_cannot_be_read_is_refused_in_the_pages_language(client: Tes
     crowded = client.post("/runs", data={"csrf": csrf, **{f"f{i}": "x" for i in range(12)}},
                           headers={"Accept": "text/html"})
     assert crowded.status_code == 400 and "không đọc được biểu mẫu gửi lên" in crowded.text
+
+
+def test_a_page_refuses_what_it_does_not_take_rather_than_ignore_it(client: TestClient) -> None:
+    browser = {"Accept": "text/html"}
+    run = submit(client, example="1").url
+    for address, said in ((f"{run}?award=LDTT&award=CSTDCS", "được ghi nhiều lần (LDTT, CSTDCS)"),
+                          (f"{run}/packet.pdf?award=LDTT", "không nhận tham số truy vấn 'award'"),
+                          ("/?lang=fr", "lang='fr'"), ("/rules?foo=", "'foo'")):
+        refused = client.get(address, headers=browser)
+        assert refused.status_code == 400 and said in html.unescape(refused.text), address
+    csrf = client.get("/").cookies.get("ktrules_csrf") or client.cookies["ktrules_csrf"]
+    posted = client.post("/runs", data={"csrf": csrf, "period": "2024", "example": "1", "rules": "/etc"},
+                         headers=browser, follow_redirects=False)
+    assert posted.status_code == 400 and "biểu mẫu không có ô rules" in posted.text
 
 
 def test_a_file_and_the_example_both_chosen_are_refused_not_one_dropped(client: TestClient) -> None:
