@@ -472,8 +472,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "server.error.run": ("không còn lượt xét này: máy chủ chỉ giữ {n} lượt đã xét xong, lượt được xem gần đây nhất "
                          "giữ lâu nhất; tải hồ sơ lên lại", "no such evaluation: the server keeps {n} finished "
                          "evaluations, those looked at latest the longest; upload the records again"),
-    "server.error.busy": ("máy chủ đang xét {n} lượt chưa xong; gửi lại sau ít phút", "the server has {n} "
-                          "evaluations still under way; send the form again in a few minutes"),
+    "server.error.busy": ("máy chủ đang giữ {n} lượt xét chưa xong hoặc chưa được xem; khoảng một phút nữa hãy gửi "
+                          "lại", "the server holds {n} evaluations not finished or not yet looked at; send the "
+                          "form again in a minute"),
     "server.progress.reading": ("Đang đọc hồ sơ {name}…", "Reading the records {name}…"),
     "server.progress.evaluating": ("Đang xét {people} người…", "Evaluating {people} people…"),
     "server.progress.note": ("Trang tự cập nhật mỗi giây.", "This page updates itself every second."),

@@ -125,6 +125,7 @@ def _start(request: Request, settings: Settings, error: str | None = None, statu
     return response
 
 
+BUSY_RETRY = 60  # seconds, as the busy message says ("in a minute")
 FORM_FIELDS = frozenset({CSRF_FIELD, "dataset", "example", "period", "as_of", "decision_date", "campaign"})
 
 
@@ -157,8 +158,10 @@ async def upload(request: Request, settings: Config) -> Response:
     except KtrulesError as exc:  # the hints name the command's options: the page says the message alone
         return _start(request, settings, exc.message, 422, form)
     run = request.app.state.runs.start(asked, source[1], str(settings.rules))
-    if run is None:
-        raise HTTPException(503, t("server.error.busy", lang, n=KEPT), headers={"Retry-After": "30"})
+    if run is None:  # the start page again, with what was chosen, as after the other refusals
+        busy = _start(request, settings, t("server.error.busy", lang, n=KEPT), 503, form)
+        busy.headers["Retry-After"] = str(BUSY_RETRY)
+        return busy
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 

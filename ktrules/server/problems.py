@@ -166,7 +166,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = t(f"err.http.{exc.status_code}", lang, path=request.url.path, method=request.method) \
         if exc.status_code in (404, 405) and exc.detail in ("Not Found", "Method Not Allowed") else str(exc.detail)
     if for_browser(request, exc.status_code):
-        return request.app.state.error_page(request, exc.status_code, detail)
+        page = request.app.state.error_page(request, exc.status_code, detail)
+        page.headers.update(exc.headers or {})  # a 405's Allow, a redirect's location
+        return page
     return problem(exc.status_code, detail, lang, headers=exc.headers)
 
 

@@ -8,6 +8,7 @@ import contextvars
 import logging
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,7 @@ from ktrules.records.models import Dataset
 from ktrules.server.problems import without_folder
 
 KEPT = 16  # runs kept in memory: a failed one goes first, then the finished one looked at least lately
+UNCLAIMED = 600.0  # seconds a finished run waits for its owner to look at it before it may be dropped
 WORKERS = 2  # evaluations at once; more wait their turn
 log = logging.getLogger("ktrules.server")
 
@@ -49,6 +51,8 @@ class Run:
     error: str | None = None
     evaluation: Evaluation | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    finished: float | None = None  # when it was done or failed (time.monotonic)
+    seen: bool = False  # its result asked for since it finished: its owner has it
 
     @contextmanager
     def using(self) -> Iterator[Evaluation]:
@@ -71,15 +75,18 @@ class Runs:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def start(self, asked: Asked, read: Callable[[], Dataset], rules: str) -> Run | None:
-        """A new run, reading then evaluating in the background; None when KEPT runs are still unfinished:
-        one person's upload never drops another's run before its page has shown the result."""
+        """A new run, reading then evaluating in the background; None when KEPT runs are still to be shown:
+        one person's upload never drops another's run before its page has shown the result, or before
+        UNCLAIMED seconds have passed since it finished (its owner may have gone)."""
         run = Run(secrets.token_urlsafe(16), asked)
         with self._lock:
-            finished = [r for r in self._runs.values() if r.phase in ("done", "failed")]
-            if len(self._runs) - len(finished) >= KEPT:
+            now = time.monotonic()
+            droppable = [r for r in self._runs.values()
+                         if r.finished is not None and (r.seen or now - r.finished > UNCLAIMED)]
+            if len(self._runs) - len(droppable) >= KEPT:
                 return None
             # failed ones first, then the least lately looked at (`get` moves a run to the end)
-            for dropped in sorted(finished, key=lambda r: r.phase == "done")[:max(0, len(self._runs) + 1 - KEPT)]:
+            for dropped in sorted(droppable, key=lambda r: r.phase == "done")[:max(0, len(self._runs) + 1 - KEPT)]:
                 del self._runs[dropped.id]
             self._runs[run.id] = run
         self._pool.submit(contextvars.copy_context().run, _evaluate, run, read, rules)  # with the page's language
@@ -90,6 +97,7 @@ class Runs:
             run = self._runs.get(run_id)
             if run is not None:
                 self._runs.move_to_end(run_id)
+                run.seen = run.seen or run.phase in ("done", "failed")  # its page shows the result, or the error
             return run
 
 
@@ -106,3 +114,5 @@ def _evaluate(run: Run, read: Callable[[], Dataset], rules: str) -> None:
     except Exception:  # the page says it failed; the trace is for whoever runs the server
         log.exception("unexpected error evaluating run %s", run.id)
         run.error, run.phase = t("err.unexpected"), "failed"
+    finally:
+        run.finished = time.monotonic()

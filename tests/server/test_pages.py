@@ -63,6 +63,14 @@ def test_a_page_refuses_what_it_does_not_take_rather_than_ignore_it(client: Test
     assert posted.status_code == 400 and "biểu mẫu không có ô rules" in posted.text
 
 
+def test_a_busy_server_gives_the_form_back_with_when_to_send_it_again(client: TestClient,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client.app.state.runs, "start", lambda *given: None)  # type: ignore[attr-defined]
+    busy = submit(client, example="1", period="2023")
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "60"
+    assert "khoảng một phút nữa hãy gửi lại" in busy.text and 'value="2023"' in busy.text
+
+
 def test_a_file_and_the_example_both_chosen_are_refused_not_one_dropped(client: TestClient) -> None:
     campaign = DATASETS_DIR / "campaigns" / "tay-ninh-2023.yaml"
     both = submit(client, files={"dataset": (campaign.name, campaign.read_bytes(), "application/yaml")},

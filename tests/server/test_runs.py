@@ -1,10 +1,10 @@
-"""The pages' store of runs: a burst of uploads never drops a run whose owner is still waiting for it."""
+"""The pages' store of runs: a burst of uploads never drops a run whose owner has not had its result."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -12,6 +12,7 @@ from ktrules.common.errors import KtrulesError
 from ktrules.engine.inputs import load_dataset
 from ktrules.records.models import Dataset
 from ktrules.rules import DEFAULT_RULES
+from ktrules.server import runs as store
 from ktrules.server.runs import KEPT, Asked, Run, Runs
 from tests.conftest import SMALL
 
@@ -20,42 +21,59 @@ ASKED = Asked("hồ sơ.yaml", 2024, None, None)
 
 @pytest.fixture
 def runs() -> Iterator[Runs]:
-    with Runs() as store:
-        yield store
+    with Runs() as kept:
+        yield kept
 
 
-def _settled(run: Run) -> Run:
+def _settled(run: Run | None) -> Run:
+    """The run once it is done or failed, watched without asking the store (which would mark it seen)."""
+    assert run is not None
     for _ in range(200):  # at most 10 s
-        if run.phase in ("done", "failed"):
+        if run.finished is not None:
             return run
         time.sleep(0.05)
     raise AssertionError(f"run {run.id} still {run.phase}")
+
+
+def _good() -> Dataset:
+    return load_dataset(SMALL)
 
 
 def _bad() -> Dataset:
     raise KtrulesError("hồ sơ hỏng")
 
 
-def test_a_burst_of_uploads_drops_failed_runs_first_and_never_an_unfinished_one(runs: Runs) -> None:
-    done = _settled(runs.start(ASKED, lambda: load_dataset(SMALL), str(DEFAULT_RULES)))
-    failed = [_settled(runs.start(ASKED, _bad, str(DEFAULT_RULES))) for _ in range(KEPT - 2)]
-    assert done.phase == "done" and all(r.phase == "failed" for r in failed)
+def _start(runs: Runs, read: Callable[[], Dataset] = _good) -> Run | None:
+    return runs.start(ASKED, read, str(DEFAULT_RULES))
+
+
+def test_a_burst_drops_seen_failed_runs_first_and_never_one_its_owner_has_not_had(runs: Runs) -> None:
+    done = _settled(_start(runs))
+    failed = [_settled(_start(runs, _bad)) for _ in range(KEPT - 2)]
+    assert runs.get(done.id) is done and all(runs.get(r.id) is r for r in failed)  # their pages shown
     release = threading.Event()
-    waiting = [runs.start(ASKED, lambda: (release.wait(10), load_dataset(SMALL))[1], str(DEFAULT_RULES))
-               for _ in range(KEPT - 1)]
+    waiting = [_start(runs, lambda: (release.wait(10), _good())[1]) for _ in range(KEPT - 1)]
     try:
-        assert all(runs.get(r.id) is r for r in waiting)  # failed runs made room for them
-        assert runs.get(done.id) is done and all(runs.get(r.id) is None for r in failed)
-        assert runs.start(ASKED, lambda: load_dataset(SMALL), str(DEFAULT_RULES)) is not None  # drops `done`
-        assert runs.get(done.id) is None
-        assert runs.start(ASKED, lambda: load_dataset(SMALL), str(DEFAULT_RULES)) is None  # all KEPT unfinished
+        assert all(r is not None and runs.get(r.id) is r for r in waiting)  # the failed runs made room
+        assert all(runs.get(r.id) is None for r in failed) and runs.get(done.id) is done
+        assert _start(runs) is not None and runs.get(done.id) is None  # `done`, looked at, made room
+        assert _start(runs) is None  # KEPT runs still under way
     finally:
         release.set()
     assert all(_settled(r).phase == "done" for r in waiting)
 
 
+def test_a_finished_run_nobody_came_back_for_may_go_after_a_while(runs: Runs,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    first, *rest = [_settled(_start(runs)) for _ in range(KEPT)]
+    assert _start(runs) is None  # finished, but their owners have not looked
+    monkeypatch.setattr(store, "UNCLAIMED", 0.0)
+    assert _settled(_start(runs)).phase == "done" and runs.get(first.id) is None
+
+
 def test_the_finished_run_looked_at_latest_is_kept_longest(runs: Runs) -> None:
-    first, *rest = [_settled(runs.start(ASKED, lambda: load_dataset(SMALL), str(DEFAULT_RULES))) for _ in range(KEPT)]
-    assert runs.get(first.id) is first  # looked at: now the last to go
-    _settled(runs.start(ASKED, lambda: load_dataset(SMALL), str(DEFAULT_RULES)))
+    first, *rest = [_settled(_start(runs)) for _ in range(KEPT)]
+    for run in [*rest, first]:  # each looked at; `first` last
+        assert runs.get(run.id) is run
+    _settled(_start(runs))
     assert runs.get(first.id) is first and runs.get(rest[0].id) is None
