@@ -364,7 +364,7 @@ def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> 
         return Reading(0, (("year.not_met", ctx.period),))
     spent_until = max((c.year for c in ctx.dataset.conferred_by_subject.get(subject, [])
                        if c.award == spec.reset_by and c.year < ctx.period), default=None)
-    streak, missing, open_ended = _walk_back(spec, subject, ctx, spent_until or 0)
+    streak, missing, open_ended, reached = _walk_back(spec, subject, ctx, spent_until or 0)
     sure = 1 + sum(1 for year, _ in streak if not missing or year > missing[0])  # held before the first gap
     high = None if open_ended else 1 + len(streak) + len(missing)
     held = tuple(("held", f"{year}: {label}") for year, label in streak)
@@ -372,7 +372,7 @@ def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> 
     if now is None:
         return Reading(None, (("year.undecided", ctx.period), *held, *unrated), note="depends_on_incomplete",
                        low=0, high=high)
-    reset = (("reset", f"{spec.reset_by} {spent_until}"),) if spent_until else ()
+    reset = (("reset", f"{spec.reset_by} {spent_until}"),) if spent_until and reached else ()  # what ended it
     evidence = (("held", f"{ctx.period}: {now}"), *held, *unrated, *reset)
     if missing:
         return Reading(None, evidence, note="past_year_not_rated", low=sure, high=high)
@@ -380,9 +380,10 @@ def _consecutive_holdings(spec: ConsecutiveFact, subject: str, ctx: Context) -> 
 
 
 def _walk_back(spec: ConsecutiveFact, subject: str, ctx: Context,
-               stop: int) -> tuple[list[tuple[int, str]], list[int], bool]:
+               stop: int) -> tuple[list[tuple[int, str]], list[int], bool, bool]:
     """The years held and the years unrated before this one, back to a recorded break or `stop`;
-    open-ended when unrated years reach past the first year the dataset records."""
+    open-ended when unrated years reach past the first year the dataset records; and whether it
+    reached `stop` (a reset, not a break, ended it)."""
     streak: list[tuple[int, str]] = []
     missing: list[int] = []
     first = ctx.dataset.first_year or ctx.period
@@ -390,15 +391,15 @@ def _walk_back(spec: ConsecutiveFact, subject: str, ctx: Context,
     while year > stop:
         held = _held(spec, subject, year, ctx)
         if held is False:
-            break
+            return streak, missing, False, False
         if held is None:
             missing.append(year)
             if year < first:  # nothing is recorded this far back: the run may go on
-                return streak, missing, True
+                return streak, missing, True, False
         else:
             streak.append((year, held))
         year -= spec.every
-    return streak, missing, False
+    return streak, missing, False, True
 
 
 def _years_holding(spec: YearsHoldingFact, subject: str, ctx: Context) -> Reading:

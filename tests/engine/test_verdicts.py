@@ -48,6 +48,15 @@ def test_a_past_year_with_no_record_at_all_leaves_the_run_undecided_too():
     assert verdicts(data)["p1", "BANG_KHEN_TINH"] == "incomplete"
 
 
+def test_explain_names_the_award_that_restarted_a_run_only_when_it_did(tmp_path):
+    # a Bằng khen tỉnh of 2022; HTXS 2023 and 2024 run back to it, while the CSTĐCS run breaks in 2023
+    data = _with_past(HTXS_NOW, {"year": 2022, "rating": "HTXS"}, {"year": 2023, "rating": "HTXS"})
+    data["conferred"] = [{"subject": "p1", "award": "BANG_KHEN_TINH", "year": 2022}]
+    shown = _explain(tmp_path, data, "p1", "BANG_KHEN_TINH", "--lang", "en").split("[htxs_2_nam]")
+    used = "earlier years were used for Provincial / Ministerial Certificate of Merit (2022)"
+    assert used not in shown[0] and used in shown[1]
+
+
 def test_only_a_recorded_failing_year_breaks_a_run():
     data = _with_past(HTXS_NOW, {"year": 2023, "rating": "HT"})
     assert criterion(data, "p1", "BANG_KHEN_TINH", "htxs_2_nam") == "failed"
