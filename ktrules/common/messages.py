@@ -1414,8 +1414,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "dữ liệu chỉ gửi trong thân yêu cầu",
                                "this call takes {names}; the rules folder is fixed when the server starts "
                                "and datasets come only in the body"),
-    "err.query.lang": ("trang chỉ viết bằng {langs}, không có lang='{value}'", "the pages are written in {langs} "
-                       "only, not lang='{value}'"),
+    "err.query.lang": ("trang chỉ có bằng tiếng Việt (lang=vi) và tiếng Anh (lang=en), không có lang='{value}'",
+                       "the pages are in Vietnamese (lang=vi) and English (lang=en) only, not lang='{value}'"),
+    "err.page.unknown.hint": ("trang này nhận: {names}; mở trang từ các liên kết của trang trước",
+                              "this page takes {names}; open it from the links of the page before"),
     "err.query.twice": ("tham số '{name}' được ghi nhiều lần ({values})",
                         "the parameter '{name}' is given more than once ({values})"),
     "err.query.twice.hint": ("ghi '{name}' một lần", "give '{name}' once"),
