@@ -280,7 +280,8 @@ def _unzip(content: bytes, folder: Path, limit: int, shown: str) -> None:
     except zipfile.BadZipFile:
         raise KtrulesError(t("err.zip.bad"), file=shown, hint=t("err.zip.bad.hint")) from None
     with archive:
-        files = {m: _member_name(m) for m in archive.infolist() if not m.is_dir() and not _left_by_the_system(m)}
+        files = {m: name for m in archive.infolist()
+                 if not (name := _member_name(m)).endswith("/") and not _left_by_the_system(name)}
         if other := next((name for name in files.values() if not name.lower().endswith(".csv")), None):
             raise KtrulesError(t("err.zip.not_csv", name=other), file=shown, hint=t("err.zip.not_csv.hint"))
         members = list(files)
@@ -316,11 +317,11 @@ def _member_name(member: zipfile.ZipInfo) -> str:
 _SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 
 
-def _left_by_the_system(member: zipfile.ZipInfo) -> bool:
-    """A file the operating system leaves in a folder it zips (macOS's __MACOSX/ and .DS_Store, Windows's
-    Thumbs.db): not the user's, so not refused."""
-    name = _member_name(member)
-    return name.startswith("__MACOSX/") or PurePosixPath(name).name.lower() in _SYSTEM_FILES
+def _left_by_the_system(name: str) -> bool:
+    """A file the system leaves in a folder it zips (macOS's __MACOSX/ and .DS_Store, Windows's Thumbs.db,
+    the ~$ lock file of a sheet open in Excel): not the user's, so not refused."""
+    base = PurePosixPath(name).name
+    return name.startswith("__MACOSX/") or base.lower() in _SYSTEM_FILES or base.startswith("~$")
 
 
 def _renamed(exc: KtrulesError, written: str, shown: str) -> KtrulesError:

@@ -41,7 +41,8 @@ def test_a_zip_from_an_older_windows_tool_with_backslashed_folders_loads():
 
 def test_a_file_in_a_zip_that_would_not_be_read_is_refused_by_name_but_the_systems_leftovers_are_not():
     files = {file.name: file.read_bytes() for file in (FIXTURES / "datasets" / "small-csv").iterdir()}
-    leftovers = {"__MACOSX/._Cán bộ.csv": b"x", ".DS_Store": b"x", "ho-so/Thumbs.db": b"x"}
+    leftovers = {"__MACOSX/._Cán bộ.csv": b"x", ".DS_Store": b"x", "ho-so/Thumbs.db": b"x", "ho-so\\sub\\": b"",
+                 "ho-so/~$Cán bộ.csv": b"x"}
     assert load_upload("ho-so.zip", _zipped(files | leftovers), 2**20).people
     assert_one_line_error(lambda: load_upload("ho-so.zip", _zipped(files | {"ho-so/Khen thưởng 2023.xlsx": b"x"}),
                                               2**20), "ho-so.zip: ", ["Khen thưởng 2023.xlsx", "not a CSV file"])

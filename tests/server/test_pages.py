@@ -54,7 +54,8 @@ def test_a_page_refuses_what_it_does_not_take_rather_than_ignore_it(client: Test
     run = submit(client, example="1").url
     for address, said in ((f"{run}?award=LDTT&award=CSTDCS", "được ghi nhiều lần (LDTT, CSTDCS)"),
                           (f"{run}/packet.pdf?award=LDTT", "không nhận tham số truy vấn 'award'"),
-                          ("/?lang=fr", "tiếng Việt (lang=vi) và tiếng Anh (lang=en), không có lang='fr'"), ("/rules?foo=", "'foo'")):
+                          ("/?lang=fr", "tiếng Việt (lang=vi) và tiếng Anh (lang=en), không có lang='fr'"),
+                          ("/rules?foo=", "'foo'")):
         refused = client.get(address, headers=browser)
         assert refused.status_code == 400 and said in html.unescape(refused.text), address
         assert "thân yêu cầu" not in refused.text and "token" not in refused.text  # the API's words, not a page's
