@@ -112,6 +112,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "ev.campaign_rewarded": ("đã dùng cho khen thưởng phong trào, không tính lại cho khen thưởng công trạng: {v}",
                              "already used for a campaign award, not counted again for merit: {v}"),
     "ev.spent": ("đã dùng: {v}", "already used: {v}"),
+    "ev.award_of": ("{award} năm {year}", "{award} of {year}"),
     "ev.reset": ("các năm trước đã dùng cho {v}", "earlier years were used for {v}"),
     "ev.bloc": ("khối thi đua {v}", "emulation bloc {v}"),
     "col.campaign": ("Phong trào", "Campaign"),

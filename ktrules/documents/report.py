@@ -68,6 +68,14 @@ def _named(kind: str, value: object, evaluation: Evaluation, lang: str) -> objec
     if kind == "reset":  # "CSTD_TINH 2022"
         award, _, year = value.partition(" ")
         return f"{_award_name(evaluation, award, lang)} ({year})"
+    if kind in ("spent", "spent_inferred"):  # "sk-1 (GIAY_KHEN 2024)": the initiative, and what used it
+        initiative, _, used = value.partition(" (")
+        award, _, year = used.removesuffix(")").partition(" ")
+        return f"{initiative} ({t('ev.award_of', lang, award=_award_name(evaluation, award, lang), year=year)})"
+    if kind == "maybe_spent":  # "CSTDCS 2023: 1 ∈ {sk-1, sk-2}"
+        conferral, _, which = value.partition(": ")
+        award, _, year = conferral.partition(" ")
+        return f"{t('ev.award_of', lang, award=_award_name(evaluation, award, lang), year=year)}: {which}"
     if kind == "bloc":
         return evaluation.dataset.bloc_name(value)
     if kind == "held":  # "2024: HTXS", "2024: CSTDCS (2024)" (this run's verdict), "2022: QĐ 21/…"

@@ -99,7 +99,7 @@ def test_a_conferral_listing_no_initiatives_spends_the_one_its_rules_needed(tmp_
     assert criterion(data, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "failed"
     assert verdicts(data)["p1", "BANG_KHEN_TINH"] == "not_eligible"
     shown = _explain(tmp_path, data, "p1", "BANG_KHEN_TINH")
-    assert "suy ra theo quy định năm được khen" in shown and "sk-2023 (CSTDCS 2023)" in shown
+    assert "suy ra theo quy định năm được khen" in shown and "sk-2023 (Chiến sĩ thi đua cơ sở năm 2023)" in shown
     assert "inferred from the rules" in _explain(tmp_path, data, "p1", "BANG_KHEN_TINH", "--lang", "en")
 
 
@@ -122,7 +122,7 @@ def test_several_fits_give_a_range_and_explain_says_what_to_record(tmp_path):
     three["initiatives"] = [i for i in three["initiatives"] if i["id"] != "sk-2024"]
     assert criterion(three, "p1", "BANG_KHEN_TINH", "hai_sang_kien") == "passed"  # 3 fit, 1 spent: 2 left
     shown = _explain(tmp_path, data, "p1", "BANG_KHEN_TINH", "--lang", "en")
-    assert "record `initiatives` on that conferral" in shown and "CSTDCS 2023: 1" in shown
+    assert "record `initiatives` on that conferral" in shown and "Grassroots Emulation Fighter of 2023: 1" in shown
 
 
 def test_an_initiative_is_never_counted_twice_whatever_the_order():
