@@ -375,7 +375,8 @@ def rules(request: Request, settings: Config, as_of: str = "") -> HTMLResponse:
         raise KtrulesError(t("server.error.as_of", lang_of(request), value=as_of))
     if day:
         versions = [select_version(versions, day, t("err.no_version.as_of_hint", lang_of(request)))]
-    return _page(request, "rules.html.j2", versions=versions, as_of=as_of if day else "")
+    # given back as ISO: a date field shows nothing of '31/12/2024'
+    return _page(request, "rules.html.j2", versions=versions, as_of=day.isoformat() if day else "")
 
 
 def _day(text: str) -> date | None:
