@@ -872,6 +872,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                               "write to another file; the input stays as it is"),
     "err.not_found": ("không tìm thấy tệp", "file not found"),
     "err.not_found.hint": ("kiểm tra đường dẫn", "check the path"),
+    "err.utf16": ("tệp là văn bản UTF-16 (Notepad gọi là Unicode), không phải UTF-8", "the file is UTF-16 text "
+                  "(which Notepad calls Unicode), not UTF-8"),
     "err.not_utf8": ("tệp không phải văn bản UTF-8 (byte {byte})", "the file is not UTF-8 text (byte {byte})"),
     "err.not_utf8.hint": ("lưu lại tệp với bảng mã UTF-8 (trong trình soạn thảo: Lưu với mã hóa UTF-8)",
                           "save the file again with the UTF-8 encoding"),

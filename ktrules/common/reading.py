@@ -97,6 +97,8 @@ def read_document(path: Path) -> Any:
     except FileNotFoundError:
         raise KtrulesError(t("err.not_found"), file=path, hint=t("err.not_found.hint")) from None
     except UnicodeDecodeError as exc:  # the byte's line, and what to do, rather than the codec's words
+        if exc.object.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+            raise KtrulesError(t("err.utf16"), file=path, hint=t("err.not_utf8.hint")) from None
         line = path.read_bytes()[:exc.start].count(b"\n") + 1
         raise KtrulesError(t("err.not_utf8", byte=f"0x{exc.object[exc.start]:02x}"), file=path, line=line,
                            hint=t("err.not_utf8.hint")) from None

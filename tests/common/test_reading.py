@@ -159,6 +159,14 @@ def test_a_file_with_nothing_in_it_is_said_to_hold_no_data(tmp_path, name, text)
     assert error.value.message == "the file holds no data"
 
 
+def test_a_file_saved_as_utf16_is_told_so(tmp_path):
+    path = tmp_path / "ho-so.yaml"
+    path.write_bytes("organization: {id: o, name: Sở}\n".encode("utf-16"))
+    with pytest.raises(KtrulesError) as error:
+        read_document(path)
+    assert error.value.message.startswith("the file is UTF-16 text")
+
+
 def test_a_syntax_error_in_json_written_on_one_line_says_its_column(write):
     row = '{"subject": "p01", "year": 2024}'
     error = refused(write("one-line.json", '{"records": [' + ", ".join([row] * 500) + ' "units": []}'))
