@@ -874,6 +874,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "err.not_found.hint": ("kiểm tra đường dẫn", "check the path"),
     "err.utf16": ("tệp là văn bản UTF-16 (Notepad gọi là Unicode), không phải UTF-8", "the file is UTF-16 text "
                   "(which Notepad calls Unicode), not UTF-8"),
+    "val.too_large": ("là một số nguyên quá lớn", "is a whole number too large"),
     "err.not_utf8": ("tệp không phải văn bản UTF-8 (byte {byte})", "the file is not UTF-8 text (byte {byte})"),
     "err.not_utf8.hint": ("lưu lại tệp với bảng mã UTF-8 (trong trình soạn thảo: Lưu với mã hóa UTF-8)",
                           "save the file again with the UTF-8 encoding"),

@@ -498,6 +498,9 @@ def value_problem(error: Any) -> str:
         return t("val.no_tag", discriminator=ctx["discriminator"])
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])  # raised by a validator of ours, already in the user's language
+    given = error.get("input")
+    if kind == "int_type" and isinstance(given, float) and abs(given) >= 2**63:  # 23 digits of JSON read as 1e+23
+        return t("val.too_large")
     if kind in _PROBLEMS:
         key, limit = _PROBLEMS[kind]
         if limit is None:

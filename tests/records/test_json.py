@@ -117,7 +117,7 @@ def test_a_part_given_twice_is_refused(write):
     ('"year": 2023,\n      "campaign"', '"year": 1800,\n      "campaign"', "1800", ["achievements[0].year", "1945"]),
     ('"doan_ket": true', '"doan_kett": true', "doan_kett", ["reads the assessment 'doan_kett'", "'doan_ket'"]),
     ('"rating": "HTXS",\n      "assessments"', '"rating": "HTXS",\n      "bloc_rank": 100000000000000000000000,\n'
-     '      "assessments"', "bloc_rank", ["records[4].bloc_rank", "integer"]),
+     '      "assessments"', "bloc_rank", ["records[4].bloc_rank", "a whole number too large"]),
     ('"months_worked": 12', '"months_worked": NaN', "NaN", ["malformed JSON"]),
 ])
 def test_bad_json_names_file_line_and_key(write, old, new, at, words):
