@@ -38,7 +38,14 @@ async def speak(request: Request) -> None:
 router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(speak)])
 BODY_NAME = "dataset.json"  # what errors call the request body
 Lang = Literal["vi", "en"]
-Period = Annotated[int, Query(ge=1945, le=2100, description="The year evaluated.")]
+def _whole(value: object) -> object:
+    """A year as the command line takes it, ASCII digits; anything else ('2024.0', fullwidth digits) left to
+    the strict check, which refuses it as no whole number."""
+    return int(value) if isinstance(value, str) and value.isascii() and value.strip().isdigit() else value
+
+
+Period = Annotated[int, Query(ge=1945, le=2100, strict=True, description="The year evaluated."),
+                   BeforeValidator(_whole)]
 
 
 def _as_typed(value: object) -> object:

@@ -218,6 +218,9 @@ def test_malformed_json_and_bad_options_are_problems(client: TestClient) -> None
     assert "'period'" in _problem(client.post("/api/check?lang=en", content=body(SMALL)), 400)["detail"]
     assert _problem(client.post("/api/check?period=abc&lang=en", content=body(SMALL)), 400)["detail"] == \
         "query parameter 'period': Input should be a valid integer (given: 'abc')"
+    for year in ("2024.0", "２０２４"):  # as the command line refuses them
+        assert _problem(client.post(f"/api/check?period={year}", content=body(SMALL)), 400)["detail"] == \
+            f"tham số 'period' (query): phải là một số nguyên (giá trị: '{year}')"
     vietnamese = _problem(client.post("/api/check?period=abc", content=body(SMALL)), 400)
     assert vietnamese["detail"] == "tham số 'period' (query): phải là một số nguyên (giá trị: 'abc')"
     assert vietnamese["hint"] == "xem các tham số ở /docs"
