@@ -519,7 +519,9 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def read_day(text: str) -> date | None:
     """A date as YYYY-MM-DD or as a secretary types it, dd/mm/yyyy; None when it is neither, or no day that
-    exists."""
+    exists. ASCII digits only, as the period's: strptime would read '٢٠٢٤' too."""
+    if not text.isascii():
+        return None
     for layout in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(text.strip(), layout).date()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from ktrules.common.errors import KtrulesError
-from ktrules.common.reading import MAX_DEPTH, line_of, read_document
+from ktrules.common.reading import MAX_DEPTH, line_of, read_day, read_document
 
 
 def refused(path) -> KtrulesError:
@@ -157,6 +158,11 @@ def test_a_file_with_nothing_in_it_is_said_to_hold_no_data(tmp_path, name, text)
     with pytest.raises(KtrulesError) as error:
         dataset_from_file(tmp_path / name)
     assert error.value.message == "the file holds no data"
+
+
+def test_a_date_is_read_in_ascii_digits_as_a_secretary_types_them():
+    assert read_day("31/12/2024") == read_day("2024-12-31") == date(2024, 12, 31)
+    assert read_day("٢٠٢٤-١٢-٣١") is None and read_day("31/02/2024") is None
 
 
 def test_a_file_saved_as_utf16_is_told_so(tmp_path):
