@@ -245,6 +245,7 @@ def rules(settings: Config, as_of: VersionOn = None, lang: Lang = "vi") -> Respo
     return _json(render(rule_rows(versions, lang), "json", {}) + "\n")
 
 
+@router.head("/health", include_in_schema=False, dependencies=[only("lang")])  # monitors often ask with HEAD
 @router.get("/health", operation_id="health", responses=errors(400, 401), dependencies=[only("lang")])
 def health(settings: Config, lang: Lang = "vi") -> dict[str, Any]:
     """Whether the server answers, its version and the national rule versions it holds. It takes `lang`

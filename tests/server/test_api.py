@@ -103,6 +103,7 @@ def test_rules_health_and_the_schema(client: TestClient) -> None:
     assert health.json()["status"] == "ok" and "vn/2024" in health.json()["rules"]
     assert client.get("/api/health?lang=en").json() == health.json()  # as every call, it takes lang
     assert client.get("/api/health?lang=fr").status_code == 400
+    assert client.head("/api/health").status_code == 200  # as a monitor asks
     assert health.headers["x-ktrules-version"]
     schema = client.get("/openapi.json").json()
     assert "/api/check" in schema["paths"]
