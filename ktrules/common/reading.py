@@ -469,8 +469,9 @@ _PROBLEMS: dict[str, tuple[str, str | None]] = {
 
 
 # text without control characters: a Word line break pasted into Excel is \x0b, which no workbook or văn
-# bản can hold (tab, newline and carriage return are text)
-_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff"  # and the two no XML document may hold
+# bản can hold (tab, newline and carriage return are text); nor the marks that turn text right to left,
+# which would show a name in a decision other than it is spelt
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\u202a-\\u202e\\u2066-\\u2069\\ufffe\\uffff"  # and the two no XML holds
 PRINTABLE = rf"^[^{_CONTROL}]*$"
 # a name: printable, and more than spaces and characters that show nothing. A pattern, not a Python
 # validator: pydantic calling one for each of a province's 100,000 names took 0.17 s of loading

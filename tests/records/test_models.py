@@ -57,6 +57,8 @@ def test_json_dataset_loads_the_same_as_yaml(tmp_path):
     # a Word line break pasted into Excel (\x0b): no workbook or văn bản can be written with it
     (('name: "Nguyễn Thị An"', 'name: "Nguyễn Thị\\vAn"'), 7, ["people[0].name", "control character (U+000B)"]),
     (('decision: "QĐ 15', 'decision: "QĐ\\0 15'), 21, ["conferred[0].decision", "control character (U+0000)"]),
+    # a right-to-left override would show the name in a decision other than it is spelt
+    (('name: "Nguyễn Thị An"', 'name: "Nguyễn Thị \\u202eAn"'), 7, ["people[0].name", "(U+202E)"]),
     # YAML 1.1 reads 010 as octal 8: kept as written, and refused as no number rather than read as 8 months
     (("months_worked: 7,", "months_worked: 010,"), 13, ["records[1].months_worked", "number", "'010'"]),
     # a year alone typed in Excel's date cell is a day of 1905: 1,433 months since recruitment, and LĐTT met
@@ -136,10 +138,12 @@ def test_numbers_in_ids_sort_as_numbers() -> None:
 _SHOWING_NOTHING = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
-@given(st.text(st.sampled_from(" \t\n\r\u00a0\u2028\u3000\u200b\u2060\ufeff\x0b\x1f\x85aĐ"), max_size=4) | st.text())
+@given(st.text(st.sampled_from(" \t\n\r\u00a0\u2028\u3000\u200b\u2060\ufeff\x0b\x1f\x85\u202eaĐ"), max_size=4)
+       | st.text())
 def test_a_name_is_taken_unless_blank_or_holding_a_control_character(name: str) -> None:
     printable = not any(c in name for c in "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13"
-                        "\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\ufffe\uffff")
+                        "\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\ufffe\uffff"
+                        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")  # and right-to-left marks
     blank = not name.translate(_SHOWING_NOTHING).strip()
     try:
         Person(id="p1", name=name, unit="u1")
