@@ -233,6 +233,7 @@ def check_vocabulary(dataset: Dataset, path: Path | None, rules: str | Path = DE
     return dataset
 
 
+ZIP_START = b"PK\x03\x04"  # how a zip, and so a workbook, begins
 UPLOAD_SUFFIXES = (".xlsx", ".yaml", ".yml", ".json", ".zip")
 ZIP_UNPACKED_LIMIT = 2**31  # a zip named on the command line: the user's own file, not an upload to guard
 
@@ -250,6 +251,8 @@ def load_upload(name: str, content: bytes, unpacked_limit: int, rules: str | Pat
     suffix = PurePosixPath(shown).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise KtrulesError(t("err.upload.suffix", suffix=suffix or shown), file=shown, hint=t("err.upload.suffix.hint"))
+    if suffix in (".yaml", ".yml", ".json") and content.startswith(ZIP_START):  # renamed, or mis-chosen
+        raise KtrulesError(t("err.upload.zipped", suffix=suffix), file=shown, hint=t("err.upload.zipped.hint"))
     if suffix in (".yaml", ".yml", ".json") and (dataset := _in_memory(content, suffix, rules)):
         return dataset
     with tempfile.TemporaryDirectory(prefix="ktrules-upload-") as folder:

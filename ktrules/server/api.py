@@ -20,7 +20,7 @@ from ktrules.council.ranking import rank
 from ktrules.documents.report import nothing_evaluated, rank_rows, record_notices, row, rule_rows
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import evaluate, rules_for
-from ktrules.engine.inputs import load_upload
+from ktrules.engine.inputs import ZIP_START, load_upload
 from ktrules.records.models import Dataset
 from ktrules.rules import select_version
 from ktrules.server.parameters import only
@@ -83,9 +83,8 @@ ERRORS = errors(400, 401, 413, 415, 422, 503)  # of a call that takes a dataset
 JSON_ARRAY = {200: {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}
 
 
-# what a body that is no JSON dataset starts with or says it is: a workbook or a zip of a CSV folder (both
-# zip files), YAML, a form's upload
-_NOT_JSON_START = b"PK\x03\x04"
+# what a body that is no JSON dataset says it is: a workbook or a zip of a CSV folder, YAML, a form's upload
+# (one that starts as a zip, `ZIP_START`, is no JSON whatever it says)
 _NOT_JSON_TYPES = ("multipart/", "yaml", "spreadsheet", "excel", "zip", "text/csv")
 
 
@@ -98,7 +97,7 @@ async def dataset_body(request: Request) -> bytes:
         raise NotJson(t("err.api.encoding", lang, encoding=encoding), hint=t("err.api.encoding.hint", lang))
     body = await request.body()
     kind = request.headers.get("content-type", "").lower()
-    if body.startswith(_NOT_JSON_START):  # whatever its Content-Type says: naming it contradicted the message
+    if body.startswith(ZIP_START):  # whatever its Content-Type says: naming it contradicted the message
         lang = lang_of(request)
         raise NotJson(t("err.api.zip", lang), hint=t("err.api.json_only.hint", lang))
     if any(word in kind for word in _NOT_JSON_TYPES):

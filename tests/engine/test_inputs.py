@@ -48,6 +48,11 @@ def test_a_file_in_a_zip_that_would_not_be_read_is_refused_by_name_but_the_syste
                                               2**20), "ho-so.zip: ", ["Khen thưởng 2023.xlsx", "not a CSV file"])
 
 
+def test_a_workbook_named_json_is_told_what_it_is():
+    assert_one_line_error(lambda: load_upload("ho-so.json", _zipped_csv_folder(), 2**20), "ho-so.json: ",
+                          ["named .json but is a workbook or zip file", "name it .xlsx"])
+
+
 def test_a_zip_whose_content_is_damaged_is_refused_by_name():
     content = bytearray(_zipped_csv_folder())
     at = content.index(b"p01")  # in a stored member's data: its checksum no longer matches
