@@ -167,7 +167,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         if exc.status_code in (404, 405) and exc.detail in ("Not Found", "Method Not Allowed") else str(exc.detail)
     if for_browser(request, exc.status_code):
         page = request.app.state.error_page(request, exc.status_code, detail)
-        page.headers.update(exc.headers or {})  # a 405's Allow, a redirect's location
+        page.headers.update(exc.headers or {})  # a 405's Allow, a 503's Retry-After
         return page
     return problem(exc.status_code, detail, lang, headers=exc.headers)
 
