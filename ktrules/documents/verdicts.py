@@ -60,11 +60,11 @@ def check_pieces(records: Dataset, period: int, fmt: str, lang: str, jobs: int |
             shutil.rmtree(folder, ignore_errors=True)
         raise
     texts = itertools.chain([first], chunks)
-    return _pieces(_read(texts) if folder else ([text] for text in texts), fmt, empty, folder)
+    return _pieces(_read(texts) if folder else ([text] for text in texts), fmt, empty, folder, chunks.close)
 
 
 def _pieces(parts: Iterator[Iterable[bytes]], fmt: str, empty: Callable[[], None] | None,
-            folder: str | None) -> Iterator[bytes]:
+            folder: str | None, stop: Callable[[], None]) -> Iterator[bytes]:
     try:
         yield (render([], "csv", CHECK_COLUMNS_CSV) + "\n" if fmt == "csv" else "[").encode()
         written = False
@@ -80,6 +80,9 @@ def _pieces(parts: Iterator[Iterable[bytes]], fmt: str, empty: Callable[[], None
             empty()
     finally:
         if folder:
+            # the workers first (the pool waits for those at work): a file one wrote after the folder was
+            # emptied would be left behind when a reader stops early (`check … | head`)
+            stop()
             shutil.rmtree(folder, ignore_errors=True)
 
 
