@@ -40,6 +40,7 @@ from ktrules.documents.report import (
     row,
     rule_rows,
     summary,
+    unweighed,
     worth_writing,
 )
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
@@ -191,21 +192,22 @@ def check(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: str, ca
                       widths={"name": 24, "unit": 18, "award_name": 22, "reasons": 44})
         click.echo(f"{heading(evaluation, lang)}\n\n{text}\n\n{summary(evaluation, lang)}")
         if not rows:
-            _nothing_evaluated(records, period, awards or subjects)
+            _stop_empty(nothing_evaluated(records, period, bool(awards or subjects)))
         return
     narrowed = awards or subjects
     for piece in check_pieces(records, period, fmt, lang, jobs,
-                              empty=lambda: _nothing_evaluated(records, period, narrowed), **options):
+                              empty=lambda: _stop_empty(nothing_evaluated(records, period, bool(narrowed))),
+                              **options):
         click.echo(piece, nl=False)  # bytes: written to the binary stream as they are
     # what the table's summary says of the records, on stderr: stdout stays the rows a program reads
     for notice in record_notices(records, period, lang, subjects=subjects, rules=rules_dir):
         click.echo(notice, err=True)
 
 
-def _nothing_evaluated(records: Dataset, period: int, narrowed: tuple[str, ...]) -> None:
+def _stop_empty(why: str) -> None:
     """No verdict at all is worth a line on stderr and exit 1: a script should not take an empty list for a
     clean one."""
-    click.echo(nothing_evaluated(records, period, bool(narrowed)), err=True)
+    click.echo(why, err=True)
     sys.exit(1)
 
 
@@ -574,8 +576,8 @@ def rank_command(dataset: Path, period: int, as_of: Any, rules_dir: Path, lang: 
         body = text if rows else t("rank.empty", lang, award=name, period=period)
         text = "\n".join([heading(base, lang), f"{name} ({award})", *quota_lines(ranked, lang), "", body])
     click.echo(text)
-    if not any(v.award == award for v in base.verdicts):  # no one weighed: likely a mistyped period, as check says
-        _nothing_evaluated(base.dataset, period, ())
+    if (why := unweighed(base, award, lang)) is not None:  # likely a mistyped period: said as check says it
+        _stop_empty(why)
 
 
 @cli.command()

@@ -423,6 +423,14 @@ def nothing_evaluated(records: Dataset, period: int, narrowed: bool, lang: str |
     return t("err.nothing_evaluated", lang, period=period) + (f"; {hint}" if hint else "")
 
 
+def unweighed(evaluation: Evaluation, award: str, lang: str | None = None) -> str | None:
+    """Why no one was weighed for `award` (a year without records), as `nothing_evaluated` says it; None
+    when someone was: `rank`'s list is then the answer, empty or not."""
+    if any(v.award == award for v in evaluation.verdicts):
+        return None
+    return nothing_evaluated(evaluation.dataset, evaluation.period, False, lang)
+
+
 def worth_writing(evaluation: Evaluation, source: str | Path, page: bool = False) -> Evaluation:
     """An evaluation worth a packet or văn bản, else the refusal: a year without records would give papers
     with no one on them, a likely mistyped period. `page`: the hint names the start page's fields, not the

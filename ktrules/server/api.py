@@ -17,7 +17,7 @@ from ktrules.common.messages import LANGUAGE, t
 from ktrules.common.output import render
 from ktrules.common.reading import read_day
 from ktrules.council.ranking import rank
-from ktrules.documents.report import nothing_evaluated, rank_rows, record_notices, row, rule_rows
+from ktrules.documents.report import nothing_evaluated, rank_rows, record_notices, row, rule_rows, unweighed
 from ktrules.documents.verdicts import check_pieces, subject_verdicts
 from ktrules.engine.evaluate import evaluate, rules_for
 from ktrules.engine.inputs import ZIP_START, load_upload
@@ -228,9 +228,8 @@ def ranked(body: bytes, limit: int, period: int, lang: str, options: dict[str, A
            bloc: str | None) -> Noted:
     evaluation = evaluate(_records(body, limit, period, options), period, **options)
     text = render(rank_rows(rank(evaluation, award, bloc), lang), "json", {}) + "\n"
-    # as the command: an award no one was weighed for says why (a year without records)
-    weighed = any(v.award == award for v in evaluation.verdicts)
-    return Noted(text.encode(), () if weighed else (nothing_evaluated(evaluation.dataset, period, False, lang),))
+    why = unweighed(evaluation, award, lang)  # as the command says it, on stderr
+    return Noted(text.encode(), () if why is None else (why,))
 
 
 @router.get("/rules", operation_id="rules", responses={**JSON_ARRAY, **errors(400, 401, 422)},
